@@ -1,0 +1,132 @@
+package io.wgmon.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All of wgmon's settings (ARCHITECTURE §3). The original wgmon's lower-case environment
+ * variables are mapped onto these keys by {@link LegacyEnvAliases}.
+ */
+@ConfigMapping(prefix = "wgmon")
+public interface WgmonConfig {
+
+    /** Packet source: {@code nflog} or {@code bpf}. */
+    @WithDefault("nflog")
+    MonitorMode monitor();
+
+    /** Host name put into every event; defaults to the machine's host name. */
+    Optional<String> host();
+
+    Nflog nflog();
+
+    Bpf bpf();
+
+    WireGuard wireguard();
+
+    Tracking tracking();
+
+    Webhook webhook();
+
+    Peers peers();
+
+    interface Nflog {
+        /** NFLOG group the firewall logs WireGuard packets to, 0..65535. */
+        @WithDefault("1")
+        int group();
+    }
+
+    interface Bpf {
+        @WithName("interface")
+        @WithDefault("eth0")
+        String networkInterface();
+
+        @WithDefault("udp and dst port 3000")
+        String filter();
+    }
+
+    interface WireGuard {
+        @WithDefault("auto")
+        Backend backend();
+
+        /** Interfaces to watch; empty means all that exist. */
+        Optional<List<String>> interfaces();
+
+        @WithName("uapi-dir")
+        @WithDefault("/var/run/wireguard")
+        Path uapiDir();
+
+        /** How long one backend request may take before the scan counts as failed. */
+        @WithName("request-timeout")
+        @WithDefault("2s")
+        Duration requestTimeout();
+    }
+
+    interface Tracking {
+        @WithName("idle-timeout")
+        @WithDefault("180s")
+        Duration idleTimeout();
+
+        @WithDefault("5s")
+        Duration tick();
+
+        @WithDefault("250ms")
+        Duration coalesce();
+
+        @WithName("report-existing")
+        @WithDefault("false")
+        boolean reportExisting();
+
+        /** Whether endpoint changes of connected peers are reported as {@code peer.roamed}. */
+        @WithName("report-roaming")
+        @WithDefault("false")
+        boolean reportRoaming();
+    }
+
+    interface Webhook {
+        Optional<List<URI>> url();
+
+        @WithDefault("json")
+        WebhookFormat format();
+
+        Optional<String> secret();
+
+        @WithName("connect-timeout")
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        @WithName("request-timeout")
+        @WithDefault("5s")
+        Duration requestTimeout();
+
+        @WithName("retry-initial")
+        @WithDefault("500ms")
+        Duration retryInitial();
+
+        @WithName("retry-max")
+        @WithDefault("60s")
+        Duration retryMax();
+
+        /** Events held in memory per receiver before new ones are dropped (and counted). */
+        @WithName("queue-size")
+        @WithDefault("10000")
+        int queueSize();
+    }
+
+    interface Peers {
+        /** wg-quick file with {@code # friendly_name = ...} comments, or a {@code pubkey=name} file. */
+        Optional<Path> names();
+    }
+
+    enum MonitorMode { NFLOG, BPF }
+
+    enum Backend { AUTO, KERNEL, USERSPACE }
+
+    enum WebhookFormat { JSON, CLOUDEVENTS, FORM }
+}

@@ -1,0 +1,28 @@
+package io.wgmon.wireguard;
+
+import java.util.List;
+
+/**
+ * One way of talking to WireGuard (kernel generic netlink, or userspace UAPI sockets), in the
+ * manner of wgctrl-go: list the interfaces, read one device.
+ */
+public interface WireGuardClient extends AutoCloseable {
+
+    /** "kernel" or "userspace", for logs and readiness. */
+    String backendName();
+
+    /** Names of the WireGuard interfaces this backend can see right now. */
+    List<String> interfaceNames() throws WireGuardException;
+
+    /**
+     * Reads one device with all its peers.
+     *
+     * @throws DeviceNotFoundException when the interface does not exist (any more)
+     * @throws WireGuardException      for anything else: permission, malformed reply, timeout
+     */
+    Device device(String name) throws WireGuardException;
+
+    @Override
+    default void close() {
+    }
+}

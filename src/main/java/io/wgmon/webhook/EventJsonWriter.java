@@ -7,7 +7,7 @@ import io.wgmon.wireguard.Peer;
 
 import java.io.IOException;
 
-/** Writes the §4 event object; shared by the json format and the CloudEvents {@code data} member. */
+/** Writes the event object of ARCHITECTURE §4; shared by the json format and the CloudEvents {@code data} member. */
 final class EventJsonWriter {
     private EventJsonWriter() {
     }

@@ -39,16 +39,17 @@ final class ReceiverQueue {
     private int pending;
     private volatile boolean closed;
 
-    ReceiverQueue(URI receiver, int capacity, WebhookSender sender, Backoff backoff,
+    /** @param tag unique among the dispatcher's receivers, see {@link Receivers#tags} */
+    ReceiverQueue(URI receiver, String tag, int capacity, WebhookSender sender, Backoff backoff,
                   ScheduledExecutorService scheduler, MeterRegistry registry) {
         this.receiver = receiver;
-        this.label = Receivers.label(receiver);
+        this.label = receiver.getScheme() + "://" + tag;
         this.capacity = capacity;
         this.sender = sender;
         this.backoff = backoff;
         this.scheduler = scheduler;
         this.registry = registry;
-        this.metrics = ReceiverMetrics.register(registry, Receivers.hostAndPort(receiver), this::pending);
+        this.metrics = ReceiverMetrics.register(registry, tag, this::pending);
     }
 
     void offer(Delivery delivery) {

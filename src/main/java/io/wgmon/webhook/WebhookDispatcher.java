@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * Fans peer events out to the configured receivers (ARCHITECTURE §1.5, §4): at-least-once, in order
@@ -45,26 +46,26 @@ public final class WebhookDispatcher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.receivers = receivers.stream()
-                .map(uri -> new ReceiverQueue(uri, queueSize, sender, backoff, scheduler, registry))
+        List<String> tags = Receivers.tags(receivers);
+        this.receivers = IntStream.range(0, receivers.size())
+                .mapToObj(i -> new ReceiverQueue(receivers.get(i), tags.get(i), queueSize, sender, backoff, scheduler,
+                        registry))
                 .toList();
     }
 
     /** Queues the event for every receiver and returns at once. Never throws for a bad event. */
     public void submit(PeerEvent event) {
-        if (receivers.isEmpty()) {
-            LOG.info(logFormat.renderText(event));
-            return;
-        }
-        Delivery delivery;
         try {
-            delivery = render(event);
+            if (receivers.isEmpty()) {
+                LOG.info(logFormat.renderText(event));
+                return;
+            }
+            Delivery delivery = render(event);
+            for (ReceiverQueue receiver : receivers) {
+                receiver.offer(delivery);
+            }
         } catch (RuntimeException e) {
-            LOG.errorf(e, "cannot render %s %s for %s; not delivered", event.type(), event.id(), event.key());
-            return;
-        }
-        for (ReceiverQueue receiver : receivers) {
-            receiver.offer(delivery);
+            LOG.errorf(e, "cannot deliver event %s; dropped", event);
         }
     }
 

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 
 /** Builds the {@link WebhookDispatcher} and its REST-client sender from {@code wgmon.webhook.*}. */
@@ -42,13 +41,12 @@ public class WebhookDispatcherProducer {
         sender.close();
     }
 
-    /** Created at start-up so a bad URL stops the application with a clear message. */
+    /** Created at start-up, so the receivers are logged when the application starts. */
     @Produces
     @Singleton
     @Startup
     WebhookDispatcher dispatcher(RestClientWebhookSender sender) {
         List<URI> urls = config.url().orElse(List.of());
-        urls.forEach(WebhookDispatcherProducer::requireHttpUrl);
         if (urls.isEmpty()) {
             LOG.info("no wgmon.webhook.url configured: events are only logged");
         } else {
@@ -69,12 +67,4 @@ public class WebhookDispatcherProducer {
         dispatcher.close();
     }
 
-    /** The message shows scheme and host only: the rest of a webhook URL often is a token. */
-    static void requireHttpUrl(URI url) {
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-            throw new IllegalArgumentException("wgmon.webhook.url: a value with scheme '" + url.getScheme()
-                    + "' and host '" + url.getHost() + "' is not allowed; use an absolute http:// or https:// URL");
-        }
-    }
 }

@@ -1,0 +1,261 @@
+package io.wgmon.testbed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TESTBED A, made fresh per test: a server namespace with a userspace WireGuard interface
+ * (wireguard-go) behind a bridge, and one namespace per client, each with its own wireguard-go
+ * interface peered with the server. Every name carries a random id so runs never collide
+ * (UAPI sockets live in one directory shared by all namespaces). {@link #close()} removes
+ * everything, also after a failed set-up.
+ *
+ * <pre>
+ *   server ns: bridge 192.0.2.1/24, WireGuard ws&lt;id&gt; 10.10.10.1/24 listening on listenPort
+ *   client n : veth 192.0.2.(1+n)/24, WireGuard wc&lt;id&gt;&lt;n&gt; 10.10.10.(1+n)/24, endpoint 192.0.2.1
+ * </pre>
+ */
+public final class Testbed implements AutoCloseable {
+    public static final Path UAPI_DIR = Path.of("/var/run/wireguard");
+    private static final String SERVER_TUNNEL = "10.10.10.1";
+
+    private final String id;
+    private final int listenPort;
+    private final Path workDir;
+    private final List<Process> daemons = new ArrayList<>();
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Client> clients = new ArrayList<>();
+    private String serverPublicKey;
+
+    public record Client(int number, String namespace, String interfaceName, String publicKey,
+                         String address, String tunnelAddress) {
+    }
+
+    private Testbed(int listenPort) throws IOException {
+        byte[] random = new byte[3];
+        new SecureRandom().nextBytes(random);
+        this.id = HexFormat.of().formatHex(random).substring(0, 5);
+        this.listenPort = listenPort;
+        this.workDir = Files.createTempDirectory("wgmon-testbed-" + id);
+    }
+
+    public static Testbed create(int listenPort) throws IOException {
+        Testbed testbed = new Testbed(listenPort);
+        try {
+            testbed.setUpServer();
+            return testbed;
+        } catch (RuntimeException | IOException e) {
+            testbed.close();
+            throw e;
+        }
+    }
+
+    private void setUpServer() throws IOException {
+        addNamespace(serverNs());
+        ip(serverNs(), "link", "set", "lo", "up");
+        ip(serverNs(), "link", "add", serverBridge(), "type", "bridge");
+        ip(serverNs(), "addr", "add", "192.0.2.1/24", "dev", serverBridge());
+        ip(serverNs(), "link", "set", serverBridge(), "up");
+        Path key = generateKey("server");
+        serverPublicKey = publicKeyOf(key);
+        startWireGuardGo(serverNs(), serverInterface());
+        sh(serverNs(), "wg", "set", serverInterface(), "listen-port", String.valueOf(listenPort),
+                "private-key", key.toString());
+        ip(serverNs(), "addr", "add", SERVER_TUNNEL + "/24", "dev", serverInterface());
+        ip(serverNs(), "link", "set", serverInterface(), "up");
+    }
+
+    /** A new client namespace and interface, peered with the server. */
+    public Client addClient() throws IOException {
+        int n = clients.size() + 1;
+        String ns = "wgm-c" + n + "-" + id;
+        String iface = "wc" + id + n;
+        String veth = "vc" + id + n;
+        String address = "192.0.2." + (1 + n);
+        String tunnel = "10.10.10." + (1 + n);
+        addNamespace(ns);
+        ip(ns, "link", "set", "lo", "up");
+        Shell.run(List.of("ip", "link", "add", veth, "type", "veth", "peer", "name", veth + "s"));
+        Shell.run(List.of("ip", "link", "set", veth, "netns", ns));
+        Shell.run(List.of("ip", "link", "set", veth + "s", "netns", serverNs()));
+        ip(serverNs(), "link", "set", veth + "s", "master", serverBridge());
+        ip(serverNs(), "link", "set", veth + "s", "up");
+        ip(ns, "addr", "add", address + "/24", "dev", veth);
+        ip(ns, "link", "set", veth, "up");
+        Path key = generateKey("client" + n);
+        String publicKey = publicKeyOf(key);
+        startWireGuardGo(ns, iface);
+        sh(ns, "wg", "set", iface, "private-key", key.toString(), "peer", serverPublicKey,
+                "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
+        ip(ns, "addr", "add", tunnel + "/24", "dev", iface);
+        ip(ns, "link", "set", iface, "up");
+        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", tunnel + "/32");
+        Client client = new Client(n, ns, iface, publicKey, address, tunnel);
+        clients.add(client);
+        return client;
+    }
+
+    /** Pings the server's tunnel address from the client: makes the handshake happen. */
+    public void ping(Client client) {
+        sh(client.namespace(), "ping", "-c", "1", "-W", "3", SERVER_TUNNEL);
+    }
+
+    /** The client's side goes quiet for good: its interface is taken down. */
+    public void stopClient(Client client) {
+        ip(client.namespace(), "link", "set", client.interfaceName(), "down");
+    }
+
+    /** Removes the client as a peer of the server. */
+    public void removePeer(Client client) {
+        sh(serverNs(), "wg", "set", serverInterface(), "peer", client.publicKey(), "remove");
+    }
+
+    /** Adds a peer to the server that has no client behind it and so never handshakes. */
+    public String addSilentPeer(String allowedIp) throws IOException {
+        String publicKey = publicKeyOf(generateKey("silent" + allowedIp.replace('/', '_')));
+        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", allowedIp);
+        return publicKey;
+    }
+
+    /** Logs the WireGuard port's inbound packets to an NFLOG group, as an operator would. */
+    public void logToNflog(int group) {
+        sh(serverNs(), "nft", "add", "table", "inet", "wgmon");
+        sh(serverNs(), "nft", "add", "chain", "inet", "wgmon", "input",
+                "{ type filter hook input priority 0 ; }");
+        sh(serverNs(), "nft", "add", "rule", "inet", "wgmon", "input", "udp", "dport",
+                String.valueOf(listenPort), "log", "group", String.valueOf(group));
+    }
+
+    public String sh(String namespace, String... argv) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        command.addAll(List.of(argv));
+        return Shell.run(command);
+    }
+
+    private void ip(String namespace, String... argv) {
+        List<String> command = new ArrayList<>(List.of("ip", "-n", namespace));
+        command.addAll(List.of(argv));
+        Shell.run(command);
+    }
+
+    private void addNamespace(String name) {
+        Shell.run(List.of("ip", "netns", "add", name));
+        namespaces.add(name);
+    }
+
+    private Path generateKey(String name) throws IOException {
+        Path file = workDir.resolve(name + ".key");
+        Files.writeString(file, Shell.run(List.of("wg", "genkey")));
+        return file;
+    }
+
+    private String publicKeyOf(Path privateKey) throws IOException {
+        return Shell.run(List.of("wg", "pubkey"), Files.readString(privateKey)).trim();
+    }
+
+    private void startWireGuardGo(String namespace, String iface) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", iface)
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(iface + ".log").toFile());
+        builder.environment().put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+        builder.environment().put("LOG_LEVEL", "error");
+        daemons.add(builder.start());
+        Path socket = UAPI_DIR.resolve(iface + ".sock");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(socket)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("wireguard-go did not create " + socket + ": "
+                        + Files.readString(workDir.resolve(iface + ".log")));
+            }
+            sleep(20);
+        }
+    }
+
+    public String serverNs() {
+        return "wgm-s-" + id;
+    }
+
+    /** Namespace of the first client. */
+    public String clientNs() {
+        return clients.isEmpty() ? null : clients.get(0).namespace();
+    }
+
+    public String serverInterface() {
+        return "ws" + id;
+    }
+
+    /** The server namespace's link to the clients (a bridge over the veths). */
+    public String serverVeth() {
+        return serverBridge();
+    }
+
+    private String serverBridge() {
+        return "br" + id;
+    }
+
+    public String serverPublicKey() {
+        return serverPublicKey;
+    }
+
+    public int listenPort() {
+        return listenPort;
+    }
+
+    public Path uapiDir() {
+        return UAPI_DIR;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void close() {
+        for (Process daemon : daemons) {
+            daemon.descendants().forEach(ProcessHandle::destroy);
+            daemon.destroy();
+        }
+        for (Process daemon : daemons) {
+            try {
+                if (!daemon.waitFor(5, TimeUnit.SECONDS)) {
+                    daemon.descendants().forEach(ProcessHandle::destroyForcibly);
+                    daemon.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String namespace : namespaces) {
+            Shell.quietly(List.of("ip", "netns", "del", namespace));
+        }
+        try (var sockets = Files.list(UAPI_DIR)) {
+            sockets.filter(p -> p.getFileName().toString().contains(id)).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // directory gone: nothing to remove
+        }
+        try (var files = Files.walk(workDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files only
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

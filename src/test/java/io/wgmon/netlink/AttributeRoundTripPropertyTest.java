@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Random attribute trees survive encode, frame, decode and parse unchanged; garbage is refused cleanly. */
-class AttributeRoundTripProperties {
+class AttributeRoundTripPropertyTest {
 
     sealed interface Node permits Leaf, Nested {
         int type();

@@ -31,6 +31,7 @@ public final class Testbed implements AutoCloseable {
     private final List<Process> daemons = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
+    private final List<String> privateKeys = new ArrayList<>();
     private String serverPublicKey;
 
     public record Client(int number, String namespace, String interfaceName, String publicKey,
@@ -73,6 +74,14 @@ public final class Testbed implements AutoCloseable {
 
     /** A new client namespace and interface, peered with the server. */
     public Client addClient() throws IOException {
+        return addClient(0);
+    }
+
+    /**
+     * A new client whose interface sends a keepalive every {@code keepaliveSeconds} (0 = off) once
+     * it has a session, so the server sees steady rx growth until the client is stopped.
+     */
+    public Client addClient(int keepaliveSeconds) throws IOException {
         int n = clients.size() + 1;
         String ns = "wgm-c" + n + "-" + id;
         String iface = "wc" + id + n;
@@ -92,7 +101,8 @@ public final class Testbed implements AutoCloseable {
         String publicKey = publicKeyOf(key);
         startWireGuardGo(ns, iface);
         sh(ns, "wg", "set", iface, "private-key", key.toString(), "peer", serverPublicKey,
-                "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
+                "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort,
+                "persistent-keepalive", keepaliveSeconds == 0 ? "off" : String.valueOf(keepaliveSeconds));
         ip(ns, "addr", "add", tunnel + "/24", "dev", iface);
         ip(ns, "link", "set", iface, "up");
         sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", tunnel + "/32");
@@ -151,8 +161,15 @@ public final class Testbed implements AutoCloseable {
 
     private Path generateKey(String name) throws IOException {
         Path file = workDir.resolve(name + ".key");
-        Files.writeString(file, Shell.run(List.of("wg", "genkey")));
+        String key = Shell.run(List.of("wg", "genkey")).trim();
+        privateKeys.add(key);
+        Files.writeString(file, key + "\n");
         return file;
+    }
+
+    /** Every private key this test bed generated (base64), for leak checks. */
+    public List<String> privateKeys() {
+        return List.copyOf(privateKeys);
     }
 
     private String publicKeyOf(Path privateKey) throws IOException {

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what wgmon's demo and live tests need on Debian/Ubuntu (run as root).
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+
+packages=(wireguard-go wireguard-tools nftables iproute2 iputils-ping libpcap0.8 procps)
+command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # --no-install-recommends: wireguard-tools would otherwise pull in a kernel image
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,35 @@
+package io.wgmon;
+
+import io.quarkus.arc.profile.UnlessBuildProfile;
+import io.quarkus.runtime.StartupEvent;
+import io.wgmon.config.ConfigCheck;
+import io.wgmon.config.WgmonConfig;
+import io.wgmon.tracking.TrackingService;
+import io.wgmon.trigger.PacketSourceException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import java.util.List;
+
+/**
+ * Starts watching once Quarkus is up: checks the configuration, connects events to delivery and
+ * binds the packet source. Left out of the test profile, so in-process tests need no root.
+ */
+@ApplicationScoped
+@UnlessBuildProfile("test")
+public class PipelineStartup {
+
+    void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking) {
+        List<String> problems = ConfigCheck.problems(config);
+        if (!problems.isEmpty()) {
+            throw new StartupFailure("Invalid configuration: " + String.join("; ", problems));
+        }
+        TrackingService service = tracking.get();
+        try {
+            service.start();
+        } catch (PacketSourceException e) {
+            throw new StartupFailure(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.wgmon.api;
+
+import io.wgmon.tracking.PeerState;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A tracked peer as GET /api/peers shows it. Keys are public keys only. */
+public record PeerView(
+        String interfaceName,
+        String publicKey,
+        String endpoint,
+        List<String> allowedIps,
+        Instant lastHandshake,
+        long rxBytes,
+        long txBytes,
+        boolean connected,
+        Instant connectedSince) {
+
+    static PeerView of(PeerState state) {
+        var peer = state.last();
+        return new PeerView(state.key().interfaceName(), peer.publicKey(), peer.endpointText(), peer.allowedIps(),
+                peer.lastHandshake(), peer.rxBytes(), peer.txBytes(), state.connected(), state.connectedSince());
+    }
+}

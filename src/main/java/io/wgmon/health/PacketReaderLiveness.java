@@ -1,0 +1,27 @@
+package io.wgmon.health;
+
+import io.wgmon.tracking.TrackingService;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+/** Alive unless the packet reader died after start-up: then a restart is the cure. */
+@Liveness
+@ApplicationScoped
+public class PacketReaderLiveness implements HealthCheck {
+    private final TrackingService tracking;
+
+    public PacketReaderLiveness(TrackingService tracking) {
+        this.tracking = tracking;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean alive = !tracking.started() || tracking.source().isReady();
+        return HealthCheckResponse.named("wgmon-packet-reader")
+                .status(alive)
+                .withData("packetSource", tracking.source().describe())
+                .build();
+    }
+}

@@ -1,0 +1,196 @@
+package io.wgmon.tracking;
+
+import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.Peer;
+import io.wgmon.wireguard.Scan;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Turns scans into connection events (ARCHITECTURE §1.4). Pure logic: no sockets, no threads,
+ * no clock of its own — time comes from each scan. {@link #apply} must be called from one thread at
+ * a time (the scan thread); the read-only views are published after each scan and safe anywhere.
+ *
+ * <ul>
+ *   <li>connected: a handshake newer than the last one seen, and recent (within idle-timeout);</li>
+ *   <li>disconnected/idle: connected, and neither a new handshake nor rx growth for idle-timeout;</li>
+ *   <li>disconnected/removed: the peer left its device;</li>
+ *   <li>disconnected/interface-down: the device is gone;</li>
+ *   <li>the first scan is a baseline: connected peers are tracked, reported only if asked.</li>
+ * </ul>
+ */
+public final class ConnectionTracker {
+    private final String host;
+    private final Duration idleTimeout;
+    private final boolean reportExisting;
+    private final boolean reportRoaming;
+    private final PeerNames names;
+    private final Supplier<UUID> ids;
+
+    private final Map<PeerKey, PeerState> peers = new HashMap<>();
+    /** Interfaces whose peers were not yet seen in a successful read; their first read is a baseline. */
+    private final Set<String> awaitingBaseline = new HashSet<>();
+    private boolean baselineTaken;
+    private volatile Set<InetSocketAddress> connectedEndpoints = Set.of();
+    private volatile List<PeerState> published = List.of();
+
+    public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting, boolean reportRoaming,
+                             PeerNames names, Supplier<UUID> ids) {
+        this.host = host;
+        this.idleTimeout = idleTimeout;
+        this.reportExisting = reportExisting;
+        this.reportRoaming = reportRoaming;
+        this.names = names;
+        this.ids = ids;
+    }
+
+    public List<PeerEvent> apply(Scan scan) {
+        Instant now = scan.time();
+        List<PeerEvent> events = new ArrayList<>();
+        boolean listingFailed = scan.failures().stream().anyMatch(f -> f.interfaceName() == null);
+        if (!baselineTaken) {
+            if (listingFailed) {
+                return events;
+            }
+            scan.failures().forEach(f -> awaitingBaseline.add(f.interfaceName()));
+        }
+        Set<String> present = new HashSet<>();
+        for (Device device : scan.devices()) {
+            present.add(device.name());
+            boolean baseline = !baselineTaken || awaitingBaseline.remove(device.name());
+            applyDevice(device, now, baseline, events);
+        }
+        if (!listingFailed) {
+            Set<String> unreadable = new HashSet<>();
+            scan.failures().forEach(f -> unreadable.add(f.interfaceName()));
+            dropWhere(state -> !present.contains(state.key().interfaceName())
+                    && !unreadable.contains(state.key().interfaceName()), now, DisconnectReason.INTERFACE_DOWN, events);
+        }
+        baselineTaken = true;
+        published = List.copyOf(peers.values());
+        connectedEndpoints = collectConnectedEndpoints();
+        return events;
+    }
+
+    private void applyDevice(Device device, Instant now, boolean baseline, List<PeerEvent> events) {
+        Set<String> keys = new HashSet<>();
+        for (Peer peer : device.peers()) {
+            keys.add(peer.publicKey());
+            PeerKey key = new PeerKey(device.name(), peer.publicKey());
+            PeerState before = peers.get(key);
+            PeerState after = before == null
+                    ? firstSight(key, peer, now, baseline, events)
+                    : update(before, peer, now, events);
+            peers.put(key, after);
+        }
+        dropWhere(state -> state.key().interfaceName().equals(device.name())
+                && !keys.contains(state.key().publicKey()), now, DisconnectReason.REMOVED, events);
+    }
+
+    private PeerState firstSight(PeerKey key, Peer peer, Instant now, boolean baseline, List<PeerEvent> events) {
+        Instant handshake = peer.lastHandshake();
+        PeerState state = new PeerState(key, peer, null, handshake);
+        if (!recent(handshake, now)) {
+            return state;
+        }
+        if (baseline) {
+            state = state.connect(peer, handshake, handshake);
+            if (reportExisting) {
+                events.add(event(PeerEventType.CONNECTED, state, now, null));
+            }
+            return state;
+        }
+        state = state.connect(peer, now, now);
+        events.add(event(PeerEventType.CONNECTED, state, now, null));
+        return state;
+    }
+
+    private PeerState update(PeerState before, Peer peer, Instant now, List<PeerEvent> events) {
+        Peer last = before.last();
+        boolean newHandshake = peer.lastHandshake() != null
+                && (last.lastHandshake() == null || peer.lastHandshake().isAfter(last.lastHandshake()));
+        boolean rxMoved = peer.rxBytes() != last.rxBytes();
+        if (!before.connected()) {
+            if (newHandshake && recent(peer.lastHandshake(), now)) {
+                PeerState connected = before.connect(peer, now, now);
+                events.add(event(PeerEventType.CONNECTED, connected, now, null));
+                return connected;
+            }
+            return before.seen(peer);
+        }
+        if (newHandshake || rxMoved) {
+            PeerState active = before.active(peer, now);
+            if (reportRoaming && peer.endpoint() != null && !Objects.equals(peer.endpoint(), last.endpoint())) {
+                events.add(event(PeerEventType.ROAMED, active, now, null));
+            }
+            return active;
+        }
+        PeerState seen = before.seen(peer);
+        if (seen.idleAt(now, idleTimeout)) {
+            events.add(event(PeerEventType.DISCONNECTED, seen, now, DisconnectReason.IDLE));
+            return seen.disconnect();
+        }
+        return seen;
+    }
+
+    private void dropWhere(Predicate<PeerState> gone, Instant now, DisconnectReason reason,
+                           List<PeerEvent> events) {
+        Iterator<PeerState> states = peers.values().iterator();
+        while (states.hasNext()) {
+            PeerState state = states.next();
+            if (gone.test(state)) {
+                if (state.connected()) {
+                    events.add(event(PeerEventType.DISCONNECTED, state, now, reason));
+                }
+                states.remove();
+            }
+        }
+    }
+
+    private boolean recent(Instant handshake, Instant now) {
+        return handshake != null && now.isBefore(handshake.plus(idleTimeout));
+    }
+
+    private PeerEvent event(PeerEventType type, PeerState state, Instant now, DisconnectReason reason) {
+        Duration connectedFor = reason == null ? null : Duration.between(state.connectedSince(), now);
+        return new PeerEvent(ids.get(), type, now, host, state.key(), state.last(), names.nameOf(state.key()),
+                reason, connectedFor);
+    }
+
+    private Set<InetSocketAddress> collectConnectedEndpoints() {
+        Set<InetSocketAddress> endpoints = new HashSet<>();
+        for (PeerState state : published) {
+            if (state.connected() && state.last().endpoint() != null) {
+                endpoints.add(state.last().endpoint());
+            }
+        }
+        return Set.copyOf(endpoints);
+    }
+
+    public boolean hasConnectedPeers() {
+        return published.stream().anyMatch(PeerState::connected);
+    }
+
+    /** Endpoints of connected peers, as of the last scan; safe to read from any thread. */
+    public Set<InetSocketAddress> connectedEndpoints() {
+        return connectedEndpoints;
+    }
+
+    /** Every tracked peer's state as of the last scan. */
+    public List<PeerState> peers() {
+        return published;
+    }
+}

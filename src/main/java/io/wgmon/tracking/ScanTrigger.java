@@ -1,0 +1,67 @@
+package io.wgmon.tracking;
+
+import io.wgmon.trigger.PacketEvent;
+import io.wgmon.trigger.PacketsLost;
+import io.wgmon.trigger.WireGuardPacket;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Decides from one packet whether WireGuard must be scanned (ARCHITECTURE §1.2). A responder
+ * records a handshake only when the first transport packet after it arrives, so an initiation
+ * is remembered and the transport packet that follows it from the same source asks for an
+ * urgent scan. Transport packets from endpoints already connected need no scan: the idle tick
+ * sees their rx growth. Used from the packet reader thread only.
+ */
+public final class ScanTrigger {
+    /** Handshake initiations remembered at most; a flood of them cannot grow memory. */
+    static final int MAX_PENDING_HANDSHAKES = 4096;
+    private static final Duration HANDSHAKE_MEMORY = Duration.ofSeconds(10);
+
+    public enum Decision { NONE, SCAN, URGENT_SCAN }
+
+    private final Supplier<Set<InetSocketAddress>> connectedEndpoints;
+    private final Map<InetSocketAddress, Instant> initiations = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Instant> eldest) {
+            return size() > MAX_PENDING_HANDSHAKES;
+        }
+    };
+
+    public ScanTrigger(Supplier<Set<InetSocketAddress>> connectedEndpoints) {
+        this.connectedEndpoints = connectedEndpoints;
+    }
+
+    public Decision decide(PacketEvent event) {
+        if (event instanceof PacketsLost) {
+            return Decision.SCAN;
+        }
+        WireGuardPacket packet = (WireGuardPacket) event;
+        InetSocketAddress source = new InetSocketAddress(packet.source(), packet.sourcePort());
+        return switch (packet.type()) {
+            case HANDSHAKE_INITIATION -> {
+                initiations.remove(source);
+                initiations.put(source, packet.time());
+                yield Decision.NONE;
+            }
+            case HANDSHAKE_RESPONSE -> Decision.URGENT_SCAN;
+            case COOKIE_REPLY -> Decision.NONE;
+            case TRANSPORT_DATA -> transport(source, packet.time());
+            case UNKNOWN -> Decision.SCAN;
+        };
+    }
+
+    private Decision transport(InetSocketAddress source, Instant time) {
+        Instant initiated = initiations.remove(source);
+        if (initiated != null && !time.isAfter(initiated.plus(HANDSHAKE_MEMORY))) {
+            return Decision.URGENT_SCAN;
+        }
+        return connectedEndpoints.get().contains(source) ? Decision.NONE : Decision.SCAN;
+    }
+}

@@ -1,0 +1,115 @@
+package io.wgmon.testbed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged wgmon (target/quarkus-app/quarkus-run.jar, built by `mvn package` before the
+ * integration tests) running inside a namespace, as an operator would run it.
+ */
+public final class MonitorProcess implements AutoCloseable {
+    private static final String DEFAULT_HTTP_PORT = "18080";
+
+    private final String namespace;
+    private final Process process;
+    private final Path log;
+    private final int httpPort;
+
+    private MonitorProcess(String namespace, Process process, Path log, int httpPort) {
+        this.namespace = namespace;
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+    }
+
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("wgmon.app.jar", "target/quarkus-app/quarkus-run.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the integration tests with `./mvnw verify`");
+        }
+        return jar;
+    }
+
+    /** Starts the monitor; its HTTP port is 18080 unless env sets QUARKUS_HTTP_PORT. */
+    public static MonitorProcess start(String namespace, Map<String, String> env, Path log) throws IOException {
+        List<String> command = List.of("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", jar().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("QUARKUS_HTTP_PORT", DEFAULT_HTTP_PORT);
+        builder.environment().putAll(env);
+        int port = Integer.parseInt(builder.environment().get("QUARKUS_HTTP_PORT"));
+        return new MonitorProcess(namespace, builder.start(), log, port);
+    }
+
+    /** Waits until /q/health/ready answers 200; fails with the monitor's log otherwise. */
+    public void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("wgmon exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (get("/q/health/ready").status() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("wgmon not ready after " + timeout + ":\n" + log());
+    }
+
+    public record Response(int status, String body) {
+    }
+
+    /** GET on the monitor's HTTP port, from inside its namespace. */
+    public Response get(String path) throws Exception {
+        return NetNs.call(namespace, () -> {
+            HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + httpPort + path)
+                    .openConnection();
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(3000);
+            int status = connection.getResponseCode();
+            InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+            String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            connection.disconnect();
+            return new Response(status, text);
+        });
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end by itself; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("wgmon still running after " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.wgmon.tracking;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class PeerNamesFileTest {
+    private static final String ALICE = "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=";
+    private static final String BOB = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
+    private static final String CAROL = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=";
+    private static final String SECRET = "YAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=";
+
+    @Test
+    void readsFriendlyNamesFromAWgQuickFile() {
+        Map<String, String> names = PeerNamesFile.parse(List.of(
+                "[Interface]",
+                "PrivateKey = " + SECRET,
+                "ListenPort = 51820",
+                "",
+                "# friendly_name = alice-laptop",
+                "[Peer]",
+                "PublicKey = " + ALICE,
+                "PresharedKey = " + SECRET,
+                "AllowedIPs = 10.10.10.2/32",
+                "",
+                "[Peer]",
+                "# Friendly_Name=bob phone",
+                "PublicKey=" + BOB,
+                "",
+                "[Peer]",
+                "PublicKey = " + CAROL));
+        assertEquals(Map.of(ALICE, "alice-laptop", BOB, "bob phone"), names);
+        assertFalse(names.containsKey(SECRET));
+        assertFalse(names.containsValue(SECRET));
+    }
+
+    @Test
+    void readsKeyEqualsNameLines() {
+        assertEquals(Map.of(ALICE, "alice", BOB, "bob = the builder"), PeerNamesFile.parse(List.of(
+                ALICE + "=alice", "# comment", "", BOB + " = bob = the builder", "garbage line")));
+    }
+}

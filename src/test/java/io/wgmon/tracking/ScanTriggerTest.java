@@ -1,0 +1,77 @@
+package io.wgmon.tracking;
+
+import io.wgmon.trigger.MessageType;
+import io.wgmon.trigger.PacketsLost;
+import io.wgmon.trigger.WireGuardPacket;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+import static io.wgmon.tracking.ScanTrigger.Decision.NONE;
+import static io.wgmon.tracking.ScanTrigger.Decision.SCAN;
+import static io.wgmon.tracking.ScanTrigger.Decision.URGENT_SCAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ScanTriggerTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T23:00:00Z");
+    private final Set<InetSocketAddress> connected = new HashSet<>();
+    private final ScanTrigger trigger = new ScanTrigger(() -> connected);
+
+    private static WireGuardPacket packet(String source, int port, MessageType type, long millis) throws Exception {
+        return new WireGuardPacket(T0.plusMillis(millis), InetAddress.getByName(source), port,
+                InetAddress.getByName("192.0.2.1"), 3000, 2, "", type);
+    }
+
+    @Test
+    void theTransportPacketAfterAnInitiationIsTheHandshakeCompleting() throws Exception {
+        assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_INITIATION, 0)));
+        assertEquals(URGENT_SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 2)));
+        assertEquals(SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 3)),
+                "only the first one: the source is not known as connected yet");
+    }
+
+    @Test
+    void transportFromAConnectedEndpointNeedsNoScan() throws Exception {
+        connected.add(new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 4000));
+        assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 0)));
+        assertEquals(SCAN, trigger.decide(packet("192.0.2.2", 4001, MessageType.TRANSPORT_DATA, 0)), "roamed");
+    }
+
+    @Test
+    void aRehandshakeOfAConnectedPeerIsScannedUrgently() throws Exception {
+        connected.add(new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 4000));
+        assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_INITIATION, 0)));
+        assertEquals(URGENT_SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 1)));
+    }
+
+    @Test
+    void aResponseMeansOurOwnInitiationCompleted() throws Exception {
+        assertEquals(URGENT_SCAN, trigger.decide(packet("2001:db8::2", 4000, MessageType.HANDSHAKE_RESPONSE, 0)));
+    }
+
+    @Test
+    void cookiesAreIgnoredAndUnknownPayloadsScan() throws Exception {
+        assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.COOKIE_REPLY, 0)));
+        assertEquals(SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.UNKNOWN, 0)));
+        assertEquals(SCAN, trigger.decide(new PacketsLost(T0)));
+    }
+
+    @Test
+    void anInitiationIsForgottenAfterTenSeconds() throws Exception {
+        trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_INITIATION, 0));
+        assertEquals(SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 10_001)));
+    }
+
+    @Test
+    void aFloodOfInitiationsStaysBounded() throws Exception {
+        for (int i = 0; i < ScanTrigger.MAX_PENDING_HANDSHAKES + 10; i++) {
+            trigger.decide(packet("10.0." + (i >> 8 & 255) + "." + (i & 255), 4000, MessageType.HANDSHAKE_INITIATION, 0));
+        }
+        assertEquals(SCAN, trigger.decide(packet("10.0.0.0", 4000, MessageType.TRANSPORT_DATA, 1)), "eldest evicted");
+        assertEquals(URGENT_SCAN, trigger.decide(packet("10.0.16.9", 4000, MessageType.TRANSPORT_DATA, 1)));
+    }
+}

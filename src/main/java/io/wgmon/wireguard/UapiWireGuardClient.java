@@ -61,8 +61,8 @@ public class UapiWireGuardClient implements WireGuardClient {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> sockets = Files.newDirectoryStream(uapiDir, "*" + SOCKET_SUFFIX)) {
             for (Path socket : sockets) {
-                if (isSocket(socket)) {
-                    String file = socket.getFileName().toString();
+                String file = socket.getFileName().toString();
+                if (file.length() > SOCKET_SUFFIX.length() && isSocket(socket)) {
                     names.add(file.substring(0, file.length() - SOCKET_SUFFIX.length()));
                 }
             }

@@ -152,6 +152,7 @@ class UapiWireGuardClientTest {
     void listsTheSocketsInTheDirectory() throws Exception {
         serve("wgb", connection -> null);
         serve("wga", connection -> null);
+        serve("", connection -> null);
         Files.writeString(dir.resolve("wgc.sock"), "a regular file, not a socket");
         Files.writeString(dir.resolve("notes.txt"), "");
         Files.createDirectory(dir.resolve("wgd.sock.d"));

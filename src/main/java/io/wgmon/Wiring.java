@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduler;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.tracking.ConnectionTracker;
+import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.PeerNamesFile;
 import io.wgmon.tracking.TrackingService;
@@ -34,12 +35,14 @@ public class Wiring {
     @Singleton
     TrackingService trackingService(WgmonConfig config, Scheduler scheduler, MeterRegistry registry) {
         WgmonConfig.Tracking tracking = config.tracking();
+        LastPacketTimes lastPackets = new LastPacketTimes();
         ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
-                tracking.reportExisting(), tracking.reportRoaming(), names(config), UUID::randomUUID);
+                tracking.reportExisting(), tracking.reportRoaming(), names(config), UUID::randomUUID,
+                lastPackets::lastFrom);
         WireGuardScanner scanner = new WireGuardScanner(backends(config),
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
-        return new TrackingService(packetSource(config, registry), scanner, tracker, tracking.coalesce(),
-                tracking.tick(), scheduler, registry);
+        return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
+                tracking.coalesce(), tracking.tick(), scheduler, registry);
     }
 
     void close(@Disposes TrackingService tracking) {

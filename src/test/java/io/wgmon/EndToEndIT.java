@@ -46,8 +46,8 @@ class EndToEndIT {
         try (Testbed testbed = Testbed.create(3000);
              WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
             testbed.logToNflog(group);
-            Testbed.Client alice = testbed.addClient(1);
-            Testbed.Client bob = testbed.addClient(1);
+            Testbed.Client alice = testbed.addClient();
+            Testbed.Client bob = testbed.addClient();
             String silent = testbed.addSilentPeer("10.10.10.200/32");
 
             Map<String, String> env = Map.of(
@@ -81,6 +81,7 @@ class EndToEndIT {
         Delivery aliceConnected = receiver.await(d -> is(d, "peer.connected", alice.publicKey()), Duration.ofSeconds(5));
         assertNotNull(aliceConnected, "no peer.connected for alice");
         Duration latency = Duration.between(pinged, aliceConnected.receivedAt());
+        System.out.println("E2E: ping -> peer.connected received: " + latency.toMillis() + " ms");
         assertTrue(latency.compareTo(Duration.ofSeconds(2)) <= 0, "peer.connected took " + latency);
         JsonNode event = aliceConnected.json();
         assertEquals(testbed.serverInterface(), event.get("interface").asText());
@@ -91,12 +92,14 @@ class EndToEndIT {
         assertEquals(aliceConnected.header("X-Wgmon-Delivery"), event.get("id").asText());
         assertEquals("peer.connected", aliceConnected.header("X-Wgmon-Event"));
         assertTrue(aliceConnected.header("Content-Type").startsWith("application/json"));
+        testbed.keepAlive(alice, 1);
 
         // 2. bob gets his own single event, although the receiver answers 503 twice first.
         receiver.failNext(2, 503);
         testbed.ping(bob);
         Delivery bobConnected = receiver.await(d -> is(d, "peer.connected", bob.publicKey()), Duration.ofSeconds(10));
         assertNotNull(bobConnected, "no peer.connected for bob after two 503s");
+        testbed.keepAlive(bob, 1);
         String bobId = bobConnected.header("X-Wgmon-Delivery");
         List<Delivery> bobAttempts = receiver.all().stream()
                 .filter(d -> bobId.equals(d.header("X-Wgmon-Delivery"))).toList();
@@ -117,6 +120,8 @@ class EndToEndIT {
                 bound.plusSeconds(5));
         assertNotNull(aliceIdle, "no idle disconnect for alice");
         Duration idleLatency = Duration.between(stopped, aliceIdle.receivedAt());
+        System.out.println("E2E: client stopped -> peer.disconnected (idle) received: " + idleLatency.toMillis()
+                + " ms (idle-timeout " + IDLE.toMillis() + " ms, tick " + TICK.toMillis() + " ms)");
         assertTrue(idleLatency.compareTo(bound) <= 0, "idle disconnect took " + idleLatency + ", bound " + bound);
         assertEquals("idle", aliceIdle.json().get("reason").asText());
         assertTrue(aliceIdle.json().get("connectedSeconds").asLong() >= 1);

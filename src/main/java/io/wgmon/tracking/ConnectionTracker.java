@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -39,6 +40,7 @@ public final class ConnectionTracker {
     private final boolean reportRoaming;
     private final PeerNames names;
     private final Supplier<UUID> ids;
+    private final Function<InetSocketAddress, Instant> lastPacketFrom;
 
     private final Map<PeerKey, PeerState> peers = new HashMap<>();
     /** Interfaces whose peers were not yet seen in a successful read; their first read is a baseline. */
@@ -49,6 +51,16 @@ public final class ConnectionTracker {
 
     public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting, boolean reportRoaming,
                              PeerNames names, Supplier<UUID> ids) {
+        this(host, idleTimeout, reportExisting, reportRoaming, names, ids, endpoint -> null);
+    }
+
+    /**
+     * @param lastPacketFrom when the packet source last saw a packet from an endpoint (null: never);
+     *                       rx growth is dated by it instead of by the scan that noticed it
+     */
+    public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting, boolean reportRoaming,
+                             PeerNames names, Supplier<UUID> ids, Function<InetSocketAddress, Instant> lastPacketFrom) {
+        this.lastPacketFrom = lastPacketFrom;
         this.host = host;
         this.idleTimeout = idleTimeout;
         this.reportExisting = reportExisting;
@@ -132,7 +144,7 @@ public final class ConnectionTracker {
             return before.seen(peer);
         }
         if (newHandshake || rxMoved) {
-            PeerState active = before.active(peer, now);
+            PeerState active = before.active(peer, activityTime(before, peer, now));
             if (reportRoaming && peer.endpoint() != null && !Objects.equals(peer.endpoint(), last.endpoint())) {
                 events.add(event(PeerEventType.ROAMED, active, now, null));
             }
@@ -144,6 +156,17 @@ public final class ConnectionTracker {
             return seen.disconnect();
         }
         return seen;
+    }
+
+    /**
+     * Rx growth seen by this scan happened after the last known activity and by now; a packet
+     * seen from the peer's endpoint in that span dates it more exactly than the scan does.
+     */
+    private Instant activityTime(PeerState before, Peer peer, Instant now) {
+        Instant packet = lastPacketFrom.apply(peer.endpoint());
+        boolean inSpan = packet != null && !packet.isAfter(now)
+                && (before.lastActivity() == null || packet.isAfter(before.lastActivity()));
+        return inSpan ? packet : now;
     }
 
     private void dropWhere(Predicate<PeerState> gone, Instant now, DisconnectReason reason,

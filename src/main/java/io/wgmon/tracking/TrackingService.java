@@ -27,6 +27,7 @@ public final class TrackingService implements AutoCloseable {
     private final PacketSource source;
     private final WireGuardScanner scanner;
     private final ConnectionTracker tracker;
+    private final LastPacketTimes lastPackets;
     private final ScanTrigger trigger;
     private final ScanCoalescer coalescer;
     private final IdleTicker ticker;
@@ -39,11 +40,14 @@ public final class TrackingService implements AutoCloseable {
     private volatile boolean started;
     private List<Scan.ScanFailure> lastFailures = List.of();
 
+    /** @param lastPackets the same instance the tracker dates rx growth with */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
-                           Duration coalesce, Duration tick, Scheduler scheduler, MeterRegistry registry) {
+                           LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
+                           MeterRegistry registry) {
         this.source = source;
         this.scanner = scanner;
         this.tracker = tracker;
+        this.lastPackets = lastPackets;
         this.registry = registry;
         this.trigger = new ScanTrigger(tracker::connectedEndpoints);
         this.coalescer = new ScanCoalescer(this::scanOnce, coalesce);
@@ -65,6 +69,7 @@ public final class TrackingService implements AutoCloseable {
     }
 
     private void onPacket(PacketEvent packet) {
+        lastPackets.record(packet);
         switch (trigger.decide(packet)) {
             case URGENT_SCAN -> coalescer.request(true);
             case SCAN -> coalescer.request(false);
@@ -75,6 +80,7 @@ public final class TrackingService implements AutoCloseable {
 
     private void scanOnce() {
         Scan scan = scanTimer.record(scanner::scan);
+        boolean first = lastScan == null;
         lastScan = scan;
         reportFailures(scan.failures());
         for (PeerEvent event : tracker.apply(Objects.requireNonNull(scan))) {
@@ -84,6 +90,10 @@ public final class TrackingService implements AutoCloseable {
             events.onNext(event);
         }
         ticker.needed(tracker.hasConnectedPeers());
+        if (first) {
+            LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
+                    tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());
+        }
     }
 
     private void reportFailures(List<Scan.ScanFailure> failures) {

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +30,7 @@ public final class Testbed implements AutoCloseable {
     private final String id;
     private final int listenPort;
     private final Path workDir;
-    private final List<Process> daemons = new ArrayList<>();
+    private final Map<String, Process> daemons = new LinkedHashMap<>();
     private final List<String> namespaces = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
     private final List<String> privateKeys = new ArrayList<>();
@@ -72,16 +74,11 @@ public final class Testbed implements AutoCloseable {
         ip(serverNs(), "link", "set", serverInterface(), "up");
     }
 
-    /** A new client namespace and interface, peered with the server. */
-    public Client addClient() throws IOException {
-        return addClient(0);
-    }
-
     /**
-     * A new client whose interface sends a keepalive every {@code keepaliveSeconds} (0 = off) once
-     * it has a session, so the server sees steady rx growth until the client is stopped.
+     * A new client namespace and interface, peered with the server. The server knows the peer
+     * before the client is configured, so the client's first packet gets an immediate handshake.
      */
-    public Client addClient(int keepaliveSeconds) throws IOException {
+    public Client addClient() throws IOException {
         int n = clients.size() + 1;
         String ns = "wgm-c" + n + "-" + id;
         String iface = "wc" + id + n;
@@ -99,16 +96,24 @@ public final class Testbed implements AutoCloseable {
         ip(ns, "link", "set", veth, "up");
         Path key = generateKey("client" + n);
         String publicKey = publicKeyOf(key);
+        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", tunnel + "/32");
         startWireGuardGo(ns, iface);
         sh(ns, "wg", "set", iface, "private-key", key.toString(), "peer", serverPublicKey,
-                "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort,
-                "persistent-keepalive", keepaliveSeconds == 0 ? "off" : String.valueOf(keepaliveSeconds));
+                "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
         ip(ns, "addr", "add", tunnel + "/24", "dev", iface);
         ip(ns, "link", "set", iface, "up");
-        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", tunnel + "/32");
         Client client = new Client(n, ns, iface, publicKey, address, tunnel);
         clients.add(client);
         return client;
+    }
+
+    /**
+     * The client sends a keepalive every {@code seconds} from now on, so the server sees steady
+     * rx growth until the client is stopped.
+     */
+    public void keepAlive(Client client, int seconds) {
+        sh(client.namespace(), "wg", "set", client.interfaceName(), "peer", serverPublicKey,
+                "persistent-keepalive", String.valueOf(seconds));
     }
 
     /** Pings the server's tunnel address from the client: makes the handshake happen. */
@@ -116,9 +121,15 @@ public final class Testbed implements AutoCloseable {
         sh(client.namespace(), "ping", "-c", "1", "-W", "3", SERVER_TUNNEL);
     }
 
-    /** The client's side goes quiet for good: its interface is taken down. */
-    public void stopClient(Client client) {
-        ip(client.namespace(), "link", "set", client.interfaceName(), "down");
+    /**
+     * The client goes away for good, like a laptop shutting down: its WireGuard process ends.
+     * (Taking the interface down is not enough: wireguard-go keeps sending keepalives.)
+     */
+    public void stopClient(Client client) throws InterruptedException {
+        Process daemon = daemons.get(client.interfaceName());
+        daemon.descendants().forEach(ProcessHandle::destroy);
+        daemon.destroy();
+        daemon.waitFor(5, TimeUnit.SECONDS);
     }
 
     /** Removes the client as a peer of the server. */
@@ -182,7 +193,7 @@ public final class Testbed implements AutoCloseable {
                 .redirectOutput(workDir.resolve(iface + ".log").toFile());
         builder.environment().put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
         builder.environment().put("LOG_LEVEL", "error");
-        daemons.add(builder.start());
+        daemons.put(iface, builder.start());
         Path socket = UAPI_DIR.resolve(iface + ".sock");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Files.exists(socket)) {
@@ -238,11 +249,11 @@ public final class Testbed implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process daemon : daemons) {
+        for (Process daemon : daemons.values()) {
             daemon.descendants().forEach(ProcessHandle::destroy);
             daemon.destroy();
         }
-        for (Process daemon : daemons) {
+        for (Process daemon : daemons.values()) {
             try {
                 if (!daemon.waitFor(5, TimeUnit.SECONDS)) {
                     daemon.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -278,4 +278,35 @@ class ConnectionTrackerTest {
         assertEquals(2, events.size());
         assertFalse(events.get(0).id().equals(events.get(1).id()));
     }
+
+    @Test
+    void rxGrowthIsDatedByTheLastPacketSeenFromThePeer() throws Exception {
+        java.util.Map<InetSocketAddress, Instant> packets = new java.util.HashMap<>();
+        tracker = new ConnectionTracker("node-1", IDLE, false, false, PeerNames.none(),
+                () -> new UUID(0, idCounter.incrementAndGet()), packets::get);
+        InetSocketAddress alice = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 33612);
+        tracker.apply(scan(0, peer(ALICE, null, 0)));
+        tracker.apply(scan(1, peer(ALICE, at(1), 100)));
+        packets.put(alice, at(3));
+        tracker.apply(scan(10, peer(ALICE, at(1), 200)));
+        assertEquals(at(3), tracker.peers().get(0).lastActivity(), "dated by the packet, not the scan");
+        assertEquals(PeerEventType.DISCONNECTED, tracker.apply(scan(183, peer(ALICE, at(1), 200))).get(0).type(),
+                "idle-timeout after the last packet, not after the scan that saw its bytes");
+    }
+
+    @Test
+    void aPacketTimeOutsideTheSpanIsNotTrusted() throws Exception {
+        java.util.Map<InetSocketAddress, Instant> packets = new java.util.HashMap<>();
+        tracker = new ConnectionTracker("node-1", IDLE, false, false, PeerNames.none(),
+                () -> new UUID(0, idCounter.incrementAndGet()), packets::get);
+        InetSocketAddress alice = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 33612);
+        tracker.apply(scan(0, peer(ALICE, null, 0)));
+        tracker.apply(scan(5, peer(ALICE, at(5), 100)));
+        packets.put(alice, at(2));
+        tracker.apply(scan(10, peer(ALICE, at(5), 200)));
+        assertEquals(at(10), tracker.peers().get(0).lastActivity(), "a packet older than the last activity");
+        packets.put(alice, at(60));
+        tracker.apply(scan(20, peer(ALICE, at(5), 300)));
+        assertEquals(at(20), tracker.peers().get(0).lastActivity(), "a packet from the future");
+    }
 }

@@ -1,0 +1,114 @@
+package io.wgmon.deploy;
+
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.wgmon.config.ConfigCheck;
+import io.wgmon.config.WgmonConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The settings the deployment files give wgmon: keys the application knows, valid values, the same everywhere. */
+class ManifestSettingsTest {
+    private static final ConfigKeys KEYS = ConfigKeys.declaredByApplication();
+
+    static List<ManifestSettings> manifests() {
+        return ManifestSettings.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifests")
+    void everySettingIsAKeyTheApplicationDeclares(ManifestSettings manifest) {
+        List<String> unknown = manifest.names().stream().filter(name -> !KEYS.knowsEnv(name)).toList();
+        assertEquals(List.of(), unknown, manifest + " sets variables that are no configuration key of the application");
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifests")
+    void theValuesMakeAValidConfiguration(ManifestSettings manifest) {
+        Map<String, String> env = new HashMap<>();
+        // a value from a Secret, a pod field or the shell is a string the file cannot show
+        manifest.settings().forEach(setting -> env.put(setting.name(), setting.literal() ? setting.value() : "from-outside"));
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredConverters()
+                .withMapping(WgmonConfig.class)
+                .withSources(new EnvConfigSource(env, EnvConfigSource.ORDINAL))
+                .build();
+        assertEquals(List.of(), ConfigCheck.problems(config.getConfigMapping(WgmonConfig.class)), manifest.toString());
+        int port = config.getValue("quarkus.http.port", Integer.class);
+        assertTrue(port > 0 && port < 65536, manifest + ": quarkus.http.port " + port);
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifests")
+    void everySettingHasACommentAboveIt(ManifestSettings manifest) throws IOException {
+        List<String> lines = Files.readAllLines(manifest.file());
+        List<String> uncommented = manifest.names().stream()
+                .filter(name -> !commentedAt(lines, name)).toList();
+        assertEquals(List.of(), uncommented, manifest + ": settings without a comment line above them");
+    }
+
+    @Test
+    void theThreeFilesGiveTheSameSettings() {
+        ManifestSettings kube = ManifestSettings.kube();
+        for (ManifestSettings other : List.of(ManifestSettings.daemonSet(), ManifestSettings.compose())) {
+            assertEquals(new TreeSet<>(kube.names()), new TreeSet<>(other.names()), kube + " vs " + other);
+            kube.literalValues().forEach((name, value) -> {
+                String otherValue = other.literalValues().get(name);
+                if (otherValue != null) {
+                    assertEquals(value, otherValue, name + " in " + kube + " vs " + other);
+                }
+            });
+        }
+        assertTrue(kube.names().size() >= 20, "every key is listed: " + kube.names());
+    }
+
+    @Test
+    void theWebhookSecretIsNeverWrittenInAFile() {
+        for (ManifestSettings manifest : ManifestSettings.all()) {
+            manifest.settings().stream().filter(setting -> setting.name().equals("WGMON_WEBHOOK_SECRET"))
+                    .forEach(secret -> assertFalse(secret.literal(), manifest + " writes the secret as a literal"));
+        }
+    }
+
+    @Test
+    void everyVariableOfTheImageIsReadByTheEntrypointOrIsAKey() throws IOException {
+        String entrypoint = Files.readString(Path.of("src/main/docker/wgmon-entrypoint.sh"));
+        Set<String> unused = new TreeSet<>();
+        for (Dockerfile.Instruction env : Dockerfile.parse(Dockerfile.JVM).last().all("ENV")) {
+            for (String assignment : env.arguments().split("\\s+(?=[A-Z_]+=)")) {
+                String name = assignment.substring(0, assignment.indexOf('='));
+                if (!KEYS.knowsEnv(name) && !entrypoint.contains("${" + name)) {
+                    unused.add(name);
+                }
+            }
+        }
+        assertEquals(Set.of(), unused, "image ENV that nothing reads");
+    }
+
+    /** Whether the line declaring {@code name} (a YAML key or a {@code - name:} entry) has a comment line above it. */
+    private static boolean commentedAt(List<String> lines, String name) {
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.equals("- name: " + name) || line.startsWith(name + ":")) {
+                return lines.get(i - 1).trim().startsWith("#");
+            }
+        }
+        return false;
+    }
+}

@@ -96,9 +96,12 @@ public final class Testbed implements AutoCloseable {
         ip(ns, "link", "set", veth, "up");
         Path key = generateKey("client" + n);
         String publicKey = publicKeyOf(key);
-        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", tunnel + "/32");
+        Path presharedKey = generatePresharedKey("client" + n);
+        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "preshared-key", presharedKey.toString(),
+                "allowed-ips", tunnel + "/32");
         startWireGuardGo(ns, iface);
         sh(ns, "wg", "set", iface, "private-key", key.toString(), "peer", serverPublicKey,
+                "preshared-key", presharedKey.toString(),
                 "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
         ip(ns, "addr", "add", tunnel + "/24", "dev", iface);
         ip(ns, "link", "set", iface, "up");
@@ -178,7 +181,15 @@ public final class Testbed implements AutoCloseable {
         return file;
     }
 
-    /** Every private key this test bed generated (base64), for leak checks. */
+    private Path generatePresharedKey(String name) throws IOException {
+        Path file = workDir.resolve(name + ".psk");
+        String key = Shell.run(List.of("wg", "genpsk")).trim();
+        privateKeys.add(key);
+        Files.writeString(file, key + "\n");
+        return file;
+    }
+
+    /** Every private and preshared key this test bed generated (base64), for leak checks. */
     public List<String> privateKeys() {
         return List.copyOf(privateKeys);
     }

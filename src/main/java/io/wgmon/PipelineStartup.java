@@ -6,6 +6,7 @@ import io.wgmon.config.ConfigCheck;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.tracking.TrackingService;
 import io.wgmon.trigger.PacketSourceException;
+import io.wgmon.webhook.WebhookDispatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -20,12 +21,15 @@ import java.util.List;
 @UnlessBuildProfile("test")
 public class PipelineStartup {
 
-    void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking) {
+    void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking,
+               Instance<WebhookDispatcher> dispatcher) {
         List<String> problems = ConfigCheck.problems(config);
         if (!problems.isEmpty()) {
             throw new StartupFailure("Invalid configuration: " + String.join("; ", problems));
         }
         TrackingService service = tracking.get();
+        WebhookDispatcher webhooks = dispatcher.get();
+        service.events().subscribe().with(webhooks::submit);
         try {
             service.start();
         } catch (PacketSourceException e) {

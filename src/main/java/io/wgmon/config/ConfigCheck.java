@@ -49,7 +49,9 @@ public final class ConfigCheck {
         for (URI url : webhook.url().orElse(List.of())) {
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
             if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-                problems.add("wgmon.webhook.url=" + url + " is not allowed: use an absolute http:// or https:// URL");
+                // only scheme and host: the rest of a webhook URL is often a token
+                problems.add("wgmon.webhook.url has a value with scheme '" + url.getScheme() + "' and host '"
+                        + url.getHost() + "', which is not allowed: use an absolute http:// or https:// URL");
             }
         }
         if (webhook.secret().map(String::isEmpty).orElse(false)) {

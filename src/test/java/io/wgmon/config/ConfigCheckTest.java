@@ -83,8 +83,11 @@ class ConfigCheckTest {
                 problems("wgmon.tracking.tick", "10s", "wgmon.tracking.idle-timeout", "5s"));
         assertEquals(List.of("wgmon.tracking.idle-timeout=0s is not allowed: use a positive duration such as 5s"),
                 problems("wgmon.tracking.idle-timeout", "0s", "wgmon.tracking.tick", "1s").subList(0, 1));
-        assertEquals(List.of("wgmon.webhook.url=ftp://x/y is not allowed: use an absolute http:// or https:// URL"),
-                problems("wgmon.webhook.url", "ftp://x/y"));
+        assertEquals(List.of("wgmon.webhook.url has a value with scheme 'ftp' and host 'example.org', which is not "
+                + "allowed: use an absolute http:// or https:// URL"),
+                problems("wgmon.webhook.url", "ftp://example.org/secret-token"));
+        assertEquals(1, problems("wgmon.webhook.url", "discord.com/api/webhooks/1/t").size());
+        assertEquals(List.of(), problems("wgmon.webhook.url", "HTTP://127.0.0.1:8080,https://discord.com/api/webhooks/1/t"));
         assertEquals(List.of("wgmon.wireguard.interfaces contains 'a/b', which is not an interface name: "
                 + "1..15 characters, no '/', ':' or spaces"), problems("wgmon.wireguard.interfaces", "wg0,a/b"));
         assertEquals(List.of("wgmon.tracking.coalesce=11s is not allowed: use 0s..10s"),

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,16 +17,18 @@ import java.util.concurrent.TimeUnit;
  * integration tests) running inside a namespace, as an operator would run it.
  */
 public final class MonitorProcess implements AutoCloseable {
-    private static final int HTTP_PORT = 18080;
+    private static final String DEFAULT_HTTP_PORT = "18080";
 
     private final String namespace;
     private final Process process;
     private final Path log;
+    private final int httpPort;
 
-    private MonitorProcess(String namespace, Process process, Path log) {
+    private MonitorProcess(String namespace, Process process, Path log, int httpPort) {
         this.namespace = namespace;
         this.process = process;
         this.log = log;
+        this.httpPort = httpPort;
     }
 
     public static Path jar() {
@@ -38,13 +39,15 @@ public final class MonitorProcess implements AutoCloseable {
         return jar;
     }
 
+    /** Starts the monitor; its HTTP port is 18080 unless env sets QUARKUS_HTTP_PORT. */
     public static MonitorProcess start(String namespace, Map<String, String> env, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-Dquarkus.http.port=" + HTTP_PORT, "-jar", jar().toString()));
+        List<String> command = List.of("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", jar().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("QUARKUS_HTTP_PORT", DEFAULT_HTTP_PORT);
         builder.environment().putAll(env);
-        return new MonitorProcess(namespace, builder.start(), log);
+        int port = Integer.parseInt(builder.environment().get("QUARKUS_HTTP_PORT"));
+        return new MonitorProcess(namespace, builder.start(), log, port);
     }
 
     /** Waits until /q/health/ready answers 200; fails with the monitor's log otherwise. */
@@ -72,7 +75,7 @@ public final class MonitorProcess implements AutoCloseable {
     /** GET on the monitor's HTTP port, from inside its namespace. */
     public Response get(String path) throws Exception {
         return NetNs.call(namespace, () -> {
-            HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + HTTP_PORT + path)
+            HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + httpPort + path)
                     .openConnection();
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(3000);

@@ -1,0 +1,87 @@
+package io.wgmon;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduler;
+import io.wgmon.config.WgmonConfig;
+import io.wgmon.tracking.ConnectionTracker;
+import io.wgmon.tracking.PeerNames;
+import io.wgmon.tracking.PeerNamesFile;
+import io.wgmon.tracking.TrackingService;
+import io.wgmon.trigger.NflogPacketSource;
+import io.wgmon.trigger.PacketSource;
+import io.wgmon.wireguard.UapiWireGuardClient;
+import io.wgmon.wireguard.WireGuardClient;
+import io.wgmon.wireguard.WireGuardScanner;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
+@ApplicationScoped
+public class Wiring {
+
+    @Produces
+    @Singleton
+    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, MeterRegistry registry) {
+        WgmonConfig.Tracking tracking = config.tracking();
+        ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
+                tracking.reportExisting(), tracking.reportRoaming(), names(config), UUID::randomUUID);
+        WireGuardScanner scanner = new WireGuardScanner(backends(config),
+                config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
+        return new TrackingService(packetSource(config, registry), scanner, tracker, tracking.coalesce(),
+                tracking.tick(), scheduler, registry);
+    }
+
+    void close(@Disposes TrackingService tracking) {
+        tracking.close();
+    }
+
+    private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
+        return switch (config.monitor()) {
+            case NFLOG -> new NflogPacketSource(config.nflog().group(), registry, Clock.systemUTC());
+            case BPF -> throw new StartupFailure("wgmon.monitor=bpf is not available in this version: use nflog");
+        };
+    }
+
+    private static List<WireGuardClient> backends(WgmonConfig config) {
+        WgmonConfig.WireGuard wireguard = config.wireguard();
+        return switch (wireguard.backend()) {
+            case AUTO, USERSPACE -> List.of(new UapiWireGuardClient(wireguard.uapiDir(), wireguard.requestTimeout()));
+            case KERNEL -> throw new StartupFailure(
+                    "wgmon.wireguard.backend=kernel is not available in this version: use auto or userspace");
+        };
+    }
+
+    private static PeerNames names(WgmonConfig config) {
+        Optional<Path> file = config.peers().names();
+        if (file.isEmpty()) {
+            return PeerNames.none();
+        }
+        try {
+            return PeerNamesFile.load(file.get());
+        } catch (IOException e) {
+            throw new StartupFailure("wgmon.peers.names=" + file.get() + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The configured host name, else the kernel's (no DNS lookup). */
+    static String host(WgmonConfig config) {
+        return config.host().orElseGet(() -> {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            } catch (IOException e) {
+                return System.getenv().getOrDefault("HOSTNAME", "localhost");
+            }
+        });
+    }
+}

@@ -1,0 +1,18 @@
+package io.wgmon.webhook;
+
+import io.wgmon.config.WgmonConfig.WebhookFormat;
+import io.wgmon.tracking.PeerEvent;
+
+/** Turns a peer event into the bytes a receiver gets (ARCHITECTURE §4). */
+public interface PayloadFormat {
+
+    Payload render(PeerEvent event);
+
+    static PayloadFormat of(WebhookFormat format) {
+        return switch (format) {
+            case JSON -> new JsonPayloadFormat();
+            case CLOUDEVENTS -> new CloudEventsPayloadFormat();
+            case FORM -> new FormPayloadFormat();
+        };
+    }
+}

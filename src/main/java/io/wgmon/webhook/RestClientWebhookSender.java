@@ -1,0 +1,70 @@
+package io.wgmon.webhook;
+
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link WebhookSender} on the reactive Quarkus REST client, one client per receiver URL. Needs the
+ * Quarkus runtime. The default exception mapper is off, so 4xx/5xx come back as {@link ReceiverReply}s;
+ * redirects are not followed (a POST must not silently turn into a GET).
+ */
+public final class RestClientWebhookSender implements WebhookSender {
+    private static final Logger LOG = Logger.getLogger(RestClientWebhookSender.class);
+
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final String userAgent;
+    private final ConcurrentMap<URI, WebhookEndpoint> clients = new ConcurrentHashMap<>();
+
+    public RestClientWebhookSender(Duration connectTimeout, Duration requestTimeout, String userAgent) {
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
+        this.userAgent = userAgent;
+    }
+
+    @Override
+    public Uni<ReceiverReply> send(URI receiver, Payload payload, DeliveryHeaders headers) {
+        return Uni.createFrom().deferred(() -> clients.computeIfAbsent(receiver, this::build)
+                        .post(payload.contentType(), headers.event(), headers.deliveryId(), headers.signature(),
+                                payload.body()))
+                .map(RestClientWebhookSender::reply);
+    }
+
+    private static ReceiverReply reply(Response response) {
+        try (response) {
+            return new ReceiverReply(response.getStatus(), response.getHeaderString("Retry-After"));
+        }
+    }
+
+    private WebhookEndpoint build(URI receiver) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(receiver)
+                .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false)
+                .disableDefaultMapper(true)
+                .userAgent(userAgent)
+                .build(WebhookEndpoint.class);
+    }
+
+    @Override
+    public void close() {
+        clients.forEach((receiver, client) -> {
+            try {
+                client.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("closing the client for %s: %s", Receivers.label(receiver), e);
+            }
+        });
+        clients.clear();
+    }
+}

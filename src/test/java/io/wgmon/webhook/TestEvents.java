@@ -1,0 +1,62 @@
+package io.wgmon.webhook;
+
+import io.wgmon.tracking.DisconnectReason;
+import io.wgmon.tracking.PeerEvent;
+import io.wgmon.tracking.PeerEventType;
+import io.wgmon.tracking.PeerKey;
+import io.wgmon.wireguard.Peer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Peer events for tests. */
+final class TestEvents {
+    static final String KEY = "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=";
+    static final Instant TIME = Instant.parse("2026-11-25T23:52:51.450Z");
+    static final Instant HANDSHAKE = Instant.parse("2026-11-25T23:52:51.987654321Z");
+
+    private TestEvents() {
+    }
+
+    static InetSocketAddress endpoint(String address, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(address), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static Peer peer(String publicKey, InetSocketAddress endpoint, Instant lastHandshake, long rxBytes) {
+        return new Peer(publicKey, endpoint, List.of("10.10.10.2/32", "fd00::2/128"), lastHandshake, rxBytes, 92, 25, 1);
+    }
+
+    static PeerEvent connected() {
+        return event(PeerEventType.CONNECTED, peer(KEY, endpoint("192.0.2.2", 33612), HANDSHAKE, 180), "alice-laptop");
+    }
+
+    static PeerEvent event(PeerEventType type, Peer peer, String name) {
+        return new PeerEvent(UUID.randomUUID(), type, TIME, "node-1", new PeerKey("wg0", peer.publicKey()),
+                peer, name, null, null);
+    }
+
+    static PeerEvent disconnected(DisconnectReason reason, Duration connectedFor) {
+        Peer peer = peer(KEY, endpoint("192.0.2.2", 33612), HANDSHAKE, 180);
+        return new PeerEvent(UUID.randomUUID(), PeerEventType.DISCONNECTED, TIME, "node-1",
+                new PeerKey("wg0", KEY), peer, "alice-laptop", reason, connectedFor);
+    }
+
+    /** A connected event whose rxBytes carries a sequence number, for order checks. */
+    static PeerEvent numbered(String publicKey, long sequence) {
+        return event(PeerEventType.CONNECTED, peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, sequence), null);
+    }
+
+    /** A syntactically valid base64 key that differs per index. */
+    static String key(int index) {
+        return String.format("%043d=", index);
+    }
+}

@@ -66,9 +66,8 @@ exec /sbin/modprobe -d $vm/kernel "\$@"
 EOF
 chmod 755 $vm/modprobe
 echo $vm/modprobe >/proc/sys/kernel/modprobe
-for m in $modules; do
-  modprobe -d $vm/kernel "$m" || fail "modprobe $m"
-done
+# shellcheck disable=SC2086
+modprobe -d $vm/kernel -a $modules || fail "modprobe $modules"
 
 ip link set lo up || fail "ip link set lo up"
 hostname localhost  # resolvable through the host's /etc/hosts, for the JVM's getLocalHost()

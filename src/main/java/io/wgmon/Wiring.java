@@ -10,6 +10,7 @@ import io.wgmon.tracking.PeerNamesFile;
 import io.wgmon.tracking.TrackingService;
 import io.wgmon.trigger.NflogPacketSource;
 import io.wgmon.trigger.PacketSource;
+import io.wgmon.trigger.PcapPacketSource;
 import io.wgmon.wireguard.UapiWireGuardClient;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardScanner;
@@ -52,7 +53,8 @@ public class Wiring {
     private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
         return switch (config.monitor()) {
             case NFLOG -> new NflogPacketSource(config.nflog().group(), registry, Clock.systemUTC());
-            case BPF -> throw new StartupFailure("wgmon.monitor=bpf is not available in this version: use nflog");
+            case BPF -> new PcapPacketSource(config.bpf().networkInterface(), config.bpf().filter(),
+                    config.bpf().promiscuous(), registry, Clock.systemUTC());
         };
     }
 

@@ -7,7 +7,6 @@ import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.netlink.NetlinkMessageCodec;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 import static io.wgmon.wireguard.WireGuardGenl.*;
@@ -44,7 +43,7 @@ final class FamilyLookup implements NetlinkExchange {
         if (message.type() != GENL_ID_CTRL) {
             throw malformed("unexpected message type " + message.type());
         }
-        ByteBuffer payload = message.payload().order(ByteOrder.nativeOrder());
+        ByteBuffer payload = message.payload();
         if (payload.remaining() < GENL_HEADER_LENGTH) {
             throw malformed("no generic netlink header");
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ReplyWatchdog implements AutoCloseable {
     private final Duration timeout;
     private ScheduledExecutorService timer;
+    private boolean closed;
 
     ReplyWatchdog(Duration timeout) {
         this.timeout = timeout;
@@ -30,6 +31,11 @@ final class ReplyWatchdog implements AutoCloseable {
 
     /** Starts the clock for one request on this socket; close the result when the reply is in. */
     synchronized Armed arm(NetlinkSocket socket) {
+        Armed armed = new Armed(socket);
+        if (closed) {
+            // the client is closing its sockets anyway
+            return armed;
+        }
         if (timer == null) {
             timer = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "wgmon-kernel-wireguard-watchdog");
@@ -37,13 +43,13 @@ final class ReplyWatchdog implements AutoCloseable {
                 return thread;
             });
         }
-        Armed armed = new Armed(socket);
         armed.expiry = timer.schedule(armed::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         return armed;
     }
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (timer != null) {
             timer.shutdownNow();
             timer = null;
@@ -71,7 +77,10 @@ final class ReplyWatchdog implements AutoCloseable {
 
         @Override
         public void close() {
-            expiry.cancel(false);
+            ScheduledFuture<?> pending = expiry;
+            if (pending != null) {
+                pending.cancel(false);
+            }
         }
     }
 }

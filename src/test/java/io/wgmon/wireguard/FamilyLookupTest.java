@@ -2,7 +2,6 @@ package io.wgmon.wireguard;
 
 import io.wgmon.netlink.AttributeWriter;
 import io.wgmon.netlink.Errno;
-import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkMessageCodec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

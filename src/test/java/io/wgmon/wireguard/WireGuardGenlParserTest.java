@@ -19,7 +19,6 @@ import static io.wgmon.wireguard.KernelFixtures.DEVICE_KEY;
 import static io.wgmon.wireguard.KernelFixtures.PEER_KEY;
 import static io.wgmon.wireguard.KernelFixtures.endpoint;
 import static io.wgmon.wireguard.KernelFixtures.key;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -11,6 +11,7 @@ import io.wgmon.tracking.TrackingService;
 import io.wgmon.trigger.NflogPacketSource;
 import io.wgmon.trigger.PacketSource;
 import io.wgmon.trigger.PcapPacketSource;
+import io.wgmon.wireguard.KernelWireGuardClient;
 import io.wgmon.wireguard.UapiWireGuardClient;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardScanner;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -60,10 +62,13 @@ public class Wiring {
 
     private static List<WireGuardClient> backends(WgmonConfig config) {
         WgmonConfig.WireGuard wireguard = config.wireguard();
+        Duration timeout = wireguard.requestTimeout();
         return switch (wireguard.backend()) {
-            case AUTO, USERSPACE -> List.of(new UapiWireGuardClient(wireguard.uapiDir(), wireguard.requestTimeout()));
-            case KERNEL -> throw new StartupFailure(
-                    "wgmon.wireguard.backend=kernel is not available in this version: use auto or userspace");
+            // auto: both, so a host with kernel and userspace interfaces sees all of them; without the
+            // module the kernel backend simply finds no WireGuard links
+            case AUTO -> List.of(new KernelWireGuardClient(timeout), new UapiWireGuardClient(wireguard.uapiDir(), timeout));
+            case KERNEL -> List.of(new KernelWireGuardClient(timeout));
+            case USERSPACE -> List.of(new UapiWireGuardClient(wireguard.uapiDir(), timeout));
         };
     }
 

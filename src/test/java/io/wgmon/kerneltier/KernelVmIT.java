@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,18 +52,6 @@ class KernelVmIT {
         assertTrue(logged >= 1, () -> "the nft log rule fed NFLOG group 5:\n" + result.output());
     }
 
-    @Test
-    void projectTestClassesRunOnTheVmKernel() throws IOException {
-        Path out = freshOutDir("probe");
-        String marker = UUID.randomUUID().toString();
-        KernelVm.Result result = vm.runJava(out, KernelVm.testClasspath(), List.of("-Dkernel.probe.marker=" + marker),
-                KernelProbe.class.getName(), List.of());
-        assertEquals(0, result.exitCode(), () -> failure(result));
-        assertTrue(result.output().contains("kernel=" + vm.kernelVersion() + " wireguard=1."),
-                () -> "the probe ran on the VM's kernel with WireGuard loaded:\n" + result.output());
-        assertTrue(result.output().contains("marker=" + marker),
-                () -> "the JVM option reached the probe:\n" + result.output());
-    }
 
     private static Path freshOutDir(String name) throws IOException {
         Path dir = Path.of("target", "kernel-vm", name).toAbsolutePath();

@@ -72,7 +72,7 @@ public final class KernelClientLiveCheck {
         }
     }
 
-    static void run(PrintStream log) throws Exception {
+    public static void run(PrintStream log) throws Exception {
         new KernelClientLiveCheck(log).check();
     }
 

@@ -10,6 +10,8 @@ import io.wgmon.tracking.PeerNamesFile;
 import io.wgmon.tracking.TrackingService;
 import io.wgmon.trigger.NflogPacketSource;
 import io.wgmon.trigger.PacketSource;
+import io.wgmon.trigger.PcapPacketSource;
+import io.wgmon.wireguard.KernelWireGuardClient;
 import io.wgmon.wireguard.UapiWireGuardClient;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardScanner;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -52,16 +55,20 @@ public class Wiring {
     private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
         return switch (config.monitor()) {
             case NFLOG -> new NflogPacketSource(config.nflog().group(), registry, Clock.systemUTC());
-            case BPF -> throw new StartupFailure("wgmon.monitor=bpf is not available in this version: use nflog");
+            case BPF -> new PcapPacketSource(config.bpf().networkInterface(), config.bpf().filter(),
+                    config.bpf().promiscuous(), registry, Clock.systemUTC());
         };
     }
 
     private static List<WireGuardClient> backends(WgmonConfig config) {
         WgmonConfig.WireGuard wireguard = config.wireguard();
+        Duration timeout = wireguard.requestTimeout();
         return switch (wireguard.backend()) {
-            case AUTO, USERSPACE -> List.of(new UapiWireGuardClient(wireguard.uapiDir(), wireguard.requestTimeout()));
-            case KERNEL -> throw new StartupFailure(
-                    "wgmon.wireguard.backend=kernel is not available in this version: use auto or userspace");
+            // auto: both, so a host with kernel and userspace interfaces sees all of them; without the
+            // module the kernel backend simply finds no WireGuard links
+            case AUTO -> List.of(new KernelWireGuardClient(timeout), new UapiWireGuardClient(wireguard.uapiDir(), timeout));
+            case KERNEL -> List.of(new KernelWireGuardClient(timeout));
+            case USERSPACE -> List.of(new UapiWireGuardClient(wireguard.uapiDir(), timeout));
         };
     }
 

@@ -7,13 +7,15 @@ import io.wgmon.testbed.Testbed;
 import io.wgmon.testbed.WebhookReceiver;
 import io.wgmon.testbed.WebhookReceiver.Delivery;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,26 +41,35 @@ class EndToEndIT {
         LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping");
     }
 
-    @Test
-    void connectsAndDisconnectsArriveByWebhookExactlyOnce() throws Exception {
-        int group = ThreadLocalRandom.current().nextInt(100, 60000);
+    /** Runs once with NFLOG (the firewall logs the port) and once with a pcap capture on the veth. */
+    @ParameterizedTest(name = "monitor={0}")
+    @ValueSource(strings = {"nflog", "bpf"})
+    void connectsAndDisconnectsArriveByWebhookExactlyOnce(String monitorMode) throws Exception {
         Path log = Files.createTempFile("wgmon-e2e-", ".log");
         try (Testbed testbed = Testbed.create(3000);
              WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
-            testbed.logToNflog(group);
+            Map<String, String> env = new HashMap<>();
+            if (monitorMode.equals("nflog")) {
+                int group = ThreadLocalRandom.current().nextInt(100, 60000);
+                testbed.logToNflog(group);
+                env.put("WGMON_NFLOG_GROUP", String.valueOf(group));
+            } else {
+                env.put("WGMON_MONITOR", "bpf");
+                env.put("WGMON_BPF_INTERFACE", testbed.serverVeth());
+                env.put("WGMON_BPF_FILTER", "udp and dst port " + testbed.listenPort());
+            }
             Testbed.Client alice = testbed.addClient();
             Testbed.Client bob = testbed.addClient();
             String silent = testbed.addSilentPeer("10.10.10.200/32");
 
-            Map<String, String> env = Map.of(
-                    "WGMON_NFLOG_GROUP", String.valueOf(group),
+            env.putAll(Map.of(
                     "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
                     "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
                     "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
                     "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
                     "WGMON_WEBHOOK_RETRY_INITIAL", "200ms",
                     "WGMON_HOST", "e2e-host",
-                    "QUARKUS_LOG_CATEGORY__IO_WGMON__LEVEL", "DEBUG");
+                    "QUARKUS_LOG_CATEGORY__IO_WGMON__LEVEL", "DEBUG"));
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try {

@@ -49,6 +49,10 @@ public interface WgmonConfig {
 
         @WithDefault("udp and dst port 3000")
         String filter();
+
+        /** Capture in promiscuous mode; not needed to see traffic addressed to this host. */
+        @WithDefault("false")
+        boolean promiscuous();
     }
 
     interface WireGuard {

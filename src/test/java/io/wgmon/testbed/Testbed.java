@@ -40,7 +40,13 @@ public final class Testbed implements AutoCloseable {
                          String address, String tunnelAddress) {
     }
 
-    private Testbed(int listenPort) throws IOException {
+    /** Which WireGuard implementation the interfaces are: wireguard-go, or the kernel module. */
+    public enum Kind { USERSPACE, KERNEL }
+
+    private final Kind kind;
+
+    private Testbed(int listenPort, Kind kind) throws IOException {
+        this.kind = kind;
         byte[] random = new byte[3];
         new SecureRandom().nextBytes(random);
         this.id = HexFormat.of().formatHex(random).substring(0, 5);
@@ -49,7 +55,11 @@ public final class Testbed implements AutoCloseable {
     }
 
     public static Testbed create(int listenPort) throws IOException {
-        Testbed testbed = new Testbed(listenPort);
+        return create(listenPort, Kind.USERSPACE);
+    }
+
+    public static Testbed create(int listenPort, Kind kind) throws IOException {
+        Testbed testbed = new Testbed(listenPort, kind);
         try {
             testbed.setUpServer();
             return testbed;
@@ -67,7 +77,7 @@ public final class Testbed implements AutoCloseable {
         ip(serverNs(), "link", "set", serverBridge(), "up");
         Path key = generateKey("server");
         serverPublicKey = publicKeyOf(key);
-        startWireGuardGo(serverNs(), serverInterface());
+        addWireGuard(serverNs(), serverInterface());
         sh(serverNs(), "wg", "set", serverInterface(), "listen-port", String.valueOf(listenPort),
                 "private-key", key.toString());
         ip(serverNs(), "addr", "add", SERVER_TUNNEL + "/24", "dev", serverInterface());
@@ -96,9 +106,12 @@ public final class Testbed implements AutoCloseable {
         ip(ns, "link", "set", veth, "up");
         Path key = generateKey("client" + n);
         String publicKey = publicKeyOf(key);
-        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", tunnel + "/32");
-        startWireGuardGo(ns, iface);
+        Path presharedKey = generatePresharedKey("client" + n);
+        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "preshared-key", presharedKey.toString(),
+                "allowed-ips", tunnel + "/32");
+        addWireGuard(ns, iface);
         sh(ns, "wg", "set", iface, "private-key", key.toString(), "peer", serverPublicKey,
+                "preshared-key", presharedKey.toString(),
                 "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
         ip(ns, "addr", "add", tunnel + "/24", "dev", iface);
         ip(ns, "link", "set", iface, "up");
@@ -122,10 +135,15 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
-     * The client goes away for good, like a laptop shutting down: its WireGuard process ends.
-     * (Taking the interface down is not enough: wireguard-go keeps sending keepalives.)
+     * The client goes away for good, like a laptop shutting down: its WireGuard interface is
+     * deleted, or its wireguard-go process ends (taking the interface down is not enough:
+     * wireguard-go keeps sending keepalives).
      */
     public void stopClient(Client client) throws InterruptedException {
+        if (kind == Kind.KERNEL) {
+            ip(client.namespace(), "link", "del", client.interfaceName());
+            return;
+        }
         Process daemon = daemons.get(client.interfaceName());
         daemon.descendants().forEach(ProcessHandle::destroy);
         daemon.destroy();
@@ -178,13 +196,29 @@ public final class Testbed implements AutoCloseable {
         return file;
     }
 
-    /** Every private key this test bed generated (base64), for leak checks. */
+    private Path generatePresharedKey(String name) throws IOException {
+        Path file = workDir.resolve(name + ".psk");
+        String key = Shell.run(List.of("wg", "genpsk")).trim();
+        privateKeys.add(key);
+        Files.writeString(file, key + "\n");
+        return file;
+    }
+
+    /** Every private and preshared key this test bed generated (base64), for leak checks. */
     public List<String> privateKeys() {
         return List.copyOf(privateKeys);
     }
 
     private String publicKeyOf(Path privateKey) throws IOException {
         return Shell.run(List.of("wg", "pubkey"), Files.readString(privateKey)).trim();
+    }
+
+    private void addWireGuard(String namespace, String iface) throws IOException {
+        if (kind == Kind.KERNEL) {
+            ip(namespace, "link", "add", iface, "type", "wireguard");
+        } else {
+            startWireGuardGo(namespace, iface);
+        }
     }
 
     private void startWireGuardGo(String namespace, String iface) throws IOException {

@@ -1,0 +1,150 @@
+package io.wgmon.trigger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.wgmon.netlink.LibC;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fallback when NFLOG is not available: wgmon captures the WireGuard port's traffic itself
+ * with libpcap (through jnr-ffi) on one interface, with a pcap filter expression, and a
+ * dedicated daemon thread emits what it captures on a hot stream.
+ */
+public final class PcapPacketSource implements PacketSource {
+    private static final Logger LOG = Logger.getLogger(PcapPacketSource.class);
+
+    /**
+     * Bytes captured per packet: 32 for the link header (Ethernet with two VLAN tags is 22,
+     * Linux cooked SLL2 20) plus 256 from the IP header on, the budget NFLOG copies too: IPv6 (40),
+     * up to 204 bytes of extension headers, UDP (8) and WireGuard's 4-byte type field. Small
+     * frames let the kernel's capture ring hold thousands of packets in its default 2 MiB.
+     */
+    static final int SNAPLEN = 32 + 256;
+    private static final Duration READER_JOIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String interfaceName;
+    private final String filter;
+    private final boolean promiscuous;
+    private final Clock clock;
+    private final List<String> libraryNames;
+    private final PacketSourceMetrics metrics;
+    private final BroadcastProcessor<PacketEvent> events = BroadcastProcessor.create();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private PcapHandle handle;
+    private Thread reader;
+    private boolean closed;
+
+    public PcapPacketSource(String interfaceName, String filter, boolean promiscuous, MeterRegistry registry,
+                            Clock clock) {
+        this(interfaceName, filter, promiscuous, registry, clock, LibpcapLoader.DEFAULT_NAMES);
+    }
+
+    /** With the library names to try; tests pass one that does not exist. */
+    PcapPacketSource(String interfaceName, String filter, boolean promiscuous, MeterRegistry registry, Clock clock,
+                     List<String> libraryNames) {
+        this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
+        this.filter = Objects.requireNonNull(filter, "filter");
+        this.promiscuous = promiscuous;
+        this.clock = clock;
+        this.libraryNames = List.copyOf(libraryNames);
+        this.metrics = new PacketSourceMetrics(registry, "bpf");
+    }
+
+    /**
+     * Opens the capture on the calling thread: its network namespace and its CAP_NET_RAW count,
+     * as pcap_activate opens the packet socket here.
+     */
+    @Override
+    public synchronized void start() {
+        if (closed || handle != null) {
+            throw new IllegalStateException(describe() + " was already " + (closed ? "closed" : "started"));
+        }
+        Libpcap pcap = LibpcapLoader.load(libraryNames);
+        PcapHandle opened = PcapHandle.open(pcap, LibC.load(), interfaceName, filter, promiscuous, SNAPLEN,
+                NetworkInterfaces::names);
+        PcapReaderLoop loop;
+        try {
+            int linkType = opened.linkType();
+            LinkLayer linkLayer = LinkLayer.forLinkType(linkType).orElseThrow(() -> new PacketSourceException(
+                    PcapStartErrors.linkType(interfaceName, linkType, opened.linkTypeName(linkType))));
+            PcapPacketParser parser = new PcapPacketParser(linkLayer, NetworkInterfaces.index(interfaceName), clock);
+            loop = new PcapReaderLoop(opened, opened.drops(), parser, events::onNext, metrics, clock,
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), this::pause, describe());
+            LOG.infof("%s: capturing %d bytes per packet, link type %s, %s", describe(), SNAPLEN, linkLayer,
+                    pcap.pcap_lib_version());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        handle = opened;
+        reader = new Thread(loop, "wgmon-pcap-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public Multi<PacketEvent> packets() {
+        return events;
+    }
+
+    @Override
+    public synchronized boolean isReady() {
+        return !closed && handle != null && !handle.isClosed() && reader.isAlive();
+    }
+
+    @Override
+    public String describe() {
+        return "bpf on " + interfaceName + " (" + filter + ")";
+    }
+
+    /** Wakes and joins the reader, closes the capture. Idempotent. */
+    @Override
+    public void close() {
+        PcapHandle toClose;
+        Thread toJoin;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = handle;
+            toJoin = reader;
+        }
+        stopping.countDown();
+        if (toClose != null) {
+            toClose.close();
+        }
+        if (toJoin != null && toJoin != Thread.currentThread()) {
+            join(toJoin);
+        }
+        events.onComplete();
+    }
+
+    private boolean pause(Duration delay) {
+        try {
+            return !stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void join(Thread thread) {
+        try {
+            thread.join(READER_JOIN_TIMEOUT.toMillis());
+            if (thread.isAlive()) {
+                LOG.warnf("%s: reader did not stop within %s", describe(), READER_JOIN_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -39,6 +39,7 @@ class EntrypointCapabilitiesLiveTest {
 
     @BeforeAll
     static void prerequisites() {
+        ContainerTools.installIfMissing("setcap");
         LivePrerequisites.require("setpriv", "setcap");
     }
 

@@ -40,7 +40,7 @@ class PodmanKubePlayIT {
     @BeforeAll
     static void podman() {
         MonitorProcess.jar();
-        Podman.installIfMissing();
+        ContainerTools.installIfMissing("podman", "catatonit");
         LivePrerequisites.require("podman", "catatonit");
     }
 

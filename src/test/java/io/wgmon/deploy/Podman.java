@@ -15,15 +15,17 @@ final class Podman {
     }
 
     static String run(String... args) {
-        List<String> argv = new ArrayList<>(List.of("podman"));
-        argv.addAll(List.of(args));
-        return Shell.run(argv).trim();
+        return Shell.run(argv(args)).trim();
     }
 
     static void quietly(String... args) {
+        Shell.quietly(argv(args));
+    }
+
+    private static List<String> argv(String... args) {
         List<String> argv = new ArrayList<>(List.of("podman"));
         argv.addAll(List.of(args));
-        Shell.quietly(argv);
+        return argv;
     }
 
     /** `podman inspect` of one container or image. */

@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** The container tests' own packages: podman, catatonit, setcap (scripts/install-container-tools.sh). */
+/** The container tests' own packages: podman, catatonit, setcap (scripts/install-deps.sh). */
 final class ContainerTools {
     private ContainerTools() {
     }
 
     /**
-     * Runs scripts/install-container-tools.sh when one of the commands is missing and this is root
+     * Runs scripts/install-deps.sh when one of the commands is missing and this is root
      * (the test would otherwise be skipped, or fail under CI=true).
      */
     static void installIfMissing(String... commands) {
@@ -23,7 +23,7 @@ final class ContainerTools {
             return;
         }
         try {
-            Process install = new ProcessBuilder(Path.of("scripts/install-container-tools.sh").toAbsolutePath().toString())
+            Process install = new ProcessBuilder(Path.of("scripts/install-deps.sh").toAbsolutePath().toString())
                     .redirectErrorStream(true).start();
             System.out.print(new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             install.waitFor();

@@ -33,6 +33,7 @@ public class UapiWireGuardClient implements WireGuardClient {
     private static final int S_IFSOCK = 0140000;
     private static final String CONNECTION_REFUSED = Errno.ECONNREFUSED.toString();
     private static final String NO_SUCH_FILE = Errno.ENOENT.toString();
+    private static final String PERMISSION_DENIED = Errno.EACCES.toString();
 
     private final Path uapiDir;
     private final Duration requestTimeout;
@@ -110,6 +111,11 @@ public class UapiWireGuardClient implements WireGuardClient {
             }
             if (NO_SUCH_FILE.equals(e.getMessage())) {
                 throw new DeviceNotFoundException(name + ": no UAPI socket " + socket);
+            }
+            if (PERMISSION_DENIED.equals(e.getMessage())) {
+                // wireguard-go creates its sockets 0700 root: capabilities alone do not open them
+                throw new WireGuardException(name + ": permission denied on UAPI socket " + socket
+                        + ": userspace WireGuard sockets belong to root; run wgmon as uid 0 to watch them");
             }
             throw e;
         }

@@ -1,6 +1,7 @@
 package io.wgmon.trigger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wgmon.testbed.ThreadCapabilities;
 import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.NetNs;
 import io.wgmon.testbed.Testbed;

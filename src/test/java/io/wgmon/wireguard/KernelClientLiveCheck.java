@@ -5,6 +5,7 @@ import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkAttributes;
 import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.netlink.NetlinkSocket;
+import io.wgmon.testbed.ThreadCapabilities;
 import io.wgmon.testbed.NetNs;
 import io.wgmon.testbed.Shell;
 
@@ -277,7 +278,7 @@ public final class KernelClientLiveCheck {
     }
 
     private void withoutNetAdmin() throws Exception {
-        ThreadCapabilityDrop.dropEffective(CAP_NET_ADMIN);
+        ThreadCapabilities.dropEffective(CAP_NET_ADMIN);
         try (KernelWireGuardClient client = new KernelWireGuardClient(Duration.ofSeconds(20))) {
             assertEquals(List.of("wgk0"), client.interfaceNames(), "listing needs no capability");
             WireGuardException e = assertThrows(WireGuardException.class, () -> client.device("wgk0"));

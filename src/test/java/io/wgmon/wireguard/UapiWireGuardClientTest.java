@@ -1,5 +1,7 @@
 package io.wgmon.wireguard;
 
+import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.ThreadCapabilities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,6 +152,30 @@ class UapiWireGuardClientTest {
     }
 
     @Test
+    void aSocketThisProcessMayNotOpenSaysToRunAsRoot() throws Exception {
+        LivePrerequisites.require();
+        serve("wg0", connection -> null);
+        Path socket = dir.resolve("wg0.sock");
+        Files.setOwner(socket, socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwx------"));
+
+        // what a non-root wgmon meets: no DAC override, and a 0700 socket it does not own
+        CompletableFuture<WireGuardException> refused = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            ThreadCapabilities.dropEffective(CAP_DAC_OVERRIDE);
+            ThreadCapabilities.dropEffective(CAP_DAC_READ_SEARCH);
+            refused.complete(assertThrows(WireGuardException.class, () -> client(Duration.ofSeconds(2)).device("wg0")));
+        });
+        thread.start();
+        thread.join();
+
+        WireGuardException e = refused.get();
+        assertFalse(e instanceof DeviceNotFoundException, "a socket we may not open is not a missing device");
+        assertTrue(e.getMessage().contains("permission denied") && e.getMessage().contains("run wgmon as uid 0"),
+                e.getMessage());
+    }
+
+    @Test
     void listsTheSocketsInTheDirectory() throws Exception {
         serve("wgb", connection -> null);
         serve("wga", connection -> null);
@@ -167,6 +194,9 @@ class UapiWireGuardClientTest {
         assertEquals(List.of(), client.interfaceNames());
         assertEquals("userspace", client.backendName());
     }
+
+    private static final int CAP_DAC_OVERRIDE = 1;
+    private static final int CAP_DAC_READ_SEARCH = 2;
 
     private UapiWireGuardClient client(Duration timeout) {
         return new UapiWireGuardClient(dir, timeout);

@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,14 +50,12 @@ final class ReceiverQueue {
     private final ReceiverMetrics metrics;
     private final AtomicBoolean flushPending = new AtomicBoolean();
 
-    private final Map<PeerKey, ArrayDeque<QueuedDelivery>> lanes = new HashMap<>();
-    private final Map<Long, QueuedDelivery> bySeq = new HashMap<>();
+    private final Lanes lanes = new Lanes();
     /** Lanes whose head waits for the open circuit to close. */
     private final ArrayDeque<PeerKey> parked = new ArrayDeque<>();
     private final Circuit circuit;
     /** A probe is scheduled or in flight. */
     private boolean probing;
-    private int pending;
     private volatile boolean closed;
 
     ReceiverQueue(WebhookReceiver receiver, DeliveryStore store, DeliveryPolicy policy, WebhookSender sender,
@@ -96,9 +92,9 @@ final class ReceiverQueue {
                 LOG.warnf("webhook queue for %s: %s; dropped %s", label, admission.refusal(), delivery.describe());
                 return;
             }
-            evicted = evict(admission.evicted());
+            evicted = lanes.evict(admission.evicted());
             QueuedDelivery queued = new QueuedDelivery(admission.seq(), delivery);
-            if (enqueue(queued)) {
+            if (lanes.add(queued)) {
                 idleHead = queued;
             }
         }
@@ -113,7 +109,7 @@ final class ReceiverQueue {
     }
 
     synchronized int pending() {
-        return pending;
+        return lanes.size();
     }
 
     synchronized boolean circuitOpen() {
@@ -134,17 +130,15 @@ final class ReceiverQueue {
         int left;
         synchronized (this) {
             closed = true;
-            lanes.values().forEach(lane -> {
-                Cancellable attempt = lane.peekFirst().inFlight;
+            for (QueuedDelivery head : lanes.heads()) {
+                Cancellable attempt = head.inFlight;
                 if (attempt != null) {
                     attempt.cancel();
                 }
-            });
-            left = pending;
+            }
+            left = lanes.size();
             lanes.clear();
-            bySeq.clear();
             parked.clear();
-            pending = 0;
         }
         store.close();
         metrics.unregisterGauges(registry);
@@ -168,7 +162,7 @@ final class ReceiverQueue {
                     store.done(entry.seq());
                 } else {
                     QueuedDelivery queued = new QueuedDelivery(entry.seq(), delivery);
-                    if (enqueue(queued)) {
+                    if (lanes.add(queued)) {
                         heads.add(queued);
                     }
                 }
@@ -182,35 +176,6 @@ final class ReceiverQueue {
         LOG.infof("webhook spool for %s: %d undelivered events from before the restart go first", label,
                 stored.size() - expired);
         heads.forEach(this::start);
-    }
-
-    /** @return whether the delivery is the head of a lane that was idle */
-    private boolean enqueue(QueuedDelivery queued) {
-        ArrayDeque<QueuedDelivery> lane = lanes.computeIfAbsent(queued.delivery.peer(), key -> new ArrayDeque<>());
-        lane.addLast(queued);
-        bySeq.put(queued.seq, queued);
-        pending++;
-        return lane.size() == 1;
-    }
-
-    /** Forgets deliveries the spool dropped; a lane head may be in flight, so it is only marked. */
-    private int evict(List<Long> seqs) {
-        int count = 0;
-        for (long seq : seqs) {
-            QueuedDelivery queued = bySeq.remove(seq);
-            if (queued == null) {
-                continue;
-            }
-            count++;
-            ArrayDeque<QueuedDelivery> lane = lanes.get(queued.delivery.peer());
-            if (lane.peekFirst() == queued) {
-                queued.evicted = true;
-            } else {
-                lane.remove(queued);
-                pending--;
-            }
-        }
-        return count;
     }
 
     /** The delivery just became the head of its lane. */
@@ -302,9 +267,9 @@ final class ReceiverQueue {
                 return;
             }
             for (PeerKey key : parked) {
-                ArrayDeque<QueuedDelivery> lane = lanes.get(key);
-                if (lane != null && !lane.isEmpty()) {
-                    resumed.add(lane.peekFirst());
+                QueuedDelivery head = lanes.head(key);
+                if (head != null) {
+                    resumed.add(head);
                 }
             }
             parked.clear();
@@ -372,8 +337,7 @@ final class ReceiverQueue {
                     probing = false;
                     return;
                 }
-                ArrayDeque<QueuedDelivery> lane = lanes.get(key);
-                head = lane == null ? null : lane.peekFirst();
+                head = lanes.head(key);
             }
             head.probe = true;
         }
@@ -394,15 +358,7 @@ final class ReceiverQueue {
             if (!done.evicted) {
                 store.done(done.seq); // before pending drops: whoever sees it drained sees it marked
             }
-            PeerKey key = done.delivery.peer();
-            ArrayDeque<QueuedDelivery> lane = lanes.get(key);
-            lane.remove(done);
-            bySeq.remove(done.seq);
-            pending--;
-            next = lane.peekFirst();
-            if (next == null) {
-                lanes.remove(key);
-            }
+            next = lanes.removeHead(done);
         }
         if (!done.evicted) {
             requestFlush();

@@ -1,7 +1,5 @@
 package io.wgmon.webhook;
 
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,14 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * An append-only, crash-safe record log in one directory: records get increasing sequence numbers, are
@@ -41,8 +34,6 @@ import java.util.stream.Stream;
  * does not match, with a WARN line each.
  */
 final class Spool implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Spool.class);
-    private static final Pattern SEGMENT = Pattern.compile("(\\d{20})\\.(log|ack)");
     private static final int ACK_FRAME = SpoolFrames.frameSize(Long.BYTES);
 
     /** A record not yet done. */
@@ -60,7 +51,7 @@ final class Spool implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final TreeMap<Long, SpoolSegment> segments = new TreeMap<>();
-    private final List<Entry> recovered;
+    private List<Entry> recovered;
     private final Object syncLock = new Object();
     private SpoolSegment active;
     private long nextSeq;
@@ -77,7 +68,13 @@ final class Spool implements AutoCloseable {
         this.fsync = fsync;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.recovered = recover();
+        SpoolRecovery.Result found = SpoolRecovery.recover(dir);
+        for (SpoolSegment segment : found.segments()) {
+            segments.put(segment.firstSeq(), segment);
+            committed += segment.bytes() + (long) segment.liveSeqs().size() * ACK_FRAME;
+        }
+        this.recovered = found.undone();
+        this.nextSeq = found.nextSeq();
         this.syncedSeq = nextSeq - 1;
     }
 
@@ -112,9 +109,14 @@ final class Spool implements AutoCloseable {
         }
     }
 
-    /** The records not done when the spool was last closed or its process died, in sequence order. */
-    List<Entry> recovered() {
-        return recovered;
+    /**
+     * The records not done when the spool was last closed or its process died, in sequence order; handed
+     * over once, later calls get an empty list.
+     */
+    synchronized List<Entry> takeRecovered() {
+        List<Entry> entries = recovered;
+        recovered = List.of();
+        return entries;
     }
 
     Path dir() {
@@ -123,13 +125,13 @@ final class Spool implements AutoCloseable {
 
     /** Whether a record with this much data can be spooled at all. */
     boolean fits(int dataLength) {
-        return recordCost(dataLength) <= maxBytes;
+        return Long.BYTES + (long) dataLength <= SpoolFrames.MAX_PAYLOAD && recordCost(dataLength) <= maxBytes;
     }
 
     synchronized Appended append(byte[] data) throws IOException {
         ensureOpen();
         long cost = recordCost(data.length);
-        if (cost > maxBytes) {
+        if (!fits(data.length)) {
             throw new IllegalArgumentException("a record of " + data.length + " bytes does not fit a spool of "
                     + maxBytes + " bytes");
         }
@@ -260,100 +262,5 @@ final class Spool implements AutoCloseable {
             active = null;
         }
         segment.delete();
-    }
-
-    private List<Entry> recover() throws IOException {
-        TreeMap<Long, Path> logs = new TreeMap<>();
-        Set<Long> acks = new HashSet<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Matcher name = SEGMENT.matcher(file.getFileName().toString());
-                if (name.matches()) {
-                    long first = Long.parseLong(name.group(1));
-                    if (name.group(2).equals("log")) {
-                        logs.put(first, file);
-                    } else {
-                        acks.add(first);
-                    }
-                }
-            }
-        }
-        for (long orphan : acks) {
-            if (!logs.containsKey(orphan)) {
-                Files.deleteIfExists(dir.resolve(SpoolSegment.name(orphan) + ".ack"));
-            }
-        }
-        List<Entry> undone = new ArrayList<>();
-        long maxSeq = logs.isEmpty() ? -1 : logs.lastKey();
-        for (Map.Entry<Long, Path> log : logs.entrySet()) {
-            long first = log.getKey();
-            Path ackFile = dir.resolve(SpoolSegment.name(first) + ".ack");
-            TreeMap<Long, byte[]> records = new TreeMap<>();
-            long logBytes = readRecords(log.getValue(), records);
-            Set<Long> done = new HashSet<>();
-            long ackBytes = Files.exists(ackFile) ? readAcks(ackFile, done) : 0;
-            if (!records.isEmpty()) {
-                maxSeq = Math.max(maxSeq, records.lastKey());
-            }
-            records.keySet().removeAll(done);
-            SpoolSegment segment = SpoolSegment.recovered(dir, first, logBytes, ackBytes, records.keySet());
-            if (records.isEmpty()) {
-                segment.delete();
-                continue;
-            }
-            segments.put(first, segment);
-            committed += segment.bytes() + (long) records.size() * ACK_FRAME;
-            records.forEach((seq, data) -> undone.add(new Entry(seq, data)));
-        }
-        nextSeq = maxSeq + 1;
-        return List.copyOf(undone);
-    }
-
-    /** @return the log's length after cutting off damage */
-    private long readRecords(Path log, Map<Long, byte[]> into) throws IOException {
-        SpoolFrames.Scan scan = readFile(log);
-        int malformed = 0;
-        for (byte[] payload : scan.frames()) {
-            if (payload.length < Long.BYTES) {
-                malformed++;
-                continue;
-            }
-            ByteBuffer in = ByteBuffer.wrap(payload);
-            long seq = in.getLong();
-            byte[] data = new byte[in.remaining()];
-            in.get(data);
-            into.put(seq, data);
-        }
-        if (malformed > 0) {
-            LOG.warnf("spool file %s: %d records too short to hold a sequence number; skipped", log, malformed);
-        }
-        return scan.validLength();
-    }
-
-    private long readAcks(Path ack, Set<Long> into) throws IOException {
-        SpoolFrames.Scan scan = readFile(ack);
-        for (byte[] payload : scan.frames()) {
-            if (payload.length == Long.BYTES) {
-                into.add(ByteBuffer.wrap(payload).getLong());
-            }
-        }
-        return scan.validLength();
-    }
-
-    /** Reads a whole spool file, reports damage and cuts a damaged tail off so appends after it stay readable. */
-    private static SpoolFrames.Scan readFile(Path file) throws IOException {
-        SpoolFrames.Scan scan = SpoolFrames.read(Files.readAllBytes(file));
-        if (scan.corrupt() > 0) {
-            LOG.warnf("spool file %s: %d records failed their CRC check; skipped", file, scan.corrupt());
-        }
-        if (scan.validLength() < scan.length()) {
-            LOG.warnf("spool file %s: the last %d bytes (from offset %d) are not a complete record, as after a "
-                            + "crash mid-write; skipped and cut off", file, scan.length() - scan.validLength(),
-                    scan.validLength());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.truncate(scan.validLength());
-            }
-        }
-        return scan;
     }
 }

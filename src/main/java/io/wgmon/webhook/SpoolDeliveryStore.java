@@ -26,7 +26,7 @@ final class SpoolDeliveryStore implements DeliveryStore {
     @Override
     public List<Stored> recover() {
         List<Stored> stored = new ArrayList<>();
-        for (Spool.Entry entry : spool.recovered()) {
+        for (Spool.Entry entry : spool.takeRecovered()) {
             try {
                 stored.add(new Stored(entry.seq(), DeliveryCodec.decode(entry.data())));
             } catch (IllegalArgumentException e) {

@@ -72,7 +72,7 @@ public class WebhookDispatcherProducer {
         return new WebhookDispatcher(receivers, policy, sender, registry);
     }
 
-    private static WebhookTls tls(WgmonConfig.Webhook.Tls tls) {
+    static WebhookTls tls(WgmonConfig.Webhook.Tls tls) {
         if (tls.insecureSkipVerify()) {
             LOG.warn("wgmon.webhook.tls.insecure-skip-verify=true: receivers' certificates and host names are NOT "
                     + "checked; anyone on the path can read and forge webhooks. Use it for tests only.");

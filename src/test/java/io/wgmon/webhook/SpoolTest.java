@@ -31,21 +31,21 @@ class SpoolTest {
     @Test
     void undoneRecordsComeBackInOrderAndSequenceNumbersGoOn() throws IOException {
         try (Spool spool = open(LARGE)) {
-            assertEquals(List.of(), spool.recovered());
+            assertEquals(List.of(), spool.takeRecovered());
             for (String text : List.of("a", "b", "c", "d")) {
                 spool.append(bytes(text));
             }
             spool.markDone(1);
         }
         try (Spool spool = open(LARGE)) {
-            assertEquals(List.of("0:a", "2:c", "3:d"), texts(spool.recovered()));
+            assertEquals(List.of("0:a", "2:c", "3:d"), texts(spool.takeRecovered()));
             assertEquals(4, spool.append(bytes("e")).seq());
             spool.markDone(0);
             spool.markDone(3);
             spool.markDone(99);
         }
         try (Spool spool = open(LARGE)) {
-            assertEquals(List.of("2:c", "4:e"), texts(spool.recovered()));
+            assertEquals(List.of("2:c", "4:e"), texts(spool.takeRecovered()));
         }
     }
 
@@ -71,13 +71,13 @@ class SpoolTest {
             channel.truncate(fullLength - 5);
         }
         try (LogCapture log4 = LogCapture.warningsOf(Spool.class); Spool spool = open(LARGE)) {
-            assertEquals(List.of("0:first", "1:second"), texts(spool.recovered()));
+            assertEquals(List.of("0:first", "1:second"), texts(spool.takeRecovered()));
             assertEquals(1, log4.warningsContaining("not a complete record").size(), log4.warnings().toString());
             assertTrue(Files.size(log) < fullLength - 5, "the torn record was cut off");
             spool.append(bytes("after restart"));
         }
         try (LogCapture log4 = LogCapture.warningsOf(Spool.class); Spool spool = open(LARGE)) {
-            assertEquals(List.of("0:first", "1:second", "2:after restart"), texts(spool.recovered()));
+            assertEquals(List.of("0:first", "1:second", "2:after restart"), texts(spool.takeRecovered()));
             assertEquals(List.of(), log4.warnings(), "nothing left to complain about");
         }
     }
@@ -95,12 +95,12 @@ class SpoolTest {
         Files.write(onlyFile(".log"), garbage, StandardOpenOption.APPEND);
         Files.write(onlyFile(".ack"), garbage, StandardOpenOption.APPEND);
         try (LogCapture log = LogCapture.warningsOf(Spool.class); Spool spool = open(LARGE)) {
-            assertEquals(List.of("1:record 1", "2:record 2", "3:record 3"), texts(spool.recovered()));
+            assertEquals(List.of("1:record 1", "2:record 2", "3:record 3"), texts(spool.takeRecovered()));
             assertEquals(2, log.warningsContaining("not a complete record").size(), log.warnings().toString());
             spool.markDone(2);
         }
         try (Spool spool = open(LARGE)) {
-            assertEquals(List.of("1:record 1", "3:record 3"), texts(spool.recovered()),
+            assertEquals(List.of("1:record 1", "3:record 3"), texts(spool.takeRecovered()),
                     "the ack written after the garbage was cut off is read");
         }
     }
@@ -119,7 +119,7 @@ class SpoolTest {
         content[secondPayload] = 'T';
         Files.write(log, content);
         try (LogCapture warnings = LogCapture.warningsOf(Spool.class); Spool spool = open(LARGE)) {
-            assertEquals(List.of("0:one", "2:three"), texts(spool.recovered()));
+            assertEquals(List.of("0:one", "2:three"), texts(spool.takeRecovered()));
             assertEquals(1, warnings.warningsContaining("failed their CRC check").size(), warnings.warnings().toString());
         }
     }
@@ -138,7 +138,7 @@ class SpoolTest {
         }
         assertTrue(segmentFiles(".log").size() <= 2, segmentFiles(".log").toString());
         try (Spool spool = Spool.open(dir, LARGE, 256, fsync)) {
-            assertEquals(List.of("198:event number 198", "199:event number 199"), texts(spool.recovered()));
+            assertEquals(List.of("198:event number 198", "199:event number 199"), texts(spool.takeRecovered()));
         }
     }
 
@@ -161,7 +161,7 @@ class SpoolTest {
         assertEquals(0L, evicted.get(0));
         assertEquals(evicted.get(evicted.size() - 1) + 1, kept.get(0), "exactly the oldest are gone");
         try (Spool spool = Spool.open(dir, maxBytes, 512, fsync)) {
-            assertEquals(kept, spool.recovered().stream().map(Spool.Entry::seq).toList());
+            assertEquals(kept, spool.takeRecovered().stream().map(Spool.Entry::seq).toList());
         }
     }
 
@@ -217,7 +217,7 @@ class SpoolTest {
     void anOrphanAckFileIsRemoved() throws IOException {
         Files.write(dir.resolve(SpoolSegment.name(7) + ".ack"), new byte[]{1, 2, 3});
         try (Spool spool = open(LARGE)) {
-            assertEquals(List.of(), spool.recovered());
+            assertEquals(List.of(), spool.takeRecovered());
         }
         assertEquals(List.of(), segmentFiles(".ack"));
     }
@@ -258,7 +258,7 @@ class SpoolTest {
             spool.append(data);
         }
         try (Spool spool = open(LARGE)) {
-            assertArrayEquals(data, spool.recovered().get(0).data());
+            assertArrayEquals(data, spool.takeRecovered().get(0).data());
         }
     }
 }

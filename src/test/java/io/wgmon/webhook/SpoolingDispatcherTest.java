@@ -265,6 +265,24 @@ class SpoolingDispatcherTest {
         }
     }
 
+    @Test
+    void withoutSpoolTooOldEventsAreDroppedAndCountedToo() throws Exception {
+        TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
+        WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("memory", receiver.uri("/hook"))),
+                policy(Optional.empty(), Duration.ofMillis(200), Duration.ofHours(1), Clock.systemUTC()));
+        PeerEvent old = TestEvents.connectedNow(TestEvents.key(1), Instant.now().minus(Duration.ofHours(2)));
+        PeerEvent fresh = TestEvents.disconnectedNow(TestEvents.key(1), Instant.now());
+        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+            dispatcher.submit(old);
+            dispatcher.submit(fresh);
+            Await.until("the fresh one delivered", WAIT, () -> fixture.count("delivered", "memory") == 1);
+            assertEquals(1, log.warningsContaining("dropped " + old.type().wireName() + " " + old.id()).size(),
+                    log.warnings().toString());
+        }
+        assertEquals(1.0, fixture.count("expired", "memory"));
+        assertEquals(List.of(fresh.id().toString()), ids(receiver.requests()));
+    }
+
     private void writeSpool(Path dir, List<PeerEvent> events) throws IOException {
         DeliveryRenderer renderer = new DeliveryRenderer(new JsonPayloadFormat(), Optional.empty());
         try (Spool spool = Spool.open(dir, SPOOL_BYTES, fsync)) {
@@ -306,7 +324,7 @@ class SpoolingDispatcherTest {
     private void assertNothingLeftInTheSpool(String receiverName) throws Exception {
         fixture.close();
         try (Spool spool = Spool.open(spoolRoot.resolve("receiver-" + receiverName), SPOOL_BYTES, fsync)) {
-            assertEquals(List.of(), spool.recovered(), "every delivered event is marked done");
+            assertEquals(List.of(), spool.takeRecovered(), "every delivered event is marked done");
         }
     }
 

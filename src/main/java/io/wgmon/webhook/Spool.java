@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ final class Spool implements AutoCloseable {
         if (maxBytes <= ACK_FRAME || segmentBytes < 1) {
             throw new IllegalArgumentException("spool bound of " + maxBytes + " bytes, segments of " + segmentBytes);
         }
-        Files.createDirectories(dir);
+        createPrivateDirectory(dir);
         FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock;
@@ -228,6 +229,19 @@ final class Spool implements AutoCloseable {
                 lock.release();
                 lockChannel.close();
             }
+        }
+    }
+
+    /** Events name peers and their addresses: only wgmon's user may read them (where the file system allows). */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir.toAbsolutePath().getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectory(dir);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -211,6 +212,13 @@ class SpoolTest {
             assertEquals(1, fsync.count(".log"), "the sealed segment was synced at rotation");
             assertEquals(2, fsync.calls().stream().filter(call -> call.file().equals(dir)).count());
         }
+    }
+
+    @Test
+    void aNewSpoolDirectoryIsPrivate() throws IOException {
+        Path nested = dir.resolve("spool").resolve("receiver-a");
+        Spool.open(nested, LARGE, fsync).close();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
     }
 
     @Test

@@ -1,9 +1,13 @@
 package io.wgmon.config;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +16,11 @@ import java.util.regex.Pattern;
  */
 public final class ConfigCheck {
     private static final Pattern INTERFACE_NAME = Pattern.compile("[^/\\s:]{1,15}");
+    private static final Pattern RECEIVER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Set<String> RESERVED_HEADERS =
+            Set.of("content-type", "content-length", "host", "user-agent", "transfer-encoding", "connection");
+    private static final long MIN_SPOOL_SIZE = 64 * 1024;
 
     private ConfigCheck() {
     }
@@ -47,16 +56,39 @@ public final class ConfigCheck {
 
     private static void checkWebhook(List<String> problems, WgmonConfig.Webhook webhook) {
         for (URI url : webhook.url().orElse(List.of())) {
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
-            if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-                // only scheme and host: the rest of a webhook URL is often a token
-                problems.add("wgmon.webhook.url has a value with scheme '" + url.getScheme() + "' and host '"
-                        + url.getHost() + "', which is not allowed: use an absolute http:// or https:// URL");
-            }
+            checkUrl(problems, "wgmon.webhook.url", url);
         }
         if (webhook.secret().map(String::isEmpty).orElse(false)) {
             problems.add("wgmon.webhook.secret is empty: leave it unset or give a secret");
         }
+        checkHeaders(problems, "wgmon.webhook.headers", webhook.headers());
+        webhook.receivers().forEach((name, receiver) -> {
+            String prefix = "wgmon.webhook.receivers." + name;
+            if (!RECEIVER_NAME.matcher(name).matches()) {
+                problems.add(prefix + " has the name '" + name + "', which is not allowed: use 1..64 letters, "
+                        + "digits, '-' or '_' (it names the receiver's spool directory and metrics)");
+            }
+            checkUrl(problems, prefix + ".url", receiver.url());
+            if (receiver.secret().map(String::isEmpty).orElse(false)) {
+                problems.add(prefix + ".secret is empty: leave it unset or give a secret");
+            }
+            checkHeaders(problems, prefix + ".headers", receiver.headers());
+        });
+        checkSpool(problems, webhook);
+        if (webhook.circuitThreshold() < 1) {
+            problems.add("wgmon.webhook.circuit-threshold=" + webhook.circuitThreshold()
+                    + " is not allowed: use 1 or more");
+        }
+        webhook.tls().caFile().ifPresent(caFile -> {
+            if (!Files.isRegularFile(caFile) || !Files.isReadable(caFile)) {
+                problems.add("wgmon.webhook.tls.ca-file=" + caFile + " is not a readable file: give a PEM file of "
+                        + "CA certificates");
+            }
+            if (webhook.tls().insecureSkipVerify()) {
+                problems.add("wgmon.webhook.tls.ca-file and wgmon.webhook.tls.insecure-skip-verify=true are both set: "
+                        + "a CA file is pointless when certificates are not checked; set one of them");
+            }
+        });
         positive(problems, "wgmon.webhook.connect-timeout", webhook.connectTimeout());
         positive(problems, "wgmon.webhook.request-timeout", webhook.requestTimeout());
         positive(problems, "wgmon.webhook.retry-initial", webhook.retryInitial());
@@ -67,6 +99,44 @@ public final class ConfigCheck {
         if (webhook.queueSize() < 1) {
             problems.add("wgmon.webhook.queue-size=" + webhook.queueSize() + " is not allowed: use 1 or more");
         }
+    }
+
+    private static void checkUrl(List<String> problems, String key, URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
+        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+            // only scheme and host: the rest of a webhook URL is often a token
+            problems.add(key + " has a value with scheme '" + url.getScheme() + "' and host '"
+                    + url.getHost() + "', which is not allowed: use an absolute http:// or https:// URL");
+        }
+    }
+
+    private static void checkHeaders(List<String> problems, String key, Map<String, String> headers) {
+        headers.forEach((name, value) -> {
+            if (!HEADER_NAME.matcher(name).matches()) {
+                problems.add(key + " has the header name '" + name + "', which is not allowed: use an HTTP token "
+                        + "such as Authorization or X-Api-Key");
+            } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+                    || name.toLowerCase(Locale.ROOT).startsWith("x-wgmon-")) {
+                problems.add(key + "." + name + " is not allowed: wgmon sets that header itself");
+            } else if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                // the value is not quoted: it is often a token
+                problems.add(key + "." + name + " has a line break or NUL in its value, which is not allowed");
+            }
+        });
+    }
+
+    private static void checkSpool(List<String> problems, WgmonConfig.Webhook webhook) {
+        webhook.spoolDir().ifPresent(dir -> {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                problems.add("wgmon.webhook.spool-dir=" + dir + " is not a directory: give a directory (it is "
+                        + "created when missing)");
+            }
+        });
+        long maxSize = webhook.spoolMaxSize().asLongValue();
+        if (maxSize < MIN_SPOOL_SIZE) {
+            problems.add("wgmon.webhook.spool-max-size=" + maxSize + " bytes is not allowed: use 64K or more");
+        }
+        positive(problems, "wgmon.webhook.max-age", webhook.maxAge());
     }
 
     private static void positive(List<String> problems, String key, Duration value) {

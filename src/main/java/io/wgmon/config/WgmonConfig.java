@@ -1,5 +1,6 @@
 package io.wgmon.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -117,10 +119,64 @@ public interface WgmonConfig {
         @WithDefault("60s")
         Duration retryMax();
 
-        /** Events held in memory per receiver before new ones are dropped (and counted). */
+        /** Events held in memory per receiver before new ones are dropped (and counted); without a spool only. */
         @WithName("queue-size")
         @WithDefault("10000")
         int queueSize();
+
+        /** Extra request headers for every receiver, e.g. {@code wgmon.webhook.headers.Authorization}. */
+        Map<String, String> headers();
+
+        /**
+         * Named receivers, {@code wgmon.webhook.receivers.<name>.url} and so on, each with its own format,
+         * secret and headers; they get every event, like the URLs of {@link #url()}.
+         */
+        Map<String, Receiver> receivers();
+
+        /** With a directory, every event is written to an on-disk spool per receiver before it is sent. */
+        @WithName("spool-dir")
+        Optional<Path> spoolDir();
+
+        /** Disk use of one receiver's spool; at the bound the oldest events are dropped (and counted). */
+        @WithName("spool-max-size")
+        @WithDefault("16M")
+        MemorySize spoolMaxSize();
+
+        /** Events not delivered within this time after they happened are dropped (and counted). */
+        @WithName("max-age")
+        @WithDefault("24h")
+        Duration maxAge();
+
+        /** Consecutive failed attempts after which a receiver gets one probe at a time instead of every lane. */
+        @WithName("circuit-threshold")
+        @WithDefault("5")
+        int circuitThreshold();
+
+        Tls tls();
+
+        interface Receiver {
+            URI url();
+
+            /** Defaults to {@code wgmon.webhook.format}. */
+            Optional<WebhookFormat> format();
+
+            /** Defaults to {@code wgmon.webhook.secret}. */
+            Optional<String> secret();
+
+            /** Added to {@code wgmon.webhook.headers}; the receiver's value wins for the same name. */
+            Map<String, String> headers();
+        }
+
+        interface Tls {
+            /** PEM file with CA certificates trusted in addition to the JVM trust store. */
+            @WithName("ca-file")
+            Optional<Path> caFile();
+
+            /** Accept any certificate and host name; for tests only, logged as a WARN at start. */
+            @WithName("insecure-skip-verify")
+            @WithDefault("false")
+            boolean insecureSkipVerify();
+        }
     }
 
     interface Peers {

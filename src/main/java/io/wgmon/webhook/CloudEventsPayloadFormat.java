@@ -22,6 +22,11 @@ public final class CloudEventsPayloadFormat implements PayloadFormat {
     private final JsonFactory factory = new JsonFactory();
 
     @Override
+    public String name() {
+        return "cloudevents";
+    }
+
+    @Override
     public Payload render(PeerEvent event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(768);
         try (JsonGenerator json = factory.createGenerator(out)) {

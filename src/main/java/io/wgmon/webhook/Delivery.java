@@ -1,11 +1,28 @@
 package io.wgmon.webhook;
 
-import io.wgmon.tracking.PeerEvent;
+import io.wgmon.tracking.PeerKey;
 
-/** One event rendered for sending; every attempt sends exactly these bytes and headers. */
-record Delivery(PeerEvent event, Payload payload, DeliveryHeaders headers) {
+import java.time.Instant;
+
+/**
+ * One event rendered for one receiver; every attempt sends exactly these bytes and headers.
+ *
+ * @param eventType X-Wgmon-Event, e.g. "peer.connected"
+ * @param id        X-Wgmon-Delivery, the event id
+ * @param time      when the event happened; its age decides expiry
+ * @param signature X-Wgmon-Signature-256, null without a secret (and in the spool, which keeps no signature)
+ */
+record Delivery(PeerKey peer, String eventType, String id, Instant time, Payload payload, String signature) {
+
+    DeliveryHeaders headers() {
+        return new DeliveryHeaders(eventType, id, signature);
+    }
+
+    Delivery withSignature(String signature) {
+        return new Delivery(peer, eventType, id, time, payload, signature);
+    }
 
     String describe() {
-        return event.type().wireName() + " " + event.id() + " for " + event.key();
+        return eventType + " " + id + " for " + peer;
     }
 }

@@ -6,7 +6,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The original wgmon's body, byte for byte: {@code content=} followed by the form-encoded (UTF-8) text
+ * The original wgmon's body, byte for byte: {@code content=} followed by the text, form-encoded (UTF-8) as Go does,
  * {@code Connection <interface>:<public key> on endpoint <ip:port> is opened} (or {@code is closed}).
  * The original had no roaming event; {@code peer.roamed} (only sent when roaming reports are switched
  * on) becomes {@code Connection <interface>:<public key> roamed to endpoint <ip:port>}. A peer without
@@ -16,12 +16,25 @@ public final class FormPayloadFormat implements PayloadFormat {
     public static final String CONTENT_TYPE = "application/x-www-form-urlencoded";
 
     @Override
+    public String name() {
+        return "form";
+    }
+
+    @Override
     public Payload render(PeerEvent event) {
-        String content = "content=" + URLEncoder.encode(text(event), StandardCharsets.UTF_8);
+        String content = "content=" + goQueryEscape(text(event));
         return new Payload(content.getBytes(StandardCharsets.US_ASCII), CONTENT_TYPE);
     }
 
-    static String text(PeerEvent event) {
+    /**
+     * The original sent {@code url.Values.Encode()}, i.e. Go's {@code url.QueryEscape}: like
+     * {@link URLEncoder} except that {@code *} is escaped and {@code ~} is not.
+     */
+    static String goQueryEscape(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
+    }
+
+        static String text(PeerEvent event) {
         String endpoint = event.peer().endpointText() == null ? "none" : event.peer().endpointText();
         String connection = "Connection " + event.interfaceName() + ":" + event.peer().publicKey();
         return switch (event.type()) {

@@ -23,6 +23,11 @@ public final class JsonPayloadFormat implements PayloadFormat {
     private final JsonFactory factory = new JsonFactory();
 
     @Override
+    public String name() {
+        return "json";
+    }
+
+    @Override
     public Payload render(PeerEvent event) {
         return new Payload(toJson(event), CONTENT_TYPE);
     }

@@ -8,6 +8,9 @@ public interface PayloadFormat {
 
     Payload render(PeerEvent event);
 
+    /** The value of {@code wgmon.webhook.format} that selects this format. */
+    String name();
+
     static PayloadFormat of(WebhookFormat format) {
         return switch (format) {
             case JSON -> new JsonPayloadFormat();

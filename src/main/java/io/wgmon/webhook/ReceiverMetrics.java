@@ -4,27 +4,39 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
-/** The per-receiver webhook meters, tagged {@code receiver=<host[:port]>}. */
-record ReceiverMetrics(Counter delivered, Counter retries, Counter failed, Counter overflow, Gauge pending) {
+/** The per-receiver webhook meters, tagged {@code receiver=<host[:port]>} or the receiver's name. */
+record ReceiverMetrics(Counter delivered, Counter retries, Counter failed, Counter overflow, Counter expired,
+                       Gauge pending, Gauge circuitOpen) {
 
-    static ReceiverMetrics register(MeterRegistry registry, String receiver, IntSupplier pending) {
+    static ReceiverMetrics register(MeterRegistry registry, String receiver, IntSupplier pending,
+                                    BooleanSupplier circuitOpen) {
         return new ReceiverMetrics(
                 counter(registry, "wgmon.webhook.delivered", "Events the receiver accepted (2xx)", receiver),
                 counter(registry, "wgmon.webhook.retries", "Attempts that will be retried", receiver),
                 counter(registry, "wgmon.webhook.failed", "Events dropped because the receiver refused them (4xx)", receiver),
-                counter(registry, "wgmon.webhook.overflow", "Events dropped because the queue was full", receiver),
+                counter(registry, "wgmon.webhook.overflow",
+                        "Events dropped at the queue-size or spool-max-size bound", receiver),
+                counter(registry, "wgmon.webhook.expired", "Events dropped because they were older than max-age",
+                        receiver),
                 Gauge.builder("wgmon.webhook.pending", pending, IntSupplier::getAsInt)
                         .description("Events queued or in flight for this receiver")
+                        .tag("receiver", receiver)
+                        .strongReference(true)
+                        .register(registry),
+                Gauge.builder("wgmon.webhook.circuit.open", circuitOpen, open -> open.getAsBoolean() ? 1 : 0)
+                        .description("1 while the receiver failed too often in a row and is only probed")
                         .tag("receiver", receiver)
                         .strongReference(true)
                         .register(registry));
     }
 
-    /** The gauge would keep a closed queue alive and report it; the counters stay (they are totals). */
-    void unregisterGauge(MeterRegistry registry) {
+    /** The gauges would keep a closed queue alive and report it; the counters stay (they are totals). */
+    void unregisterGauges(MeterRegistry registry) {
         registry.remove(pending);
+        registry.remove(circuitOpen);
     }
 
     private static Counter counter(MeterRegistry registry, String name, String description, String receiver) {

@@ -6,14 +6,13 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link WebhookSender} on the reactive Quarkus REST client, one client per receiver URL. Needs the
+ * {@link WebhookSender} on the reactive Quarkus REST client, one client per receiver. Needs the
  * Quarkus runtime. The default exception mapper is off, so 4xx/5xx come back as {@link ReceiverReply}s;
  * redirects are not followed (a POST must not silently turn into a GET).
  */
@@ -23,16 +22,22 @@ public final class RestClientWebhookSender implements WebhookSender {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final String userAgent;
-    private final ConcurrentMap<URI, WebhookEndpoint> clients = new ConcurrentHashMap<>();
+    private final WebhookTls tls;
+    private final ConcurrentMap<ReceiverAddress, WebhookEndpoint> clients = new ConcurrentHashMap<>();
 
     public RestClientWebhookSender(Duration connectTimeout, Duration requestTimeout, String userAgent) {
+        this(connectTimeout, requestTimeout, userAgent, WebhookTls.jvmTrustStore());
+    }
+
+    public RestClientWebhookSender(Duration connectTimeout, Duration requestTimeout, String userAgent, WebhookTls tls) {
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
+        this.tls = tls;
     }
 
     @Override
-    public Uni<ReceiverReply> send(URI receiver, Payload payload, DeliveryHeaders headers) {
+    public Uni<ReceiverReply> send(ReceiverAddress receiver, Payload payload, DeliveryHeaders headers) {
         return Uni.createFrom().deferred(() -> clients.computeIfAbsent(receiver, this::build)
                         .post(payload.contentType(), headers.event(), headers.deliveryId(), headers.signature(),
                                 payload.body()))
@@ -45,15 +50,19 @@ public final class RestClientWebhookSender implements WebhookSender {
         }
     }
 
-    private WebhookEndpoint build(URI receiver) {
-        return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(receiver)
+    private WebhookEndpoint build(ReceiverAddress receiver) {
+        QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(receiver.url())
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false)
                 .disableDefaultMapper(true)
-                .userAgent(userAgent)
-                .build(WebhookEndpoint.class);
+                .userAgent(userAgent);
+        tls.apply(builder);
+        if (!receiver.headers().isEmpty()) {
+            builder.register(new ExtraHeadersFilter(receiver.headers()));
+        }
+        return builder.build(WebhookEndpoint.class);
     }
 
     @Override
@@ -62,7 +71,7 @@ public final class RestClientWebhookSender implements WebhookSender {
             try {
                 client.close();
             } catch (IOException | RuntimeException e) {
-                LOG.debugf("closing the client for %s: %s", Receivers.label(receiver), e);
+                LOG.debugf("closing the client for %s: %s", receiver, e);
             }
         });
         clients.clear();

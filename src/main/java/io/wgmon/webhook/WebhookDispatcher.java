@@ -4,9 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.tracking.PeerEvent;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,56 +21,77 @@ import java.util.stream.IntStream;
 /**
  * Fans peer events out to the configured receivers (ARCHITECTURE §1.5, §4): at-least-once, in order
  * per peer, retried with backoff until the receiver accepts (2xx) or refuses (4xx) the event; each
- * receiver has its own bounded queue. {@link #submit} never blocks. With no receiver each event is
- * logged at INFO as one JSON line.
+ * receiver gets every event independently, in its own format, with its own queue, spool and circuit.
+ * {@link #submit} never blocks on a receiver (with a spool it writes the event to disk). With no
+ * receiver each event is logged at INFO as one JSON line.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     private static final Duration DRAIN_POLL = Duration.ofMillis(20);
+    private static final int DEFAULT_CIRCUIT_THRESHOLD = 5;
+    /** The plain constructor keeps events until delivered, however old. */
+    private static final Duration NO_MAX_AGE = Duration.ofSeconds(Long.MAX_VALUE);
 
     private final List<ReceiverQueue> receivers;
-    private final PayloadFormat format;
-    private final Optional<WebhookSigner> signer;
     private final JsonPayloadFormat logFormat = new JsonPayloadFormat();
     private final ScheduledExecutorService scheduler;
 
     /**
+     * Every URL with the same format and signer, no spool, no max age, the default circuit threshold.
+     *
      * @param receivers  receiver URLs; empty = log events only
      * @param queueSize  events held per receiver (queued or in flight) before new ones are dropped
      * @param sender     not closed by this dispatcher
      */
     public WebhookDispatcher(List<URI> receivers, int queueSize, Backoff backoff, PayloadFormat format,
                              Optional<WebhookSigner> signer, WebhookSender sender, MeterRegistry registry) {
-        if (queueSize < 1) {
-            throw new IllegalArgumentException("queue size must be at least 1, got " + queueSize);
-        }
-        this.format = format;
-        this.signer = signer;
+        this(byUrl(receivers, format, signer), new DeliveryPolicy(queueSize, backoff, DEFAULT_CIRCUIT_THRESHOLD,
+                NO_MAX_AGE, Optional.empty(), Clock.systemUTC()), sender, registry);
+    }
+
+    /**
+     * @param receivers empty = log events only
+     * @param sender    not closed by this dispatcher
+     * @throws IllegalStateException naming the directory when a receiver's spool cannot be opened
+     */
+    public WebhookDispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy, WebhookSender sender,
+                             MeterRegistry registry) {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "wgmon-webhook");
             thread.setDaemon(true);
             return thread;
         });
-        List<String> tags = Receivers.tags(receivers);
-        this.receivers = IntStream.range(0, receivers.size())
-                .mapToObj(i -> new ReceiverQueue(receivers.get(i), tags.get(i), queueSize, sender, backoff, scheduler,
-                        registry))
-                .toList();
+        List<ReceiverQueue> queues = new ArrayList<>();
+        try {
+            for (WebhookReceiver receiver : receivers) {
+                queues.add(new ReceiverQueue(receiver, store(receiver, policy), policy, sender, scheduler, registry));
+            }
+        } catch (RuntimeException e) {
+            queues.forEach(ReceiverQueue::close);
+            scheduler.shutdownNow();
+            throw e;
+        }
+        this.receivers = List.copyOf(queues);
+        policy.spool().ifPresent(spooling -> SpoolDirectories.warnAboutUnused(spooling.dir(),
+                receivers.stream().map(WebhookReceiver::spoolName).toList()));
     }
 
     /** Queues the event for every receiver and returns at once. Never throws for a bad event. */
     public void submit(PeerEvent event) {
-        try {
-            if (receivers.isEmpty()) {
+        if (receivers.isEmpty()) {
+            try {
                 LOG.info(logFormat.renderText(event));
-                return;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "cannot log event %s", event);
             }
-            Delivery delivery = render(event);
-            for (ReceiverQueue receiver : receivers) {
-                receiver.offer(delivery);
+            return;
+        }
+        for (ReceiverQueue receiver : receivers) {
+            try {
+                receiver.offer(event);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "cannot deliver event %s to %s; dropped", event, receiver.label());
             }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "cannot deliver event %s; dropped", event);
         }
     }
 
@@ -91,20 +117,49 @@ public final class WebhookDispatcher implements AutoCloseable {
         return true;
     }
 
-    /** Stops all deliveries at once; what is still pending is lost and logged. */
+    /** Stops all deliveries at once; what is still pending is lost (or stays in the spool) and logged. */
     @Override
     public void close() {
         scheduler.shutdownNow();
-        int lost = receivers.stream().mapToInt(ReceiverQueue::close).sum();
+        try {
+            // a task mid-way could still send after the queues closed
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int lost = 0;
+        for (ReceiverQueue receiver : receivers) {
+            int left = receiver.close();
+            if (left > 0 && receiver.durable()) {
+                LOG.infof("webhook dispatcher stopped: %d undelivered events for %s stay in the spool for the next "
+                        + "start", left, receiver.label());
+            } else {
+                lost += left;
+            }
+        }
         if (lost > 0) {
             LOG.warnf("webhook dispatcher stopped with %d undelivered events", lost);
         }
     }
 
-    private Delivery render(PeerEvent event) {
-        Payload payload = format.render(event);
-        String signature = signer.map(s -> s.sign(payload.body())).orElse(null);
-        return new Delivery(event, payload,
-                new DeliveryHeaders(event.type().wireName(), event.id().toString(), signature));
+    private static DeliveryStore store(WebhookReceiver receiver, DeliveryPolicy policy) {
+        if (policy.spool().isEmpty()) {
+            return new MemoryDeliveryStore(policy.queueSize());
+        }
+        DeliveryPolicy.Spooling spooling = policy.spool().get();
+        Path dir = spooling.dir().resolve(receiver.spoolName());
+        try {
+            return new SpoolDeliveryStore(Spool.open(dir, spooling.maxBytes(), spooling.fsync()), receiver.label());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the webhook spool " + dir + " of " + receiver.label() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static List<WebhookReceiver> byUrl(List<URI> urls, PayloadFormat format, Optional<WebhookSigner> signer) {
+        List<String> tags = Receivers.tags(urls);
+        return IntStream.range(0, urls.size())
+                .mapToObj(i -> WebhookReceiver.ofUrl(urls.get(i), tags.get(i), Map.of(), format, signer))
+                .toList();
     }
 }

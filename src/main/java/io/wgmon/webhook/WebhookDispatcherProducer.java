@@ -10,8 +10,9 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.URI;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /** Builds the {@link WebhookDispatcher} and its REST-client sender from {@code wgmon.webhook.*}. */
@@ -34,7 +35,8 @@ public class WebhookDispatcherProducer {
     @Produces
     @Singleton
     RestClientWebhookSender sender() {
-        return new RestClientWebhookSender(config.connectTimeout(), config.requestTimeout(), "wgmon/" + version);
+        WebhookTls tls = tls(config.tls());
+        return new RestClientWebhookSender(config.connectTimeout(), config.requestTimeout(), "wgmon/" + version, tls);
     }
 
     void closeSender(@Disposes RestClientWebhookSender sender) {
@@ -46,19 +48,37 @@ public class WebhookDispatcherProducer {
     @Singleton
     @Startup
     WebhookDispatcher dispatcher(RestClientWebhookSender sender) {
-        List<URI> urls = config.url().orElse(List.of());
-        if (urls.isEmpty()) {
+        List<WebhookReceiver> receivers = ConfiguredReceivers.of(config);
+        if (receivers.isEmpty()) {
             LOG.info("no wgmon.webhook.url configured: events are only logged");
-        } else {
-            LOG.infof("webhook receivers: %s (format %s, %s)",
-                    urls.stream().map(Receivers::label).toList(), config.format(),
-                    config.secret().isPresent() ? "signed" : "unsigned");
         }
-        return new WebhookDispatcher(urls, config.queueSize(),
-                new Backoff(config.retryInitial(), config.retryMax(), new Random()),
-                PayloadFormat.of(config.format()),
-                config.secret().map(WebhookSigner::new),
-                sender, registry);
+        for (WebhookReceiver receiver : receivers) {
+            LOG.infof("webhook receiver %s: format %s, %s%s", receiver.label(),
+                    receiver.format().name(),
+                    receiver.signer().isPresent() ? "signed" : "unsigned",
+                    receiver.address().headers().isEmpty() ? "" : ", headers " + receiver.address().headers().keySet());
+        }
+        Optional<DeliveryPolicy.Spooling> spool = config.spoolDir().map(dir ->
+                new DeliveryPolicy.Spooling(dir, config.spoolMaxSize().asLongValue(), Fsync.FORCE));
+        if (!receivers.isEmpty()) {
+            LOG.info(spool.map(s -> "webhook events are spooled in " + s.dir() + " (at most " + s.maxBytes()
+                            + " bytes per receiver) and survive a restart")
+                    .orElse("webhook events are queued in memory only (at most " + config.queueSize()
+                            + " per receiver); set wgmon.webhook.spool-dir to keep them across restarts"));
+        }
+        DeliveryPolicy policy = new DeliveryPolicy(config.queueSize(),
+                new Backoff(config.retryInitial(), config.retryMax(), new Random()), config.circuitThreshold(),
+                config.maxAge(), spool, Clock.systemUTC());
+        return new WebhookDispatcher(receivers, policy, sender, registry);
+    }
+
+    static WebhookTls tls(WgmonConfig.Webhook.Tls tls) {
+        if (tls.insecureSkipVerify()) {
+            LOG.warn("wgmon.webhook.tls.insecure-skip-verify=true: receivers' certificates and host names are NOT "
+                    + "checked; anyone on the path can read and forge webhooks. Use it for tests only.");
+            return WebhookTls.insecure();
+        }
+        return tls.caFile().map(WebhookTls::withCaFile).orElseGet(WebhookTls::jvmTrustStore);
     }
 
     /** Gives in-flight deliveries up to one request timeout to finish before stopping. */

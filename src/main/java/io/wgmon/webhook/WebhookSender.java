@@ -2,8 +2,6 @@ package io.wgmon.webhook;
 
 import io.smallrye.mutiny.Uni;
 
-import java.net.URI;
-
 /** One HTTP POST to one receiver. */
 public interface WebhookSender extends AutoCloseable {
 
@@ -11,7 +9,7 @@ public interface WebhookSender extends AutoCloseable {
      * @return the receiver's status code for every reply, 4xx and 5xx included; a failure only when
      *         there was no reply (connection refused or reset, timeout, TLS error)
      */
-    Uni<ReceiverReply> send(URI receiver, Payload payload, DeliveryHeaders headers);
+    Uni<ReceiverReply> send(ReceiverAddress receiver, Payload payload, DeliveryHeaders headers);
 
     @Override
     void close();

@@ -1,31 +1,27 @@
 package io.wgmon.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigCheckTest {
 
     static WgmonConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(WgmonConfig.class)
-                .withInterceptors(new LegacyEnvAliases())
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "test", 500))
-                .build();
-        return config.getConfigMapping(WgmonConfig.class);
+        return TestWgmonConfig.of(properties);
     }
 
     private static List<String> problems(String... keyValues) {
@@ -104,5 +100,81 @@ class ConfigCheckTest {
         String message = String.valueOf(error.getMessage()) + error.getCause();
         assertTrue(message.contains("wgmon.monitor") && message.contains("pcap") && message.contains("nflog,bpf"),
                 message);
+    }
+
+    @Test
+    void webhookDeliveryDefaults() {
+        WgmonConfig.Webhook webhook = config(Map.of()).webhook();
+        assertTrue(webhook.spoolDir().isEmpty());
+        assertEquals(16L * 1024 * 1024, webhook.spoolMaxSize().asLongValue());
+        assertEquals(Duration.ofHours(24), webhook.maxAge());
+        assertEquals(5, webhook.circuitThreshold());
+        assertEquals(Duration.ofSeconds(2), webhook.connectTimeout());
+        assertEquals(Duration.ofSeconds(5), webhook.requestTimeout());
+        assertTrue(webhook.tls().caFile().isEmpty());
+        assertFalse(webhook.tls().insecureSkipVerify());
+        assertEquals(Map.of(), webhook.receivers());
+        assertEquals(Map.of(), webhook.headers());
+    }
+
+    @Test
+    void namedReceiversMapWithTheirOwnFormatSecretAndHeaders() {
+        WgmonConfig.Webhook webhook = config(Map.of(
+                "wgmon.webhook.receivers.discord.url", "https://discord.com/api/webhooks/1/t",
+                "wgmon.webhook.receivers.discord.format", "form",
+                "wgmon.webhook.receivers.api.url", "https://api.example.org/hook",
+                "wgmon.webhook.receivers.api.secret", "s3cret",
+                "wgmon.webhook.receivers.api.headers.Authorization", "Bearer abc",
+                "wgmon.webhook.receivers.api.headers.X-Api-Key", "k")).webhook();
+        assertEquals(Set.of("discord", "api"), webhook.receivers().keySet());
+        WgmonConfig.Webhook.Receiver discord = webhook.receivers().get("discord");
+        assertEquals(URI.create("https://discord.com/api/webhooks/1/t"), discord.url());
+        assertEquals(Optional.of(WgmonConfig.WebhookFormat.FORM), discord.format());
+        assertEquals(Optional.empty(), discord.secret());
+        assertEquals(Map.of(), discord.headers());
+        WgmonConfig.Webhook.Receiver api = webhook.receivers().get("api");
+        assertEquals(Optional.empty(), api.format());
+        assertEquals(Optional.of("s3cret"), api.secret());
+        assertEquals(Map.of("Authorization", "Bearer abc", "X-Api-Key", "k"), api.headers());
+    }
+
+    @Test
+    void webhookDeliveryProblemsNameKeyValueAndWhatIsAllowed(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("wgmon.webhook.receivers.a.b has the name 'a.b', which is not allowed: use 1..64 "
+                        + "letters, digits, '-' or '_' (it names the receiver's spool directory and metrics)"),
+                problems("wgmon.webhook.receivers.\"a.b\".url", "https://example.org/"));
+        assertEquals(List.of("wgmon.webhook.receivers.x.url has a value with scheme 'ftp' and host 'example.org', "
+                        + "which is not allowed: use an absolute http:// or https:// URL"),
+                problems("wgmon.webhook.receivers.x.url", "ftp://example.org/t"));
+        assertEquals(List.of("wgmon.webhook.headers has the header name 'Bad Header', which is not allowed: use an "
+                        + "HTTP token such as Authorization or X-Api-Key"),
+                problems("wgmon.webhook.headers.\"Bad Header\"", "v"));
+        assertEquals(List.of("wgmon.webhook.receivers.x.headers.X-Wgmon-Delivery is not allowed: wgmon sets that "
+                        + "header itself"),
+                problems("wgmon.webhook.receivers.x.url", "https://example.org/",
+                        "wgmon.webhook.receivers.x.headers.X-Wgmon-Delivery", "1"));
+        assertEquals(List.of("wgmon.webhook.headers.Content-Type is not allowed: wgmon sets that header itself"),
+                problems("wgmon.webhook.headers.Content-Type", "text/plain"));
+        assertEquals(List.of("wgmon.webhook.headers.Authorization has a line break or NUL in its value, which is "
+                + "not allowed"), problems("wgmon.webhook.headers.Authorization", "a\r\nX-Evil: 1"));
+        assertEquals(List.of("wgmon.webhook.spool-max-size=1024 bytes is not allowed: use 64K or more"),
+                problems("wgmon.webhook.spool-max-size", "1K"));
+        assertEquals(List.of("wgmon.webhook.max-age=0s is not allowed: use a positive duration such as 5s"),
+                problems("wgmon.webhook.max-age", "0s"));
+        assertEquals(List.of("wgmon.webhook.circuit-threshold=0 is not allowed: use 1 or more"),
+                problems("wgmon.webhook.circuit-threshold", "0"));
+        Path missing = dir.resolve("missing.pem");
+        assertEquals(List.of("wgmon.webhook.tls.ca-file=" + missing + " is not a readable file: give a PEM file of "
+                + "CA certificates"), problems("wgmon.webhook.tls.ca-file", missing.toString()));
+        Path pem = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----");
+        assertEquals(List.of("wgmon.webhook.tls.ca-file and wgmon.webhook.tls.insecure-skip-verify=true are both "
+                        + "set: a CA file is pointless when certificates are not checked; set one of them"),
+                problems("wgmon.webhook.tls.ca-file", pem.toString(), "wgmon.webhook.tls.insecure-skip-verify", "true"));
+        assertEquals(List.of("wgmon.webhook.spool-dir=" + pem + " is not a directory: give a directory (it is "
+                + "created when missing)"), problems("wgmon.webhook.spool-dir", pem.toString()));
+        assertEquals(List.of(), problems("wgmon.webhook.spool-dir", dir.resolve("new").toString(),
+                "wgmon.webhook.spool-max-size", "64K", "wgmon.webhook.tls.ca-file", pem.toString(),
+                "wgmon.webhook.receivers.ok_1.url", "https://example.org/",
+                "wgmon.webhook.receivers.ok_1.headers.Authorization", "Bearer x"));
     }
 }

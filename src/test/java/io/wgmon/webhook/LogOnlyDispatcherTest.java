@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.wgmon.tracking.PeerEvent;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +40,7 @@ class LogOnlyDispatcherTest {
         logger.addHandler(capture);
         WebhookSender unused = new WebhookSender() {
             @Override
-            public Uni<ReceiverReply> send(URI receiver, Payload payload, DeliveryHeaders headers) {
+            public Uni<ReceiverReply> send(ReceiverAddress receiver, Payload payload, DeliveryHeaders headers) {
                 throw new AssertionError("nothing may be sent without a receiver");
             }
 

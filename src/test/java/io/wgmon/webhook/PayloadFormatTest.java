@@ -137,6 +137,17 @@ class PayloadFormatTest {
     }
 
     @Test
+    void formEscapesLikeGoQueryEscape() {
+        assertEquals("a%2Ab~c+d%2Fe%3Ff%26g%3Dh%25i.j-k_l", FormPayloadFormat.goQueryEscape("a*b~c d/e?f&g=h%i.j-k_l"));
+        PeerEvent odd = new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED, TestEvents.TIME, "node-1",
+                new PeerKey("wg~0*", TestEvents.KEY), TestEvents.peer(TestEvents.KEY,
+                TestEvents.endpoint("2001:db8::2", 51820), null, 0), null, null, null);
+        assertEquals("content=Connection+wg~0%2A%3ArKi3G%2BUkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM%3D"
+                        + "+on+endpoint+%5B2001%3Adb8%3A%3A2%5D%3A51820+is+opened",
+                new String(new FormPayloadFormat().render(odd).body(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void formRoamedAndMissingEndpoint() {
         PeerEvent roamed = TestEvents.event(PeerEventType.ROAMED,
                 TestEvents.peer(TestEvents.KEY, TestEvents.endpoint("2001:db8::2", 51820), null, 0), null);
@@ -153,6 +164,9 @@ class PayloadFormatTest {
         assertInstanceOf(JsonPayloadFormat.class, PayloadFormat.of(WebhookFormat.JSON));
         assertInstanceOf(CloudEventsPayloadFormat.class, PayloadFormat.of(WebhookFormat.CLOUDEVENTS));
         assertInstanceOf(FormPayloadFormat.class, PayloadFormat.of(WebhookFormat.FORM));
+        for (WebhookFormat format : WebhookFormat.values()) {
+            assertEquals(format.name().toLowerCase(), PayloadFormat.of(format).name());
+        }
     }
 
     private static List<String> names(JsonNode node) {

@@ -55,6 +55,18 @@ final class TestEvents {
         return event(PeerEventType.CONNECTED, peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, sequence), null);
     }
 
+    /** A connected event happening now, for tests where events must not be too old. */
+    static PeerEvent connectedNow(String publicKey, Instant now) {
+        return new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED, now, "node-1", new PeerKey("wg0", publicKey),
+                peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, 1), null, null, null);
+    }
+
+    static PeerEvent disconnectedNow(String publicKey, Instant now) {
+        return new PeerEvent(UUID.randomUUID(), PeerEventType.DISCONNECTED, now, "node-1",
+                new PeerKey("wg0", publicKey), peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, 1), null,
+                DisconnectReason.IDLE, Duration.ofSeconds(30));
+    }
+
     /** A syntactically valid base64 key that differs per index. */
     static String key(int index) {
         return String.format("%043d=", index);

@@ -36,7 +36,7 @@ class WebhookDispatcherProducerTest {
     void senderIdentifiesItselfWithTheApplicationVersion() throws Exception {
         String version = ConfigProvider.getConfig().getValue("quarkus.application.version", String.class);
         try (TestReceiver receiver = TestReceiver.start(request -> Reply.of(202))) {
-            ReceiverReply reply = sender.send(receiver.uri("/ua"), new JsonPayloadFormat().render(TestEvents.connected()),
+            ReceiverReply reply = sender.send(new ReceiverAddress(receiver.uri("/ua"), Map.of()), new JsonPayloadFormat().render(TestEvents.connected()),
                             new DeliveryHeaders("peer.connected", "id-1", null))
                     .await().atMost(Duration.ofSeconds(10));
             assertEquals(202, reply.status());
@@ -48,7 +48,7 @@ class WebhookDispatcherProducerTest {
     void senderReportsErrorStatusesAsReplies() throws Exception {
         try (TestReceiver receiver = TestReceiver.start(request ->
                 new Reply(429, Map.of("Retry-After", "7"), 0))) {
-            ReceiverReply reply = sender.send(receiver.uri("/busy"), new FormPayloadFormat().render(TestEvents.connected()),
+            ReceiverReply reply = sender.send(new ReceiverAddress(receiver.uri("/busy"), Map.of()), new FormPayloadFormat().render(TestEvents.connected()),
                             new DeliveryHeaders("peer.connected", "id-2", null))
                     .await().atMost(Duration.ofSeconds(10));
             assertEquals(new ReceiverReply(429, "7"), reply);

@@ -1,0 +1,53 @@
+package io.wgmon.webhook;
+
+import java.util.List;
+
+/** Deliveries held in memory only, at most {@code capacity}; beyond it new ones are refused. */
+final class MemoryDeliveryStore implements DeliveryStore {
+    private final int capacity;
+    private long nextSeq;
+    private int held;
+
+    MemoryDeliveryStore(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue size must be at least 1, got " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    @Override
+    public List<Stored> recover() {
+        return List.of();
+    }
+
+    @Override
+    public synchronized Admission admit(Delivery delivery) {
+        if (held >= capacity) {
+            return Admission.refused("the queue is full (" + capacity + " events)");
+        }
+        held++;
+        return Admission.admitted(nextSeq++, List.of());
+    }
+
+    @Override
+    public void beforeSend(long seq) {
+    }
+
+    @Override
+    public synchronized void done(long seq) {
+        held--;
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public boolean durable() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+    }
+}

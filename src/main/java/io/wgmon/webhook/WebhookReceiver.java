@@ -1,0 +1,43 @@
+package io.wgmon.webhook;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One receiver as configured.
+ *
+ * @param tag       the {@code receiver} tag of its metrics, unique in the dispatcher
+ * @param label     how logs name it (never the full URL)
+ * @param spoolName its spool directory's name, stable across restarts
+ */
+public record WebhookReceiver(String tag, String label, String spoolName, ReceiverAddress address,
+                              PayloadFormat format, Optional<WebhookSigner> signer) {
+
+    /** A receiver of {@code wgmon.webhook.url}: tagged host[:port](#n), spooled under a hash of its URL. */
+    public static WebhookReceiver ofUrl(URI url, String tag, Map<String, String> headers, PayloadFormat format,
+                                        Optional<WebhookSigner> signer) {
+        return new WebhookReceiver(tag, url.getScheme() + "://" + tag, "url-" + sha256Prefix(url.toString()),
+                new ReceiverAddress(url, headers), format, signer);
+    }
+
+    /** A receiver of {@code wgmon.webhook.receivers.<name>}: tagged and spooled by its name, so its URL may change. */
+    public static WebhookReceiver named(String name, URI url, Map<String, String> headers, PayloadFormat format,
+                                        Optional<WebhookSigner> signer) {
+        return new WebhookReceiver(name, name + " (" + Receivers.label(url) + ")", "receiver-" + name,
+                new ReceiverAddress(url, headers), format, signer);
+    }
+
+    private static String sha256Prefix(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+}

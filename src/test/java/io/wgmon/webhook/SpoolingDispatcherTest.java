@@ -1,0 +1,350 @@
+package io.wgmon.webhook;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.wgmon.tracking.PeerEvent;
+import io.wgmon.webhook.TestReceiver.Reply;
+import io.wgmon.webhook.TestReceiver.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static io.wgmon.webhook.DispatcherFixture.json;
+import static io.wgmon.webhook.DispatcherFixture.policy;
+import static io.wgmon.webhook.DispatcherFixture.spool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * At-least-once delivery through outages, with and without the spool, against real receivers on 127.0.0.1
+ * and real spool files. The REST client needs the Quarkus runtime, hence {@code @QuarkusTest}.
+ */
+@QuarkusTest
+class SpoolingDispatcherTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final long SPOOL_BYTES = 1 << 20;
+
+    @TempDir
+    Path spoolRoot;
+
+    private final DispatcherFixture fixture = new DispatcherFixture();
+    private final CountingFsync fsync = new CountingFsync();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void aThreeSecondOutageWithSpoolLosesNothing() throws Exception {
+        outage(Duration.ofSeconds(3), spool(spoolRoot, SPOOL_BYTES, fsync));
+        assertNothingLeftInTheSpool("outage");
+    }
+
+    @Test
+    void aThreeSecondOutageInMemoryLosesNothing() throws Exception {
+        outage(Duration.ofSeconds(3), Optional.empty());
+    }
+
+    /** The outage of the issue: 30 s of connection refused. */
+    @Test
+    void aThirtySecondOutageWithSpoolLosesNothing() throws Exception {
+        outage(Duration.ofSeconds(30), spool(spoolRoot, SPOOL_BYTES, fsync));
+        assertNothingLeftInTheSpool("outage");
+    }
+
+    /**
+     * Three peers connect and one disconnects while nothing listens on the receiver's port; when it comes up
+     * it gets all four events exactly once, each peer's in order.
+     */
+    private void outage(Duration outage, Optional<DeliveryPolicy.Spooling> spool) throws Exception {
+        int port = FreePort.pick();
+        URI url = URI.create("http://127.0.0.1:" + port + "/hook");
+        WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("outage", url)),
+                policy(spool, Duration.ofSeconds(1), Duration.ofDays(1), Clock.systemUTC()));
+        long start = System.nanoTime();
+        List<PeerEvent> events = new ArrayList<>();
+        for (int peer = 1; peer <= 3; peer++) {
+            events.add(TestEvents.connectedNow(TestEvents.key(peer), Instant.now()));
+        }
+        events.forEach(dispatcher::submit);
+        Thread.sleep(outage.toMillis() / 2);
+        PeerEvent disconnect = TestEvents.disconnectedNow(TestEvents.key(1), Instant.now());
+        events.add(disconnect);
+        dispatcher.submit(disconnect);
+        Await.until("attempts refused", WAIT, () -> fixture.count("retries", "outage") >= 3);
+        Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - start) / 1_000_000));
+        assertEquals(0.0, fixture.count("delivered", "outage"));
+        assertEquals(4, dispatcher.pending());
+
+        TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
+        Await.until("all four delivered", WAIT, () -> fixture.count("delivered", "outage") == 4);
+        Thread.sleep(1000);
+
+        List<String> ids = ids(receiver.requests());
+        assertEquals(events.stream().map(e -> e.id().toString()).collect(Collectors.toSet()), new HashSet<>(ids));
+        assertEquals(4, ids.size(), "each exactly once: " + ids);
+        assertTrue(ids.indexOf(events.get(0).id().toString()) < ids.indexOf(disconnect.id().toString()),
+                "peer 1 connected, then disconnected: " + ids);
+        assertEquals(0, dispatcher.pending());
+    }
+
+    @Test
+    void everyEventIsOnDiskBeforeItIsFirstSent() throws Exception {
+        List<String> notDurableAtArrival = new CopyOnWriteArrayList<>();
+        Path dir = spoolRoot.resolve("receiver-durable");
+        TestReceiver receiver = fixture.receiver(request -> {
+            long end = recordEnd(dir, request.header("X-Wgmon-Delivery"));
+            if (!fsync.covered(onlyLog(dir), end)) {
+                notDurableAtArrival.add(request.header("X-Wgmon-Delivery") + " ends at " + end + ", synced: "
+                        + fsync.calls());
+            }
+            return Reply.of(200);
+        });
+        WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("durable", receiver.uri("/hook"))),
+                policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
+
+        for (int i = 0; i < 20; i++) {
+            dispatcher.submit(TestEvents.connectedNow(TestEvents.key(i % 4), Instant.now()));
+        }
+        Await.until("all delivered", WAIT, () -> fixture.count("delivered", "durable") == 20);
+        assertEquals(List.of(), notDurableAtArrival);
+        assertTrue(fsync.count(".log") <= 20, "at most one fsync per event: " + fsync.count(".log"));
+        Await.until("done marks synced", WAIT, () -> fsync.count(".ack") >= 1);
+    }
+
+    @Test
+    void eventsLeftInTheSpoolAtCloseAreSentFirstByTheNextDispatcher() throws Exception {
+        int port = FreePort.pick();
+        URI url = URI.create("http://127.0.0.1:" + port + "/hook");
+        List<PeerEvent> events = List.of(TestEvents.connectedNow(TestEvents.key(1), Instant.now()),
+                TestEvents.disconnectedNow(TestEvents.key(1), Instant.now()),
+                TestEvents.connectedNow(TestEvents.key(2), Instant.now()));
+        WebhookDispatcher first = fixture.dispatcher(List.of(json("next", url)),
+                policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
+        events.forEach(first::submit);
+        Await.until("attempts refused", WAIT, () -> fixture.count("retries", "next") >= 2);
+        first.close();
+
+        TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
+        WebhookDispatcher second = fixture.dispatcher(List.of(json("next", url)),
+                policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
+        PeerEvent later = TestEvents.connectedNow(TestEvents.key(1), Instant.now());
+        second.submit(later);
+        Await.until("all delivered", WAIT, () -> receiver.requests().size() == 4);
+        Thread.sleep(300);
+
+        List<String> ids = ids(receiver.requests());
+        assertEquals(4, ids.size());
+        List<String> peerOne = ids.stream().filter(id -> !id.equals(events.get(2).id().toString())).toList();
+        assertEquals(List.of(events.get(0).id().toString(), events.get(1).id().toString(), later.id().toString()),
+                peerOne, "peer 1's spooled events before its new one");
+    }
+
+    @Test
+    void tornSpoolFilesAreReadAndTheirGoodRecordsDelivered() throws Exception {
+        List<PeerEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(TestEvents.connectedNow(TestEvents.key(i), Instant.now()));
+        }
+        Path garbage = spoolRoot.resolve("receiver-garbage");
+        Path truncated = spoolRoot.resolve("receiver-truncated");
+        writeSpool(garbage, events);
+        writeSpool(truncated, events);
+        Files.write(onlyLog(garbage), "\u0000\u0000\u0001\u0000garbage after a crash".getBytes(),
+                StandardOpenOption.APPEND);
+        try (FileChannel log = FileChannel.open(onlyLog(truncated), StandardOpenOption.WRITE)) {
+            log.truncate(log.size() - 7);
+        }
+
+        TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
+        try (LogCapture log = LogCapture.warningsOf(Spool.class)) {
+            fixture.dispatcher(List.of(json("garbage", receiver.uri("/garbage")),
+                            json("truncated", receiver.uri("/truncated"))),
+                    policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
+            Await.until("the good records delivered", WAIT, () -> receiver.requests().size() == 5);
+            assertEquals(2, log.warningsContaining("not a complete record").size(), log.warnings().toString());
+        }
+        Thread.sleep(300);
+        List<String> all = events.stream().map(e -> e.id().toString()).toList();
+        assertEquals(Set.copyOf(all), Set.copyOf(ids(requestsTo(receiver, "/garbage"))));
+        assertEquals(Set.copyOf(all.subList(0, 2)), Set.copyOf(ids(requestsTo(receiver, "/truncated"))));
+        assertEquals(5, receiver.requests().size());
+    }
+
+    @Test
+    void theSizeBoundDropsTheOldestCountsAndLogsThem() throws Exception {
+        int port = FreePort.pick();
+        long maxBytes = 16 * 1024;
+        WebhookDispatcher dispatcher = fixture.dispatcher(
+                List.of(json("small", URI.create("http://127.0.0.1:" + port + "/hook"))),
+                policy(spool(spoolRoot, maxBytes, fsync)));
+        List<String> submitted = new ArrayList<>();
+        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+            for (int i = 0; i < 100; i++) {
+                PeerEvent event = TestEvents.connectedNow(TestEvents.key(i % 5), Instant.now());
+                submitted.add(event.id().toString());
+                dispatcher.submit(event);
+                assertTrue(directorySize(spoolRoot.resolve("receiver-small")) <= maxBytes);
+            }
+            assertFalse(log.warningsContaining("reached wgmon.webhook.spool-max-size: dropped the").isEmpty());
+        }
+        int dropped = (int) fixture.count("overflow", "small");
+        assertTrue(dropped >= 50 && dropped < 100, "dropped " + dropped);
+
+        TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
+        Await.until("the rest delivered", WAIT, () -> dispatcher.pending() == 0);
+        Thread.sleep(300);
+        List<String> delivered = ids(receiver.requests());
+        assertEquals(Set.copyOf(submitted.subList(dropped, 100)), Set.copyOf(delivered), "the newest are kept");
+        assertEquals(100 - dropped, delivered.size());
+        assertEquals(100 - dropped, (int) fixture.count("delivered", "small"));
+        for (int peer = 0; peer < 5; peer++) {
+            int p = peer;
+            List<String> sent = delivered.stream().filter(id -> submitted.indexOf(id) % 5 == p).toList();
+            assertEquals(sent.stream().sorted((a, b) -> submitted.indexOf(a) - submitted.indexOf(b)).toList(), sent,
+                    "order of peer " + peer);
+        }
+    }
+
+    @Test
+    void eventsOlderThanMaxAgeAreDroppedCountedAndLogged() throws Exception {
+        int port = FreePort.pick();
+        MutableClock clock = new MutableClock(Instant.now());
+        URI url = URI.create("http://127.0.0.1:" + port + "/hook");
+        DeliveryPolicy policy = policy(spool(spoolRoot, SPOOL_BYTES, fsync), Duration.ofMillis(200),
+                Duration.ofHours(1), clock);
+        WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("aged", url)), policy);
+        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(1), clock.instant()));
+        dispatcher.submit(TestEvents.disconnectedNow(TestEvents.key(1), clock.instant()));
+        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(2), clock.instant()));
+        Await.until("attempts refused", WAIT, () -> fixture.count("retries", "aged") >= 2);
+
+        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+            clock.advance(Duration.ofHours(2));
+            PeerEvent fresh = TestEvents.connectedNow(TestEvents.key(3), clock.instant());
+            dispatcher.submit(fresh);
+            TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
+            Await.until("the old ones dropped, the fresh one delivered", WAIT, () -> dispatcher.pending() == 0);
+            assertEquals(3.0, fixture.count("expired", "aged"));
+            assertEquals(3, log.warningsContaining("not delivered within wgmon.webhook.max-age=PT1H").size(),
+                    log.warnings().toString());
+            assertEquals(List.of(fresh.id().toString()), ids(receiver.requests()));
+        }
+
+        int downPort = FreePort.pick();
+        URI down = URI.create("http://127.0.0.1:" + downPort + "/hook");
+        dispatcher.close();
+        WebhookDispatcher before = fixture.dispatcher(List.of(json("aged", down)), policy);
+        before.submit(TestEvents.connectedNow(TestEvents.key(4), clock.instant()));
+        before.close();
+        clock.advance(Duration.ofHours(2));
+        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+            fixture.dispatcher(List.of(json("aged", down)), policy);
+            assertEquals(1, log.warningsContaining("dropped 1 events older than wgmon.webhook.max-age").size(),
+                    log.warnings().toString());
+        }
+    }
+
+    @Test
+    void withoutSpoolTooOldEventsAreDroppedAndCountedToo() throws Exception {
+        TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
+        WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("memory", receiver.uri("/hook"))),
+                policy(Optional.empty(), Duration.ofMillis(200), Duration.ofHours(1), Clock.systemUTC()));
+        PeerEvent old = TestEvents.connectedNow(TestEvents.key(1), Instant.now().minus(Duration.ofHours(2)));
+        PeerEvent fresh = TestEvents.disconnectedNow(TestEvents.key(1), Instant.now());
+        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+            dispatcher.submit(old);
+            dispatcher.submit(fresh);
+            Await.until("the fresh one delivered", WAIT, () -> fixture.count("delivered", "memory") == 1);
+            assertEquals(1, log.warningsContaining("dropped " + old.type().wireName() + " " + old.id()).size(),
+                    log.warnings().toString());
+        }
+        assertEquals(1.0, fixture.count("expired", "memory"));
+        assertEquals(List.of(fresh.id().toString()), ids(receiver.requests()));
+    }
+
+    private void writeSpool(Path dir, List<PeerEvent> events) throws IOException {
+        DeliveryRenderer renderer = new DeliveryRenderer(new JsonPayloadFormat(), Optional.empty());
+        try (Spool spool = Spool.open(dir, SPOOL_BYTES, fsync)) {
+            for (PeerEvent event : events) {
+                spool.append(DeliveryCodec.encode(renderer.render(event)));
+            }
+        }
+    }
+
+    /** Where the record holding this delivery ends in the receiver's only log file. */
+    private static long recordEnd(Path dir, String deliveryId) {
+        try {
+            long end = 0;
+            for (byte[] payload : SpoolFrames.read(Files.readAllBytes(onlyLog(dir))).frames()) {
+                end += SpoolFrames.frameSize(payload.length);
+                ByteBuffer in = ByteBuffer.wrap(payload, Long.BYTES, payload.length - Long.BYTES);
+                byte[] data = new byte[in.remaining()];
+                in.get(data);
+                if (DeliveryCodec.decode(data).id().equals(deliveryId)) {
+                    return end;
+                }
+            }
+            throw new AssertionError(deliveryId + " was sent but is not in the spool");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Path onlyLog(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> logs = files.filter(file -> file.toString().endsWith(".log")).toList();
+            assertEquals(1, logs.size(), logs.toString());
+            return logs.get(0);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void assertNothingLeftInTheSpool(String receiverName) throws Exception {
+        fixture.close();
+        try (Spool spool = Spool.open(spoolRoot.resolve("receiver-" + receiverName), SPOOL_BYTES, fsync)) {
+            assertEquals(List.of(), spool.takeRecovered(), "every delivered event is marked done");
+        }
+    }
+
+    private static long directorySize(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(file -> !file.getFileName().toString().equals("lock")).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return 0; // deleted meanwhile
+                }
+            }).sum();
+        }
+    }
+
+    private static List<Request> requestsTo(TestReceiver receiver, String path) {
+        return receiver.requests().stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    static List<String> ids(List<Request> requests) {
+        return requests.stream().map(r -> r.header("X-Wgmon-Delivery")).toList();
+    }
+}

@@ -4,16 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An {@code AF_NETLINK} raw socket. One thread at a time receives (receive, request and dump
  * share the receive buffer); {@link #send(byte[])} and {@link #close()} may be called from any
  * thread. A receive blocks in a {@link ReadinessWaiter}, so an idle reader costs nothing, and
- * {@link #close()} wakes it.
+ * {@link #close()} wakes it and closes the socket once the reader has let go of it.
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 32 * 1024;
@@ -33,9 +30,6 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ReadinessWaiter readiness;
     private final byte[] receiveBuffer;
     private final AtomicInteger sequence = new AtomicInteger(1);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** Held shared by every call that uses the descriptors, exclusively by close. */
-    private final ReadWriteLock descriptors = new ReentrantReadWriteLock();
     private final Object receiving = new Object();
 
     private NetlinkSocket(LibC libc, int fd, ReadinessWaiter readiness, int receiveBufferBytes) {
@@ -189,7 +183,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed.get();
+        return readiness.isClosed();
     }
 
     /**
@@ -198,23 +192,12 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        readiness.wake();
-        descriptors.writeLock().lock();
-        try {
-            libc.close(fd);
-            readiness.close();
-        } finally {
-            descriptors.writeLock().unlock();
-        }
+        readiness.close(() -> libc.close(fd));
     }
 
     private int receiveDatagram() {
         while (true) {
-            boolean readable = readiness.awaitReadable(fd);
-            if (closed.get() || !readable) {
+            if (!readiness.awaitReadable(fd)) {
                 throw new NetlinkSocketClosedException();
             }
             long received = libc.recv(fd, receiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
@@ -238,15 +221,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private int withDescriptors(DescriptorCall call) {
-        descriptors.readLock().lock();
-        try {
-            if (closed.get()) {
-                throw new NetlinkSocketClosedException();
-            }
-            return call.run();
-        } finally {
-            descriptors.readLock().unlock();
-        }
+        return readiness.whileOpen(call::run, NetlinkSocketClosedException::new);
     }
 
     private int check(String operation, int result) {

@@ -2,14 +2,18 @@ package io.wgmon.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
- * Waits in poll(2) until a descriptor is readable or another thread calls {@link #wake()}, so
- * an idle reader sleeps in the kernel and an owner's close() can end the wait at once. Owns an
- * eventfd; the owner keeps its own closed flag and lock, and calls {@link #close()} only after
- * the waiting thread has left.
+ * Lets one thread wait in poll(2) until its descriptor is readable, so an idle reader sleeps in
+ * the kernel, and lets any thread close the owner at once: {@link #close(Runnable)} wakes the
+ * waiter through an eventfd, waits until every {@link #whileOpen} call has returned, and only
+ * then releases the owner's descriptors, so none is closed under a thread still using it.
  */
-public final class ReadinessWaiter implements AutoCloseable {
+public final class ReadinessWaiter {
     private static final int EFD_NONBLOCK = 0x800;
     private static final int EFD_CLOEXEC = 0x80000;
     private static final short POLLIN = 1;
@@ -19,6 +23,9 @@ public final class ReadinessWaiter implements AutoCloseable {
     private final LibC libc;
     private final jnr.ffi.Runtime runtime;
     private final int wakeFd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held shared by every call that uses the owner's descriptors, exclusively by close. */
+    private final ReadWriteLock inUse = new ReentrantReadWriteLock();
 
     private ReadinessWaiter(LibC libc, int wakeFd) {
         this.libc = libc;
@@ -36,10 +43,27 @@ public final class ReadinessWaiter implements AutoCloseable {
     }
 
     /**
-     * Blocks until {@code fd} is readable (or has an error condition that the next read
-     * reports), or until {@link #wake()} was called.
+     * Runs {@code call} with the owner's descriptors held open.
      *
-     * @return true when {@code fd} is ready, false when woken (a wake-up wins over readiness)
+     * @throws RuntimeException the one {@code closedError} makes, when already closed
+     */
+    public <T> T whileOpen(Supplier<T> call, Supplier<? extends RuntimeException> closedError) {
+        inUse.readLock().lock();
+        try {
+            if (closed.get()) {
+                throw closedError.get();
+            }
+            return call.get();
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    /**
+     * Blocks until {@code fd} is readable (or has an error condition that the next read
+     * reports), or until {@link #close(Runnable)} began. Call it inside {@link #whileOpen}.
+     *
+     * @return true when {@code fd} is ready, false when closing (closing wins over readiness)
      * @throws NetlinkException when poll fails with anything but EINTR
      */
     public boolean awaitReadable(int fd) {
@@ -57,7 +81,7 @@ public final class ReadinessWaiter implements AutoCloseable {
                 throw NetlinkSocket.failure(libc, "poll", errno);
             }
             ByteBuffer revents = ByteBuffer.wrap(pollFds).order(ByteOrder.nativeOrder());
-            if (revents.getShort(POLLFD_BYTES + REVENTS_OFFSET) != 0) {
+            if (closed.get() || revents.getShort(POLLFD_BYTES + REVENTS_OFFSET) != 0) {
                 return false;
             }
             if (revents.getShort(REVENTS_OFFSET) != 0) {
@@ -66,14 +90,27 @@ public final class ReadinessWaiter implements AutoCloseable {
         }
     }
 
-    /** Ends a current or the next {@link #awaitReadable} wait; callable from any thread. */
-    public void wake() {
-        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
-        libc.write(wakeFd, one, one.length);
+    public boolean isClosed() {
+        return closed.get();
     }
 
-    @Override
-    public void close() {
-        libc.close(wakeFd);
+    /**
+     * Wakes a waiting thread, waits until no {@link #whileOpen} call is running, then runs
+     * {@code releaseDescriptors} and closes the eventfd. Only the first call does anything;
+     * safe from any thread.
+     */
+    public void close(Runnable releaseDescriptors) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
+        libc.write(wakeFd, one, one.length);
+        inUse.writeLock().lock();
+        try {
+            releaseDescriptors.run();
+            libc.close(wakeFd);
+        } finally {
+            inUse.writeLock().unlock();
+        }
     }
 }

@@ -11,9 +11,6 @@ import org.jboss.logging.Logger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -45,9 +42,6 @@ final class PcapHandle implements Capture, AutoCloseable {
     private final Pointer dataSlot;
     private final Pointer stats;
     private final byte[] frameBuffer;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** Held shared while the reader is inside libpcap or poll, exclusively by close. */
-    private final ReadWriteLock inUse = new ReentrantReadWriteLock();
 
     private PcapHandle(Libpcap pcap, Pointer handle, int selectableFd, ReadinessWaiter readiness, int snaplen) {
         jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(pcap);
@@ -121,7 +115,7 @@ final class PcapHandle implements Capture, AutoCloseable {
             } catch (NetlinkException e) {
                 throw new CaptureException("poll: " + Errno.describe(e.errno()));
             }
-            if (closed.get() || !readable) {
+            if (!readable) {
                 throw new CaptureClosedException();
             }
             // readable, or an error condition that the next read reports
@@ -159,35 +153,17 @@ final class PcapHandle implements Capture, AutoCloseable {
     }
 
     boolean isClosed() {
-        return closed.get();
+        return readiness.isClosed();
     }
 
     /** Wakes a waiting reader, waits until it has left libpcap, then closes. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        readiness.wake();
-        inUse.writeLock().lock();
-        try {
-            pcap.pcap_close(handle);
-            readiness.close();
-        } finally {
-            inUse.writeLock().unlock();
-        }
+        readiness.close(() -> pcap.pcap_close(handle));
     }
 
     private <T> T withHandle(Supplier<T> call) {
-        inUse.readLock().lock();
-        try {
-            if (closed.get()) {
-                throw new CaptureClosedException();
-            }
-            return call.get();
-        } finally {
-            inUse.readLock().unlock();
-        }
+        return readiness.whileOpen(call, CaptureClosedException::new);
     }
 
     private static void activate(Libpcap pcap, Pointer handle, String interfaceName,

@@ -6,8 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against the running kernel's poll and eventfd; needs no privilege. */
@@ -18,27 +22,42 @@ class ReadinessWaiterTest {
     void returnsTrueWhenTheDescriptorIsReadable() {
         int other = libc.eventfd(0, 0);
         assertTrue(other >= 0);
-        try (ReadinessWaiter waiter = ReadinessWaiter.open(libc)) {
+        ReadinessWaiter waiter = ReadinessWaiter.open(libc);
+        try {
             byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
             libc.write(other, one, one.length);
-            assertTrue(waiter.awaitReadable(other));
+            assertTrue(waiter.whileOpen(() -> waiter.awaitReadable(other), IllegalStateException::new));
         } finally {
-            libc.close(other);
+            waiter.close(() -> libc.close(other));
         }
     }
 
     @Test
-    void wakeEndsAWaitOnAnotherThreadWithFalse() throws Exception {
+    void closeWakesAWaiterAndReleasesOnlyAfterItLeft() throws Exception {
         int idle = libc.eventfd(0, 0);
         assertTrue(idle >= 0);
-        try (ReadinessWaiter waiter = ReadinessWaiter.open(libc)) {
-            CompletableFuture<Boolean> outcome = CompletableFuture.supplyAsync(() -> waiter.awaitReadable(idle));
-            Thread.sleep(200);
-            assertFalse(outcome.isDone(), "returned before anything was readable or woken");
-            waiter.wake();
-            assertFalse(outcome.get(1, TimeUnit.SECONDS));
-        } finally {
+        ReadinessWaiter waiter = ReadinessWaiter.open(libc);
+        AtomicInteger releases = new AtomicInteger();
+        CompletableFuture<Boolean> outcome = CompletableFuture.supplyAsync(
+                () -> waiter.whileOpen(() -> {
+                    boolean readable = waiter.awaitReadable(idle);
+                    assertEquals(0, releases.get(), "descriptors released under a waiting thread");
+                    return readable;
+                }, IllegalStateException::new));
+        Thread.sleep(200);
+        assertFalse(outcome.isDone(), "returned before anything was readable or closing");
+
+        waiter.close(() -> {
+            releases.incrementAndGet();
             libc.close(idle);
-        }
+        });
+        assertFalse(outcome.get(1, TimeUnit.SECONDS));
+        assertTrue(waiter.isClosed());
+        waiter.close(releases::incrementAndGet);
+        assertEquals(1, releases.get(), "a second close released again");
+
+        IllegalStateException closed = new IllegalStateException("closed");
+        assertSame(closed, assertThrows(IllegalStateException.class,
+                () -> waiter.whileOpen(() -> 0, () -> closed)));
     }
 }

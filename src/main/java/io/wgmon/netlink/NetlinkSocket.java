@@ -4,48 +4,39 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An {@code AF_NETLINK} raw socket. One thread at a time receives (receive, request and dump
  * share the receive buffer); {@link #send(byte[])} and {@link #close()} may be called from any
- * thread. A receive blocks in poll(2) on the socket and an eventfd, so an idle reader costs
- * nothing, and {@link #close()} wakes it by writing the eventfd.
+ * thread. A receive blocks in a {@link ReadinessWaiter}, so an idle reader costs nothing, and
+ * {@link #close()} wakes it and closes the socket once the reader has let go of it.
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 32 * 1024;
 
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int EFD_NONBLOCK = 0x800;
-    private static final int EFD_CLOEXEC = 0x80000;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_TRUNC = 0x20;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVBUF = 8;
     private static final int SO_RCVBUFFORCE = 33;
-    private static final short POLLIN = 1;
     private static final int SOCKADDR_NL_LENGTH = 12;
 
     private final LibC libc;
     private final jnr.ffi.Runtime runtime;
     private final int fd;
-    private final int wakeFd;
+    private final ReadinessWaiter readiness;
     private final byte[] receiveBuffer;
     private final AtomicInteger sequence = new AtomicInteger(1);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** Held shared by every call that uses the descriptors, exclusively by close. */
-    private final ReadWriteLock descriptors = new ReentrantReadWriteLock();
     private final Object receiving = new Object();
 
-    private NetlinkSocket(LibC libc, int fd, int wakeFd, int receiveBufferBytes) {
+    private NetlinkSocket(LibC libc, int fd, ReadinessWaiter readiness, int receiveBufferBytes) {
         this.libc = libc;
         this.runtime = jnr.ffi.Runtime.getRuntime(libc);
         this.fd = fd;
-        this.wakeFd = wakeFd;
+        this.readiness = readiness;
         this.receiveBuffer = new byte[receiveBufferBytes];
     }
 
@@ -60,13 +51,14 @@ public final class NetlinkSocket implements AutoCloseable {
         if (fd < 0) {
             throw failure(libc, "socket(AF_NETLINK, " + protocol + ")", runtime.getLastError());
         }
-        int wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (wakeFd < 0) {
-            int errno = runtime.getLastError();
+        ReadinessWaiter readiness;
+        try {
+            readiness = ReadinessWaiter.open(libc);
+        } catch (NetlinkException e) {
             libc.close(fd);
-            throw failure(libc, "eventfd", errno);
+            throw e;
         }
-        return new NetlinkSocket(libc, fd, wakeFd, receiveBufferBytes);
+        return new NetlinkSocket(libc, fd, readiness, receiveBufferBytes);
     }
 
     /** Binds to the kernel-assigned port id and the given multicast groups bit mask. */
@@ -191,7 +183,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed.get();
+        return readiness.isClosed();
     }
 
     /**
@@ -200,40 +192,13 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
-        libc.write(wakeFd, one, one.length);
-        descriptors.writeLock().lock();
-        try {
-            libc.close(fd);
-            libc.close(wakeFd);
-        } finally {
-            descriptors.writeLock().unlock();
-        }
+        readiness.close(() -> libc.close(fd));
     }
 
     private int receiveDatagram() {
-        byte[] pollFds = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
-                .putInt(fd).putShort(POLLIN).putShort((short) 0)
-                .putInt(wakeFd).putShort(POLLIN).putShort((short) 0)
-                .array();
         while (true) {
-            int ready = libc.poll(pollFds, 2, -1);
-            if (ready < 0) {
-                int errno = runtime.getLastError();
-                if (errno == Errno.EINTR) {
-                    continue;
-                }
-                throw failure(libc, "poll", errno);
-            }
-            ByteBuffer revents = ByteBuffer.wrap(pollFds).order(ByteOrder.nativeOrder());
-            if (closed.get() || revents.getShort(14) != 0) {
+            if (!readiness.awaitReadable(fd)) {
                 throw new NetlinkSocketClosedException();
-            }
-            if (revents.getShort(6) == 0) {
-                continue;
             }
             long received = libc.recv(fd, receiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
             if (received < 0) {
@@ -256,15 +221,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private int withDescriptors(DescriptorCall call) {
-        descriptors.readLock().lock();
-        try {
-            if (closed.get()) {
-                throw new NetlinkSocketClosedException();
-            }
-            return call.run();
-        } finally {
-            descriptors.readLock().unlock();
-        }
+        return readiness.whileOpen(call::run, NetlinkSocketClosedException::new);
     }
 
     private int check(String operation, int result) {
@@ -274,7 +231,7 @@ public final class NetlinkSocket implements AutoCloseable {
         return result;
     }
 
-    private static NetlinkException failure(LibC libc, String operation, int errno) {
+    static NetlinkException failure(LibC libc, String operation, int errno) {
         return new NetlinkException(operation, errno, Errno.name(errno) + " (" + libc.strerror(errno) + ")");
     }
 }

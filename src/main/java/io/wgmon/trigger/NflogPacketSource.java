@@ -11,8 +11,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Packets logged by the firewall to one NFLOG group ({@code nft ... log group N}), read from a
@@ -28,16 +26,14 @@ public final class NflogPacketSource implements PacketSource {
      */
     static final int COPY_RANGE = 256;
     static final int DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
-    private static final Duration READER_JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final int group;
     private final Clock clock;
     private final int receiveBufferBytes;
     private final PacketSourceMetrics metrics;
     private final BroadcastProcessor<PacketEvent> events = BroadcastProcessor.create();
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final ReaderThread reader;
     private NetlinkSocket socket;
-    private Thread reader;
     private boolean closed;
 
     public NflogPacketSource(int group, MeterRegistry registry, Clock clock) {
@@ -53,6 +49,7 @@ public final class NflogPacketSource implements PacketSource {
         this.clock = clock;
         this.receiveBufferBytes = receiveBufferBytes;
         this.metrics = new PacketSourceMetrics(registry, "nflog");
+        this.reader = new ReaderThread("wgmon-nflog-reader", LOG, describe());
     }
 
     @Override
@@ -68,9 +65,7 @@ public final class NflogPacketSource implements PacketSource {
             throw e;
         }
         socket = opened;
-        reader = new Thread(readerLoop(opened), "wgmon-nflog-reader");
-        reader.setDaemon(true);
-        reader.start();
+        reader.start(readerLoop(opened));
         LOG.infof("%s: bound, copying %d bytes per packet", describe(), COPY_RANGE);
     }
 
@@ -93,23 +88,19 @@ public final class NflogPacketSource implements PacketSource {
     @Override
     public void close() {
         NetlinkSocket toClose;
-        Thread toJoin;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             toClose = socket;
-            toJoin = reader;
         }
-        stopping.countDown();
+        reader.signalStop();
         if (toClose != null) {
             unbind(toClose);
             toClose.close();
         }
-        if (toJoin != null && toJoin != Thread.currentThread()) {
-            join(toJoin);
-        }
+        reader.join();
         events.onComplete();
     }
 
@@ -143,16 +134,7 @@ public final class NflogPacketSource implements PacketSource {
 
     private NflogReaderLoop readerLoop(NetlinkSocket opened) {
         return new NflogReaderLoop(opened::receive, new NflogPacketParser(clock), events::onNext, metrics, clock,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), this::pause, describe());
-    }
-
-    private boolean pause(Duration delay) {
-        try {
-            return !stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), reader, describe());
     }
 
     private void unbind(NetlinkSocket bound) {
@@ -162,17 +144,6 @@ public final class NflogPacketSource implements PacketSource {
                     bound.nextSequence(), 0, NflogConfigMessages.unbind(group)));
         } catch (RuntimeException e) {
             LOG.debugf("%s: unbind failed, closing the socket unbinds anyway: %s", describe(), e.getMessage());
-        }
-    }
-
-    private void join(Thread thread) {
-        try {
-            thread.join(READER_JOIN_TIMEOUT.toMillis());
-            if (thread.isAlive()) {
-                LOG.warnf("%s: reader did not stop within %s", describe(), READER_JOIN_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -8,7 +8,6 @@ import io.wgmon.netlink.NetlinkSocketClosedException;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -25,29 +24,22 @@ final class NflogReaderLoop implements Runnable {
         List<NetlinkMessage> receive();
     }
 
-    /** Waits for the given time; false when the source is stopping and the loop should end. */
-    interface Pause {
-        boolean await(Duration delay);
-    }
-
     private final Receiver receiver;
     private final NflogPacketParser parser;
-    private final Consumer<PacketEvent> emitter;
+    private final PacketEmitter emitter;
     private final PacketSourceMetrics metrics;
     private final Clock clock;
-    private final Backoff backoff;
-    private final Pause pause;
+    private final ReaderRecovery recovery;
     private final String description;
 
     NflogReaderLoop(Receiver receiver, NflogPacketParser parser, Consumer<PacketEvent> emitter,
-                    PacketSourceMetrics metrics, Clock clock, Backoff backoff, Pause pause, String description) {
+                    PacketSourceMetrics metrics, Clock clock, Backoff backoff, ReaderPause pause, String description) {
         this.receiver = receiver;
         this.parser = parser;
-        this.emitter = emitter;
+        this.emitter = new PacketEmitter(emitter, LOG, description);
         this.metrics = metrics;
         this.clock = clock;
-        this.backoff = backoff;
-        this.pause = pause;
+        this.recovery = new ReaderRecovery(metrics, backoff, pause, LOG, description);
         this.description = description;
     }
 
@@ -56,7 +48,7 @@ final class NflogReaderLoop implements Runnable {
         while (true) {
             try {
                 List<NetlinkMessage> messages = receiver.receive();
-                backoff.reset();
+                recovery.succeeded();
                 messages.forEach(this::handle);
             } catch (NetlinkSocketClosedException closed) {
                 LOG.debugf("%s: socket closed, reader ends", description);
@@ -69,9 +61,7 @@ final class NflogReaderLoop implements Runnable {
                 metrics.malformed("malformed-datagram");
                 LOG.debugf("%s: skipped a malformed datagram: %s", description, e.getMessage());
             } catch (RuntimeException e) {
-                metrics.error();
-                LOG.errorf(e, "%s: unexpected error in the reader", description);
-                if (!pause.await(backoff.nextDelay())) {
+                if (!recovery.retryAfterUnexpected(e)) {
                     return;
                 }
             }
@@ -84,17 +74,14 @@ final class NflogReaderLoop implements Runnable {
             case Errno.ENOBUFS -> {
                 metrics.lost();
                 LOG.warnf("%s: receive buffer overrun, some packets were lost (ENOBUFS)", description);
-                emit(new PacketsLost(clock.instant()));
+                emitter.emit(new PacketsLost(clock.instant()));
                 return true;
             }
             case Errno.EINTR -> {
                 return true;
             }
             default -> {
-                metrics.error();
-                Duration delay = backoff.nextDelay();
-                LOG.warnf("%s: %s; retrying in %d ms", description, e.getMessage(), delay.toMillis());
-                return pause.await(delay);
+                return recovery.retryAfter(e.getMessage());
             }
         }
     }
@@ -104,21 +91,13 @@ final class NflogReaderLoop implements Runnable {
             NflogParseResult result = parser.parse(message.payload());
             if (result instanceof NflogParseResult.Accepted accepted) {
                 metrics.packet();
-                emit(accepted.wireGuardPacket());
+                emitter.emit(accepted.wireGuardPacket());
             } else if (result instanceof NflogParseResult.Rejected rejected) {
                 metrics.malformed(rejected.reason());
                 LOG.debugf("%s: skipped a packet (%s): %s", description, rejected.reason(), rejected.detail());
             }
         } else if (message.errno() != 0) {
             LOG.debugf("%s: kernel reported %s", description, Errno.describe(message.errno()));
-        }
-    }
-
-    private void emit(PacketEvent event) {
-        try {
-            emitter.accept(event);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: a subscriber failed on %s", description, event);
         }
     }
 }

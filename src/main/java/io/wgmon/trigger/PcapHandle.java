@@ -2,17 +2,15 @@ package io.wgmon.trigger;
 
 import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.LibC;
+import io.wgmon.netlink.NetlinkException;
+import io.wgmon.netlink.ReadinessWaiter;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -20,10 +18,10 @@ import java.util.function.Supplier;
  * ({@link #awaitFrames()}, {@link #next()}, {@link #drops()}); {@link #close()} may be called
  * from any thread.
  *
- * <p>Waiting is our own poll(2) on pcap_get_selectable_fd and an eventfd rather than a blocking
- * pcap_next_ex/pcap_dispatch ended by pcap_breakloop: on Linux, pcap_breakloop wakes a blocked
- * reader only since libpcap 1.10, and pcap_close under a thread still inside libpcap is a
- * use-after-free. With poll, an idle reader sleeps in the kernel, close() wakes it through the
+ * <p>Waiting is our own poll(2) on pcap_get_selectable_fd and an eventfd (a {@link ReadinessWaiter})
+ * rather than a blocking pcap_next_ex/pcap_dispatch ended by pcap_breakloop: on Linux,
+ * pcap_breakloop wakes a blocked reader only since libpcap 1.10, and pcap_close under a thread
+ * still inside libpcap is a use-after-free. With poll, an idle reader sleeps in the kernel, close() wakes it through the
  * eventfd on every libpcap version, and a read/write lock keeps pcap_close until the reader has
  * left libpcap. Immediate mode makes libpcap use TPACKET_V2 on Linux, where the descriptor turns
  * readable for each packet (with TPACKET_V3 it would wait for a full block or its timeout).
@@ -33,32 +31,24 @@ final class PcapHandle implements Capture, AutoCloseable {
 
     /** Ignored in immediate mode; bounds the delay should a libpcap build fall back to buffering. */
     private static final int BUFFER_TIMEOUT_MILLIS = 100;
-    private static final int EFD_NONBLOCK = 0x800;
-    private static final int EFD_CLOEXEC = 0x80000;
-    private static final short POLLIN = 1;
     private static final int PS_DROP_OFFSET = 4;
 
     private final Libpcap pcap;
-    private final LibC libc;
     private final Pointer handle;
     private final int selectableFd;
-    private final int wakeFd;
+    private final ReadinessWaiter readiness;
     private final int longSize;
     private final Pointer headerSlot;
     private final Pointer dataSlot;
     private final Pointer stats;
     private final byte[] frameBuffer;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** Held shared while the reader is inside libpcap or poll, exclusively by close. */
-    private final ReadWriteLock inUse = new ReentrantReadWriteLock();
 
-    private PcapHandle(Libpcap pcap, LibC libc, Pointer handle, int selectableFd, int wakeFd, int snaplen) {
+    private PcapHandle(Libpcap pcap, Pointer handle, int selectableFd, ReadinessWaiter readiness, int snaplen) {
         jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(pcap);
         this.pcap = pcap;
-        this.libc = libc;
         this.handle = handle;
         this.selectableFd = selectableFd;
-        this.wakeFd = wakeFd;
+        this.readiness = readiness;
         this.longSize = runtime.longSize();
         this.headerSlot = Memory.allocateDirect(runtime, runtime.addressSize());
         this.dataSlot = Memory.allocateDirect(runtime, runtime.addressSize());
@@ -95,12 +85,13 @@ final class PcapHandle implements Capture, AutoCloseable {
                 throw new PacketSourceException(PcapStartErrors.step(interfaceName, "pcap_get_selectable_fd",
                         "this capture cannot be waited on with poll"));
             }
-            int wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-            if (wakeFd < 0) {
-                int errno = jnr.ffi.Runtime.getRuntime(libc).getLastError();
-                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", Errno.describe(errno)));
+            ReadinessWaiter readiness;
+            try {
+                readiness = ReadinessWaiter.open(libc);
+            } catch (NetlinkException e) {
+                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", Errno.describe(e.errno())));
             }
-            return new PcapHandle(pcap, libc, handle, selectableFd, wakeFd, snaplen);
+            return new PcapHandle(pcap, handle, selectableFd, readiness, snaplen);
         } catch (RuntimeException e) {
             pcap.pcap_close(handle);
             throw e;
@@ -118,26 +109,17 @@ final class PcapHandle implements Capture, AutoCloseable {
     @Override
     public void awaitFrames() {
         withHandle(() -> {
-            byte[] pollFds = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
-                    .putInt(selectableFd).putShort(POLLIN).putShort((short) 0)
-                    .putInt(wakeFd).putShort(POLLIN).putShort((short) 0)
-                    .array();
-            while (true) {
-                int ready = libc.poll(pollFds, 2, -1);
-                if (ready < 0) {
-                    int errno = jnr.ffi.Runtime.getRuntime(libc).getLastError();
-                    if (errno == Errno.EINTR) {
-                        continue;
-                    }
-                    throw new CaptureException("poll: " + Errno.describe(errno));
-                }
-                ByteBuffer revents = ByteBuffer.wrap(pollFds).order(ByteOrder.nativeOrder());
-                if (closed.get() || revents.getShort(14) != 0) {
-                    throw new CaptureClosedException();
-                }
-                // readable, or an error condition that the next read reports
-                return null;
+            boolean readable;
+            try {
+                readable = readiness.awaitReadable(selectableFd);
+            } catch (NetlinkException e) {
+                throw new CaptureException("poll: " + Errno.describe(e.errno()));
             }
+            if (!readable) {
+                throw new CaptureClosedException();
+            }
+            // readable, or an error condition that the next read reports
+            return null;
         });
     }
 
@@ -171,36 +153,17 @@ final class PcapHandle implements Capture, AutoCloseable {
     }
 
     boolean isClosed() {
-        return closed.get();
+        return readiness.isClosed();
     }
 
     /** Wakes a waiting reader, waits until it has left libpcap, then closes. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
-        libc.write(wakeFd, one, one.length);
-        inUse.writeLock().lock();
-        try {
-            pcap.pcap_close(handle);
-            libc.close(wakeFd);
-        } finally {
-            inUse.writeLock().unlock();
-        }
+        readiness.close(() -> pcap.pcap_close(handle));
     }
 
     private <T> T withHandle(Supplier<T> call) {
-        inUse.readLock().lock();
-        try {
-            if (closed.get()) {
-                throw new CaptureClosedException();
-            }
-            return call.get();
-        } finally {
-            inUse.readLock().unlock();
-        }
+        return readiness.whileOpen(call, CaptureClosedException::new);
     }
 
     private static void activate(Libpcap pcap, Pointer handle, String interfaceName,

@@ -10,8 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The fallback when NFLOG is not available: wgmon captures the WireGuard port's traffic itself
@@ -28,7 +26,6 @@ public final class PcapPacketSource implements PacketSource {
      * frames let the kernel's capture ring hold thousands of packets in its default 2 MiB.
      */
     static final int SNAPLEN = 32 + 256;
-    private static final Duration READER_JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final String interfaceName;
     private final String filter;
@@ -37,9 +34,8 @@ public final class PcapPacketSource implements PacketSource {
     private final List<String> libraryNames;
     private final PacketSourceMetrics metrics;
     private final BroadcastProcessor<PacketEvent> events = BroadcastProcessor.create();
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final ReaderThread reader;
     private PcapHandle handle;
-    private Thread reader;
     private boolean closed;
 
     public PcapPacketSource(String interfaceName, String filter, boolean promiscuous, MeterRegistry registry,
@@ -56,6 +52,7 @@ public final class PcapPacketSource implements PacketSource {
         this.clock = clock;
         this.libraryNames = List.copyOf(libraryNames);
         this.metrics = new PacketSourceMetrics(registry, "bpf");
+        this.reader = new ReaderThread("wgmon-pcap-reader", LOG, describe());
     }
 
     /**
@@ -77,7 +74,7 @@ public final class PcapPacketSource implements PacketSource {
                     PcapStartErrors.linkType(interfaceName, linkType, opened.linkTypeName(linkType))));
             PcapPacketParser parser = new PcapPacketParser(linkLayer, NetworkInterfaces.index(interfaceName), clock);
             loop = new PcapReaderLoop(opened, opened.drops(), parser, events::onNext, metrics, clock,
-                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), this::pause, describe());
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), reader, describe());
             LOG.infof("%s: capturing %d bytes per packet, link type %s, %s", describe(), SNAPLEN, linkLayer,
                     pcap.pcap_lib_version());
         } catch (RuntimeException e) {
@@ -85,9 +82,7 @@ public final class PcapPacketSource implements PacketSource {
             throw e;
         }
         handle = opened;
-        reader = new Thread(loop, "wgmon-pcap-reader");
-        reader.setDaemon(true);
-        reader.start();
+        reader.start(loop);
     }
 
     @Override
@@ -109,42 +104,18 @@ public final class PcapPacketSource implements PacketSource {
     @Override
     public void close() {
         PcapHandle toClose;
-        Thread toJoin;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             toClose = handle;
-            toJoin = reader;
         }
-        stopping.countDown();
+        reader.signalStop();
         if (toClose != null) {
             toClose.close();
         }
-        if (toJoin != null && toJoin != Thread.currentThread()) {
-            join(toJoin);
-        }
+        reader.join();
         events.onComplete();
-    }
-
-    private boolean pause(Duration delay) {
-        try {
-            return !stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private void join(Thread thread) {
-        try {
-            thread.join(READER_JOIN_TIMEOUT.toMillis());
-            if (thread.isAlive()) {
-                LOG.warnf("%s: reader did not stop within %s", describe(), READER_JOIN_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.wgmon.trigger;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -22,27 +21,25 @@ final class PcapReaderLoop implements Runnable {
 
     private final Capture capture;
     private final PcapPacketParser parser;
-    private final Consumer<PacketEvent> emitter;
+    private final PacketEmitter emitter;
     private final PacketSourceMetrics metrics;
     private final Clock clock;
-    private final Backoff backoff;
-    private final NflogReaderLoop.Pause pause;
+    private final ReaderRecovery recovery;
     private final String description;
     private long dropsSeen;
     private int emptyWakeups;
 
     /** @param dropsAtStart the capture's drop counter when it started, so earlier drops are not reported */
     PcapReaderLoop(Capture capture, long dropsAtStart, PcapPacketParser parser, Consumer<PacketEvent> emitter,
-                   PacketSourceMetrics metrics, Clock clock, Backoff backoff, NflogReaderLoop.Pause pause,
+                   PacketSourceMetrics metrics, Clock clock, Backoff backoff, ReaderPause pause,
                    String description) {
         this.capture = capture;
         this.dropsSeen = dropsAtStart;
         this.parser = parser;
-        this.emitter = emitter;
+        this.emitter = new PacketEmitter(emitter, LOG, description);
         this.metrics = metrics;
         this.clock = clock;
-        this.backoff = backoff;
-        this.pause = pause;
+        this.recovery = new ReaderRecovery(metrics, backoff, pause, LOG, description);
         this.description = description;
     }
 
@@ -55,7 +52,7 @@ final class PcapReaderLoop implements Runnable {
                 reportDrops();
                 if (frames > 0) {
                     emptyWakeups = 0;
-                    backoff.reset();
+                    recovery.succeeded();
                 } else if (++emptyWakeups >= EMPTY_WAKEUPS_BEFORE_PAUSE && !pauseAfterEmptyWakeups()) {
                     return;
                 }
@@ -63,16 +60,11 @@ final class PcapReaderLoop implements Runnable {
                 LOG.debugf("%s: capture closed, reader ends", description);
                 return;
             } catch (CaptureException e) {
-                metrics.error();
-                Duration delay = backoff.nextDelay();
-                LOG.warnf("%s: %s; retrying in %d ms", description, e.getMessage(), delay.toMillis());
-                if (!pause.await(delay)) {
+                if (!recovery.retryAfter(e.getMessage())) {
                     return;
                 }
             } catch (RuntimeException e) {
-                metrics.error();
-                LOG.errorf(e, "%s: unexpected error in the reader", description);
-                if (!pause.await(backoff.nextDelay())) {
+                if (!recovery.retryAfterUnexpected(e)) {
                     return;
                 }
             }
@@ -96,7 +88,7 @@ final class PcapReaderLoop implements Runnable {
         try {
             WireGuardPacket packet = parser.parse(frame);
             metrics.packet();
-            emit(packet);
+            emitter.emit(packet);
         } catch (PacketRejectedException e) {
             metrics.malformed(e.reason());
             LOG.debugf("%s: skipped a frame (%s): %s", description, e.reason(), e.getMessage());
@@ -110,24 +102,13 @@ final class PcapReaderLoop implements Runnable {
         if (lost > 0) {
             metrics.lost();
             LOG.warnf("%s: the capture buffer was full, %d packets were dropped", description, lost);
-            emit(new PacketsLost(clock.instant()));
+            emitter.emit(new PacketsLost(clock.instant()));
         }
     }
 
     private boolean pauseAfterEmptyWakeups() {
         emptyWakeups = 0;
-        metrics.error();
-        Duration delay = backoff.nextDelay();
-        LOG.warnf("%s: %d wake-ups in a row brought no packet; pausing %d ms", description,
-                EMPTY_WAKEUPS_BEFORE_PAUSE, delay.toMillis());
-        return pause.await(delay);
-    }
-
-    private void emit(PacketEvent event) {
-        try {
-            emitter.accept(event);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: a subscriber failed on %s", description, event);
-        }
+        return recovery.pauseAfter(delayMillis ->
+                EMPTY_WAKEUPS_BEFORE_PAUSE + " wake-ups in a row brought no packet; pausing " + delayMillis + " ms");
     }
 }

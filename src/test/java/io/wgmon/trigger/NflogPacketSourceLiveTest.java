@@ -3,40 +3,35 @@ package io.wgmon.trigger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wgmon.testbed.ThreadCapabilities;
 import io.wgmon.testbed.LivePrerequisites;
-import io.wgmon.testbed.NetNs;
 import io.wgmon.testbed.Testbed;
+import io.wgmon.trigger.LiveSourceSupport.Arrival;
+import io.wgmon.trigger.LiveSourceSupport.StallingSubscriber;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import static io.wgmon.trigger.LiveSourceSupport.promptlyAfter;
+import static io.wgmon.trigger.LiveSourceSupport.randomPort;
+import static io.wgmon.trigger.LiveSourceSupport.sendDatagrams;
+import static io.wgmon.trigger.LiveSourceSupport.startIn;
+import static io.wgmon.trigger.LiveSourceSupport.subscribe;
+import static io.wgmon.trigger.LiveSourceSupport.untilTransportData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** NFLOG against the real kernel: a wireguard-go server in its own namespace, nft logging its port. */
 class NflogPacketSourceLiveTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    record Arrival(PacketEvent event, Instant at) {
-    }
 
     @BeforeAll
     static void prerequisites() {
@@ -51,29 +46,15 @@ class NflogPacketSourceLiveTest {
              NflogPacketSource source = new NflogPacketSource(group, registry, Clock.systemUTC())) {
             Testbed.Client client = tb.addClient();
             tb.logToNflog(group);
-            BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
-            source.packets().subscribe().with(event -> arrivals.add(new Arrival(event, Instant.now())));
-            NetNs.call(tb.serverNs(), () -> {
-                source.start();
-                return null;
-            });
+            BlockingQueue<Arrival> arrivals = subscribe(source);
+            startIn(tb.serverNs(), source);
             assertTrue(source.isReady());
             assertEquals("nflog group " + group, source.describe());
 
             Instant sent = Instant.now();
             tb.ping(client);
 
-            List<WireGuardPacket> packets = new ArrayList<>();
-            while (packets.stream().noneMatch(p -> p.type() == MessageType.TRANSPORT_DATA)) {
-                Arrival arrival = arrivals.poll(2, TimeUnit.SECONDS);
-                assertNotNull(arrival, "no transport packet arrived; got " + packets);
-                WireGuardPacket packet = assertInstanceOf(WireGuardPacket.class, arrival.event());
-                assertTrue(Duration.between(sent, arrival.at()).compareTo(Duration.ofSeconds(1)) < 0,
-                        "arrived " + Duration.between(sent, arrival.at()) + " after sending");
-                assertTrue(!packet.time().isBefore(sent.minusMillis(50))
-                        && packet.time().isBefore(sent.plusSeconds(1)), "packet time " + packet.time() + " vs " + sent);
-                packets.add(packet);
-            }
+            List<WireGuardPacket> packets = untilTransportData(arrivals, promptlyAfter(sent));
             assertEquals(MessageType.HANDSHAKE_INITIATION, packets.get(0).type(), packets.toString());
             for (WireGuardPacket packet : packets) {
                 assertEquals(InetAddress.getByName("192.0.2.2"), packet.source());
@@ -95,14 +76,8 @@ class NflogPacketSourceLiveTest {
         try (Testbed tb = Testbed.create(randomPort());
              NflogPacketSource first = new NflogPacketSource(group, registry, Clock.systemUTC());
              NflogPacketSource second = new NflogPacketSource(group, registry, Clock.systemUTC())) {
-            NetNs.call(tb.serverNs(), () -> {
-                first.start();
-                return null;
-            });
-            PacketSourceException e = assertThrows(PacketSourceException.class, () -> NetNs.call(tb.serverNs(), () -> {
-                second.start();
-                return null;
-            }));
+            startIn(tb.serverNs(), first);
+            PacketSourceException e = assertThrows(PacketSourceException.class, () -> startIn(tb.serverNs(), second));
             assertEquals("NFLOG group " + group + " is held by another process in this network namespace"
                     + " (e.g. a leftover `tcpdump -i nflog:" + group + "`); stop it or choose another group"
                     + " with wgmon.nflog.group", e.getMessage());
@@ -111,10 +86,7 @@ class NflogPacketSourceLiveTest {
 
             first.close();
             try (NflogPacketSource third = new NflogPacketSource(group, registry, Clock.systemUTC())) {
-                NetNs.call(tb.serverNs(), () -> {
-                    third.start();
-                    return null;
-                });
+                startIn(tb.serverNs(), third);
                 assertTrue(third.isReady(), "closing the first source freed the group");
             }
         }
@@ -129,40 +101,19 @@ class NflogPacketSourceLiveTest {
              NflogPacketSource source = new NflogPacketSource(group, registry, Clock.systemUTC(), 1)) {
             Testbed.Client client = tb.addClient();
             tb.logToNflog(group);
-            CountDownLatch firstPacketSeen = new CountDownLatch(1);
-            CountDownLatch releaseReader = new CountDownLatch(1);
-            BlockingQueue<PacketEvent> events = new LinkedBlockingQueue<>();
-            source.packets().subscribe().with(event -> {
-                events.add(event);
-                if (firstPacketSeen.getCount() == 1) {
-                    firstPacketSeen.countDown();
-                    await(releaseReader);
-                }
-            });
-            NetNs.call(tb.serverNs(), () -> {
-                source.start();
-                return null;
-            });
+            StallingSubscriber subscriber = new StallingSubscriber(source);
+            startIn(tb.serverNs(), source);
 
-            sendDatagrams(tb, client, port, 1);
-            assertTrue(firstPacketSeen.await(2, TimeUnit.SECONDS), "first packet did not arrive");
-            sendDatagrams(tb, client, port, 2000);
-            releaseReader.countDown();
+            sendDatagrams(client, port, 1);
+            subscriber.awaitFirstPacket();
+            sendDatagrams(client, port, 2000);
+            subscriber.release();
 
-            PacketEvent event;
-            do {
-                event = events.poll(2, TimeUnit.SECONDS);
-                assertNotNull(event, "no PacketsLost after an overrun");
-            } while (!(event instanceof PacketsLost));
+            subscriber.awaitLoss(Duration.ofSeconds(2), "no PacketsLost after an overrun");
             assertTrue(registry.get("wgmon.packets.lost").tag("source", "nflog").counter().count() >= 1);
 
-            sendDatagrams(tb, client, port, 1);
-            Instant deadline = Instant.now().plusSeconds(2);
-            boolean packetAfterLoss = false;
-            while (!packetAfterLoss && Instant.now().isBefore(deadline)) {
-                PacketEvent next = events.poll(200, TimeUnit.MILLISECONDS);
-                packetAfterLoss = next instanceof WireGuardPacket;
-            }
+            sendDatagrams(client, port, 1);
+            boolean packetAfterLoss = subscriber.sees(next -> next instanceof WireGuardPacket);
             assertTrue(packetAfterLoss, "the reader stopped after the overrun");
             assertTrue(source.isReady());
         }
@@ -205,41 +156,11 @@ class NflogPacketSourceLiveTest {
         }
     }
 
-    private static void sendDatagrams(Testbed tb, Testbed.Client client, int port, int count) throws Exception {
-        NetNs.call(client.namespace(), () -> {
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(client.address(), 0))) {
-                byte[] transportLike = new byte[32];
-                transportLike[0] = 4;
-                InetSocketAddress server = new InetSocketAddress("192.0.2.1", port);
-                for (int i = 0; i < count; i++) {
-                    socket.send(new DatagramPacket(transportLike, transportLike.length, server));
-                }
-            }
-            return null;
-        });
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                fail("test never released the reader");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static List<Thread> readerThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("wgmon-nflog-reader") && t.isAlive())
-                .toList();
+        return LiveSourceSupport.readerThreads("wgmon-nflog-reader");
     }
 
     private static int randomGroup() {
         return ThreadLocalRandom.current().nextInt(100, 60001);
-    }
-
-    private static int randomPort() {
-        return ThreadLocalRandom.current().nextInt(20000, 30000);
     }
 }

@@ -107,7 +107,7 @@ class NflogReaderLoopTest {
         assertEquals(1.0, count("wgmon.packet.source.errors"));
     }
 
-    private NflogReaderLoop loop(NflogReaderLoop.Pause pause) {
+    private NflogReaderLoop loop(ReaderPause pause) {
         return new NflogReaderLoop(() -> script.pop().get(), new NflogPacketParser(Clock.fixed(NOW, ZoneOffset.UTC)),
                 events::add, new PacketSourceMetrics(registry, "nflog"), Clock.fixed(NOW, ZoneOffset.UTC),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),

@@ -5,14 +5,14 @@ import io.wgmon.testbed.ThreadCapabilities;
 import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.NetNs;
 import io.wgmon.testbed.Testbed;
+import io.wgmon.trigger.LiveSourceSupport.Arrival;
+import io.wgmon.trigger.LiveSourceSupport.StallingSubscriber;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.ConnectException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,17 +20,20 @@ import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import static io.wgmon.trigger.LiveSourceSupport.promptlyAfter;
+import static io.wgmon.trigger.LiveSourceSupport.randomPort;
+import static io.wgmon.trigger.LiveSourceSupport.sendDatagram;
+import static io.wgmon.trigger.LiveSourceSupport.sendDatagrams;
+import static io.wgmon.trigger.LiveSourceSupport.startIn;
+import static io.wgmon.trigger.LiveSourceSupport.subscribe;
+import static io.wgmon.trigger.LiveSourceSupport.untilTransportData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -44,9 +47,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class PcapPacketSourceLiveTest {
     private static final int CAP_NET_RAW = 13;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    record Arrival(PacketEvent event, Instant at) {
-    }
 
     @BeforeAll
     static void prerequisites() {
@@ -68,17 +68,7 @@ class PcapPacketSourceLiveTest {
             Instant sent = Instant.now();
             tb.ping(client);
 
-            List<WireGuardPacket> packets = new ArrayList<>();
-            while (packets.stream().noneMatch(p -> p.type() == MessageType.TRANSPORT_DATA)) {
-                Arrival arrival = arrivals.poll(2, TimeUnit.SECONDS);
-                assertNotNull(arrival, "no transport packet arrived; got " + packets);
-                WireGuardPacket packet = assertInstanceOf(WireGuardPacket.class, arrival.event());
-                assertTrue(Duration.between(sent, arrival.at()).compareTo(Duration.ofSeconds(1)) < 0,
-                        "arrived " + Duration.between(sent, arrival.at()) + " after sending");
-                assertTrue(!packet.time().isBefore(sent.minusMillis(50))
-                        && packet.time().isBefore(sent.plusSeconds(1)), "packet time " + packet.time() + " vs " + sent);
-                packets.add(packet);
-            }
+            List<WireGuardPacket> packets = untilTransportData(arrivals, promptlyAfter(sent));
             assertEquals(MessageType.HANDSHAKE_INITIATION, packets.get(0).type(), packets.toString());
             int bridgeIndex = Integer.parseInt(tb.sh(tb.serverNs(), "cat",
                     "/sys/class/net/" + tb.serverVeth() + "/ifindex").trim());
@@ -109,12 +99,7 @@ class PcapPacketSourceLiveTest {
 
             tb.ping(client);
 
-            List<WireGuardPacket> packets = new ArrayList<>();
-            while (packets.stream().noneMatch(p -> p.type() == MessageType.TRANSPORT_DATA)) {
-                Arrival arrival = arrivals.poll(2, TimeUnit.SECONDS);
-                assertNotNull(arrival, "no transport packet arrived; got " + packets);
-                packets.add(assertInstanceOf(WireGuardPacket.class, arrival.event()));
-            }
+            List<WireGuardPacket> packets = untilTransportData(arrivals, (arrival, packet) -> { });
             assertEquals(MessageType.HANDSHAKE_INITIATION, packets.get(0).type(), packets.toString());
             for (WireGuardPacket packet : packets) {
                 assertEquals(InetAddress.getByName("192.0.2.2"), packet.source());
@@ -170,39 +155,22 @@ class PcapPacketSourceLiveTest {
         try (Testbed tb = Testbed.create(port);
              PcapPacketSource source = source(tb.serverVeth(), "udp and dst port " + port)) {
             Testbed.Client client = tb.addClient();
-            CountDownLatch firstPacketSeen = new CountDownLatch(1);
-            CountDownLatch releaseReader = new CountDownLatch(1);
-            BlockingQueue<PacketEvent> events = new LinkedBlockingQueue<>();
-            source.packets().subscribe().with(event -> {
-                events.add(event);
-                if (firstPacketSeen.getCount() == 1) {
-                    firstPacketSeen.countDown();
-                    await(releaseReader);
-                }
-            });
+            StallingSubscriber subscriber = new StallingSubscriber(source);
             startIn(tb.serverNs(), source);
 
             sendDatagrams(client, port, 1);
-            assertTrue(firstPacketSeen.await(2, TimeUnit.SECONDS), "first packet did not arrive");
+            subscriber.awaitFirstPacket();
             // the default 2 MiB ring holds a few thousand frames of SNAPLEN bytes
             sendDatagrams(client, port, 30_000);
-            releaseReader.countDown();
+            subscriber.release();
 
-            PacketEvent event;
-            do {
-                event = events.poll(5, TimeUnit.SECONDS);
-                assertNotNull(event, "no PacketsLost after the capture buffer overflowed");
-            } while (!(event instanceof PacketsLost));
+            subscriber.awaitLoss(Duration.ofSeconds(5), "no PacketsLost after the capture buffer overflowed");
             assertTrue(registry.get("wgmon.packets.lost").tag("source", "bpf").counter().count() >= 1);
 
-            events.clear();
+            subscriber.clear();
             sendDatagram(client, port, 4002);
-            Instant deadline = Instant.now().plusSeconds(2);
-            boolean seenAfterLoss = false;
-            while (!seenAfterLoss && Instant.now().isBefore(deadline)) {
-                seenAfterLoss = events.poll(200, TimeUnit.MILLISECONDS) instanceof WireGuardPacket packet
-                        && packet.sourcePort() == 4002;
-            }
+            boolean seenAfterLoss = subscriber.sees(event -> event instanceof WireGuardPacket packet
+                    && packet.sourcePort() == 4002);
             assertTrue(seenAfterLoss, "the reader stopped after the loss");
             assertTrue(source.isReady());
         }
@@ -272,19 +240,6 @@ class PcapPacketSourceLiveTest {
         return new PcapPacketSource(interfaceName, filter, false, registry, Clock.systemUTC());
     }
 
-    private static BlockingQueue<Arrival> subscribe(PcapPacketSource source) {
-        BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
-        source.packets().subscribe().with(event -> arrivals.add(new Arrival(event, Instant.now())));
-        return arrivals;
-    }
-
-    private static void startIn(String namespace, PcapPacketSource source) throws Exception {
-        NetNs.call(namespace, () -> {
-            source.start();
-            return null;
-        });
-    }
-
     private static void assertNotStarted(Testbed tb, PcapPacketSource source) {
         assertFalse(source.isReady());
         assertTrue(readerThreads().isEmpty(), "a reader thread was left behind");
@@ -294,32 +249,6 @@ class PcapPacketSourceLiveTest {
     /** Packet sockets open in the server namespace: /proc/net/packet has a heading and one line each. */
     private static long packetSockets(Testbed tb) {
         return tb.sh(tb.serverNs(), "cat", "/proc/net/packet").lines().skip(1).filter(line -> !line.isBlank()).count();
-    }
-
-    private static void sendDatagram(Testbed.Client client, int port, int sourcePort) throws Exception {
-        NetNs.call(client.namespace(), () -> {
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(client.address(), sourcePort))) {
-                byte[] transportLike = new byte[32];
-                transportLike[0] = 4;
-                socket.send(new DatagramPacket(transportLike, transportLike.length,
-                        new InetSocketAddress("192.0.2.1", port)));
-            }
-            return null;
-        });
-    }
-
-    private static void sendDatagrams(Testbed.Client client, int port, int count) throws Exception {
-        NetNs.call(client.namespace(), () -> {
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(client.address(), 0))) {
-                byte[] transportLike = new byte[32];
-                transportLike[0] = 4;
-                InetSocketAddress server = new InetSocketAddress("192.0.2.1", port);
-                for (int i = 0; i < count; i++) {
-                    socket.send(new DatagramPacket(transportLike, transportLike.length, server));
-                }
-            }
-            return null;
-        });
     }
 
     /** A TCP connection attempt to the WireGuard port: a SYN the server answers with a reset. */
@@ -335,23 +264,7 @@ class PcapPacketSourceLiveTest {
         });
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                fail("test never released the reader");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static List<Thread> readerThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("wgmon-pcap-reader") && t.isAlive())
-                .toList();
-    }
-
-    private static int randomPort() {
-        return ThreadLocalRandom.current().nextInt(20000, 30000);
+        return LiveSourceSupport.readerThreads("wgmon-pcap-reader");
     }
 }

@@ -113,7 +113,7 @@ class PcapReaderLoopTest {
         assertEquals(List.of(PcapReaderLoop.MAX_FRAMES_PER_WAKEUP, 1), capture.framesReadPerWakeup);
     }
 
-    private PcapReaderLoop loop(long dropsAtStart, NflogReaderLoop.Pause pause) {
+    private PcapReaderLoop loop(long dropsAtStart, ReaderPause pause) {
         return new PcapReaderLoop(capture, dropsAtStart, parser(), events::add,
                 new PacketSourceMetrics(registry, "bpf"), Clock.fixed(NOW, ZoneOffset.UTC),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), delay -> {

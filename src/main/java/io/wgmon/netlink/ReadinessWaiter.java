@@ -1,0 +1,116 @@
+package io.wgmon.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * Lets one thread wait in poll(2) until its descriptor is readable, so an idle reader sleeps in
+ * the kernel, and lets any thread close the owner at once: {@link #close(Runnable)} wakes the
+ * waiter through an eventfd, waits until every {@link #whileOpen} call has returned, and only
+ * then releases the owner's descriptors, so none is closed under a thread still using it.
+ */
+public final class ReadinessWaiter {
+    private static final int EFD_NONBLOCK = 0x800;
+    private static final int EFD_CLOEXEC = 0x80000;
+    private static final short POLLIN = 1;
+    private static final int POLLFD_BYTES = 8;
+    private static final int REVENTS_OFFSET = 6;
+
+    private final LibC libc;
+    private final jnr.ffi.Runtime runtime;
+    private final int wakeFd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held shared by every call that uses the owner's descriptors, exclusively by close. */
+    private final ReadWriteLock inUse = new ReentrantReadWriteLock();
+
+    private ReadinessWaiter(LibC libc, int wakeFd) {
+        this.libc = libc;
+        this.runtime = jnr.ffi.Runtime.getRuntime(libc);
+        this.wakeFd = wakeFd;
+    }
+
+    /** @throws NetlinkException when the eventfd cannot be created */
+    public static ReadinessWaiter open(LibC libc) {
+        int wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (wakeFd < 0) {
+            throw NetlinkSocket.failure(libc, "eventfd", jnr.ffi.Runtime.getRuntime(libc).getLastError());
+        }
+        return new ReadinessWaiter(libc, wakeFd);
+    }
+
+    /**
+     * Runs {@code call} with the owner's descriptors held open.
+     *
+     * @throws RuntimeException the one {@code closedError} makes, when already closed
+     */
+    public <T> T whileOpen(Supplier<T> call, Supplier<? extends RuntimeException> closedError) {
+        inUse.readLock().lock();
+        try {
+            if (closed.get()) {
+                throw closedError.get();
+            }
+            return call.get();
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    /**
+     * Blocks until {@code fd} is readable (or has an error condition that the next read
+     * reports), or until {@link #close(Runnable)} began. Call it inside {@link #whileOpen}.
+     *
+     * @return true when {@code fd} is ready, false when closing (closing wins over readiness)
+     * @throws NetlinkException when poll fails with anything but EINTR
+     */
+    public boolean awaitReadable(int fd) {
+        byte[] pollFds = ByteBuffer.allocate(2 * POLLFD_BYTES).order(ByteOrder.nativeOrder())
+                .putInt(fd).putShort(POLLIN).putShort((short) 0)
+                .putInt(wakeFd).putShort(POLLIN).putShort((short) 0)
+                .array();
+        while (true) {
+            int ready = libc.poll(pollFds, 2, -1);
+            if (ready < 0) {
+                int errno = runtime.getLastError();
+                if (errno == Errno.EINTR) {
+                    continue;
+                }
+                throw NetlinkSocket.failure(libc, "poll", errno);
+            }
+            ByteBuffer revents = ByteBuffer.wrap(pollFds).order(ByteOrder.nativeOrder());
+            if (closed.get() || revents.getShort(POLLFD_BYTES + REVENTS_OFFSET) != 0) {
+                return false;
+            }
+            if (revents.getShort(REVENTS_OFFSET) != 0) {
+                return true;
+            }
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Wakes a waiting thread, waits until no {@link #whileOpen} call is running, then runs
+     * {@code releaseDescriptors} and closes the eventfd. Only the first call does anything;
+     * safe from any thread.
+     */
+    public void close(Runnable releaseDescriptors) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
+        libc.write(wakeFd, one, one.length);
+        inUse.writeLock().lock();
+        try {
+            releaseDescriptors.run();
+            libc.close(wakeFd);
+        } finally {
+            inUse.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.wgmon.netlink;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against the running kernel's poll and eventfd; needs no privilege. */
+class ReadinessWaiterTest {
+    private final LibC libc = LibC.load();
+
+    @Test
+    void returnsTrueWhenTheDescriptorIsReadable() {
+        int other = libc.eventfd(0, 0);
+        assertTrue(other >= 0);
+        ReadinessWaiter waiter = ReadinessWaiter.open(libc);
+        try {
+            byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
+            libc.write(other, one, one.length);
+            assertTrue(waiter.whileOpen(() -> waiter.awaitReadable(other), IllegalStateException::new));
+        } finally {
+            waiter.close(() -> libc.close(other));
+        }
+    }
+
+    @Test
+    void closeWakesAWaiterAndReleasesOnlyAfterItLeft() throws Exception {
+        int idle = libc.eventfd(0, 0);
+        assertTrue(idle >= 0);
+        ReadinessWaiter waiter = ReadinessWaiter.open(libc);
+        AtomicInteger releases = new AtomicInteger();
+        CompletableFuture<Boolean> outcome = CompletableFuture.supplyAsync(
+                () -> waiter.whileOpen(() -> {
+                    boolean readable = waiter.awaitReadable(idle);
+                    assertEquals(0, releases.get(), "descriptors released under a waiting thread");
+                    return readable;
+                }, IllegalStateException::new));
+        Thread.sleep(200);
+        assertFalse(outcome.isDone(), "returned before anything was readable or closing");
+
+        waiter.close(() -> {
+            releases.incrementAndGet();
+            libc.close(idle);
+        });
+        assertFalse(outcome.get(1, TimeUnit.SECONDS));
+        assertTrue(waiter.isClosed());
+        waiter.close(releases::incrementAndGet);
+        assertEquals(1, releases.get(), "a second close released again");
+
+        IllegalStateException closed = new IllegalStateException("closed");
+        assertSame(closed, assertThrows(IllegalStateException.class,
+                () -> waiter.whileOpen(() -> 0, () -> closed)));
+    }
+}

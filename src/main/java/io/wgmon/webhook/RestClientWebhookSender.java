@@ -44,6 +44,11 @@ public final class RestClientWebhookSender implements WebhookSender {
                 .map(RestClientWebhookSender::reply);
     }
 
+    @Override
+    public void prepare(ReceiverAddress receiver) {
+        clients.computeIfAbsent(receiver, this::build);
+    }
+
     private static ReceiverReply reply(Response response) {
         try (response) {
             return new ReceiverReply(response.getStatus(), response.getHeaderString("Retry-After"));

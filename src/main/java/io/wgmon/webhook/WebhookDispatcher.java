@@ -64,6 +64,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         List<ReceiverQueue> queues = new ArrayList<>();
         try {
             for (WebhookReceiver receiver : receivers) {
+                sender.prepare(receiver.address());
                 queues.add(new ReceiverQueue(receiver, store(receiver, policy), policy, sender, scheduler, registry));
             }
         } catch (RuntimeException e) {

@@ -11,6 +11,10 @@ public interface WebhookSender extends AutoCloseable {
      */
     Uni<ReceiverReply> send(ReceiverAddress receiver, Payload payload, DeliveryHeaders headers);
 
+    /** Builds what sending to this receiver needs ahead of time, so the first event goes out fast. */
+    default void prepare(ReceiverAddress receiver) {
+    }
+
     @Override
     void close();
 }

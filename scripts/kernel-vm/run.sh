@@ -36,7 +36,7 @@ vmlinuz=$kernel/boot/vmlinuz-$version
 stage2=$here/stage2.sh
 case $stage2 in
   *[[:space:]]*) log "the checkout path must not contain spaces (it goes on the kernel command line): $stage2"; exit 2 ;;
-  /tmp/*|/run/*) log "the checkout must not lie under /tmp or /run: the VM mounts its own there"; exit 2 ;;
+  /run/*) log "the checkout must not lie under /run: the VM mounts its own there"; exit 2 ;;
 esac
 case $out in
   *,*) log "OUT_DIR must not contain a comma (qemu option syntax): $out"; exit 2 ;;

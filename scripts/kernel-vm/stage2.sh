@@ -48,7 +48,14 @@ mount -t tmpfs -o mode=755 tmpfs /run || fail "mount /run"
 if [ "$(readlink -f /var/run)" != /run ]; then
   mount --bind /run /var/run || fail "bind /var/run"
 fi
+# the checkout may lie under /tmp (a CI clone, say): keep it visible through the VM's own /tmp
+project=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p /run/host-tmp && mount --bind /tmp /run/host-tmp || fail "bind the host's /tmp"
 mount -t tmpfs -o mode=1777 tmpfs /tmp || fail "mount /tmp"
+case $project in
+  /tmp/*) mkdir -p "$project" && mount --bind "/run/host-tmp/${project#/tmp/}" "$project" \
+            || fail "bind the checkout $project" ;;
+esac
 
 mkdir -p $vm/job $vm/kernel /tmp/home
 mount_share wgmonjob $vm/job ro

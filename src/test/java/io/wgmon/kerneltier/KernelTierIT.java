@@ -1,6 +1,5 @@
 package io.wgmon.kerneltier;
 
-import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.MonitorProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,11 +19,7 @@ class KernelTierIT {
 
     @BeforeAll
     static void prepareVm() {
-        vm = KernelVm.forThisProject();
-        if ("root".equals(System.getProperty("user.name"))) {
-            vm.prepare();
-        }
-        LivePrerequisites.require("qemu-system-x86_64", "ip", "wg", "nft", "ping");
+        vm = KernelVm.preparedForTests("qemu-system-x86_64", "ip", "wg", "nft", "ping");
     }
 
     @Test

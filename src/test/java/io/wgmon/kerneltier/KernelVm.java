@@ -1,5 +1,7 @@
 package io.wgmon.kerneltier;
 
+import io.wgmon.testbed.LivePrerequisites;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,19 @@ public final class KernelVm {
     public static KernelVm forThisProject() {
         Path project = Path.of(System.getProperty("user.dir"));
         return new KernelVm(project, project.resolve(".cache/kernel-vm"), DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * The VM for a test class's @BeforeAll: prepared (prepare.sh installs qemu itself, so only
+     * as root), then the commands the test needs are required: a loud skip, or a failure under CI.
+     */
+    public static KernelVm preparedForTests(String... commands) {
+        KernelVm vm = forThisProject();
+        if ("root".equals(System.getProperty("user.name"))) {
+            vm.prepare();
+        }
+        LivePrerequisites.require(commands);
+        return vm;
     }
 
     public KernelVm withTimeout(Duration newTimeout) {

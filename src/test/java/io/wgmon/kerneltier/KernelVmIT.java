@@ -1,6 +1,5 @@
 package io.wgmon.kerneltier;
 
-import io.wgmon.testbed.LivePrerequisites;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +23,7 @@ class KernelVmIT {
 
     @BeforeAll
     static void prepareVm() {
-        vm = KernelVm.forThisProject();
-        // prepare.sh installs qemu itself; without root it cannot, and require() says why
-        if ("root".equals(System.getProperty("user.name"))) {
-            vm.prepare();
-        }
-        LivePrerequisites.require("qemu-system-x86_64", "ip", "wg", "nft", "ping", "tcpdump");
+        vm = KernelVm.preparedForTests("qemu-system-x86_64", "ip", "wg", "nft", "ping", "tcpdump");
     }
 
     @Test

@@ -189,16 +189,16 @@ public final class Testbed implements AutoCloseable {
     }
 
     private Path generateKey(String name) throws IOException {
-        Path file = workDir.resolve(name + ".key");
-        String key = Shell.run(List.of("wg", "genkey")).trim();
-        privateKeys.add(key);
-        Files.writeString(file, key + "\n");
-        return file;
+        return generateSecret(name + ".key", "genkey");
     }
 
     private Path generatePresharedKey(String name) throws IOException {
-        Path file = workDir.resolve(name + ".psk");
-        String key = Shell.run(List.of("wg", "genpsk")).trim();
+        return generateSecret(name + ".psk", "genpsk");
+    }
+
+    private Path generateSecret(String fileName, String wgCommand) throws IOException {
+        Path file = workDir.resolve(fileName);
+        String key = Shell.run(List.of("wg", wgCommand)).trim();
         privateKeys.add(key);
         Files.writeString(file, key + "\n");
         return file;

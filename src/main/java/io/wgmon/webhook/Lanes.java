@@ -27,27 +27,28 @@ final class Lanes {
 
     /**
      * Forgets deliveries dropped from the store. A lane's head may be in flight or waiting for a retry, so
-     * it is only marked {@link QueuedDelivery#evicted} and leaves at its next step.
+     * it is only marked {@link QueuedDelivery#evicted} and leaves at its next step; it is not counted here,
+     * because an attempt already on the wire may still be delivered.
      *
-     * @return how many of the seqs were here
+     * @return how many waiting deliveries were dropped now
      */
     int evict(List<Long> seqs) {
-        int count = 0;
+        int dropped = 0;
         for (long seq : seqs) {
             QueuedDelivery queued = bySeq.remove(seq);
             if (queued == null) {
                 continue;
             }
-            count++;
             ArrayDeque<QueuedDelivery> lane = lanes.get(queued.delivery.peer());
             if (lane.peekFirst() == queued) {
                 queued.evicted = true;
             } else {
                 lane.remove(queued);
                 size--;
+                dropped++;
             }
         }
-        return count;
+        return dropped;
     }
 
     /** Removes a lane's head; returns the lane's next delivery, null when the lane is now idle. */

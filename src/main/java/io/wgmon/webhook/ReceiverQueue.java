@@ -202,6 +202,7 @@ final class ReceiverQueue {
             return;
         }
         if (head.evicted) {
+            droppedAtBound(head);
             finish(head);
             return;
         }
@@ -233,18 +234,14 @@ final class ReceiverQueue {
         }
         switch (ReplyOutcome.of(reply.status())) {
             case DELIVERED -> {
-                if (!head.evicted) {
-                    metrics.delivered().increment();
-                }
+                metrics.delivered().increment(); // an evicted head already on the wire still counts as delivered
                 LOG.debugf("delivered %s to %s (HTTP %d, attempt %d)", head.delivery.describe(), label, reply.status(),
                         head.failedAttempts + 1);
                 answered();
                 finish(head);
             }
             case REJECTED -> {
-                if (!head.evicted) {
-                    metrics.failed().increment();
-                }
+                metrics.failed().increment();
                 LOG.warnf("%s refused %s with HTTP %d; dropped (not retried)", label, head.delivery.describe(),
                         reply.status());
                 answered();
@@ -278,11 +275,19 @@ final class ReceiverQueue {
         resumed.forEach(head -> schedule(() -> attempt(head), Duration.ZERO));
     }
 
+    /** An evicted head leaves undelivered: now it is dropped, counted and logged. */
+    private void droppedAtBound(QueuedDelivery head) {
+        metrics.overflow().increment();
+        LOG.warnf("webhook spool for %s reached wgmon.webhook.spool-max-size: dropped %s", label,
+                head.delivery.describe());
+    }
+
     private void onFailure(QueuedDelivery head, String cause, Optional<Duration> retryAfter) {
         if (closed) {
             return;
         }
         if (head.evicted) {
+            droppedAtBound(head);
             finish(head);
             return;
         }

@@ -208,16 +208,19 @@ class SpoolingDispatcherTest {
             }
             assertFalse(log.warningsContaining("reached wgmon.webhook.spool-max-size: dropped the").isEmpty());
         }
-        int dropped = (int) fixture.count("overflow", "small");
-        assertTrue(dropped >= 50 && dropped < 100, "dropped " + dropped);
-
         TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
         Await.until("the rest delivered", WAIT, () -> dispatcher.pending() == 0);
         Thread.sleep(300);
+        // A lane's head that was evicted while its attempt was on the wire may still be delivered: it is
+        // then counted as delivered, not dropped. At most one such head per peer (5 peers here).
+        int dropped = (int) fixture.count("overflow", "small");
+        assertTrue(dropped >= 50 && dropped < 100, "dropped " + dropped);
         List<String> delivered = ids(receiver.requests());
-        assertEquals(Set.copyOf(submitted.subList(dropped, 100)), Set.copyOf(delivered), "the newest are kept");
-        assertEquals(100 - dropped, delivered.size());
-        assertEquals(100 - dropped, (int) fixture.count("delivered", "small"));
+        assertEquals(delivered.size(), Set.copyOf(delivered).size(), "nothing delivered twice");
+        assertEquals(100, delivered.size() + dropped, "every event delivered or counted as dropped, never both");
+        assertTrue(submitted.containsAll(delivered));
+        assertTrue(delivered.containsAll(submitted.subList(dropped + 5, 100)), "the newest are kept");
+        assertEquals(delivered.size(), (int) fixture.count("delivered", "small"));
         for (int peer = 0; peer < 5; peer++) {
             int p = peer;
             List<String> sent = delivered.stream().filter(id -> submitted.indexOf(id) % 5 == p).toList();

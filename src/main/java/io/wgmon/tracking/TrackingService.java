@@ -142,6 +142,7 @@ public final class TrackingService implements AutoCloseable {
         ticker.needed(false);
         source.close();
         coalescer.close();
+        scanner.close();
         events.onComplete();
     }
 }

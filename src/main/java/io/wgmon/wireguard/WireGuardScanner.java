@@ -14,7 +14,7 @@ import java.util.Set;
  * each device. A device that vanished mid-scan is simply absent; any other failure is recorded
  * so the tracker leaves that interface's peers alone instead of reporting them gone.
  */
-public final class WireGuardScanner {
+public final class WireGuardScanner implements AutoCloseable {
     private final List<WireGuardClient> backends;
     private final Optional<Set<String>> watched;
     private final Clock clock;
@@ -58,5 +58,11 @@ public final class WireGuardScanner {
 
     public List<String> backendNames() {
         return backends.stream().map(WireGuardClient::backendName).toList();
+    }
+
+    /** Closes every backend (the kernel one holds netlink sockets). */
+    @Override
+    public void close() {
+        backends.forEach(WireGuardClient::close);
     }
 }

@@ -89,7 +89,7 @@ class EndToEndIT {
         // 1. alice's first ping: one peer.connected within 2 s, with the right details.
         Instant pinged = Instant.now();
         testbed.ping(alice);
-        Delivery aliceConnected = receiver.await(d -> is(d, "peer.connected", alice.publicKey()), Duration.ofSeconds(5));
+        Delivery aliceConnected = receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5));
         assertNotNull(aliceConnected, "no peer.connected for alice");
         Duration latency = Duration.between(pinged, aliceConnected.receivedAt());
         System.out.println("E2E: ping -> peer.connected received: " + latency.toMillis() + " ms");
@@ -108,7 +108,7 @@ class EndToEndIT {
         // 2. bob gets his own single event, although the receiver answers 503 twice first.
         receiver.failNext(2, 503);
         testbed.ping(bob);
-        Delivery bobConnected = receiver.await(d -> is(d, "peer.connected", bob.publicKey()), Duration.ofSeconds(10));
+        Delivery bobConnected = receiver.await(d -> d.is("peer.connected", bob.publicKey()), Duration.ofSeconds(10));
         assertNotNull(bobConnected, "no peer.connected for bob after two 503s");
         testbed.keepAlive(bob, 1);
         String bobId = bobConnected.header("X-Wgmon-Delivery");
@@ -119,7 +119,7 @@ class EndToEndIT {
 
         // 3. removing bob as a peer: peer.disconnected with reason removed.
         testbed.removePeer(bob);
-        Delivery bobRemoved = receiver.await(d -> is(d, "peer.disconnected", bob.publicKey()), Duration.ofSeconds(5));
+        Delivery bobRemoved = receiver.await(d -> d.is("peer.disconnected", bob.publicKey()), Duration.ofSeconds(5));
         assertNotNull(bobRemoved, "no peer.disconnected for removed bob");
         assertEquals("removed", bobRemoved.json().get("reason").asText());
 
@@ -127,7 +127,7 @@ class EndToEndIT {
         testbed.stopClient(alice);
         Instant stopped = Instant.now();
         Duration bound = IDLE.plus(TICK.multipliedBy(2));
-        Delivery aliceIdle = receiver.await(d -> is(d, "peer.disconnected", alice.publicKey()),
+        Delivery aliceIdle = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()),
                 bound.plusSeconds(5));
         assertNotNull(aliceIdle, "no idle disconnect for alice");
         Duration idleLatency = Duration.between(stopped, aliceIdle.receivedAt());
@@ -158,11 +158,6 @@ class EndToEndIT {
             }
         }
         assertTrue(monitor.get("/api/peers").body().contains(alice.publicKey()), "API lists peers");
-    }
-
-    private static boolean is(Delivery delivery, String type, String publicKey) {
-        JsonNode json = delivery.json();
-        return type.equals(json.get("event").asText()) && publicKey.equals(json.get("peer").get("publicKey").asText());
     }
 
     private static String wgShowEndpoint(Testbed testbed, Testbed.Client client) {

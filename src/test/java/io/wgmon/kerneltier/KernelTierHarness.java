@@ -1,6 +1,5 @@
 package io.wgmon.kerneltier;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.wgmon.testbed.MonitorProcess;
 import io.wgmon.testbed.Testbed;
 import io.wgmon.testbed.WebhookReceiver;
@@ -73,7 +72,7 @@ public final class KernelTierHarness {
             Instant pinged = Instant.now();
             testbed.ping(carol);
             WebhookReceiver.Delivery connected = receiver.await(
-                    d -> is(d.json(), "peer.connected", carol.publicKey()), Duration.ofSeconds(60));
+                    d -> d.is("peer.connected", carol.publicKey()), Duration.ofSeconds(60));
             if (connected == null) {
                 fail("no peer.connected for the new kernel peer\n" + monitor.log());
                 return;
@@ -85,7 +84,7 @@ public final class KernelTierHarness {
             testbed.stopClient(carol);
             Instant stopped = Instant.now();
             WebhookReceiver.Delivery idle = receiver.await(
-                    d -> is(d.json(), "peer.disconnected", carol.publicKey()), Duration.ofSeconds(90));
+                    d -> d.is("peer.disconnected", carol.publicKey()), Duration.ofSeconds(90));
             if (idle == null) {
                 fail("no peer.disconnected for the stopped kernel peer\n" + monitor.log());
                 return;
@@ -99,11 +98,6 @@ public final class KernelTierHarness {
             Files.deleteIfExists(log);
         }
     }
-
-    private static boolean is(JsonNode json, String event, String publicKey) {
-        return event.equals(json.get("event").asText()) && publicKey.equals(json.get("peer").get("publicKey").asText());
-    }
-
 
     private void check(boolean ok, String what) {
         if (!ok) {

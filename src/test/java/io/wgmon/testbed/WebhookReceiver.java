@@ -39,6 +39,13 @@ public final class WebhookReceiver implements AutoCloseable {
         public String header(String name) {
             return headers.get(name.toLowerCase());
         }
+
+        /** Whether this is a JSON event of this type for the peer with this public key. */
+        public boolean is(String event, String publicKey) {
+            JsonNode json = json();
+            return event.equals(json.get("event").asText())
+                    && publicKey.equals(json.get("peer").get("publicKey").asText());
+        }
     }
 
     private final HttpServer server;

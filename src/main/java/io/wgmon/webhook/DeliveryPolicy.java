@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.timing.Backoff;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

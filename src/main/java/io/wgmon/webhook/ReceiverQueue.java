@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.timing.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.wgmon.tracking.PeerEvent;

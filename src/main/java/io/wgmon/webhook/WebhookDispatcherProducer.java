@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.timing.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.wgmon.config.WgmonConfig;

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.timing.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.wgmon.tracking.PeerEvent;

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.timing.Backoff;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

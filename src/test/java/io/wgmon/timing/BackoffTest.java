@@ -1,4 +1,4 @@
-package io.wgmon.webhook;
+package io.wgmon.timing;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,30 +51,5 @@ class BackoffTest {
         assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), new Random()));
         assertThrows(IllegalArgumentException.class,
                 () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), new Random()));
-    }
-
-    @Test
-    void parsesRetryAfterSecondsAndDates() {
-        Instant now = Instant.parse("2026-11-25T23:52:51Z");
-        assertEquals(Optional.of(Duration.ofSeconds(120)), RetryAfter.parse(" 120 ", now));
-        assertEquals(Optional.of(Duration.ofSeconds(9)), RetryAfter.parse("Wed, 25 Nov 2026 23:53:00 GMT", now));
-        assertEquals(Optional.of(Duration.ZERO), RetryAfter.parse("Wed, 25 Nov 2026 23:00:00 GMT", now));
-        assertEquals(Optional.empty(), RetryAfter.parse("soon", now));
-        assertEquals(Optional.empty(), RetryAfter.parse("-5", now));
-        assertEquals(Optional.empty(), RetryAfter.parse(null, now));
-        assertTrue(RetryAfter.parse("99999999999999999999999", now).orElseThrow().toDays() > 1000);
-    }
-
-    @Test
-    void classifiesStatuses() {
-        assertEquals(ReplyOutcome.DELIVERED, ReplyOutcome.of(200));
-        assertEquals(ReplyOutcome.DELIVERED, ReplyOutcome.of(204));
-        assertEquals(ReplyOutcome.RETRY, ReplyOutcome.of(500));
-        assertEquals(ReplyOutcome.RETRY, ReplyOutcome.of(503));
-        assertEquals(ReplyOutcome.RETRY, ReplyOutcome.of(408));
-        assertEquals(ReplyOutcome.RETRY, ReplyOutcome.of(429));
-        assertEquals(ReplyOutcome.REJECTED, ReplyOutcome.of(400));
-        assertEquals(ReplyOutcome.REJECTED, ReplyOutcome.of(404));
-        assertEquals(ReplyOutcome.REJECTED, ReplyOutcome.of(302));
     }
 }

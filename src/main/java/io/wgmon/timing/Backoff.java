@@ -1,4 +1,4 @@
-package io.wgmon.webhook;
+package io.wgmon.timing;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -3,6 +3,7 @@ package io.wgmon;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduler;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
@@ -36,7 +37,7 @@ public class Wiring {
 
     @Produces
     @Singleton
-    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, MeterRegistry registry) {
+    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, Timers timers, MeterRegistry registry) {
         WgmonConfig.Tracking tracking = config.tracking();
         LastPacketTimes lastPackets = new LastPacketTimes();
         ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
@@ -45,7 +46,7 @@ public class Wiring {
         WireGuardScanner scanner = new WireGuardScanner(backends(config),
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
-                tracking.coalesce(), tracking.tick(), scheduler, registry);
+                tracking.coalesce(), tracking.tick(), scheduler, timers, registry);
     }
 
     void close(@Disposes TrackingService tracking) {

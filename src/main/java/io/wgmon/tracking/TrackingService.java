@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.wgmon.timing.Timers;
 import io.wgmon.trigger.PacketEvent;
 import io.wgmon.trigger.PacketSource;
 import io.wgmon.wireguard.Scan;
@@ -15,11 +16,18 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wires the pipeline: packets from the source are triaged, coalesced into scans, the tracker
  * turns scans into events, and events go out on {@link #events()}. While a peer is connected the
  * idle ticker asks for scans too.
+ * <p>
+ * Neither path can die silently (docs/architecture.md §7): a packet that cannot be handled and a scan
+ * that throws are logged and counted, and the stream goes on; if the packet stream itself ends,
+ * {@link #packetPathFailure()} says why and liveness goes DOWN.
  */
 public final class TrackingService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrackingService.class);
@@ -34,38 +42,73 @@ public final class TrackingService implements AutoCloseable {
     private final BroadcastProcessor<PeerEvent> events = BroadcastProcessor.create();
     private final Timer scanTimer;
     private final Counter scanFailures;
+    private final Counter packetErrors;
+    private final Counter scanErrors;
+    private final ExecutorService scanThread;
     private final MeterRegistry registry;
 
     private volatile Scan lastScan;
     private volatile boolean started;
+    private volatile String packetPathFailure;
     private List<Scan.ScanFailure> lastFailures = List.of();
 
     /** @param lastPackets the same instance the tracker dates rx growth with */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
                            LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
-                           MeterRegistry registry) {
+                           Timers timers, MeterRegistry registry) {
         this.source = source;
         this.scanner = scanner;
         this.tracker = tracker;
         this.lastPackets = lastPackets;
         this.registry = registry;
         this.trigger = new ScanTrigger(tracker::connectedEndpoints);
-        this.coalescer = new ScanCoalescer(this::scanOnce, coalesce);
+        this.scanThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wgmon-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
         this.ticker = new IdleTicker(scheduler, tick, () -> coalescer.request(false));
         this.scanTimer = Timer.builder("wgmon.scans").description("WireGuard scans").register(registry);
         this.scanFailures = Counter.builder("wgmon.scan.failures")
                 .description("Interfaces or backends that could not be read in a scan").register(registry);
+        this.packetErrors = Counter.builder("wgmon.packet.errors")
+                .description("Captured packets whose handling failed unexpectedly (skipped)").register(registry);
+        this.scanErrors = Counter.builder("wgmon.scan.errors")
+                .description("Scans that failed unexpectedly (the next scan runs as usual)").register(registry);
         registry.gauge("wgmon.peers.connected", this, s -> s.tracker.peers().stream().filter(PeerState::connected).count());
     }
 
     /** Binds the packet source (its errors propagate as they are) and takes the baseline scan. */
     public void start() {
-        source.packets().subscribe().with(this::onPacket,
-                failure -> LOG.errorf(failure, "Packet stream from %s failed", source.describe()));
+        source.packets().subscribe().with(this::onPacketGuarded, this::packetStreamFailed, this::packetStreamEnded);
         source.start();
         started = true;
         LOG.infof("Watching %s; WireGuard backends %s", source.describe(), scanner.backendNames());
         coalescer.request(true);
+    }
+
+    /** A throwing subscriber would be cancelled by Mutiny and packets would stop: never let one escape. */
+    private void onPacketGuarded(PacketEvent packet) {
+        try {
+            onPacket(packet);
+        } catch (Throwable e) {
+            packetErrors.increment();
+            LOG.errorf(e, "Cannot handle a packet from %s; skipped, later packets are handled as usual",
+                    source.describe());
+        }
+    }
+
+    private void packetStreamFailed(Throwable failure) {
+        packetPathFailure = "the packet stream from " + source.describe() + " failed: " + failure;
+        LOG.errorf(failure, "Packet stream from %s failed; no more packets reach the tracker", source.describe());
+    }
+
+    private void packetStreamEnded() {
+        if (!scanThread.isShutdown()) {
+            packetPathFailure = "the packet stream from " + source.describe() + " ended";
+            LOG.errorf("Packet stream from %s ended; no more packets reach the tracker", source.describe());
+        }
     }
 
     private void onPacket(PacketEvent packet) {
@@ -79,6 +122,15 @@ public final class TrackingService implements AutoCloseable {
     }
 
     private void scanOnce() {
+        try {
+            scanAndReport();
+        } catch (Throwable e) {
+            scanErrors.increment();
+            LOG.errorf(e, "Scan failed unexpectedly; the next scan runs as usual");
+        }
+    }
+
+    private void scanAndReport() {
         Scan scan = scanTimer.record(scanner::scan);
         boolean first = lastScan == null;
         lastScan = scan;
@@ -125,6 +177,11 @@ public final class TrackingService implements AutoCloseable {
         return started;
     }
 
+    /** Why packets no longer reach the tracker, or null while they do. */
+    public String packetPathFailure() {
+        return packetPathFailure;
+    }
+
     public PacketSource source() {
         return source;
     }
@@ -140,9 +197,21 @@ public final class TrackingService implements AutoCloseable {
     @Override
     public void close() {
         ticker.needed(false);
-        source.close();
         coalescer.close();
+        scanThread.shutdown();
+        source.close();
+        awaitScanEnd();
         scanner.close();
         events.onComplete();
+    }
+
+    private void awaitScanEnd() {
+        try {
+            if (!scanThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("A scan was still running at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Turns scans into connection events (ARCHITECTURE §1.4). Pure logic: no sockets, no threads,
+ * Turns scans into connection events (docs/architecture.md §7). Pure logic: no sockets, no threads,
  * no clock of its own — time comes from each scan. {@link #apply} must be called from one thread at
  * a time (the scan thread); the read-only views are published after each scan and safe anywhere.
  *

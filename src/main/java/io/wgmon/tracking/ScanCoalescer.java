@@ -15,9 +15,17 @@ import java.util.concurrent.RejectedExecutionException;
  * completed) skips the window but still waits for a running scan. Scans run on one thread, so they
  * never overlap, and at most one is pending: the queue is bounded by construction. The window is a
  * one-shot timer on the shared {@link Timers}; no thread waits for it.
+ * <p>
+ * Anyone on the network can send packets that look like a completed handshake, so urgency is
+ * rationed: an urgent request spends a token from a small bucket ({@link #URGENT_BURST} tokens, one
+ * more every {@link #URGENT_REFILL}); without a token it is coalesced like any other request. A flood
+ * of forged packets therefore gives at most one scan per window plus one per refill, while a real
+ * handshake during the flood is still seen by the next scan, at most one window later.
  */
 public final class ScanCoalescer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ScanCoalescer.class);
+    static final int URGENT_BURST = 3;
+    static final Duration URGENT_REFILL = Duration.ofSeconds(1);
 
     private final Runnable scan;
     private final long windowNanos;
@@ -32,6 +40,8 @@ public final class ScanCoalescer implements AutoCloseable {
     private long lastStart;
     private boolean started;
     private boolean closed;
+    private double urgentTokens = URGENT_BURST;
+    private long tokensCountedAt;
 
     /** @param scanThread runs one scan at a time, in order (a single thread) */
     public ScanCoalescer(Runnable scan, Duration window, Timers timers, Executor scanThread) {
@@ -39,12 +49,16 @@ public final class ScanCoalescer implements AutoCloseable {
         this.windowNanos = window.toNanos();
         this.timers = timers;
         this.scanThread = scanThread;
+        this.tokensCountedAt = timers.nanoTime();
     }
 
     /** Asks for a scan; never blocks. */
     public synchronized void request(boolean urgent) {
         if (closed) {
             return;
+        }
+        if (urgent && !takeUrgentToken()) {
+            urgent = false;
         }
         if (running) {
             pending = true;
@@ -64,6 +78,18 @@ public final class ScanCoalescer implements AutoCloseable {
         } else {
             scheduleTrailing(windowNanos - sinceLast);
         }
+    }
+
+    private boolean takeUrgentToken() {
+        long now = timers.nanoTime();
+        urgentTokens = Math.min(URGENT_BURST,
+                urgentTokens + (double) (now - tokensCountedAt) / URGENT_REFILL.toNanos());
+        tokensCountedAt = now;
+        if (urgentTokens < 1) {
+            return false;
+        }
+        urgentTokens -= 1;
+        return true;
     }
 
     private void startNow() {

@@ -142,4 +142,34 @@ class ScanCoalescerTest {
         pass(WINDOW.multipliedBy(2));
         assertEquals(1, starts.size());
     }
+
+    @Test
+    void aFloodOfUrgentRequestsIsRationedByTheTokenBucket() {
+        // 400 urgent requests per second for 10 s, as forged "handshake completed" packets would give
+        for (int i = 1; i <= 4000; i++) {
+            requestAt(Duration.ofMillis(i * 10L / 4), true);
+        }
+        pass(Duration.ofSeconds(10));
+        long perWindow = Duration.ofSeconds(10).toNanos() / WINDOW.toNanos();
+        long refills = Duration.ofSeconds(10).toNanos() / ScanCoalescer.URGENT_REFILL.toNanos();
+        assertTrue(starts.size() <= perWindow + refills + ScanCoalescer.URGENT_BURST + 1,
+                "scans " + starts.size() + " in 10 s");
+        for (int i = 1; i < starts.size(); i++) {
+            assertTrue(starts.get(i) - starts.get(i - 1) <= WINDOW.toNanos(), "no request waits longer than a window");
+        }
+    }
+
+    @Test
+    void urgencyComesBackOnceTheBucketRefills() {
+        for (int i = 0; i < ScanCoalescer.URGENT_BURST + 1; i++) {
+            coalescer.request(true);
+            drainScans();
+        }
+        assertEquals(ScanCoalescer.URGENT_BURST, starts.size(), "the request after the burst waits for the window");
+        pass(ScanCoalescer.URGENT_REFILL);
+        long before = timers.nanoTime();
+        coalescer.request(true);
+        drainScans();
+        assertEquals(before, starts.get(starts.size() - 1), "a refilled token makes the next urgent request run at once");
+    }
 }

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public class Wiring {
         LastPacketTimes lastPackets = new LastPacketTimes();
         ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
                 tracking.reportExisting(), tracking.reportRoaming(), names(config), UUID::randomUUID,
-                lastPackets::lastFrom);
+                lastPackets::lastFrom, processStart());
         WireGuardScanner scanner = new WireGuardScanner(backends(config),
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
@@ -83,6 +84,11 @@ public class Wiring {
         } catch (IOException e) {
             throw new StartupFailure("wgmon.peers.names=" + file.get() + " cannot be read: " + e.getMessage());
         }
+    }
+
+    /** When this process started: the tracker's baseline reports handshakes after it as connects. */
+    private static Instant processStart() {
+        return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
     }
 
     /** The configured host name, else the kernel's (no DNS lookup). */

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
@@ -47,7 +48,8 @@ public class Wiring {
         WireGuardScanner scanner = new WireGuardScanner(backends(config),
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
-                tracking.coalesce(), tracking.tick(), scheduler, timers, registry);
+                tracking.coalesce(), tracking.tick(), scheduler, timers, registry,
+                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()));
     }
 
     void close(@Disposes TrackingService tracking) {

@@ -15,7 +15,10 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,12 +54,18 @@ public final class TrackingService implements AutoCloseable {
     private volatile boolean started;
     private volatile String packetPathFailure;
     private List<Scan.ScanFailure> lastFailures = List.of();
+    private final Set<String> namedInterfaces;
+    private Set<String> lastMissing = Set.of();
 
-    /** @param lastPackets the same instance the tracker dates rx growth with */
+    /**
+     * @param lastPackets     the same instance the tracker dates rx growth with
+     * @param namedInterfaces the interfaces {@code wgmon.wireguard.interfaces} names; empty: all are watched
+     */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
                            LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
-                           Timers timers, MeterRegistry registry) {
+                           Timers timers, MeterRegistry registry, Set<String> namedInterfaces) {
         this.source = source;
+        this.namedInterfaces = Set.copyOf(namedInterfaces);
         this.scanner = scanner;
         this.tracker = tracker;
         this.lastPackets = lastPackets;
@@ -135,6 +144,7 @@ public final class TrackingService implements AutoCloseable {
         boolean first = lastScan == null;
         lastScan = scan;
         reportFailures(scan.failures());
+        reportMissing(scan);
         for (PeerEvent event : tracker.apply(Objects.requireNonNull(scan))) {
             registry.counter("wgmon.events", "type", event.type().wireName()).increment();
             LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
@@ -158,6 +168,35 @@ public final class TrackingService implements AutoCloseable {
             }
             lastFailures = failures;
         }
+    }
+
+    /** A named interface that no backend lists is worth a warning once, and a line when it appears. */
+    private void reportMissing(Scan scan) {
+        if (namedInterfaces.isEmpty() || scan.failures().stream().anyMatch(f -> f.interfaceName() == null)) {
+            return;
+        }
+        Set<String> present = new HashSet<>();
+        scan.devices().forEach(d -> present.add(d.name()));
+        scan.failures().forEach(f -> present.add(f.interfaceName()));
+        Set<String> missing = new TreeSet<>(namedInterfaces);
+        missing.removeAll(present);
+        for (String name : missing) {
+            if (!lastMissing.contains(name)) {
+                LOG.warnf("wgmon.wireguard.interfaces names %s, which no WireGuard backend (%s) lists; it is "
+                        + "watched from the moment it appears", name, String.join(", ", scanner.backendNames()));
+            }
+        }
+        for (String name : lastMissing) {
+            if (!missing.contains(name)) {
+                LOG.infof("WireGuard interface %s appeared", name);
+            }
+        }
+        lastMissing = Set.copyOf(missing);
+    }
+
+    /** The interfaces {@code wgmon.wireguard.interfaces} names; empty when all are watched. */
+    public Set<String> namedInterfaces() {
+        return namedInterfaces;
     }
 
     /** Hot stream of events; subscribers see what happens after they subscribe. */

@@ -2,15 +2,15 @@ package io.wgmon;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduler;
+import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.nflog.NflogPacketSource;
+import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.PeerNamesFile;
 import io.wgmon.tracking.TrackingService;
-import io.wgmon.trigger.NflogPacketSource;
-import io.wgmon.trigger.PacketSource;
-import io.wgmon.trigger.PcapPacketSource;
 import io.wgmon.wireguard.KernelWireGuardClient;
 import io.wgmon.wireguard.UapiWireGuardClient;
 import io.wgmon.wireguard.WireGuardClient;

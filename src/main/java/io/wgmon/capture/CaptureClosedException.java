@@ -1,8 +1,8 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
-/** The capture was closed; the reader ends. */
-final class CaptureClosedException extends RuntimeException {
-    CaptureClosedException() {
-        super("capture closed", null, false, false);
+/** The source's socket or capture was closed; the reader loop ends. */
+public final class CaptureClosedException extends RuntimeException {
+    public CaptureClosedException() {
+        super("source closed", null, false, false);
     }
 }

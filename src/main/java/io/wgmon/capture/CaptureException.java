@@ -1,8 +1,11 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
-/** libpcap reported an error on a started capture; the message is libpcap's, on one line. */
-final class CaptureException extends RuntimeException {
-    CaptureException(String message) {
+/**
+ * Reading from a started source failed (a receive error, a libpcap read error); the reader loop
+ * counts it, logs the message (one line) and backs off.
+ */
+public final class CaptureException extends RuntimeException {
+    public CaptureException(String message) {
         super(message);
     }
 }

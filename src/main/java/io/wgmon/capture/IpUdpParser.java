@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  * Reads an IPv4 or IPv6 packet (possibly cut short by the capture's copy range) down to the
  * UDP header and the first payload byte. Pure; throws {@link PacketRejectedException}.
  */
-final class IpUdpParser {
+public final class IpUdpParser {
     private static final int PROTOCOL_UDP = 17;
     private static final int IPV6_HOP_BY_HOP = 0;
     private static final int IPV6_ROUTING = 43;
@@ -21,7 +21,7 @@ final class IpUdpParser {
     private IpUdpParser() {
     }
 
-    static UdpFlow parse(ByteBuffer packet) {
+    public static UdpFlow parse(ByteBuffer packet) {
         ByteBuffer ip = packet.slice().order(ByteOrder.BIG_ENDIAN);
         if (ip.remaining() < 1) {
             throw new PacketRejectedException("truncated-ip", "empty packet payload");

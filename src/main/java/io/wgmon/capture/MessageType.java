@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 /** WireGuard message type: the first byte after the UDP header. */
 public enum MessageType {

@@ -1,6 +1,8 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
+
+import java.time.Instant;
 
 /** Something a packet source saw: a WireGuard packet, or news that packets were lost. */
 public sealed interface PacketEvent permits WireGuardPacket, PacketsLost {
-    java.time.Instant time();
+    Instant time();
 }

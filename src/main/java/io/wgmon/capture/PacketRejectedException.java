@@ -1,15 +1,19 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 /** A captured packet that cannot be used; cheap (no stack trace) since garbage can be frequent. */
-final class PacketRejectedException extends RuntimeException {
+public final class PacketRejectedException extends RuntimeException {
     private final String reason;
 
-    PacketRejectedException(String reason, String detail) {
+    /**
+     * @param reason short, stable, metric-tag friendly, e.g. "not-udp"
+     * @param detail one line for a debug log
+     */
+    public PacketRejectedException(String reason, String detail) {
         super(detail, null, false, false);
         this.reason = reason;
     }
 
-    String reason() {
+    public String reason() {
         return reason;
     }
 }

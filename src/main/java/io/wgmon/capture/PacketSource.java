@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 import io.smallrye.mutiny.Multi;
 

@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 /** A packet source could not be started; the message is meant for the operator as is. */
 public class PacketSourceException extends RuntimeException {

@@ -1,17 +1,17 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The counters every packet source keeps, tagged with {@code source}. */
-final class PacketSourceMetrics {
+public final class PacketSourceMetrics {
     private final MeterRegistry registry;
     private final String source;
     private final Counter packets;
     private final Counter lost;
     private final Counter errors;
 
-    PacketSourceMetrics(MeterRegistry registry, String source) {
+    public PacketSourceMetrics(MeterRegistry registry, String source) {
         this.registry = registry;
         this.source = source;
         this.packets = Counter.builder("wgmon.packets").description("WireGuard packets seen")
@@ -23,20 +23,20 @@ final class PacketSourceMetrics {
                 .tag("source", source).register(registry);
     }
 
-    void packet() {
+    public void packet() {
         packets.increment();
     }
 
-    void lost() {
+    public void lost() {
         lost.increment();
     }
 
-    void error() {
+    public void error() {
         errors.increment();
     }
 
     /** A message that could not be used; {@code reason} is a short fixed word, so tags stay few. */
-    void malformed(String reason) {
+    public void malformed(String reason) {
         Counter.builder("wgmon.packets.malformed").description("Captured messages that were skipped")
                 .tag("source", source).tag("reason", reason).register(registry).increment();
     }

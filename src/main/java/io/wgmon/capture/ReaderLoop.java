@@ -1,103 +1,142 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
-import io.wgmon.netlink.Errno;
-import io.wgmon.netlink.NetlinkException;
-import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkProtocolException;
-import io.wgmon.netlink.NetlinkSocketClosedException;
+import io.wgmon.timing.Backoff;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
+import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * The body of the NFLOG reader thread: receive, parse, emit, until the socket is closed.
- * Nothing escapes it: overruns become {@link PacketsLost}, bad messages are counted and skipped,
- * other receive errors are counted, logged and followed by a growing pause so it never spins.
+ * The body of every packet source's reader thread (docs/architecture.md §5): wait, read what is
+ * waiting, parse, emit, count, until the source is closed. Nothing escapes it:
+ * <ul>
+ * <li>losses the reader reports become one {@link PacketsLost} each time;
+ * <li>unusable items are counted by reason and skipped;
+ * <li>read errors, unexpected exceptions and long runs of wake-ups that bring nothing are
+ *     counted, logged and followed by a pause that grows with each failure in a row (a read
+ *     that brings data starts the count again), so a persistent fault never makes it spin;
+ * <li>a subscriber that throws is logged and does not end the reader.
+ * </ul>
+ * A pause cut short because the source is stopping ends the loop.
+ *
+ * @param <F> what the source's reader yields and its parser reads
  */
-final class NflogReaderLoop implements Runnable {
-    private static final Logger LOG = Logger.getLogger(NflogReaderLoop.class);
+public final class ReaderLoop<F> implements Runnable {
+    private static final Logger LOG = Logger.getLogger(ReaderLoop.class);
 
-    /** One blocking receive; throws {@link NetlinkSocketClosedException} once closed. */
-    interface Receiver {
-        List<NetlinkMessage> receive();
+    /** Wake-ups in a row that bring nothing after which the loop pauses (a descriptor stuck readable). */
+    public static final int EMPTY_WAKEUPS_BEFORE_PAUSE = 1000;
+
+    /** Waits for the given time; false when the source is stopping and the loop should end. */
+    @FunctionalInterface
+    public interface Pause {
+        boolean await(Duration delay);
     }
 
-    private final Receiver receiver;
-    private final NflogPacketParser parser;
-    private final PacketEmitter emitter;
+    private final PacketReader<F> reader;
+    private final PacketParser<F> parser;
+    private final Consumer<PacketEvent> subscribers;
     private final PacketSourceMetrics metrics;
     private final Clock clock;
-    private final ReaderRecovery recovery;
+    private final Backoff backoff;
+    private final Pause pause;
     private final String description;
+    private int failuresInARow;
+    private int emptyWakeups;
 
-    NflogReaderLoop(Receiver receiver, NflogPacketParser parser, Consumer<PacketEvent> emitter,
-                    PacketSourceMetrics metrics, Clock clock, Backoff backoff, ReaderPause pause, String description) {
-        this.receiver = receiver;
+    /** The pauses of every source's loop: 100 ms doubling up to 5 s, with jitter. */
+    public static Backoff readerBackoff() {
+        return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random());
+    }
+
+    public ReaderLoop(PacketReader<F> reader, PacketParser<F> parser, Consumer<PacketEvent> subscribers,
+                      PacketSourceMetrics metrics, Clock clock, Backoff backoff, Pause pause, String description) {
+        this.reader = reader;
         this.parser = parser;
-        this.emitter = new PacketEmitter(emitter, LOG, description);
+        this.subscribers = subscribers;
         this.metrics = metrics;
         this.clock = clock;
-        this.recovery = new ReaderRecovery(metrics, backoff, pause, LOG, description);
+        this.backoff = backoff;
+        this.pause = pause;
         this.description = description;
     }
 
     @Override
     public void run() {
-        while (true) {
+        boolean running = true;
+        while (running) {
             try {
-                List<NetlinkMessage> messages = receiver.receive();
-                recovery.succeeded();
-                messages.forEach(this::handle);
-            } catch (NetlinkSocketClosedException closed) {
-                LOG.debugf("%s: socket closed, reader ends", description);
-                return;
-            } catch (NetlinkException e) {
-                if (!onReceiveError(e)) {
-                    return;
-                }
-            } catch (NetlinkProtocolException e) {
-                metrics.malformed("malformed-datagram");
-                LOG.debugf("%s: skipped a malformed datagram: %s", description, e.getMessage());
+                running = round();
+            } catch (CaptureClosedException closed) {
+                LOG.debugf("%s: closed, reader ends", description);
+                running = false;
+            } catch (CaptureException e) {
+                running = pauseAfterFailure(e.getMessage());
+            } catch (PacketRejectedException e) {
+                skipped(e);
             } catch (RuntimeException e) {
-                if (!recovery.retryAfterUnexpected(e)) {
-                    return;
-                }
+                metrics.error();
+                LOG.errorf(e, "%s: unexpected error in the reader", description);
+                running = pause.await(backoff.delay(++failuresInARow));
             }
         }
     }
 
     /** @return false when the loop should end */
-    private boolean onReceiveError(NetlinkException e) {
-        switch (e.errno()) {
-            case Errno.ENOBUFS -> {
-                metrics.lost();
-                LOG.warnf("%s: receive buffer overrun, some packets were lost (ENOBUFS)", description);
-                emitter.emit(new PacketsLost(clock.instant()));
-                return true;
-            }
-            case Errno.EINTR -> {
-                return true;
-            }
-            default -> {
-                return recovery.retryAfter(e.getMessage());
-            }
+    private boolean round() {
+        reader.awaitReadable();
+        int reads = reader.readWaiting(this::handle);
+        reader.lossesSinceLastLook().ifPresent(this::lost);
+        if (reads > 0) {
+            failuresInARow = 0;
+            emptyWakeups = 0;
+            return true;
+        }
+        if (++emptyWakeups < EMPTY_WAKEUPS_BEFORE_PAUSE) {
+            return true;
+        }
+        emptyWakeups = 0;
+        return pauseAfterFailure(EMPTY_WAKEUPS_BEFORE_PAUSE + " wake-ups in a row brought no packet");
+    }
+
+    private void handle(F item) {
+        WireGuardPacket packet;
+        try {
+            packet = parser.parse(item);
+        } catch (PacketRejectedException e) {
+            skipped(e);
+            return;
+        }
+        metrics.packet();
+        emit(packet);
+    }
+
+    private void skipped(PacketRejectedException e) {
+        metrics.malformed(e.reason());
+        LOG.debugf("%s: skipped a packet (%s): %s", description, e.reason(), e.getMessage());
+    }
+
+    private void lost(String what) {
+        metrics.lost();
+        LOG.warnf("%s: %s", description, what);
+        emit(new PacketsLost(clock.instant()));
+    }
+
+    private void emit(PacketEvent event) {
+        try {
+            subscribers.accept(event);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: a subscriber failed on %s", description, event);
         }
     }
 
-    private void handle(NetlinkMessage message) {
-        if (message.type() == NflogConfigMessages.PACKET_TYPE) {
-            NflogParseResult result = parser.parse(message.payload());
-            if (result instanceof NflogParseResult.Accepted accepted) {
-                metrics.packet();
-                emitter.emit(accepted.wireGuardPacket());
-            } else if (result instanceof NflogParseResult.Rejected rejected) {
-                metrics.malformed(rejected.reason());
-                LOG.debugf("%s: skipped a packet (%s): %s", description, rejected.reason(), rejected.detail());
-            }
-        } else if (message.errno() != 0) {
-            LOG.debugf("%s: kernel reported %s", description, Errno.describe(message.errno()));
-        }
+    /** Counts an expected kind of failure, logs it as a warning and waits; false when stopping. */
+    private boolean pauseAfterFailure(String failure) {
+        metrics.error();
+        Duration delay = backoff.delay(++failuresInARow);
+        LOG.warnf("%s: %s; retrying in %d ms", description, failure, delay.toMillis());
+        return pause.await(delay);
     }
 }

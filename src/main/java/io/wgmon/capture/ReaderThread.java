@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 import org.jboss.logging.Logger;
 
@@ -7,10 +7,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A packet source's daemon reader thread and how it stops: {@link #signalStop()} cuts short
- * any {@link #await pause} of its loop, and {@link #join()} waits a bounded time for it to end.
+ * A packet source's daemon reader thread, which runs its {@link ReaderLoop}, and how it stops:
+ * {@link #signalStop()} cuts short any {@link #await pause} of the loop, and {@link #join()}
+ * waits a bounded time for it to end.
  */
-final class ReaderThread implements ReaderPause {
+public final class ReaderThread implements ReaderLoop.Pause {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final String threadName;
@@ -19,21 +20,21 @@ final class ReaderThread implements ReaderPause {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread thread;
 
-    ReaderThread(String threadName, Logger log, String description) {
+    public ReaderThread(String threadName, Logger log, String description) {
         this.threadName = threadName;
         this.log = log;
         this.description = description;
     }
 
     /** Starts {@code loop} on a new daemon thread; called once by the owner's start. */
-    void start(Runnable loop) {
+    public void start(Runnable loop) {
         Thread started = new Thread(loop, threadName);
         started.setDaemon(true);
         thread = started;
         started.start();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         Thread current = thread;
         return current != null && current.isAlive();
     }
@@ -49,12 +50,12 @@ final class ReaderThread implements ReaderPause {
     }
 
     /** Ends the current and every later pause, so the loop ends at its next check. */
-    void signalStop() {
+    public void signalStop() {
         stopping.countDown();
     }
 
     /** Waits up to five seconds for a started reader to end, unless called from the reader itself. */
-    void join() {
+    public void join() {
         Thread toJoin = thread;
         if (toJoin == null || toJoin == Thread.currentThread()) {
             return;

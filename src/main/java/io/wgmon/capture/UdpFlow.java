@@ -1,7 +1,7 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 import java.net.InetAddress;
 
 /** The addressing of one UDP datagram and the WireGuard message type it carries. */
-record UdpFlow(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, MessageType type) {
+public record UdpFlow(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, MessageType type) {
 }

@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 import java.net.InetAddress;
 import java.time.Instant;

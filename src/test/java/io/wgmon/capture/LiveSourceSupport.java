@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture;
 
 import io.wgmon.testbed.NetNs;
 import io.wgmon.testbed.Testbed;
@@ -24,23 +24,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What the packet source live tests share: starting in a namespace, sending, collecting events. */
-final class LiveSourceSupport {
+public final class LiveSourceSupport {
 
     /** An event and when the subscriber saw it. */
-    record Arrival(PacketEvent event, Instant at) {
+    public record Arrival(PacketEvent event, Instant at) {
     }
 
     private LiveSourceSupport() {
     }
 
-    static BlockingQueue<Arrival> subscribe(PacketSource source) {
+    public static BlockingQueue<Arrival> subscribe(PacketSource source) {
         BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         source.packets().subscribe().with(event -> arrivals.add(new Arrival(event, Instant.now())));
         return arrivals;
     }
 
     /** Starts the source on a thread in {@code namespace}, so its socket lives there. */
-    static void startIn(String namespace, PacketSource source) throws Exception {
+    public static void startIn(String namespace, PacketSource source) throws Exception {
         NetNs.call(namespace, () -> {
             source.start();
             return null;
@@ -51,7 +51,7 @@ final class LiveSourceSupport {
      * Takes WireGuard packets until a transport data packet came, each within 2 s of the one
      * before; {@code check} looks at every one as it arrives.
      */
-    static List<WireGuardPacket> untilTransportData(BlockingQueue<Arrival> arrivals,
+    public static List<WireGuardPacket> untilTransportData(BlockingQueue<Arrival> arrivals,
                                                     BiConsumer<Arrival, WireGuardPacket> check) throws InterruptedException {
         List<WireGuardPacket> packets = new ArrayList<>();
         while (packets.stream().noneMatch(p -> p.type() == MessageType.TRANSPORT_DATA)) {
@@ -65,7 +65,7 @@ final class LiveSourceSupport {
     }
 
     /** A check for {@link #untilTransportData}: seen within a second of {@code sent}, and stamped so. */
-    static BiConsumer<Arrival, WireGuardPacket> promptlyAfter(Instant sent) {
+    public static BiConsumer<Arrival, WireGuardPacket> promptlyAfter(Instant sent) {
         return (arrival, packet) -> {
             assertTrue(Duration.between(sent, arrival.at()).compareTo(Duration.ofSeconds(1)) < 0,
                     "arrived " + Duration.between(sent, arrival.at()) + " after sending");
@@ -75,12 +75,12 @@ final class LiveSourceSupport {
     }
 
     /** One 32-byte datagram shaped like WireGuard transport data, from the client's address and this port. */
-    static void sendDatagram(Testbed.Client client, int port, int sourcePort) throws Exception {
+    public static void sendDatagram(Testbed.Client client, int port, int sourcePort) throws Exception {
         send(client, port, sourcePort, 1);
     }
 
     /** {@code count} such datagrams from an ephemeral port. */
-    static void sendDatagrams(Testbed.Client client, int port, int count) throws Exception {
+    public static void sendDatagrams(Testbed.Client client, int port, int count) throws Exception {
         send(client, port, 0, count);
     }
 
@@ -98,13 +98,13 @@ final class LiveSourceSupport {
         });
     }
 
-    static List<Thread> readerThreads(String threadName) {
+    public static List<Thread> readerThreads(String threadName) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals(threadName) && t.isAlive())
                 .toList();
     }
 
-    static int randomPort() {
+    public static int randomPort() {
         return ThreadLocalRandom.current().nextInt(20000, 30000);
     }
 
@@ -112,12 +112,12 @@ final class LiveSourceSupport {
      * A subscriber that holds the reader inside the first event until {@link #release()}, so a
      * test can overfill the kernel's buffer behind it; it queues every event it gets.
      */
-    static final class StallingSubscriber {
+    public static final class StallingSubscriber {
         private final CountDownLatch firstPacketSeen = new CountDownLatch(1);
         private final CountDownLatch releaseReader = new CountDownLatch(1);
         private final BlockingQueue<PacketEvent> events = new LinkedBlockingQueue<>();
 
-        StallingSubscriber(PacketSource source) {
+        public StallingSubscriber(PacketSource source) {
             source.packets().subscribe().with(event -> {
                 events.add(event);
                 if (firstPacketSeen.getCount() == 1) {
@@ -127,16 +127,16 @@ final class LiveSourceSupport {
             });
         }
 
-        void awaitFirstPacket() throws InterruptedException {
+        public void awaitFirstPacket() throws InterruptedException {
             assertTrue(firstPacketSeen.await(2, TimeUnit.SECONDS), "first packet did not arrive");
         }
 
-        void release() {
+        public void release() {
             releaseReader.countDown();
         }
 
         /** Takes events until a {@link PacketsLost}; each must come within {@code gap}. */
-        void awaitLoss(Duration gap, String failure) throws InterruptedException {
+        public void awaitLoss(Duration gap, String failure) throws InterruptedException {
             PacketEvent event;
             do {
                 event = events.poll(gap.toMillis(), TimeUnit.MILLISECONDS);
@@ -144,12 +144,12 @@ final class LiveSourceSupport {
             } while (!(event instanceof PacketsLost));
         }
 
-        void clear() {
+        public void clear() {
             events.clear();
         }
 
         /** Whether an event that {@code wanted} accepts comes within 2 s. */
-        boolean sees(Predicate<PacketEvent> wanted) throws InterruptedException {
+        public boolean sees(Predicate<PacketEvent> wanted) throws InterruptedException {
             Instant deadline = Instant.now().plusSeconds(2);
             boolean seen = false;
             while (!seen && Instant.now().isBefore(deadline)) {

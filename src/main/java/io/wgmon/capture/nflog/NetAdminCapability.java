@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
 import java.io.IOException;
 import java.math.BigInteger;

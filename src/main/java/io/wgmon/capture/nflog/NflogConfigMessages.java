@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
 import io.wgmon.netlink.AttributeWriter;
 

@@ -1,5 +1,10 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
+import io.wgmon.capture.IpUdpParser;
+import io.wgmon.capture.PacketParser;
+import io.wgmon.capture.PacketRejectedException;
+import io.wgmon.capture.UdpFlow;
+import io.wgmon.capture.WireGuardPacket;
 import io.wgmon.netlink.NetlinkAttribute;
 import io.wgmon.netlink.NetlinkAttributes;
 import io.wgmon.netlink.NetlinkProtocolException;
@@ -13,9 +18,9 @@ import java.util.Optional;
 
 /**
  * Turns the payload of one NFLOG packet message (everything after the nlmsghdr: nfgenmsg and
- * attributes, values big-endian) into a {@link WireGuardPacket}, or a rejection with a reason.
+ * attributes, values big-endian) into a {@link WireGuardPacket}, or rejects it with a reason.
  */
-public final class NflogPacketParser {
+public final class NflogPacketParser implements PacketParser<ByteBuffer> {
     private static final int NFGENMSG_LENGTH = 4;
     private static final int ATTR_TIMESTAMP = 3;
     private static final int ATTR_IFINDEX_INDEV = 4;
@@ -28,26 +33,26 @@ public final class NflogPacketParser {
         this.clock = clock;
     }
 
-    public NflogParseResult parse(ByteBuffer messagePayload) {
+    /** @throws PacketRejectedException with a short reason when the message cannot be used */
+    @Override
+    public WireGuardPacket parse(ByteBuffer messagePayload) {
         ByteBuffer body = messagePayload.slice();
         if (body.remaining() < NFGENMSG_LENGTH) {
-            return new NflogParseResult.Rejected("truncated-nfgenmsg", body.remaining() + " bytes, nfgenmsg needs 4");
+            throw new PacketRejectedException("truncated-nfgenmsg", body.remaining() + " bytes, nfgenmsg needs 4");
         }
         try {
             NetlinkAttributes attributes = NetlinkAttributes.parse(body.position(NFGENMSG_LENGTH));
             NetlinkAttribute payload = attributes.first(ATTR_PAYLOAD).orElseThrow(
                     () -> new PacketRejectedException("no-payload", "no NFULA_PAYLOAD; is the copy mode 'packet'?"));
             UdpFlow flow = IpUdpParser.parse(payload.value());
-            return new NflogParseResult.Accepted(new WireGuardPacket(
+            return new WireGuardPacket(
                     time(attributes.first(ATTR_TIMESTAMP)),
                     flow.source(), flow.sourcePort(), flow.destination(), flow.destinationPort(),
                     attributes.first(ATTR_IFINDEX_INDEV).map(index -> (int) index.be32()).orElse(0),
                     attributes.first(ATTR_PREFIX).map(NetlinkAttribute::string).orElse(""),
-                    flow.type()));
+                    flow.type());
         } catch (NetlinkProtocolException e) {
-            return new NflogParseResult.Rejected("malformed-attributes", e.getMessage());
-        } catch (PacketRejectedException e) {
-            return new NflogParseResult.Rejected(e.reason(), e.getMessage());
+            throw new PacketRejectedException("malformed-attributes", e.getMessage());
         }
     }
 

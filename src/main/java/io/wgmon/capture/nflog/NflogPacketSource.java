@@ -1,16 +1,22 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.PacketSourceException;
+import io.wgmon.capture.PacketSourceMetrics;
+import io.wgmon.capture.ReaderLoop;
+import io.wgmon.capture.ReaderThread;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessageCodec;
 import io.wgmon.netlink.NetlinkSocket;
 import org.jboss.logging.Logger;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Packets logged by the firewall to one NFLOG group ({@code nft ... log group N}), read from a
@@ -132,9 +138,10 @@ public final class NflogPacketSource implements PacketSource {
         }
     }
 
-    private NflogReaderLoop readerLoop(NetlinkSocket opened) {
-        return new NflogReaderLoop(opened::receive, new NflogPacketParser(clock), events::onNext, metrics, clock,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), reader, describe());
+    private ReaderLoop<ByteBuffer> readerLoop(NetlinkSocket opened) {
+        return new ReaderLoop<>(new NflogReader(opened::receive, describe()), new NflogPacketParser(clock),
+                events::onNext, metrics, clock, ReaderLoop.readerBackoff(),
+                reader, describe());
     }
 
     private void unbind(NetlinkSocket bound) {

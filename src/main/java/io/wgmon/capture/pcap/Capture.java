@@ -1,6 +1,9 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
-/** What the pcap reader loop reads from: a live {@link PcapHandle}, or a script in tests. */
+import io.wgmon.capture.CaptureClosedException;
+import io.wgmon.capture.CaptureException;
+
+/** What {@link PcapReader} reads from: a live {@link PcapHandle}, or a script in tests. */
 interface Capture {
 
     /**

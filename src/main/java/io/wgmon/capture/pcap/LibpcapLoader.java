@@ -1,5 +1,6 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
+import io.wgmon.capture.PacketSourceException;
 import jnr.ffi.LibraryLoader;
 
 import java.util.List;

@@ -1,4 +1,6 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
+
+import io.wgmon.capture.PacketRejectedException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

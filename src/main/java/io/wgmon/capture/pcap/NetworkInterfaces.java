@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
 import jnr.ffi.LibraryLoader;
 

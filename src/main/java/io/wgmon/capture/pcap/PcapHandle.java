@@ -1,5 +1,8 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
+import io.wgmon.capture.CaptureClosedException;
+import io.wgmon.capture.CaptureException;
+import io.wgmon.capture.PacketSourceException;
 import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.LibC;
 import io.wgmon.netlink.NetlinkException;

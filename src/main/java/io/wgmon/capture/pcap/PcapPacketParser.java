@@ -1,4 +1,10 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
+
+import io.wgmon.capture.IpUdpParser;
+import io.wgmon.capture.PacketParser;
+import io.wgmon.capture.PacketRejectedException;
+import io.wgmon.capture.UdpFlow;
+import io.wgmon.capture.WireGuardPacket;
 
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -8,7 +14,7 @@ import java.time.Instant;
  * Turns a captured frame into a {@link WireGuardPacket}: link-layer header, then the shared
  * IP/UDP parsing. Pure apart from the clock, used only when the capture time is nonsense.
  */
-final class PcapPacketParser {
+final class PcapPacketParser implements PacketParser<CapturedFrame> {
     private static final long MICROS_PER_SECOND = 1_000_000;
 
     private final LinkLayer linkLayer;
@@ -23,7 +29,8 @@ final class PcapPacketParser {
     }
 
     /** @throws PacketRejectedException with a short reason when the frame cannot be used */
-    WireGuardPacket parse(CapturedFrame frame) {
+    @Override
+    public WireGuardPacket parse(CapturedFrame frame) {
         UdpFlow flow = IpUdpParser.parse(linkLayer.ipPacket(frame.data()));
         int headerIndex = linkLayer.interfaceIndex(frame.data());
         return new WireGuardPacket(time(frame), flow.source(), flow.sourcePort(), flow.destination(),

@@ -1,13 +1,18 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.PacketSourceException;
+import io.wgmon.capture.PacketSourceMetrics;
+import io.wgmon.capture.ReaderLoop;
+import io.wgmon.capture.ReaderThread;
 import io.wgmon.netlink.LibC;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -67,14 +72,14 @@ public final class PcapPacketSource implements PacketSource {
         Libpcap pcap = LibpcapLoader.load(libraryNames);
         PcapHandle opened = PcapHandle.open(pcap, LibC.load(), interfaceName, filter, promiscuous, SNAPLEN,
                 NetworkInterfaces::names);
-        PcapReaderLoop loop;
+        ReaderLoop<CapturedFrame> loop;
         try {
             int linkType = opened.linkType();
             LinkLayer linkLayer = LinkLayer.forLinkType(linkType).orElseThrow(() -> new PacketSourceException(
                     PcapStartErrors.linkType(interfaceName, linkType, opened.linkTypeName(linkType))));
             PcapPacketParser parser = new PcapPacketParser(linkLayer, NetworkInterfaces.index(interfaceName), clock);
-            loop = new PcapReaderLoop(opened, opened.drops(), parser, events::onNext, metrics, clock,
-                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), reader, describe());
+            loop = new ReaderLoop<>(new PcapReader(opened, opened.drops()), parser, events::onNext, metrics, clock,
+                    ReaderLoop.readerBackoff(), reader, describe());
             LOG.infof("%s: capturing %d bytes per packet, link type %s, %s", describe(), SNAPLEN, linkLayer,
                     pcap.pcap_lib_version());
         } catch (RuntimeException e) {

@@ -1,11 +1,11 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteOrder;
 
-import static io.wgmon.trigger.NflogFixtures.hex;
+import static io.wgmon.capture.IpPackets.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,27 +1,16 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HexFormat;
+
+import static io.wgmon.capture.IpPackets.hex;
 
 /**
  * NFLOG packet message payloads laid out as the kernel writes them: nfgenmsg, then attributes
  * whose {len, type} headers are host order (little-endian here) and whose values are big-endian.
  */
 final class NflogFixtures {
-    /** IPv4 UDP 192.0.2.2:53772 -> 192.0.2.1:3000, first bytes of a handshake initiation. */
-    static final String IPV4_INITIATION = "45 00 00 b0 12 34 40 00 40 11 00 00 c0 00 02 02 c0 00 02 01"
-            + "d2 0c 0b b8 00 9c 00 00"
-            + "01 00 00 00 5e 11 a2 b3";
-
-    /** IPv6 UDP 2001:db8::2:51820 -> 2001:db8::1:3000, transport data. */
-    static final String IPV6_TRANSPORT = "60 00 00 00 00 30 11 40"
-            + "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 02"
-            + "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01"
-            + "ca 6c 0b b8 00 30 00 00"
-            + "04 00 00 00 00 00 00 00";
-
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     private NflogFixtures(int family, int group) {
@@ -34,10 +23,6 @@ final class NflogFixtures {
 
     static NflogFixtures ipv6Message() {
         return new NflogFixtures(10, 1).packetHeader(0x86dd);
-    }
-
-    static byte[] hex(String hex) {
-        return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
     }
 
     /** NFULA_PACKET_HDR: {be16 hw_protocol, u8 hook, u8 pad}. */

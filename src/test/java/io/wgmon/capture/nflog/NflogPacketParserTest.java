@@ -1,5 +1,9 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
+import io.wgmon.capture.IpPackets;
+import io.wgmon.capture.MessageType;
+import io.wgmon.capture.PacketRejectedException;
+import io.wgmon.capture.WireGuardPacket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -10,10 +14,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-import static io.wgmon.trigger.NflogFixtures.IPV4_INITIATION;
-import static io.wgmon.trigger.NflogFixtures.IPV6_TRANSPORT;
+import static io.wgmon.capture.IpPackets.IPV4_INITIATION;
+import static io.wgmon.capture.IpPackets.IPV6_TRANSPORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class NflogPacketParserTest {
@@ -133,7 +137,7 @@ class NflogPacketParserTest {
 
     @Test
     void rejectsTruncationAtEachLayer() {
-        assertRejected("truncated-nfgenmsg", ByteBuffer.wrap(NflogFixtures.hex("02 00")));
+        assertRejected("truncated-nfgenmsg", ByteBuffer.wrap(IpPackets.hex("02 00")));
         assertRejected("malformed-attributes", NflogFixtures.ipv4Message().raw("20 00 09 00 45 00").build());
         assertRejected("malformed-attributes", NflogFixtures.ipv4Message().raw("02 00 09 00").build());
         assertRejected("truncated-ip", NflogFixtures.ipv4Message().payload("").build());
@@ -163,14 +167,11 @@ class NflogPacketParserTest {
     }
 
     private WireGuardPacket accepted(ByteBuffer message) {
-        NflogParseResult result = parser.parse(message);
-        return assertInstanceOf(NflogParseResult.Accepted.class, result, result.toString()).wireGuardPacket();
+        return parser.parse(message);
     }
 
     private void assertRejected(String reason, ByteBuffer message) {
-        NflogParseResult result = parser.parse(message);
-        NflogParseResult.Rejected rejected = assertInstanceOf(NflogParseResult.Rejected.class, result, result.toString());
-        assertEquals(reason, rejected.reason(), rejected.detail());
-        assertEquals(true, result.packet().isEmpty());
+        PacketRejectedException rejected = assertThrows(PacketRejectedException.class, () -> parser.parse(message));
+        assertEquals(reason, rejected.reason(), rejected.getMessage());
     }
 }

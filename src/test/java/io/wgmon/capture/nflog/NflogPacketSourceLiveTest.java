@@ -1,11 +1,16 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wgmon.testbed.ThreadCapabilities;
+import io.wgmon.capture.LiveSourceSupport;
+import io.wgmon.capture.LiveSourceSupport.Arrival;
+import io.wgmon.capture.LiveSourceSupport.StallingSubscriber;
+import io.wgmon.capture.MessageType;
+import io.wgmon.capture.PacketSourceException;
+import io.wgmon.capture.PacketsLost;
+import io.wgmon.capture.WireGuardPacket;
 import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.Testbed;
-import io.wgmon.trigger.LiveSourceSupport.Arrival;
-import io.wgmon.trigger.LiveSourceSupport.StallingSubscriber;
+import io.wgmon.testbed.ThreadCapabilities;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +23,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import static io.wgmon.trigger.LiveSourceSupport.promptlyAfter;
-import static io.wgmon.trigger.LiveSourceSupport.randomPort;
-import static io.wgmon.trigger.LiveSourceSupport.sendDatagrams;
-import static io.wgmon.trigger.LiveSourceSupport.startIn;
-import static io.wgmon.trigger.LiveSourceSupport.subscribe;
-import static io.wgmon.trigger.LiveSourceSupport.untilTransportData;
+import static io.wgmon.capture.LiveSourceSupport.promptlyAfter;
+import static io.wgmon.capture.LiveSourceSupport.randomPort;
+import static io.wgmon.capture.LiveSourceSupport.sendDatagrams;
+import static io.wgmon.capture.LiveSourceSupport.startIn;
+import static io.wgmon.capture.LiveSourceSupport.subscribe;
+import static io.wgmon.capture.LiveSourceSupport.untilTransportData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
+import io.wgmon.capture.IpPackets;
+import io.wgmon.capture.WireGuardPacket;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -24,17 +26,17 @@ public class NflogParseBenchmark {
     @Setup
     public void messages() {
         ipv4 = NflogFixtures.ipv4Message().inboundInterface(2).timestamp(1764115000L, 1234)
-                .prefix("wg").payload(NflogFixtures.IPV4_INITIATION).build();
-        ipv6 = NflogFixtures.ipv6Message().inboundInterface(2).payload(NflogFixtures.IPV6_TRANSPORT).build();
+                .prefix("wg").payload(IpPackets.IPV4_INITIATION).build();
+        ipv6 = NflogFixtures.ipv6Message().inboundInterface(2).payload(IpPackets.IPV6_TRANSPORT).build();
     }
 
     @Benchmark
-    public NflogParseResult ipv4WithTimestamp() {
+    public WireGuardPacket ipv4WithTimestamp() {
         return parser.parse(ipv4.duplicate());
     }
 
     @Benchmark
-    public NflogParseResult ipv6WithoutTimestamp() {
+    public WireGuardPacket ipv6WithoutTimestamp() {
         return parser.parse(ipv6.duplicate());
     }
 }

@@ -1,6 +1,14 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wgmon.capture.BackoffWithoutJitter;
+import io.wgmon.capture.IpPackets;
+import io.wgmon.capture.MessageType;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.PacketSourceMetrics;
+import io.wgmon.capture.PacketsLost;
+import io.wgmon.capture.ReaderLoop;
+import io.wgmon.capture.WireGuardPacket;
 import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
@@ -19,13 +27,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The reader loop with a scripted receive step in place of the socket. */
+/** The shared reader loop driven by {@link NflogReader}, with a scripted receive step in place of the socket. */
 class NflogReaderLoopTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
@@ -41,15 +50,15 @@ class NflogReaderLoopTest {
 
     @Test
     void emitsPacketsCountsLossesAndErrorsAndEndsWhenClosed() {
-        script.add(() -> List.of(packet(NflogFixtures.IPV4_INITIATION), packet(NflogFixtures.IPV6_TRANSPORT)));
+        script.add(() -> List.of(packet(IpPackets.IPV4_INITIATION), packet(IpPackets.IPV6_TRANSPORT)));
         script.add(() -> { throw new NetlinkException("recv", Errno.ENOBUFS); });
         script.add(() -> { throw new NetlinkException("recv", Errno.EINTR); });
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
         script.add(() -> { throw new NetlinkProtocolException("truncated netlink header"); });
-        script.add(() -> List.of(packet("45 00 00 28 12 34 40 00 40 06 00 00 c0 00 02 02 c0 00 02 01"),
+        script.add(() -> List.of(packet(IpPackets.IPV4_TCP),
                 new NetlinkMessage(NflogConfigMessages.PACKET_TYPE, 0, 0, 0, ByteBuffer.allocate(2)),
-                packet(NflogFixtures.IPV4_INITIATION)));
+                packet(IpPackets.IPV4_INITIATION)));
         script.add(() -> { throw new NetlinkSocketClosedException(); });
 
         loop(delay -> true).run();
@@ -90,31 +99,31 @@ class NflogReaderLoopTest {
     @Test
     void unexpectedFailuresAndFailingSubscribersDoNotEndTheLoop() {
         script.add(() -> { throw new IllegalStateException("bug"); });
-        script.add(() -> List.of(packet(NflogFixtures.IPV4_INITIATION)));
-        script.add(() -> List.of(packet(NflogFixtures.IPV4_INITIATION)));
+        script.add(() -> List.of(packet(IpPackets.IPV4_INITIATION)));
+        script.add(() -> List.of(packet(IpPackets.IPV4_INITIATION)));
         script.add(() -> { throw new NetlinkSocketClosedException(); });
-        NflogReaderLoop loop = new NflogReaderLoop(() -> script.pop().get(), new NflogPacketParser(Clock.fixed(NOW, ZoneOffset.UTC)),
-                event -> {
-                    events.add(event);
-                    if (events.size() == 1) {
-                        throw new IllegalStateException("subscriber bug");
-                    }
-                },
-                new PacketSourceMetrics(registry, "nflog"), Clock.fixed(NOW, ZoneOffset.UTC),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), this::recordPause, "test");
-        loop.run();
+        loop(event -> {
+            events.add(event);
+            if (events.size() == 1) {
+                throw new IllegalStateException("subscriber bug");
+            }
+        }, this::recordPause).run();
         assertEquals(2, events.size());
         assertEquals(1.0, count("wgmon.packet.source.errors"));
     }
 
-    private NflogReaderLoop loop(ReaderPause pause) {
-        return new NflogReaderLoop(() -> script.pop().get(), new NflogPacketParser(Clock.fixed(NOW, ZoneOffset.UTC)),
-                events::add, new PacketSourceMetrics(registry, "nflog"), Clock.fixed(NOW, ZoneOffset.UTC),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)),
-                delay -> {
-                    pauses.add(delay);
-                    return pause.await(delay);
-                }, "test");
+    private ReaderLoop<ByteBuffer> loop(ReaderLoop.Pause pause) {
+        return loop(events::add, delay -> {
+            pauses.add(delay);
+            return pause.await(delay);
+        });
+    }
+
+    private ReaderLoop<ByteBuffer> loop(Consumer<PacketEvent> subscribers, ReaderLoop.Pause pause) {
+        return new ReaderLoop<>(new NflogReader(() -> script.pop().get(), "test"),
+                new NflogPacketParser(Clock.fixed(NOW, ZoneOffset.UTC)), subscribers,
+                new PacketSourceMetrics(registry, "nflog"), Clock.fixed(NOW, ZoneOffset.UTC),
+                BackoffWithoutJitter.of(Duration.ofMillis(100), Duration.ofSeconds(5)), pause, "test");
     }
 
     private boolean recordPause(Duration delay) {

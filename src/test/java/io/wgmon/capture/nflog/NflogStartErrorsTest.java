@@ -1,5 +1,6 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.nflog;
 
+import io.wgmon.capture.PacketSourceException;
 import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
+import io.wgmon.capture.MessageType;
+import io.wgmon.capture.PacketRejectedException;
+import io.wgmon.capture.WireGuardPacket;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -8,9 +11,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-import static io.wgmon.trigger.NflogFixtures.IPV4_INITIATION;
-import static io.wgmon.trigger.NflogFixtures.IPV6_TRANSPORT;
-import static io.wgmon.trigger.NflogFixtures.hex;
+import static io.wgmon.capture.IpPackets.IPV4_INITIATION;
+import static io.wgmon.capture.IpPackets.IPV6_TRANSPORT;
+import static io.wgmon.capture.IpPackets.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

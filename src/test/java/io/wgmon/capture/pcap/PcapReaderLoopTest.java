@@ -1,6 +1,16 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wgmon.capture.BackoffWithoutJitter;
+import io.wgmon.capture.CaptureClosedException;
+import io.wgmon.capture.CaptureException;
+import io.wgmon.capture.IpPackets;
+import io.wgmon.capture.MessageType;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.PacketSourceMetrics;
+import io.wgmon.capture.PacketsLost;
+import io.wgmon.capture.ReaderLoop;
+import io.wgmon.capture.WireGuardPacket;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -12,17 +22,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The pcap reader loop with a scripted capture in place of libpcap. */
+/** The shared reader loop driven by {@link PcapReader}, with a scripted capture in place of libpcap. */
 class PcapReaderLoopTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final CapturedFrame INITIATION = frame(NflogFixtures.IPV4_INITIATION);
-    private static final CapturedFrame TRANSPORT = frame(NflogFixtures.IPV6_TRANSPORT);
-    private static final CapturedFrame TCP = frame("45 00 00 28 12 34 40 00 40 06 00 00 c0 00 02 02 c0 00 02 01");
+    private static final CapturedFrame INITIATION = frame(IpPackets.IPV4_INITIATION);
+    private static final CapturedFrame TRANSPORT = frame(IpPackets.IPV6_TRANSPORT);
+    private static final CapturedFrame TCP = frame(IpPackets.IPV4_TCP);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<PacketEvent> events = new ArrayList<>();
@@ -83,7 +94,7 @@ class PcapReaderLoopTest {
 
     @Test
     void wakeUpsThatNeverBringAFramePauseInsteadOfSpinning() {
-        for (int i = 0; i < PcapReaderLoop.EMPTY_WAKEUPS_BEFORE_PAUSE * 2; i++) {
+        for (int i = 0; i < ReaderLoop.EMPTY_WAKEUPS_BEFORE_PAUSE * 2; i++) {
             capture.wakeup(0);
         }
         loop(0, delay -> true).run();
@@ -95,31 +106,35 @@ class PcapReaderLoopTest {
     void aFailingSubscriberDoesNotStopTheReader() {
         capture.wakeup(0, INITIATION, TRANSPORT);
         List<PacketEvent> delivered = new ArrayList<>();
-        new PcapReaderLoop(capture, 0, parser(), event -> {
+        loop(0, event -> {
             delivered.add(event);
             throw new IllegalStateException("subscriber bug");
-        }, new PacketSourceMetrics(registry, "bpf"), Clock.fixed(NOW, ZoneOffset.UTC),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), pauses::add, "bpf on test").run();
+        }, pauses::add).run();
         assertEquals(2, delivered.size());
     }
 
     @Test
     void atMostABatchIsReadBeforeTheDropCounterIsLookedAt() {
-        CapturedFrame[] many = new CapturedFrame[PcapReaderLoop.MAX_FRAMES_PER_WAKEUP + 1];
+        CapturedFrame[] many = new CapturedFrame[PcapReader.MAX_FRAMES_PER_WAKEUP + 1];
         java.util.Arrays.fill(many, INITIATION);
         capture.wakeup(0, many);
         capture.wakeup(0);
         loop(0, delay -> true).run();
-        assertEquals(List.of(PcapReaderLoop.MAX_FRAMES_PER_WAKEUP, 1), capture.framesReadPerWakeup);
+        assertEquals(List.of(PcapReader.MAX_FRAMES_PER_WAKEUP, 1), capture.framesReadPerWakeup);
     }
 
-    private PcapReaderLoop loop(long dropsAtStart, ReaderPause pause) {
-        return new PcapReaderLoop(capture, dropsAtStart, parser(), events::add,
+    private ReaderLoop<CapturedFrame> loop(long dropsAtStart, ReaderLoop.Pause pause) {
+        return loop(dropsAtStart, events::add, delay -> {
+            pauses.add(delay);
+            return pause.await(delay);
+        });
+    }
+
+    private ReaderLoop<CapturedFrame> loop(long dropsAtStart, Consumer<PacketEvent> subscribers,
+                                           ReaderLoop.Pause pause) {
+        return new ReaderLoop<>(new PcapReader(capture, dropsAtStart), parser(), subscribers,
                 new PacketSourceMetrics(registry, "bpf"), Clock.fixed(NOW, ZoneOffset.UTC),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), delay -> {
-                    pauses.add(delay);
-                    return pause.await(delay);
-                }, "bpf on test");
+                BackoffWithoutJitter.of(Duration.ofMillis(100), Duration.ofSeconds(5)), pause, "bpf on test");
     }
 
     private static PcapPacketParser parser() {
@@ -131,7 +146,7 @@ class PcapReaderLoopTest {
     }
 
     private static CapturedFrame frame(String hex) {
-        return new CapturedFrame(NOW.getEpochSecond(), 0, ByteBuffer.wrap(NflogFixtures.hex(hex)));
+        return new CapturedFrame(NOW.getEpochSecond(), 0, ByteBuffer.wrap(IpPackets.hex(hex)));
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.wgmon.trigger;
+package io.wgmon.capture.pcap;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,7 @@
 package io.wgmon.trigger;
 
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkProtocolException;
-import io.wgmon.netlink.NetlinkSocketClosedException;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -19,7 +16,7 @@ import java.util.function.Consumer;
 final class NflogReaderLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(NflogReaderLoop.class);
 
-    /** One blocking receive; throws {@link NetlinkSocketClosedException} once closed. */
+    /** One blocking receive; throws a {@link NetlinkException} of reason CLOSED once closed. */
     interface Receiver {
         List<NetlinkMessage> receive();
     }
@@ -50,16 +47,10 @@ final class NflogReaderLoop implements Runnable {
                 List<NetlinkMessage> messages = receiver.receive();
                 recovery.succeeded();
                 messages.forEach(this::handle);
-            } catch (NetlinkSocketClosedException closed) {
-                LOG.debugf("%s: socket closed, reader ends", description);
-                return;
             } catch (NetlinkException e) {
                 if (!onReceiveError(e)) {
                     return;
                 }
-            } catch (NetlinkProtocolException e) {
-                metrics.malformed("malformed-datagram");
-                LOG.debugf("%s: skipped a malformed datagram: %s", description, e.getMessage());
             } catch (RuntimeException e) {
                 if (!recovery.retryAfterUnexpected(e)) {
                     return;
@@ -70,14 +61,23 @@ final class NflogReaderLoop implements Runnable {
 
     /** @return false when the loop should end */
     private boolean onReceiveError(NetlinkException e) {
+        if (e.reason() == NetlinkException.Reason.CLOSED) {
+            LOG.debugf("%s: socket closed, reader ends", description);
+            return false;
+        }
+        if (e.reason() == NetlinkException.Reason.MALFORMED) {
+            metrics.malformed("malformed-datagram");
+            LOG.debugf("%s: skipped a malformed datagram: %s", description, e.getMessage());
+            return true;
+        }
         switch (e.errno()) {
-            case Errno.ENOBUFS -> {
+            case ENOBUFS -> {
                 metrics.lost();
                 LOG.warnf("%s: receive buffer overrun, some packets were lost (ENOBUFS)", description);
                 emitter.emit(new PacketsLost(clock.instant()));
                 return true;
             }
-            case Errno.EINTR -> {
+            case EINTR -> {
                 return true;
             }
             default -> {
@@ -97,7 +97,7 @@ final class NflogReaderLoop implements Runnable {
                 LOG.debugf("%s: skipped a packet (%s): %s", description, rejected.reason(), rejected.detail());
             }
         } else if (message.errno() != 0) {
-            LOG.debugf("%s: kernel reported %s", description, Errno.describe(message.errno()));
+            LOG.debugf("%s: kernel reported %s", description, NetlinkException.describe(message.errno()));
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.wgmon.trigger;
 
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.LibC;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.ReadinessWaiter;
@@ -89,7 +88,7 @@ final class PcapHandle implements Capture, AutoCloseable {
             try {
                 readiness = ReadinessWaiter.open(libc);
             } catch (NetlinkException e) {
-                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", Errno.describe(e.errno())));
+                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", NetlinkException.describe(e.errnoValue())));
             }
             return new PcapHandle(pcap, handle, selectableFd, readiness, snaplen);
         } catch (RuntimeException e) {
@@ -113,7 +112,7 @@ final class PcapHandle implements Capture, AutoCloseable {
             try {
                 readable = readiness.awaitReadable(selectableFd);
             } catch (NetlinkException e) {
-                throw new CaptureException("poll: " + Errno.describe(e.errno()));
+                throw new CaptureException("poll: " + NetlinkException.describe(e.errnoValue()));
             }
             if (!readable) {
                 throw new CaptureClosedException();

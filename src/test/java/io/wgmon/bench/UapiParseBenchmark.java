@@ -1,7 +1,7 @@
 package io.wgmon.bench;
 
 import io.wgmon.wireguard.Device;
-import io.wgmon.wireguard.UapiReplyParser;
+import io.wgmon.wireguard.uapi.UapiReplyParser;
 import io.wgmon.wireguard.WireGuardException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

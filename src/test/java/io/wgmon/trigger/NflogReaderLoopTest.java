@@ -1,11 +1,9 @@
 package io.wgmon.trigger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkProtocolException;
-import io.wgmon.netlink.NetlinkSocketClosedException;
+import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,11 +44,11 @@ class NflogReaderLoopTest {
         script.add(() -> { throw new NetlinkException("recv", Errno.EINTR); });
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
-        script.add(() -> { throw new NetlinkProtocolException("truncated netlink header"); });
+        script.add(() -> { throw NetlinkException.malformed("truncated netlink header"); });
         script.add(() -> List.of(packet("45 00 00 28 12 34 40 00 40 06 00 00 c0 00 02 02 c0 00 02 01"),
                 new NetlinkMessage(NflogConfigMessages.PACKET_TYPE, 0, 0, 0, ByteBuffer.allocate(2)),
                 packet(NflogFixtures.IPV4_INITIATION)));
-        script.add(() -> { throw new NetlinkSocketClosedException(); });
+        script.add(() -> { throw NetlinkException.closed(); });
 
         loop(delay -> true).run();
 
@@ -74,7 +72,7 @@ class NflogReaderLoopTest {
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
         script.add(List::of);
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
-        script.add(() -> { throw new NetlinkSocketClosedException(); });
+        script.add(() -> { throw NetlinkException.closed(); });
         loop(delay -> true).run();
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100)), pauses);
     }
@@ -92,7 +90,7 @@ class NflogReaderLoopTest {
         script.add(() -> { throw new IllegalStateException("bug"); });
         script.add(() -> List.of(packet(NflogFixtures.IPV4_INITIATION)));
         script.add(() -> List.of(packet(NflogFixtures.IPV4_INITIATION)));
-        script.add(() -> { throw new NetlinkSocketClosedException(); });
+        script.add(() -> { throw NetlinkException.closed(); });
         NflogReaderLoop loop = new NflogReaderLoop(() -> script.pop().get(), new NflogPacketParser(Clock.fixed(NOW, ZoneOffset.UTC)),
                 event -> {
                     events.add(event);

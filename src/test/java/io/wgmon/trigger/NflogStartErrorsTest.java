@@ -1,7 +1,7 @@
 package io.wgmon.trigger;
 
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
+import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;

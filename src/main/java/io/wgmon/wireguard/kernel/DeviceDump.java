@@ -16,34 +16,20 @@ import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
  * as it arrives (no copies of the messages). The kernel's refusals become the reasons the
  * {@link io.wgmon.wireguard.WireGuardClient} contract names.
  */
-final class DeviceDump implements KernelRequest<Device> {
+final class DeviceDump extends KernelRequest<Device> {
     private final String name;
     private final int familyId;
     private final WireGuardGenlParser parser;
 
     DeviceDump(String name, int familyId) {
+        super(name + ": reading the WireGuard device", familyId, Netlink.NLM_F_DUMP);
         this.name = name;
         this.familyId = familyId;
         this.parser = new WireGuardGenlParser(name);
     }
 
     @Override
-    public String what() {
-        return name + ": reading the WireGuard device";
-    }
-
-    @Override
-    public int type() {
-        return familyId;
-    }
-
-    @Override
-    public int flags() {
-        return Netlink.NLM_F_DUMP;
-    }
-
-    @Override
-    public byte[] body() {
+    byte[] body() {
         return new AttributeWriter()
                 .header(new byte[] {CMD_GET_DEVICE, FAMILY_VERSION, 0, 0})
                 .putString(DEVICE_A_IFNAME, name)
@@ -51,7 +37,7 @@ final class DeviceDump implements KernelRequest<Device> {
     }
 
     @Override
-    public void message(NetlinkMessage message) throws WireGuardException {
+    void message(NetlinkMessage message) throws WireGuardException {
         if (message.type() != familyId) {
             throw new WireGuardException(Reason.MALFORMED_REPLY, name + ": malformed WireGuard netlink reply:"
                     + " message type " + message.type() + " in the reply to family " + familyId);
@@ -60,7 +46,7 @@ final class DeviceDump implements KernelRequest<Device> {
     }
 
     @Override
-    public Device result() throws WireGuardException {
+    Device result() throws WireGuardException {
         return parser.device();
     }
 
@@ -70,7 +56,7 @@ final class DeviceDump implements KernelRequest<Device> {
      * reloaded); NLM_F_DUMP_INTR: the device changed during the dump, a new dump may succeed.
      */
     @Override
-    public WireGuardException refused(NetlinkException refusal) {
+    WireGuardException refused(NetlinkException refusal) {
         if (refusal.reason() == NetlinkException.Reason.DUMP_INTERRUPTED) {
             return new WireGuardException(Reason.DUMP_INTERRUPTED, name + ": the device changed while it was being read");
         }

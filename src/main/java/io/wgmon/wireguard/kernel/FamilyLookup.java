@@ -13,32 +13,18 @@ import java.nio.ByteBuffer;
 import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
 
 /** Asks the generic netlink controller for a family's id ({@code CTRL_CMD_GETFAMILY} by name). */
-final class FamilyLookup implements KernelRequest<Integer> {
+final class FamilyLookup extends KernelRequest<Integer> {
     private final String familyName;
     private final AttributeDecoder attributes = new AttributeDecoder();
     private int familyId = -1;
 
     FamilyLookup(String familyName) {
+        super("looking up the " + familyName + " generic netlink family", GENL_ID_CTRL, 0);
         this.familyName = familyName;
     }
 
     @Override
-    public String what() {
-        return "looking up the " + familyName + " generic netlink family";
-    }
-
-    @Override
-    public int type() {
-        return GENL_ID_CTRL;
-    }
-
-    @Override
-    public int flags() {
-        return 0;
-    }
-
-    @Override
-    public byte[] body() {
+    byte[] body() {
         return new AttributeWriter()
                 .header(new byte[] {CTRL_CMD_GETFAMILY, 1, 0, 0})
                 .putString(CTRL_ATTR_FAMILY_NAME, familyName)
@@ -46,7 +32,7 @@ final class FamilyLookup implements KernelRequest<Integer> {
     }
 
     @Override
-    public void message(NetlinkMessage message) throws WireGuardException {
+    void message(NetlinkMessage message) throws WireGuardException {
         if (message.type() != GENL_ID_CTRL) {
             throw malformed("unexpected message type " + message.type());
         }
@@ -67,7 +53,7 @@ final class FamilyLookup implements KernelRequest<Integer> {
 
     /** The family's id. */
     @Override
-    public Integer result() throws WireGuardException {
+    Integer result() throws WireGuardException {
         if (familyId <= 0) {
             throw malformed("no CTRL_ATTR_FAMILY_ID");
         }
@@ -75,7 +61,7 @@ final class FamilyLookup implements KernelRequest<Integer> {
     }
 
     @Override
-    public WireGuardException refused(NetlinkException refusal) {
+    WireGuardException refused(NetlinkException refusal) {
         if (refusal.errnoValue() == Errno.ENOENT.intValue()) {
             return new WireGuardException(Reason.MODULE_NOT_LOADED, "the wireguard kernel module is not loaded"
                     + " (no generic netlink family \"" + familyName + "\")");

@@ -22,30 +22,19 @@ import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
  * links whose {@code IFLA_LINKINFO/IFLA_INFO_KIND} is "wireguard". Without the module there are
  * simply no such links. Statistics are left out of the reply ({@code RTEXT_FILTER_SKIP_STATS}).
  */
-final class WireGuardLinkDump implements KernelRequest<List<String>> {
+final class WireGuardLinkDump extends KernelRequest<List<String>> {
     private static final byte[] KIND = FAMILY_NAME.getBytes(StandardCharsets.US_ASCII);
 
     private final AttributeDecoder linkAttributes = new AttributeDecoder();
     private final AttributeDecoder linkInfo = new AttributeDecoder();
     private final List<String> names = new ArrayList<>();
 
-    @Override
-    public String what() {
-        return "listing network links";
+    WireGuardLinkDump() {
+        super("listing network links", RTM_GETLINK, Netlink.NLM_F_DUMP);
     }
 
     @Override
-    public int type() {
-        return RTM_GETLINK;
-    }
-
-    @Override
-    public int flags() {
-        return Netlink.NLM_F_DUMP;
-    }
-
-    @Override
-    public byte[] body() {
+    byte[] body() {
         return new AttributeWriter()
                 .header(new byte[IFINFOMSG_LENGTH])
                 .putU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
@@ -53,7 +42,7 @@ final class WireGuardLinkDump implements KernelRequest<List<String>> {
     }
 
     @Override
-    public void message(NetlinkMessage message) throws WireGuardException {
+    void message(NetlinkMessage message) throws WireGuardException {
         if (message.type() != RTM_NEWLINK) {
             throw malformed("unexpected message type " + message.type());
         }
@@ -87,14 +76,14 @@ final class WireGuardLinkDump implements KernelRequest<List<String>> {
 
     /** The WireGuard interface names, sorted. */
     @Override
-    public List<String> result() {
+    List<String> result() {
         List<String> sorted = new ArrayList<>(names);
         Collections.sort(sorted);
         return List.copyOf(sorted);
     }
 
     @Override
-    public WireGuardException refused(NetlinkException refusal) {
+    WireGuardException refused(NetlinkException refusal) {
         if (refusal.reason() == NetlinkException.Reason.DUMP_INTERRUPTED) {
             return new WireGuardException(Reason.DUMP_INTERRUPTED, "the network links changed while they were being listed");
         }

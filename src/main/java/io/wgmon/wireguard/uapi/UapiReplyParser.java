@@ -3,8 +3,8 @@ package io.wgmon.wireguard.uapi;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
-import io.wgmon.wireguard.X25519PublicKey;
 import io.wgmon.wireguard.WireGuardException.Reason;
+import io.wgmon.wireguard.X25519PublicKey;
 import jnr.constants.platform.Errno;
 
 import java.net.InetSocketAddress;

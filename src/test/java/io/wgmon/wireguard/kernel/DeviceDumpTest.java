@@ -1,10 +1,10 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.netlink.Netlink;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import io.wgmon.netlink.Netlink;
 import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,6 @@ import static io.wgmon.wireguard.kernel.KernelFixtures.datagram;
 import static io.wgmon.wireguard.kernel.KernelFixtures.errorMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

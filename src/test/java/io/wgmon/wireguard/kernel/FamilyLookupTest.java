@@ -1,9 +1,9 @@
 package io.wgmon.wireguard.kernel;
 
-import io.wgmon.wireguard.WireGuardException;
-import io.wgmon.wireguard.WireGuardException.Reason;
 import io.wgmon.netlink.AttributeWriter;
 import io.wgmon.netlink.NetlinkMessageCodec;
+import io.wgmon.wireguard.WireGuardException;
+import io.wgmon.wireguard.WireGuardException.Reason;
 import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import static io.wgmon.wireguard.kernel.KernelFixtures.datagram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

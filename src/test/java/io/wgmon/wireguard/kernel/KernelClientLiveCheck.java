@@ -1,18 +1,18 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.netlink.AttributeWriter;
+import io.wgmon.netlink.Netlink;
+import io.wgmon.netlink.NetlinkMessage;
+import io.wgmon.netlink.NetlinkSocket;
+import io.wgmon.netlink.TestAttributes;
+import io.wgmon.testbed.NetNs;
+import io.wgmon.testbed.Shell;
+import io.wgmon.testbed.ThreadCapabilities;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 import io.wgmon.wireguard.X25519PublicKey;
-import io.wgmon.netlink.AttributeWriter;
-import io.wgmon.netlink.Netlink;
-import io.wgmon.netlink.TestAttributes;
-import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkSocket;
-import io.wgmon.testbed.ThreadCapabilities;
-import io.wgmon.testbed.NetNs;
-import io.wgmon.testbed.Shell;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,7 +29,6 @@ import java.util.function.ToLongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

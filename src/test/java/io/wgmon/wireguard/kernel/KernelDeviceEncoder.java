@@ -1,8 +1,8 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.netlink.Netlink;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
-import io.wgmon.netlink.Netlink;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

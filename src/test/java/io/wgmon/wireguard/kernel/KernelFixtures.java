@@ -1,10 +1,10 @@
 package io.wgmon.wireguard.kernel;
 
-import io.wgmon.wireguard.Device;
-import io.wgmon.wireguard.Peer;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.netlink.NetlinkMessageCodec;
+import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.Peer;
 import jnr.constants.platform.Errno;
 
 import java.io.ByteArrayOutputStream;

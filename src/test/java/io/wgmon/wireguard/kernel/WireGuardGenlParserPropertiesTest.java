@@ -1,9 +1,9 @@
 package io.wgmon.wireguard.kernel;
 
 import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.Endpoints;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
-import io.wgmon.wireguard.Endpoints;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -11,8 +11,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,11 +1,11 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.netlink.AttributeWriter;
+import io.wgmon.netlink.TestAttributes;
+import io.wgmon.netlink.TestAttributes.TestAttribute;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
-import io.wgmon.netlink.AttributeWriter;
-import io.wgmon.netlink.TestAttributes.TestAttribute;
-import io.wgmon.netlink.TestAttributes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package io.wgmon.wireguard.kernel;
 
-import io.wgmon.wireguard.WireGuardException;
-import io.wgmon.wireguard.WireGuardException.Reason;
 import io.wgmon.netlink.AttributeWriter;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkMessageCodec;
+import io.wgmon.wireguard.WireGuardException;
+import io.wgmon.wireguard.WireGuardException.Reason;
 import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

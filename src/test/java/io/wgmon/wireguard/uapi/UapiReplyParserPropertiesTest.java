@@ -1,10 +1,10 @@
 package io.wgmon.wireguard.uapi;
 
 import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.Endpoints;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.X25519PublicKey;
-import io.wgmon.wireguard.Endpoints;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -19,8 +19,6 @@ import static io.wgmon.wireguard.uapi.UapiFixtures.ascii;
 import static io.wgmon.wireguard.uapi.UapiFixtures.secretIn;
 import static io.wgmon.wireguard.uapi.UapiFixtures.wireguardGoReply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,12 +1,12 @@
 package io.wgmon.wireguard.uapi;
 
+import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.Shell;
+import io.wgmon.testbed.Testbed;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import io.wgmon.testbed.LivePrerequisites;
-import io.wgmon.testbed.Shell;
-import io.wgmon.testbed.Testbed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

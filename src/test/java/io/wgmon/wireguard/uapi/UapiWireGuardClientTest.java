@@ -1,10 +1,10 @@
 package io.wgmon.wireguard.uapi;
 
+import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.ThreadCapabilities;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import io.wgmon.testbed.LivePrerequisites;
-import io.wgmon.testbed.ThreadCapabilities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import static io.wgmon.wireguard.uapi.UapiFixtures.ascii;
 import static io.wgmon.wireguard.uapi.UapiFixtures.wireguardGoReply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -5,16 +5,13 @@ import io.wgmon.capture.PacketParser;
 import io.wgmon.capture.PacketRejectedException;
 import io.wgmon.capture.UdpFlow;
 import io.wgmon.capture.WireGuardPacket;
-import io.wgmon.netlink.NetlinkAttribute;
-import io.wgmon.netlink.NetlinkAttributes;
-import io.wgmon.netlink.NetlinkProtocolException;
+import io.wgmon.netlink.AttributeDecoder;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Turns the payload of one NFLOG packet message (everything after the nlmsghdr: nfgenmsg and
@@ -40,28 +37,43 @@ public final class NflogPacketParser implements PacketParser<ByteBuffer> {
         if (body.remaining() < NFGENMSG_LENGTH) {
             throw new PacketRejectedException("truncated-nfgenmsg", body.remaining() + " bytes, nfgenmsg needs 4");
         }
-        try {
-            NetlinkAttributes attributes = NetlinkAttributes.parse(body.position(NFGENMSG_LENGTH));
-            NetlinkAttribute payload = attributes.first(ATTR_PAYLOAD).orElseThrow(
-                    () -> new PacketRejectedException("no-payload", "no NFULA_PAYLOAD; is the copy mode 'packet'?"));
-            UdpFlow flow = IpUdpParser.parse(payload.value());
-            return new WireGuardPacket(
-                    time(attributes.first(ATTR_TIMESTAMP)),
-                    flow.source(), flow.sourcePort(), flow.destination(), flow.destinationPort(),
-                    attributes.first(ATTR_IFINDEX_INDEV).map(index -> (int) index.be32()).orElse(0),
-                    attributes.first(ATTR_PREFIX).map(NetlinkAttribute::string).orElse(""),
-                    flow.type());
-        } catch (NetlinkProtocolException e) {
-            throw new PacketRejectedException("malformed-attributes", e.getMessage());
+        AttributeDecoder attributes = AttributeDecoder.of(body.position(NFGENMSG_LENGTH));
+        ByteBuffer payload = null;
+        ByteBuffer timestamp = null;
+        Integer inputInterface = null;
+        String prefix = null;
+        // the first of each type counts
+        while (attributes.next()) {
+            switch (attributes.type()) {
+                case ATTR_PAYLOAD -> payload = payload == null ? attributes.value() : payload;
+                case ATTR_TIMESTAMP -> timestamp = timestamp == null ? attributes.value() : timestamp;
+                case ATTR_IFINDEX_INDEV -> inputInterface = inputInterface == null ? attributes.be32() : inputInterface;
+                case ATTR_PREFIX -> prefix = prefix == null ? attributes.string() : prefix;
+                default -> {
+                }
+            }
         }
+        if (attributes.error() != null) {
+            throw new PacketRejectedException("malformed-attributes", attributes.error());
+        }
+        if (payload == null) {
+            throw new PacketRejectedException("no-payload", "no NFULA_PAYLOAD; is the copy mode 'packet'?");
+        }
+        UdpFlow flow = IpUdpParser.parse(payload);
+        return new WireGuardPacket(
+                time(timestamp),
+                flow.source(), flow.sourcePort(), flow.destination(), flow.destinationPort(),
+                inputInterface == null ? 0 : inputInterface,
+                prefix == null ? "" : prefix,
+                flow.type());
     }
 
     /** NFULA_TIMESTAMP is {be64 seconds, be64 microseconds}; absent when the skb has no stamp. */
-    private Instant time(Optional<NetlinkAttribute> timestamp) {
-        if (timestamp.isEmpty()) {
+    private Instant time(ByteBuffer timestamp) {
+        if (timestamp == null) {
             return clock.instant();
         }
-        ByteBuffer value = timestamp.get().value().order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer value = timestamp.order(ByteOrder.BIG_ENDIAN);
         if (value.remaining() < 16) {
             throw new PacketRejectedException("malformed-attributes", "NFULA_TIMESTAMP of " + value.remaining() + " bytes");
         }

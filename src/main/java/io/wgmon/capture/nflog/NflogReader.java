@@ -4,11 +4,8 @@ import io.wgmon.capture.CaptureClosedException;
 import io.wgmon.capture.CaptureException;
 import io.wgmon.capture.PacketReader;
 import io.wgmon.capture.PacketRejectedException;
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkProtocolException;
-import io.wgmon.netlink.NetlinkSocketClosedException;
 import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
@@ -25,7 +22,7 @@ import java.util.function.Consumer;
 final class NflogReader implements PacketReader<ByteBuffer> {
     private static final Logger LOG = Logger.getLogger(NflogReader.class);
 
-    /** One blocking receive; throws {@link NetlinkSocketClosedException} once closed. */
+    /** One blocking receive; throws a {@link NetlinkException} of reason CLOSED once closed. */
     @FunctionalInterface
     interface Receiver {
         List<NetlinkMessage> receive();
@@ -51,18 +48,14 @@ final class NflogReader implements PacketReader<ByteBuffer> {
         List<NetlinkMessage> messages;
         try {
             messages = receiver.receive();
-        } catch (NetlinkSocketClosedException closed) {
-            throw new CaptureClosedException();
         } catch (NetlinkException e) {
             return afterReceiveError(e);
-        } catch (NetlinkProtocolException e) {
-            throw new PacketRejectedException("malformed-datagram", e.getMessage());
         }
         for (NetlinkMessage message : messages) {
             if (message.type() == NflogConfigMessages.PACKET_TYPE) {
                 items.accept(message.payload());
             } else if (message.errno() != 0) {
-                LOG.debugf("%s: kernel reported %s", description, Errno.describe(message.errno()));
+                LOG.debugf("%s: kernel reported %s", description, NetlinkException.describe(message.errno()));
             }
         }
         return 1;
@@ -78,9 +71,15 @@ final class NflogReader implements PacketReader<ByteBuffer> {
     }
 
     private int afterReceiveError(NetlinkException e) {
+        switch (e.reason()) {
+            case CLOSED -> throw new CaptureClosedException();
+            case MALFORMED -> throw new PacketRejectedException("malformed-datagram", e.getMessage());
+            default -> {
+            }
+        }
         switch (e.errno()) {
-            case Errno.ENOBUFS -> overrun = true;
-            case Errno.EINTR -> {
+            case ENOBUFS -> overrun = true;
+            case EINTR -> {
                 // a signal cut the receive short; just receive again
             }
             default -> throw new CaptureException(e.getMessage());

@@ -3,7 +3,6 @@ package io.wgmon.capture.pcap;
 import io.wgmon.capture.CaptureClosedException;
 import io.wgmon.capture.CaptureException;
 import io.wgmon.capture.PacketSourceException;
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.LibC;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.ReadinessWaiter;
@@ -92,7 +91,7 @@ final class PcapHandle implements Capture, AutoCloseable {
             try {
                 readiness = ReadinessWaiter.open(libc);
             } catch (NetlinkException e) {
-                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", Errno.describe(e.errno())));
+                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", NetlinkException.describe(e.errnoValue())));
             }
             return new PcapHandle(pcap, handle, selectableFd, readiness, snaplen);
         } catch (RuntimeException e) {
@@ -116,7 +115,7 @@ final class PcapHandle implements Capture, AutoCloseable {
             try {
                 readable = readiness.awaitReadable(selectableFd);
             } catch (NetlinkException e) {
-                throw new CaptureException("poll: " + Errno.describe(e.errno()));
+                throw new CaptureException("poll: " + NetlinkException.describe(e.errnoValue()));
             }
             if (!readable) {
                 throw new CaptureClosedException();

@@ -9,11 +9,9 @@ import io.wgmon.capture.PacketSourceMetrics;
 import io.wgmon.capture.PacketsLost;
 import io.wgmon.capture.ReaderLoop;
 import io.wgmon.capture.WireGuardPacket;
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkProtocolException;
-import io.wgmon.netlink.NetlinkSocketClosedException;
+import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +53,11 @@ class NflogReaderLoopTest {
         script.add(() -> { throw new NetlinkException("recv", Errno.EINTR); });
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
-        script.add(() -> { throw new NetlinkProtocolException("truncated netlink header"); });
+        script.add(() -> { throw NetlinkException.malformed("truncated netlink header"); });
         script.add(() -> List.of(packet(IpPackets.IPV4_TCP),
                 new NetlinkMessage(NflogConfigMessages.PACKET_TYPE, 0, 0, 0, ByteBuffer.allocate(2)),
                 packet(IpPackets.IPV4_INITIATION)));
-        script.add(() -> { throw new NetlinkSocketClosedException(); });
+        script.add(() -> { throw NetlinkException.closed(); });
 
         loop(delay -> true).run();
 
@@ -83,7 +81,7 @@ class NflogReaderLoopTest {
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
         script.add(List::of);
         script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
-        script.add(() -> { throw new NetlinkSocketClosedException(); });
+        script.add(() -> { throw NetlinkException.closed(); });
         loop(delay -> true).run();
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100)), pauses);
     }
@@ -101,7 +99,7 @@ class NflogReaderLoopTest {
         script.add(() -> { throw new IllegalStateException("bug"); });
         script.add(() -> List.of(packet(IpPackets.IPV4_INITIATION)));
         script.add(() -> List.of(packet(IpPackets.IPV4_INITIATION)));
-        script.add(() -> { throw new NetlinkSocketClosedException(); });
+        script.add(() -> { throw NetlinkException.closed(); });
         loop(event -> {
             events.add(event);
             if (events.size() == 1) {

@@ -1,8 +1,8 @@
 package io.wgmon.capture.nflog;
 
 import io.wgmon.capture.PacketSourceException;
-import io.wgmon.netlink.Errno;
 import io.wgmon.netlink.NetlinkException;
+import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;

@@ -17,7 +17,7 @@ trap wglink_cleanup EXIT
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 scans() {
-  ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /q/metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
+  ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9588 && printf "GET /q/metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
     | awk '/^wgmon_scans_seconds_count/ {print int($2)}'
 }
 measure() { # measure NAME

@@ -45,13 +45,13 @@ wglink_setup() {
 }
 
 # wgmon_start [NAME=VALUE]...: starts wgmon in the server namespace, logging to $WORK/wgmon.log,
-# and waits until /q/health/ready answers 200. Sets wgmon_pid.
+# and waits until /q/health/ready answers 200 (management port 9588). Sets wgmon_pid.
 wgmon_start() {
   ip netns exec "$SRV" env WGMON_NFLOG_GROUP=1 WGMON_WIREGUARD_INTERFACES="$WGS" "$@" \
     java -Xmx128m ${WGMON_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$WORK/wgmon.log" 2>&1 & wgmon_pid=$!; pids+=($wgmon_pid)
   local status=""
   for _ in $(seq 600); do
-    status=$(ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /q/health/ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3' 2>/dev/null || true)
+    status=$(ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9588 && printf "GET /q/health/ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3' 2>/dev/null || true)
     case "$status" in *" 200 "*) return 0 ;; esac
     kill -0 "$wgmon_pid" 2>/dev/null || { cat "$WORK/wgmon.log"; return 1; }
     sleep 0.1

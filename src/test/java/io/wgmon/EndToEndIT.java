@@ -149,7 +149,8 @@ class EndToEndIT {
         List<String> surfaces = new ArrayList<>();
         surfaces.add(monitor.log());
         surfaces.add(monitor.get("/api/peers").body());
-        surfaces.add(monitor.get("/q/health").body());
+        surfaces.add(monitor.getManagement("/q/health").body());
+        surfaces.add(monitor.getManagement("/q/metrics").body());
         receiver.all().forEach(d -> surfaces.add(d.body()));
         for (String key : testbed.privateKeys()) {
             String hex = HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(key));

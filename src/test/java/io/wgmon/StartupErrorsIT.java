@@ -60,6 +60,7 @@ class StartupErrorsIT {
                 first.awaitReady(Duration.ofSeconds(60));
                 Map<String, String> second = new java.util.HashMap<>(env);
                 second.put("QUARKUS_HTTP_PORT", "18081");
+                second.put("QUARKUS_MANAGEMENT_PORT", "18091");
                 String output = failedStart(testbed.serverNs(), second);
                 assertTrue(output.contains("NFLOG group 42 is held by another process")
                         && output.contains("wgmon.nflog.group"), output);

@@ -21,6 +21,9 @@ public final class ConfigCheck {
     private static final Set<String> RESERVED_HEADERS =
             Set.of("content-type", "content-length", "host", "user-agent", "transfer-encoding", "connection");
     private static final long MIN_SPOOL_SIZE = 64 * 1024;
+    /** RFC 6750's b64token: what a client can put after {@code Bearer }. */
+    private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+    private static final int MIN_TOKEN_LENGTH = 16;
 
     private ConfigCheck() {
     }
@@ -51,7 +54,21 @@ public final class ConfigCheck {
             problems.add("wgmon.bpf.filter is empty: give a pcap filter such as 'udp and dst port 3000'");
         }
         checkWebhook(problems, config.webhook());
+        checkApiToken(problems, config.api());
         return problems;
+    }
+
+    /** Never quotes the token: a start-up error line ends up in logs. */
+    private static void checkApiToken(List<String> problems, WgmonConfig.Api api) {
+        api.token().ifPresent(token -> {
+            if (token.length() < MIN_TOKEN_LENGTH) {
+                problems.add("wgmon.api.token is shorter than " + MIN_TOKEN_LENGTH + " characters, which is not "
+                        + "allowed: use a random token such as the output of `openssl rand -base64 24`");
+            } else if (!BEARER_TOKEN.matcher(token).matches()) {
+                problems.add("wgmon.api.token has a character a bearer token cannot carry: use letters, digits "
+                        + "and -._~+/ (= only at the end), such as the output of `openssl rand -base64 24`");
+            }
+        });
     }
 
     private static void checkWebhook(List<String> problems, WgmonConfig.Webhook webhook) {

@@ -38,6 +38,8 @@ public interface WgmonConfig {
 
     Peers peers();
 
+    Api api();
+
     interface Nflog {
         /** NFLOG group the firewall logs WireGuard packets to, 0..65535. */
         @WithDefault("1")
@@ -182,6 +184,14 @@ public interface WgmonConfig {
     interface Peers {
         /** wg-quick file with {@code # friendly_name = ...} comments, or a {@code pubkey=name} file. */
         Optional<Path> names();
+    }
+
+    interface Api {
+        /**
+         * Bearer token that opens the API, the event stream and the metrics to other hosts
+         * (docs/architecture.md §12); without it only loopback is answered.
+         */
+        Optional<String> token();
     }
 
     enum MonitorMode { NFLOG, BPF }

@@ -47,7 +47,26 @@ class ConfigCheckTest {
         assertEquals(false, config.tracking().reportExisting());
         assertEquals(WgmonConfig.WebhookFormat.JSON, config.webhook().format());
         assertTrue(config.webhook().url().isEmpty());
+        assertEquals(Optional.empty(), config.api().token(), "no token: the API answers loopback only");
         assertEquals(List.of(), ConfigCheck.problems(config));
+    }
+
+    @Test
+    void anApiTokenIsLongEnoughAndABearerTokenAndNeverQuoted() {
+        String shortToken = "s3cret-but-short";
+        List<String> tooShort = problems("wgmon.api.token", shortToken.substring(0, 15));
+        assertEquals(List.of("wgmon.api.token is shorter than 16 characters, which is not allowed: use a random "
+                + "token such as the output of `openssl rand -base64 24`"), tooShort);
+        List<String> badCharacter = problems("wgmon.api.token", "has a space in it, 0123");
+        assertEquals(1, badCharacter.size(), badCharacter.toString());
+        assertTrue(badCharacter.get(0).startsWith("wgmon.api.token has a character a bearer token cannot carry"));
+        assertFalse(badCharacter.get(0).contains("space in it"), "the token itself is never printed");
+        assertEquals(List.of(), problems("wgmon.api.token", shortToken));
+        assertEquals(List.of(), problems("wgmon.api.token", "Kx3+9/a_b.c~d-EfGhIjKl=="));
+        assertEquals(Optional.of(shortToken), config(Map.of("wgmon.api.token", shortToken)).api().token());
+        // an empty variable (an optional Secret left empty) is no token at all
+        assertEquals(Optional.empty(), config(Map.of("wgmon.api.token", "")).api().token());
+        assertEquals(List.of(), problems("wgmon.api.token", ""));
     }
 
     @Test

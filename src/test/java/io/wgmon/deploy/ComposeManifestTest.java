@@ -44,8 +44,8 @@ class ComposeManifestTest {
     }
 
     @Test
-    void theHealthCheckAsksReadinessOnTheConfiguredPort() {
-        String port = ManifestSettings.compose().literalValues().get("QUARKUS_HTTP_PORT");
+    void theHealthCheckAsksReadinessOnTheManagementPort() {
+        String port = ManifestSettings.compose().literalValues().get("QUARKUS_MANAGEMENT_PORT");
         assertTrue(list(wgmon, "healthcheck", "test").contains("http://localhost:" + port + "/q/health/ready"),
                 String.valueOf(at(wgmon, "healthcheck", "test")));
     }

@@ -1,6 +1,7 @@
 package io.wgmon.deploy;
 
 import io.quarkus.vertx.http.runtime.VertxHttpConfig;
+import io.quarkus.vertx.http.runtime.management.ManagementConfig;
 import io.smallrye.config.ConfigMappings;
 import io.wgmon.config.WgmonConfig;
 
@@ -16,9 +17,10 @@ import java.util.regex.Pattern;
  */
 record ConfigKeys(Set<String> keys) {
 
-    /** wgmon's keys plus the only Quarkus ones the manifests set, {@code quarkus.http.*}. */
+    /** wgmon's keys plus the only Quarkus ones the manifests set, {@code quarkus.http.*} and {@code quarkus.management.*}. */
     static ConfigKeys declaredByApplication() {
-        return of(Map.of(WgmonConfig.class, "wgmon", VertxHttpConfig.class, "quarkus.http"));
+        return of(Map.of(WgmonConfig.class, "wgmon", VertxHttpConfig.class, "quarkus.http",
+                ManagementConfig.class, "quarkus.management"));
     }
 
     static ConfigKeys of(Map<Class<?>, String> mappingsByPrefix) {

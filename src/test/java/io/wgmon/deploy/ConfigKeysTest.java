@@ -16,6 +16,8 @@ class ConfigKeysTest {
         assertTrue(keys.keys().contains("wgmon.tracking.idle-timeout"), keys.keys().toString());
         assertTrue(keys.keys().contains("wgmon.webhook.url"), keys.keys().toString());
         assertTrue(keys.keys().contains("quarkus.http.port"), "the Quarkus HTTP keys the manifests use");
+        assertTrue(keys.keys().contains("quarkus.management.port"), "the management interface's keys");
+        assertTrue(keys.keys().contains("wgmon.api.token"), keys.keys().toString());
         assertFalse(keys.keys().contains("wgmon.bpf.network-interface"), "the method name is not the key");
     }
 
@@ -25,6 +27,8 @@ class ConfigKeysTest {
         assertTrue(keys.knowsEnv("WGMON_TRACKING_IDLE_TIMEOUT"));
         assertTrue(keys.knowsEnv("WGMON_WIREGUARD_UAPI_DIR"));
         assertTrue(keys.knowsEnv("QUARKUS_HTTP_PORT"));
+        assertTrue(keys.knowsEnv("QUARKUS_MANAGEMENT_PORT"));
+        assertTrue(keys.knowsEnv("WGMON_API_TOKEN"));
         assertFalse(keys.knowsEnv("WGMON_NFLOG_GRUOP"));
         assertFalse(keys.knowsEnv("WGMON_TRACKING"), "a group is not a key");
         assertFalse(keys.knowsEnv("wgmon_nflog_group"), "environment names are upper case");

@@ -77,20 +77,38 @@ class DaemonSetManifestTest {
     }
 
     @Test
-    void probesAskQuarkusHealthOnTheMetricsPortWhichHasNoHostPort() {
-        Map<String, Object> port = named(list(monitor, "ports"), "metrics");
-        assertFalse(port.containsKey("hostPort"), "hostPort-free: " + port);
-        int httpPort = Integer.parseInt(ManifestSettings.daemonSet().literalValues().get("QUARKUS_HTTP_PORT"));
-        assertEquals(httpPort, port.get("containerPort"), "the port wgmon listens on");
+    void probesAskQuarkusHealthOnTheManagementPortAndNoPortIsAHostPort() {
+        Map<String, String> settings = ManifestSettings.daemonSet().literalValues();
+        Map<String, Object> api = named(list(monitor, "ports"), "api");
+        Map<String, Object> management = named(list(monitor, "ports"), "management");
+        for (Map<String, Object> port : List.of(api, management)) {
+            assertFalse(port.containsKey("hostPort"), "hostPort-free: " + port);
+        }
+        assertEquals(Integer.parseInt(settings.get("QUARKUS_HTTP_PORT")), api.get("containerPort"), "the API's port");
+        int managementPort = Integer.parseInt(settings.get("QUARKUS_MANAGEMENT_PORT"));
+        assertEquals(managementPort, management.get("containerPort"), "health and metrics");
+        assertEquals("/q/health/started", string(monitor, "startupProbe", "httpGet", "path"));
         assertEquals("/q/health/live", string(monitor, "livenessProbe", "httpGet", "path"));
         assertEquals("/q/health/ready", string(monitor, "readinessProbe", "httpGet", "path"));
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
-            assertEquals("metrics", string(monitor, probe, "httpGet", "port"), probe);
+            assertEquals("management", string(monitor, probe, "httpGet", "port"), probe);
         }
         Map<String, Object> service = ofKind(documents, "Service");
-        assertEquals("metrics", string(service, "spec", "ports", 0, "targetPort"));
+        assertEquals("management", string(service, "spec", "ports", 0, "targetPort"), "/q/metrics is there");
         assertEquals(at(daemonSet, "spec", "selector", "matchLabels"), at(service, "spec", "selector"));
-        assertEquals(String.valueOf(httpPort), string(daemonSet, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        assertEquals(String.valueOf(managementPort),
+                string(daemonSet, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
+    }
+
+    @Test
+    void theApiTokenComesFromASecretOfItsOwn() {
+        Map<String, Object> reference = map(named(list(monitor, "env"), "WGMON_API_TOKEN"), "valueFrom", "secretKeyRef");
+        Map<String, Object> secret = documents.stream()
+                .filter(document -> "Secret".equals(document.get("kind")))
+                .filter(document -> reference.get("name").equals(string(document, "metadata", "name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Secret " + reference.get("name")));
+        assertTrue(map(secret, "stringData").containsKey(string(reference, "key")), "the key exists in the Secret");
+        assertEquals(true, reference.get("optional"), "without it wgmon answers loopback only");
     }
 
     @Test

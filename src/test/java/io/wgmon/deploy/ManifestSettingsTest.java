@@ -41,8 +41,9 @@ class ManifestSettingsTest {
     @MethodSource("manifests")
     void theValuesMakeAValidConfiguration(ManifestSettings manifest) {
         Map<String, String> env = new HashMap<>();
-        // a value from a Secret, a pod field or the shell is a string the file cannot show
-        manifest.settings().forEach(setting -> env.put(setting.name(), setting.literal() ? setting.value() : "from-outside"));
+        // a value from a Secret, a pod field or the shell is a string the file cannot show (long enough for a token)
+        manifest.settings().forEach(setting -> env.put(setting.name(),
+                setting.literal() ? setting.value() : "a-value-from-outside"));
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .addDiscoveredConverters()
@@ -52,6 +53,9 @@ class ManifestSettingsTest {
         assertEquals(List.of(), ConfigCheck.problems(config.getConfigMapping(WgmonConfig.class)), manifest.toString());
         int port = config.getValue("quarkus.http.port", Integer.class);
         assertTrue(port > 0 && port < 65536, manifest + ": quarkus.http.port " + port);
+        int management = config.getValue("quarkus.management.port", Integer.class);
+        assertTrue(management > 0 && management < 65536 && management != port,
+                manifest + ": quarkus.management.port " + management + ", a port of its own");
     }
 
     @ParameterizedTest
@@ -88,10 +92,12 @@ class ManifestSettingsTest {
     }
 
     @Test
-    void theWebhookSecretIsNeverWrittenInAFile() {
+    void theWebhookSecretAndTheApiTokenAreNeverWrittenInAFile() {
         for (ManifestSettings manifest : ManifestSettings.all()) {
-            manifest.settings().stream().filter(setting -> setting.name().equals("WGMON_WEBHOOK_SECRET"))
-                    .forEach(secret -> assertFalse(secret.literal(), manifest + " writes the secret as a literal"));
+            List<ManifestSettings.Setting> secrets = manifest.settings().stream()
+                    .filter(setting -> Set.of("WGMON_WEBHOOK_SECRET", "WGMON_API_TOKEN").contains(setting.name())).toList();
+            assertEquals(2, secrets.size(), manifest + ": " + secrets);
+            secrets.forEach(secret -> assertFalse(secret.literal(), manifest + " writes " + secret.name() + " as a literal"));
         }
     }
 

@@ -86,12 +86,13 @@ class PodmanKubePlayIT {
         ManifestSettings settings = ManifestSettings.kube();
         settings.literalValues().forEach((name, value) -> assertEquals(value, env.get(name), name));
         assertFalse(env.containsKey("WGMON_WEBHOOK_SECRET"), "optional secret that no podman secret provides");
+        assertFalse(env.containsKey("WGMON_API_TOKEN"), "optional secret that no podman secret provides");
         assertEquals("/var/lib/wgmon/spool", env.get("WGMON_WEBHOOK_SPOOL_DIR"));
 
         assertEquals(256 * MiB, monitor.at("/HostConfig/Memory").asLong());
         assertEquals(128 * MiB, monitor.at("/HostConfig/MemoryReservation").asLong());
         String healthcheck = String.join(" ", strings(monitor.at("/Config/Healthcheck/Test")));
-        assertTrue(healthcheck.contains("http://localhost:" + env.get("QUARKUS_HTTP_PORT") + "/q/health/live"), healthcheck);
+        assertTrue(healthcheck.contains("http://localhost:" + env.get("QUARKUS_MANAGEMENT_PORT") + "/q/health/live"), healthcheck);
         assertEquals(List.of("/opt/wgmon/bin/wgmon-entrypoint"), entrypoint(monitor));
         checkImageHolds("localhost/wgmon:latest", "/opt/wgmon/bin/wgmon-entrypoint", "/deployments/quarkus-run.jar",
                 "/deployments/lib/boot", "/deployments/lib/main", "/deployments/app", "/deployments/quarkus");

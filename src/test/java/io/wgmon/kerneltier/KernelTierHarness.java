@@ -67,7 +67,7 @@ public final class KernelTierHarness {
             Instant launched = Instant.now();
             monitor.awaitReady(Duration.ofMinutes(4));
             System.out.println("wgmon ready in the VM after " + Duration.between(launched, Instant.now()).toSeconds() + " s");
-            check(monitor.get("/q/health/ready").body().contains("kernel"), "readiness names the kernel backend");
+            check(monitor.getManagement("/q/health/ready").body().contains("kernel"), "readiness names the kernel backend");
             Testbed.Client carol = testbed.addClient();
             Instant pinged = Instant.now();
             testbed.ping(carol);

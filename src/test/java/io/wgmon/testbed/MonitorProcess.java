@@ -18,17 +18,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MonitorProcess implements AutoCloseable {
     private static final String DEFAULT_HTTP_PORT = "18080";
+    private static final String DEFAULT_MANAGEMENT_PORT = "18090";
 
     private final String namespace;
     private final Process process;
     private final Path log;
     private final int httpPort;
+    private final int managementPort;
 
-    private MonitorProcess(String namespace, Process process, Path log, int httpPort) {
+    private MonitorProcess(String namespace, Process process, Path log, int httpPort, int managementPort) {
         this.namespace = namespace;
         this.process = process;
         this.log = log;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
     }
 
     public static Path jar() {
@@ -39,18 +42,23 @@ public final class MonitorProcess implements AutoCloseable {
         return jar;
     }
 
-    /** Starts the monitor; its HTTP port is 18080 unless env sets QUARKUS_HTTP_PORT. */
+    /**
+     * Starts the monitor; its HTTP port (the API) is 18080 unless env sets QUARKUS_HTTP_PORT, its
+     * management port (health, metrics) 18090 unless env sets QUARKUS_MANAGEMENT_PORT.
+     */
     public static MonitorProcess start(String namespace, Map<String, String> env, Path log) throws IOException {
         List<String> command = List.of("ip", "netns", "exec", namespace,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", jar().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_HTTP_PORT", DEFAULT_HTTP_PORT);
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT);
         builder.environment().putAll(env);
         int port = Integer.parseInt(builder.environment().get("QUARKUS_HTTP_PORT"));
-        return new MonitorProcess(namespace, builder.start(), log, port);
+        int managementPort = Integer.parseInt(builder.environment().get("QUARKUS_MANAGEMENT_PORT"));
+        return new MonitorProcess(namespace, builder.start(), log, port, managementPort);
     }
 
-    /** Waits until /q/health/ready answers 200; fails with the monitor's log otherwise. */
+    /** Waits until /q/health/ready answers 200 on the management port; fails with the monitor's log otherwise. */
     public void awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -58,7 +66,7 @@ public final class MonitorProcess implements AutoCloseable {
                 throw new IllegalStateException("wgmon exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                if (get("/q/health/ready").status() == 200) {
+                if (getManagement("/q/health/ready").status() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -72,10 +80,27 @@ public final class MonitorProcess implements AutoCloseable {
     public record Response(int status, String body) {
     }
 
-    /** GET on the monitor's HTTP port, from inside its namespace. */
+    /** GET on the monitor's HTTP port (the API), from inside its namespace: from loopback. */
     public Response get(String path) throws Exception {
+        return get(httpPort, path);
+    }
+
+    /** GET on the monitor's management port (health, metrics), from inside its namespace. */
+    public Response getManagement(String path) throws Exception {
+        return get(managementPort, path);
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    private Response get(int port, String path) throws Exception {
         return NetNs.call(namespace, () -> {
-            HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + httpPort + path)
+            HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path)
                     .openConnection();
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(3000);

@@ -2,7 +2,6 @@ package io.wgmon.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerKey;
@@ -25,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * peers proceed in parallel. A delivery is retried until the receiver accepts or refuses it, or it is
  * older than max-age.
  * <p>
- * After {@code circuit-threshold} failed attempts in a row the {@link Circuit} opens: lanes whose head
+ * Waits are decided by the {@link RetryPolicy}. After {@code circuit-threshold} failed attempts in a row
+ * the {@link Circuit} opens: lanes whose head
  * failed or comes up are parked, and one parked head at a time is sent as a probe, with growing delays;
  * the first answer closes the circuit and every parked lane goes on. Each receiver has its own queue and
  * circuit, so a dead receiver never holds up another.
@@ -45,7 +45,7 @@ final class ReceiverQueue {
     private final DeliveryRenderer renderer;
     private final DeliveryStore store;
     private final WebhookSender sender;
-    private final Backoff backoff;
+    private final RetryPolicy retries;
     private final Duration maxAge;
     private final Timers timers;
     private final Executor context;
@@ -56,7 +56,6 @@ final class ReceiverQueue {
     private final Lanes lanes = new Lanes();
     /** Lanes whose head waits for the open circuit to close. */
     private final ArrayDeque<PeerKey> parked = new ArrayDeque<>();
-    private final Circuit circuit;
     /** A probe is scheduled or in flight. */
     private boolean probing;
 
@@ -73,11 +72,10 @@ final class ReceiverQueue {
         this.renderer = new DeliveryRenderer(receiver.format(), receiver.signer());
         this.store = store;
         this.sender = sender;
-        this.backoff = policy.backoff();
+        this.retries = new RetryPolicy(policy);
         this.maxAge = policy.maxAge();
         this.timers = policy.timers();
         this.context = context;
-        this.circuit = new Circuit(policy.circuitThreshold());
         this.registry = registry;
         this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, this::circuitOpen);
         resume();
@@ -203,7 +201,7 @@ final class ReceiverQueue {
 
     /** @return whether the circuit is open and the head's lane now waits for it */
     private boolean park(QueuedDelivery head) {
-        if (!circuit.isOpen() || head.probe) {
+        if (!retries.circuitOpen() || head.probe) {
             return false;
         }
         parked.addLast(head.delivery.peer());
@@ -211,12 +209,7 @@ final class ReceiverQueue {
     }
 
     private void attempt(QueuedDelivery head) {
-        if (closed) {
-            return;
-        }
-        if (head.evicted) {
-            droppedAtBound(head);
-            finish(head);
+        if (gone(head)) {
             return;
         }
         if (isExpired(head.delivery, timers.now())) {
@@ -235,12 +228,7 @@ final class ReceiverQueue {
 
     /** The head's row is committed (or the store is memory): it goes on the wire. */
     private void send(QueuedDelivery head) {
-        if (closed) {
-            return;
-        }
-        if (head.evicted) {
-            droppedAtBound(head);
-            finish(head);
+        if (gone(head)) {
             return;
         }
         try {
@@ -274,17 +262,14 @@ final class ReceiverQueue {
                 finish(head);
             }
             case RETRY -> {
-                Optional<Duration> retryAfter = ReplyOutcome.mayCarryRetryAfter(reply.status())
-                        ? RetryAfter.parse(reply.retryAfter(), timers.now())
-                        : Optional.empty();
-                onFailure(head, "HTTP " + reply.status(), retryAfter);
+                onFailure(head, "HTTP " + reply.status(), retries.retryAfter(reply));
             }
         }
     }
 
     /** The receiver answered: an open circuit closes and every parked lane goes on. */
     private void answered() {
-        boolean wasOpen = circuit.answered();
+        boolean wasOpen = retries.answered();
         circuitOpen = false;
         if (!wasOpen) {
             return;
@@ -301,6 +286,22 @@ final class ReceiverQueue {
         resumed.forEach(head -> onContext(() -> attempt(head)));
     }
 
+    /**
+     * @return whether the head needs nothing more: the queue is closed, or the head was evicted from the
+     *         store while waiting (it leaves now, counted as dropped)
+     */
+    private boolean gone(QueuedDelivery head) {
+        if (closed) {
+            return true;
+        }
+        if (head.evicted) {
+            droppedAtBound(head);
+            finish(head);
+            return true;
+        }
+        return false;
+    }
+
     /** An evicted head leaves undelivered: now it is dropped, counted and logged. */
     private void droppedAtBound(QueuedDelivery head) {
         metrics.overflow().increment();
@@ -309,13 +310,8 @@ final class ReceiverQueue {
     }
 
     private void onFailure(QueuedDelivery head, String cause, Optional<Duration> retryAfter) {
-        if (closed) {
-            return;
-        }
         head.inFlight = null;
-        if (head.evicted) {
-            droppedAtBound(head);
-            finish(head);
+        if (gone(head)) {
             return;
         }
         head.failedAttempts++;
@@ -325,29 +321,29 @@ final class ReceiverQueue {
             head.probe = false;
             probing = false;
         }
-        boolean opened = circuit.failed(wasProbe);
-        circuitOpen = circuit.isOpen();
+        boolean opened = retries.failed(wasProbe);
+        circuitOpen = retries.circuitOpen();
         if (opened) {
             LOG.warnf("%s failed %d attempts in a row: circuit open, it gets one probe at a time until it answers",
-                    label, circuit.threshold());
+                    label, retries.threshold());
         }
-        if (circuit.isOpen()) {
+        if (circuitOpen) {
             parked.addLast(head.delivery.peer());
             logFailure(head, cause, "waiting for a probe to succeed");
             ensureProbe(retryAfter);
         } else {
-            Duration delay = backoff.delay(head.failedAttempts, retryAfter);
+            Duration delay = retries.retryDelay(head.failedAttempts, retryAfter);
             logFailure(head, cause, "retrying in " + delay.toMillis() + " ms");
             later(delay, () -> attempt(head));
         }
     }
 
     private void ensureProbe(Optional<Duration> retryAfter) {
-        if (probing || parked.isEmpty() || !circuit.isOpen()) {
+        if (probing || parked.isEmpty() || !retries.circuitOpen()) {
             return;
         }
         probing = true;
-        later(backoff.delay(circuit.nextProbe(), retryAfter), this::probe);
+        later(retries.probeDelay(retryAfter), this::probe);
     }
 
     private void probe() {

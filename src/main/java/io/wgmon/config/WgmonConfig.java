@@ -135,11 +135,11 @@ public interface WgmonConfig {
          */
         Map<String, Receiver> receivers();
 
-        /** With a directory, every event is written to an on-disk spool per receiver before it is sent. */
+        /** With a directory, every event is stored in its SQLite database ({@code wgmon.db}) before it is sent. */
         @WithName("spool-dir")
         Optional<Path> spoolDir();
 
-        /** Disk use of one receiver's spool; at the bound the oldest events are dropped (and counted). */
+        /** Bytes of one receiver's undelivered events in the store; at the bound the oldest are dropped (and counted). */
         @WithName("spool-max-size")
         @WithDefault("16M")
         MemorySize spoolMaxSize();

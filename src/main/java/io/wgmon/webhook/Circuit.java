@@ -3,7 +3,7 @@ package io.wgmon.webhook;
 /**
  * One receiver's circuit breaker: after {@code threshold} consecutive failed attempts (over all peers) it
  * opens, and the receiver gets one probe at a time instead of a retry per peer; any answer closes it.
- * Not thread-safe: the receiver queue guards it.
+ * Not thread-safe: it lives on its receiver queue's context.
  */
 final class Circuit {
     private final int threshold;

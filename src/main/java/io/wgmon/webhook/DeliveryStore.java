@@ -3,8 +3,9 @@ package io.wgmon.webhook;
 import java.util.List;
 
 /**
- * Where one receiver's undelivered events are kept: in memory only, or in a {@link Spool} as well. Every
- * admitted delivery gets a sequence number and is eventually reported {@link #done} exactly once.
+ * Where one receiver's undelivered events are kept: in memory only, or in the store as well. Every
+ * admitted delivery gets a sequence number and is eventually reported {@link #done} exactly once. No
+ * method does I/O on the caller's thread.
  */
 interface DeliveryStore extends AutoCloseable {
 
@@ -30,19 +31,17 @@ interface DeliveryStore extends AutoCloseable {
         }
     }
 
-    /** Deliveries left undelivered by the previous run, oldest first, unsigned; empty for memory. */
+    /** Deliveries left undelivered by the previous run, oldest first, unsigned; handed over once. */
     List<Stored> recover();
 
+    /** Decides at once (bound, eviction); a durable store writes the row on its own thread. */
     Admission admit(Delivery delivery);
 
-    /** Called before every attempt; the spool makes sure the delivery is on disk before it is first sent. */
-    void beforeSend(long seq);
+    /** Runs {@code then} (on any thread) once the delivery is durable: at once in memory. */
+    void whenStored(long seq, Runnable then);
 
     /** The delivery was delivered, refused or dropped. */
     void done(long seq);
-
-    /** Makes done marks durable; called on the webhook thread, batched. */
-    void flush();
 
     /** Whether undelivered deliveries outlive {@link #close}. */
     boolean durable();

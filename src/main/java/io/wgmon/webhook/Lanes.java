@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * One receiver's deliveries as a FIFO per peer, findable by sequence number. Only a lane's head is ever
- * attempted. Not thread-safe: the {@link ReceiverQueue} guards it.
+ * attempted. Not thread-safe: it lives on its {@link ReceiverQueue}'s context.
  */
 final class Lanes {
     private final Map<PeerKey, ArrayDeque<QueuedDelivery>> lanes = new HashMap<>();

@@ -30,16 +30,13 @@ final class MemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public void beforeSend(long seq) {
+    public void whenStored(long seq, Runnable then) {
+        then.run();
     }
 
     @Override
     public synchronized void done(long seq) {
         held--;
-    }
-
-    @Override
-    public void flush() {
     }
 
     @Override

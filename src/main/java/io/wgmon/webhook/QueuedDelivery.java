@@ -2,17 +2,17 @@ package io.wgmon.webhook;
 
 import io.smallrye.mutiny.subscription.Cancellable;
 
-/** A delivery in a receiver's lane. The mutable fields are guarded by the {@link ReceiverQueue}. */
+/** A delivery in a receiver's lane. The mutable fields belong to the {@link ReceiverQueue}'s context. */
 final class QueuedDelivery {
     final long seq;
     final Delivery delivery;
     int failedAttempts;
-    /** Evicted from the spool while at the head of its lane: finished at its next step, never sent again. */
+    /** Evicted from the store while at the head of its lane: finished at its next step, never sent again. */
     boolean evicted;
     /** This attempt is the open circuit's probe. */
     boolean probe;
     /** The attempt on the wire, cancelled when the queue closes. */
-    volatile Cancellable inFlight;
+    Cancellable inFlight;
 
     QueuedDelivery(long seq, Delivery delivery) {
         this.seq = seq;

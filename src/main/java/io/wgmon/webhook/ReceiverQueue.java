@@ -1,37 +1,39 @@
 package io.wgmon.webhook;
 
-import io.wgmon.timing.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.Timers;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerKey;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Deliveries to one receiver. Each peer has a lane (a FIFO); only the head of a lane is in flight or
- * waiting for a retry, so one peer's events arrive strictly in order while different peers proceed in
- * parallel. A delivery is retried until the receiver accepts or refuses it, or it is older than max-age.
+ * Deliveries to one receiver (docs/architecture.md §8). Each peer has a lane (a FIFO); only the head of a
+ * lane is in flight or waiting for a retry, so one peer's events arrive strictly in order while different
+ * peers proceed in parallel. A delivery is retried until the receiver accepts or refuses it, or it is
+ * older than max-age.
  * <p>
- * After {@code circuit-threshold} failed attempts in a row the {@link Circuit} opens: lanes whose head
+ * Waits are decided by the {@link RetryPolicy}. After {@code circuit-threshold} failed attempts in a row
+ * the {@link Circuit} opens: lanes whose head
  * failed or comes up are parked, and one parked head at a time is sent as a probe, with growing delays;
  * the first answer closes the circuit and every parked lane goes on. Each receiver has its own queue and
  * circuit, so a dead receiver never holds up another.
  * <p>
- * Events are kept in a {@link DeliveryStore}: in memory (bounded by count, new events dropped when
- * full) or in a spool (bounded by size, oldest dropped). Every drop is counted and logged. With a spool
- * the events left by the previous run are queued first.
+ * Threads: {@link #offer} renders and admits on the caller's thread (no I/O, no wait); everything else
+ * runs on the queue's one {@code context}: replies of the sender, timers of {@link Timers} and commits of
+ * the store all hop onto it, so lanes, parked lanes and the circuit need no locks. Only the counts read
+ * by gauges and {@code closed} are shared.
  */
 final class ReceiverQueue {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
@@ -43,130 +45,122 @@ final class ReceiverQueue {
     private final DeliveryRenderer renderer;
     private final DeliveryStore store;
     private final WebhookSender sender;
-    private final Backoff backoff;
+    private final RetryPolicy retries;
     private final Duration maxAge;
-    private final Clock clock;
-    private final ScheduledExecutorService scheduler;
+    private final Timers timers;
+    private final Executor context;
     private final MeterRegistry registry;
     private final ReceiverMetrics metrics;
-    private final AtomicBoolean flushPending = new AtomicBoolean();
 
+    // confined to the context
     private final Lanes lanes = new Lanes();
     /** Lanes whose head waits for the open circuit to close. */
     private final ArrayDeque<PeerKey> parked = new ArrayDeque<>();
-    private final Circuit circuit;
     /** A probe is scheduled or in flight. */
     private boolean probing;
+
+    // shared
+    /** Admitted and not yet finished: queued, in flight or waiting for a retry. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean circuitOpen;
     private volatile boolean closed;
 
     ReceiverQueue(WebhookReceiver receiver, DeliveryStore store, DeliveryPolicy policy, WebhookSender sender,
-                  ScheduledExecutorService scheduler, MeterRegistry registry) {
+                  Executor context, MeterRegistry registry) {
         this.receiver = receiver;
         this.label = receiver.label();
         this.renderer = new DeliveryRenderer(receiver.format(), receiver.signer());
         this.store = store;
         this.sender = sender;
-        this.backoff = policy.backoff();
+        this.retries = new RetryPolicy(policy);
         this.maxAge = policy.maxAge();
-        this.clock = policy.clock();
-        this.circuit = new Circuit(policy.circuitThreshold());
-        this.scheduler = scheduler;
+        this.timers = policy.timers();
+        this.context = context;
         this.registry = registry;
         this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, this::circuitOpen);
         resume();
     }
 
+    /** On the caller's (scan) thread: renders, admits in memory and hands the delivery to the context. */
     void offer(PeerEvent event) {
         if (closed) {
             return;
         }
         Delivery delivery = renderer.render(event);
-        QueuedDelivery idleHead = null;
-        int evicted;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            DeliveryStore.Admission admission = store.admit(delivery);
-            if (!admission.isAdmitted()) {
-                metrics.overflow().increment();
-                LOG.warnf("webhook queue for %s: %s; dropped %s", label, admission.refusal(), delivery.describe());
-                return;
-            }
-            evicted = lanes.evict(admission.evicted());
-            QueuedDelivery queued = new QueuedDelivery(admission.seq(), delivery);
-            if (lanes.add(queued)) {
-                idleHead = queued;
-            }
+        DeliveryStore.Admission admission = store.admit(delivery);
+        if (!admission.isAdmitted()) {
+            metrics.overflow().increment();
+            LOG.warnf("webhook queue for %s: %s; dropped %s", label, admission.refusal(), delivery.describe());
+            return;
         }
-        if (evicted > 0) {
-            metrics.overflow().increment(evicted);
-            LOG.warnf("webhook spool for %s reached wgmon.webhook.spool-max-size: dropped the %d oldest undelivered "
-                    + "events", label, evicted);
-        }
-        if (idleHead != null) {
-            start(idleHead);
-        }
+        pending.incrementAndGet();
+        QueuedDelivery queued = new QueuedDelivery(admission.seq(), delivery);
+        onContext(() -> admitted(queued, admission.evicted()));
     }
 
-    synchronized int pending() {
-        return lanes.size();
+    int pending() {
+        return pending.get();
     }
 
-    synchronized boolean circuitOpen() {
-        return circuit.isOpen();
+    boolean circuitOpen() {
+        return circuitOpen;
     }
 
     String label() {
         return label;
     }
 
-    /** Whether what is pending at {@link #close} stays in a spool for the next start. */
+    /** Whether what is pending at {@link #close} stays in the store for the next start. */
     boolean durable() {
         return store.durable();
     }
 
     /** Stops all sending, cancelling requests on the wire; returns how many events were still undelivered. */
     int close() {
-        int left;
-        synchronized (this) {
-            closed = true;
-            for (QueuedDelivery head : lanes.heads()) {
-                Cancellable attempt = head.inFlight;
-                if (attempt != null) {
-                    attempt.cancel();
+        closed = true;
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        try {
+            context.execute(() -> {
+                for (QueuedDelivery head : lanes.heads()) {
+                    if (head.inFlight != null) {
+                        head.inFlight.cancel();
+                    }
                 }
-            }
-            left = lanes.size();
-            lanes.clear();
-            parked.clear();
+                lanes.clear();
+                parked.clear();
+                stopped.complete(null);
+            });
+            stopped.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debugf("webhook queue for %s: its context did not stop in time (%s)", label, e);
         }
+        int left = pending.getAndSet(0);
         store.close();
         metrics.unregisterGauges(registry);
         return left;
     }
 
-    /** Queues what the spool kept from the previous run, in front of every new event. */
+    /**
+     * Queues what the store kept from the previous run, in front of every new event. Expiry is decided
+     * here, on the constructing thread, so the start-up log says at once what was dropped.
+     */
     private void resume() {
         List<DeliveryStore.Stored> stored = store.recover();
         if (stored.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
-        List<QueuedDelivery> heads = new ArrayList<>();
+        Instant now = timers.now();
+        List<QueuedDelivery> kept = new ArrayList<>();
         int expired = 0;
-        synchronized (this) {
-            for (DeliveryStore.Stored entry : stored) {
-                Delivery delivery = renderer.sign(entry.delivery());
-                if (isExpired(delivery, now)) {
-                    expired++;
-                    store.done(entry.seq());
-                } else {
-                    QueuedDelivery queued = new QueuedDelivery(entry.seq(), delivery);
-                    if (lanes.add(queued)) {
-                        heads.add(queued);
-                    }
-                }
+        for (DeliveryStore.Stored entry : stored) {
+            Delivery delivery = renderer.sign(entry.delivery());
+            if (isExpired(delivery, now)) {
+                expired++;
+                store.done(entry.seq());
+            } else {
+                kept.add(new QueuedDelivery(entry.seq(), delivery));
             }
         }
         if (expired > 0) {
@@ -175,8 +169,25 @@ final class ReceiverQueue {
                     maxAge);
         }
         LOG.infof("webhook spool for %s: %d undelivered events from before the restart go first", label,
-                stored.size() - expired);
-        heads.forEach(this::start);
+                kept.size());
+        pending.addAndGet(kept.size());
+        onContext(() -> kept.forEach(queued -> admitted(queued, List.of())));
+    }
+
+    private void admitted(QueuedDelivery queued, List<Long> evicted) {
+        if (closed) {
+            return;
+        }
+        int dropped = lanes.evict(evicted);
+        if (dropped > 0) {
+            pending.addAndGet(-dropped);
+            metrics.overflow().increment(dropped);
+            LOG.warnf("webhook spool for %s reached wgmon.webhook.spool-max-size: dropped the %d oldest undelivered "
+                    + "events", label, dropped);
+        }
+        if (lanes.add(queued)) {
+            start(queued);
+        }
     }
 
     /** The delivery just became the head of its lane. */
@@ -184,30 +195,24 @@ final class ReceiverQueue {
         if (park(head)) {
             ensureProbe(Optional.empty());
         } else {
-            schedule(() -> attempt(head), Duration.ZERO);
+            onContext(() -> attempt(head)); // a new task: no recursion through synchronous replies
         }
     }
 
     /** @return whether the circuit is open and the head's lane now waits for it */
-    private synchronized boolean park(QueuedDelivery head) {
-        if (!circuit.isOpen() || head.probe) {
+    private boolean park(QueuedDelivery head) {
+        if (!retries.circuitOpen() || head.probe) {
             return false;
         }
         parked.addLast(head.delivery.peer());
         return true;
     }
 
-    /** Runs on the webhook thread. */
     private void attempt(QueuedDelivery head) {
-        if (closed) {
+        if (gone(head)) {
             return;
         }
-        if (head.evicted) {
-            droppedAtBound(head);
-            finish(head);
-            return;
-        }
-        if (isExpired(head.delivery, clock.instant())) {
+        if (isExpired(head.delivery, timers.now())) {
             metrics.expired().increment();
             LOG.warnf("webhook for %s: dropped %s, not delivered within wgmon.webhook.max-age=%s", label,
                     head.delivery.describe(), maxAge);
@@ -218,12 +223,19 @@ final class ReceiverQueue {
             ensureProbe(Optional.empty());
             return;
         }
-        store.beforeSend(head.seq);
+        store.whenStored(head.seq, () -> onContext(() -> send(head)));
+    }
+
+    /** The head's row is committed (or the store is memory): it goes on the wire. */
+    private void send(QueuedDelivery head) {
+        if (gone(head)) {
+            return;
+        }
         try {
             head.inFlight = sender.send(receiver.address(), head.delivery.payload(), head.delivery.headers())
                     .subscribe().with(
-                            reply -> onWebhookThread(() -> onReply(head, reply)),
-                            failure -> onWebhookThread(() -> onFailure(head, describe(failure), Optional.empty())));
+                            reply -> onContext(() -> onReply(head, reply)),
+                            failure -> onContext(() -> onFailure(head, describe(failure), Optional.empty())));
         } catch (RuntimeException e) {
             onFailure(head, describe(e), Optional.empty());
         }
@@ -233,6 +245,7 @@ final class ReceiverQueue {
         if (closed) {
             return;
         }
+        head.inFlight = null;
         switch (ReplyOutcome.of(reply.status())) {
             case DELIVERED -> {
                 metrics.delivered().increment(); // an evicted head already on the wire still counts as delivered
@@ -249,31 +262,44 @@ final class ReceiverQueue {
                 finish(head);
             }
             case RETRY -> {
-                Optional<Duration> retryAfter = ReplyOutcome.mayCarryRetryAfter(reply.status())
-                        ? RetryAfter.parse(reply.retryAfter(), Instant.now())
-                        : Optional.empty();
-                onFailure(head, "HTTP " + reply.status(), retryAfter);
+                onFailure(head, "HTTP " + reply.status(), retries.retryAfter(reply));
             }
         }
     }
 
     /** The receiver answered: an open circuit closes and every parked lane goes on. */
     private void answered() {
-        List<QueuedDelivery> resumed = new ArrayList<>();
-        synchronized (this) {
-            if (!circuit.answered()) {
-                return;
-            }
-            for (PeerKey key : parked) {
-                QueuedDelivery head = lanes.head(key);
-                if (head != null) {
-                    resumed.add(head);
-                }
-            }
-            parked.clear();
+        boolean wasOpen = retries.answered();
+        circuitOpen = false;
+        if (!wasOpen) {
+            return;
         }
+        List<QueuedDelivery> resumed = new ArrayList<>();
+        for (PeerKey key : parked) {
+            QueuedDelivery head = lanes.head(key);
+            if (head != null) {
+                resumed.add(head);
+            }
+        }
+        parked.clear();
         LOG.infof("%s answers again: circuit closed, %d waiting peers go on", label, resumed.size());
-        resumed.forEach(head -> schedule(() -> attempt(head), Duration.ZERO));
+        resumed.forEach(head -> onContext(() -> attempt(head)));
+    }
+
+    /**
+     * @return whether the head needs nothing more: the queue is closed, or the head was evicted from the
+     *         store while waiting (it leaves now, counted as dropped)
+     */
+    private boolean gone(QueuedDelivery head) {
+        if (closed) {
+            return true;
+        }
+        if (head.evicted) {
+            droppedAtBound(head);
+            finish(head);
+            return true;
+        }
+        return false;
     }
 
     /** An evicted head leaves undelivered: now it is dropped, counted and logged. */
@@ -284,105 +310,74 @@ final class ReceiverQueue {
     }
 
     private void onFailure(QueuedDelivery head, String cause, Optional<Duration> retryAfter) {
-        if (closed) {
-            return;
-        }
-        if (head.evicted) {
-            droppedAtBound(head);
-            finish(head);
+        head.inFlight = null;
+        if (gone(head)) {
             return;
         }
         head.failedAttempts++;
         metrics.retries().increment();
-        boolean opened;
-        boolean open;
-        synchronized (this) {
-            boolean wasProbe = head.probe;
-            if (wasProbe) {
-                head.probe = false;
-                probing = false;
-            }
-            opened = circuit.failed(wasProbe);
-            open = circuit.isOpen();
-            if (open) {
-                parked.addLast(head.delivery.peer());
-            }
+        boolean wasProbe = head.probe;
+        if (wasProbe) {
+            head.probe = false;
+            probing = false;
         }
+        boolean opened = retries.failed(wasProbe);
+        circuitOpen = retries.circuitOpen();
         if (opened) {
             LOG.warnf("%s failed %d attempts in a row: circuit open, it gets one probe at a time until it answers",
-                    label, circuit.threshold());
+                    label, retries.threshold());
         }
-        if (open) {
+        if (circuitOpen) {
+            parked.addLast(head.delivery.peer());
             logFailure(head, cause, "waiting for a probe to succeed");
             ensureProbe(retryAfter);
         } else {
-            Duration delay = backoff.delay(head.failedAttempts, retryAfter);
+            Duration delay = retries.retryDelay(head.failedAttempts, retryAfter);
             logFailure(head, cause, "retrying in " + delay.toMillis() + " ms");
-            schedule(() -> attempt(head), delay);
+            later(delay, () -> attempt(head));
         }
     }
 
     private void ensureProbe(Optional<Duration> retryAfter) {
-        Duration delay;
-        synchronized (this) {
-            if (probing || parked.isEmpty() || !circuit.isOpen()) {
-                return;
-            }
-            probing = true;
-            delay = backoff.delay(circuit.nextProbe(), retryAfter);
+        if (probing || parked.isEmpty() || !retries.circuitOpen()) {
+            return;
         }
-        schedule(this::probe, delay);
+        probing = true;
+        later(retries.probeDelay(retryAfter), this::probe);
     }
 
     private void probe() {
         QueuedDelivery head = null;
-        synchronized (this) {
-            while (head == null) {
-                PeerKey key = parked.pollFirst();
-                if (key == null) {
-                    probing = false;
-                    return;
-                }
-                head = lanes.head(key);
+        while (head == null) {
+            PeerKey key = parked.pollFirst();
+            if (key == null) {
+                probing = false;
+                return;
             }
-            head.probe = true;
+            head = lanes.head(key);
         }
+        head.probe = true;
         LOG.debugf("probing %s with %s", label, head.delivery.describe());
         attempt(head);
     }
 
     private void finish(QueuedDelivery done) {
-        QueuedDelivery next;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            if (done.probe) {
-                done.probe = false;
-                probing = false;
-            }
-            if (!done.evicted) {
-                store.done(done.seq); // before pending drops: whoever sees it drained sees it marked
-            }
-            next = lanes.removeHead(done);
+        if (closed) {
+            return;
+        }
+        if (done.probe) {
+            done.probe = false;
+            probing = false;
         }
         if (!done.evicted) {
-            requestFlush();
+            store.done(done.seq); // before pending drops: whoever sees it drained sees it marked
         }
+        QueuedDelivery next = lanes.removeHead(done);
+        pending.decrementAndGet();
         if (next != null) {
             start(next);
         }
         ensureProbe(Optional.empty());
-    }
-
-    /** Done marks are made durable in batches, on the webhook thread. */
-    private void requestFlush() {
-        if (store.durable() && flushPending.compareAndSet(false, true)) {
-            onWebhookThread(() -> {
-                flushPending.set(false);
-                store.flush();
-            });
-        }
     }
 
     private boolean isExpired(Delivery delivery, Instant now) {
@@ -400,24 +395,23 @@ final class ReceiverQueue {
         }
     }
 
-    /** Attempts always start on the webhook thread: no recursion through synchronous replies. */
-    private void schedule(Runnable task, Duration delay) {
-        try {
-            scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            if (!closed) {
-                LOG.errorf("webhook scheduler for %s refused a task: %s", label, e);
-            }
-        }
+    /** Waits on the shared {@link Timers}, then hops onto the context. */
+    private void later(Duration delay, Runnable task) {
+        timers.schedule(delay, () -> onContext(task));
     }
 
-    /** Replies arrive on I/O threads; their handling (and its file writes) moves to the webhook thread. */
-    private void onWebhookThread(Runnable task) {
+    private void onContext(Runnable task) {
         try {
-            scheduler.execute(task);
-        } catch (RejectedExecutionException e) {
+            context.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "webhook queue for %s: a task failed", label);
+                }
+            });
+        } catch (RuntimeException e) {
             if (!closed) {
-                LOG.errorf("webhook scheduler for %s refused a task: %s", label, e);
+                LOG.errorf("webhook queue for %s: its context refused a task: %s", label, e);
             }
         }
     }

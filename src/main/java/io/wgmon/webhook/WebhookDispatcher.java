@@ -5,26 +5,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.tracking.PeerEvent;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
+import io.wgmon.store.StoreDatabase;
+import io.wgmon.timing.Timers;
+
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
- * Fans peer events out to the configured receivers (ARCHITECTURE §1.5, §4): at-least-once, in order
+ * Fans peer events out to the configured receivers (docs/architecture.md §1, §8): at-least-once, in order
  * per peer, retried with backoff until the receiver accepts (2xx) or refuses (4xx) the event; each
- * receiver gets every event independently, in its own format, with its own queue, spool and circuit.
- * {@link #submit} never blocks on a receiver (with a spool it writes the event to disk). With no
- * receiver each event is logged at INFO as one JSON line.
+ * receiver gets every event independently, in its own format, with its own queue, circuit and context.
+ * {@link #submit} never blocks and never writes to disk: with a spool the store's own thread writes the
+ * event. With no receiver each event is logged at INFO as one JSON line.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
@@ -35,7 +34,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private final List<ReceiverQueue> receivers;
     private final JsonPayloadFormat logFormat = new JsonPayloadFormat();
-    private final ScheduledExecutorService scheduler;
+    private final Optional<StoreDatabase> database;
 
     /**
      * Every URL with the same format and signer, no spool, no max age, the default circuit threshold.
@@ -45,37 +44,39 @@ public final class WebhookDispatcher implements AutoCloseable {
      * @param sender     not closed by this dispatcher
      */
     public WebhookDispatcher(List<URI> receivers, int queueSize, Backoff backoff, PayloadFormat format,
-                             Optional<WebhookSigner> signer, WebhookSender sender, MeterRegistry registry) {
+                             Optional<WebhookSigner> signer, Timers timers, ReceiverContexts contexts,
+                             WebhookSender sender, MeterRegistry registry) {
         this(byUrl(receivers, format, signer), new DeliveryPolicy(queueSize, backoff, DEFAULT_CIRCUIT_THRESHOLD,
-                NO_MAX_AGE, Optional.empty(), Clock.systemUTC()), sender, registry);
+                NO_MAX_AGE, Optional.empty(), timers), contexts, sender, registry);
     }
 
     /**
      * @param receivers empty = log events only
      * @param sender    not closed by this dispatcher
-     * @throws IllegalStateException naming the directory when a receiver's spool cannot be opened
+     * @throws io.wgmon.store.StoreException naming the directory when the store cannot be opened
      */
-    public WebhookDispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy, WebhookSender sender,
-                             MeterRegistry registry) {
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "wgmon-webhook");
-            thread.setDaemon(true);
-            return thread;
+    public WebhookDispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy, ReceiverContexts contexts,
+                             WebhookSender sender, MeterRegistry registry) {
+        this.database = receivers.isEmpty() ? Optional.empty() : policy.spool().map(spooling -> {
+            StoreDatabase opened = StoreDatabase.open(spooling.dir());
+            LegacySpool.migrate(spooling.dir(), opened);
+            return opened;
         });
         List<ReceiverQueue> queues = new ArrayList<>();
         try {
             for (WebhookReceiver receiver : receivers) {
                 sender.prepare(receiver.address());
-                queues.add(new ReceiverQueue(receiver, store(receiver, policy), policy, sender, scheduler, registry));
+                queues.add(new ReceiverQueue(receiver, store(receiver, policy), policy, sender, contexts.create(),
+                        registry));
             }
         } catch (RuntimeException e) {
             queues.forEach(ReceiverQueue::close);
-            scheduler.shutdownNow();
+            database.ifPresent(StoreDatabase::close);
             throw e;
         }
         this.receivers = List.copyOf(queues);
-        policy.spool().ifPresent(spooling -> SpoolDirectories.warnAboutUnused(spooling.dir(),
-                receivers.stream().map(WebhookReceiver::spoolName).toList()));
+        database.ifPresent(db -> warnAboutUnused(db,
+                Set.copyOf(receivers.stream().map(WebhookReceiver::spoolName).toList())));
     }
 
     /** Queues the event for every receiver and returns at once. Never throws for a bad event. */
@@ -119,16 +120,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         return true;
     }
 
-    /** Stops all deliveries at once; what is still pending is lost (or stays in the spool) and logged. */
+    /**
+     * Stops all deliveries at once; what is still pending is lost (or stays in the store) and logged. The
+     * store commits what was queued for it before it closes.
+     */
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            // a task mid-way could still send after the queues closed
-            scheduler.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         int lost = 0;
         for (ReceiverQueue receiver : receivers) {
             int left = receiver.close();
@@ -139,23 +136,28 @@ public final class WebhookDispatcher implements AutoCloseable {
                 lost += left;
             }
         }
+        database.ifPresent(StoreDatabase::close);
         if (lost > 0) {
             LOG.warnf("webhook dispatcher stopped with %d undelivered events", lost);
         }
     }
 
-    private static DeliveryStore store(WebhookReceiver receiver, DeliveryPolicy policy) {
-        if (policy.spool().isEmpty()) {
+    private DeliveryStore store(WebhookReceiver receiver, DeliveryPolicy policy) {
+        if (database.isEmpty()) {
             return new MemoryDeliveryStore(policy.queueSize());
         }
-        DeliveryPolicy.Spooling spooling = policy.spool().get();
-        Path dir = spooling.dir().resolve(receiver.spoolName());
-        try {
-            return new SpoolDeliveryStore(Spool.open(dir, spooling.maxBytes(), spooling.fsync()), receiver.label());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot open the webhook spool " + dir + " of " + receiver.label() + ": "
-                    + e.getMessage(), e);
-        }
+        return SqliteDeliveryStore.open(database.get(), receiver.spoolName(), policy.spool().orElseThrow().maxBytes(),
+                receiver.label());
+    }
+
+    /** Undelivered events of receivers no longer configured are not sent: say so. */
+    private static void warnAboutUnused(StoreDatabase database, Set<String> inUse) {
+        database.call(DeliveryTable::undeliveredByReceiver).forEach((name, count) -> {
+            if (!inUse.contains(name)) {
+                LOG.warnf("webhook spool %s in %s belongs to no configured receiver (its receiver was removed or its "
+                        + "URL changed): its %d events are not sent", name, database.dir(), count);
+            }
+        });
     }
 
     private static List<WebhookReceiver> byUrl(List<URI> urls, PayloadFormat format, Optional<WebhookSigner> signer) {

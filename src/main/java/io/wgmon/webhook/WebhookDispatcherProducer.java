@@ -1,9 +1,12 @@
 package io.wgmon.webhook;
 
+import io.vertx.core.Vertx;
 import io.wgmon.timing.Backoff;
+import io.wgmon.timing.VertxTimers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.store.StoreDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -24,13 +27,15 @@ public class WebhookDispatcherProducer {
     private final WgmonConfig.Webhook config;
     private final MeterRegistry registry;
     private final String version;
+    private final Vertx vertx;
 
     public WebhookDispatcherProducer(WgmonConfig config, MeterRegistry registry,
                                      @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
-                                     String version) {
+                                     String version, Vertx vertx) {
         this.config = config.webhook();
         this.registry = registry;
         this.version = version;
+        this.vertx = vertx;
     }
 
     @Produces
@@ -60,17 +65,17 @@ public class WebhookDispatcherProducer {
                     receiver.address().headers().isEmpty() ? "" : ", headers " + receiver.address().headers().keySet());
         }
         Optional<DeliveryPolicy.Spooling> spool = config.spoolDir().map(dir ->
-                new DeliveryPolicy.Spooling(dir, config.spoolMaxSize().asLongValue(), Fsync.FORCE));
+                new DeliveryPolicy.Spooling(dir, config.spoolMaxSize().asLongValue()));
         if (!receivers.isEmpty()) {
-            LOG.info(spool.map(s -> "webhook events are spooled in " + s.dir() + " (at most " + s.maxBytes()
+            LOG.info(spool.map(s -> "webhook events are stored in " + s.dir().resolve(StoreDatabase.FILE) + " (at most " + s.maxBytes()
                             + " bytes per receiver) and survive a restart")
                     .orElse("webhook events are queued in memory only (at most " + config.queueSize()
                             + " per receiver); set wgmon.webhook.spool-dir to keep them across restarts"));
         }
         DeliveryPolicy policy = new DeliveryPolicy(config.queueSize(),
                 new Backoff(config.retryInitial(), config.retryMax(), new Random()), config.circuitThreshold(),
-                config.maxAge(), spool, Clock.systemUTC());
-        return new WebhookDispatcher(receivers, policy, sender, registry);
+                config.maxAge(), spool, new VertxTimers(vertx, Clock.systemUTC()));
+        return new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender, registry);
     }
 
     static WebhookTls tls(WgmonConfig.Webhook.Tls tls) {

@@ -20,7 +20,7 @@ final class JdkHttpWebhookSender implements WebhookSender {
     @Override
     public Uni<ReceiverReply> send(ReceiverAddress receiver, Payload payload, DeliveryHeaders headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(receiver.url())
-                .timeout(Duration.ofSeconds(2))
+                .timeout(Duration.ofSeconds(10)) // a cold child JVM on a loaded machine: a timeout would resend
                 .header("Content-Type", payload.contentType())
                 .header(DeliveryHeaders.EVENT, headers.event())
                 .header(DeliveryHeaders.DELIVERY, headers.deliveryId())

@@ -1,6 +1,7 @@
 package io.wgmon.webhook;
 
 import io.wgmon.timing.Backoff;
+import io.wgmon.timing.ManualTimers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.wgmon.tracking.PeerEvent;
@@ -51,7 +52,8 @@ class LogOnlyDispatcherTest {
         };
         try (WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(), 10,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), new Random()), new FormPayloadFormat(),
-                Optional.of(new WebhookSigner("x")), unused, new SimpleMeterRegistry())) {
+                Optional.of(new WebhookSigner("x")), new ManualTimers(), () -> Runnable::run, unused,
+                new SimpleMeterRegistry())) {
             PeerEvent event = TestEvents.connected();
             dispatcher.submit(event);
 

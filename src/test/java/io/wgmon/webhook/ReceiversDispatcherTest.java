@@ -3,6 +3,7 @@ package io.wgmon.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import io.wgmon.timing.ManualTimers;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.webhook.TestReceiver.Reply;
 import io.wgmon.webhook.TestReceiver.Request;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static io.wgmon.webhook.DispatcherFixture.json;
 import static io.wgmon.webhook.DispatcherFixture.policy;
@@ -94,11 +95,12 @@ class ReceiversDispatcherTest {
     @Test
     void aFailingReceiverIsProbedNotHammeredWhileTheOtherGoesOn() throws Exception {
         AtomicInteger failing = new AtomicInteger(503);
+        ManualTimers timers = new ManualTimers();
         TestReceiver down = fixture.receiver(request -> Reply.of(failing.get()));
         TestReceiver up = fixture.receiver(request -> Reply.of(200));
         WebhookDispatcher dispatcher = fixture.dispatcher(
                 List.of(json("down", down.uri("/hook")), json("up", up.uri("/hook"))),
-                policy(Optional.empty(), Duration.ofMillis(400), Duration.ofDays(1), Clock.systemUTC()));
+                policy(Optional.empty(), Duration.ofMillis(400), Duration.ofDays(1), timers));
         List<PeerEvent> events = new ArrayList<>();
         for (int peer = 0; peer < 20; peer++) {
             events.add(TestEvents.connectedNow(TestEvents.key(peer), Instant.now()));
@@ -107,16 +109,25 @@ class ReceiversDispatcherTest {
         events.forEach(dispatcher::submit);
         Await.until("the working receiver has everything", Duration.ofSeconds(5),
                 () -> fixture.count("delivered", "up") == 20);
+        BooleanSupplier answered = () -> fixture.count("retries", "down") == down.requests().size();
+        Await.until("every lane's first attempt answered", WAIT,
+                () -> fixture.count("retries", "down") >= 20 && answered.getAsBoolean());
         Await.until("the circuit opened", WAIT, () -> fixture.gauge("circuit.open", "down") == 1.0);
-        Thread.sleep(500);
         int atOpen = down.requests().size();
-        Thread.sleep(3000);
+        // 3 s of logical time, in steps taken only while the queue waits for a timer, not for a reply
+        for (int step = 0; step < 300; step++) {
+            Await.until("the next probe scheduled", WAIT, () -> !timers.pending().isEmpty());
+            timers.advance(Duration.ofMillis(10));
+        }
+        Await.until("the next probe scheduled", WAIT, () -> !timers.pending().isEmpty());
+        Await.until("the last attempt answered", WAIT, answered);
         int probes = down.requests().size() - atOpen;
         assertTrue(atOpen <= 40, "the first attempts of 20 lanes and a few retries: " + atOpen);
         assertTrue(probes >= 3 && probes <= 20, "probes one at a time, 200..400 ms apart, in 3 s: " + probes);
 
         failing.set(200);
-        Await.until("every lane delivered after the receiver recovered", WAIT,
+        DispatcherFixture.advanceUntil("every lane delivered after the receiver recovered", timers,
+                Duration.ofMillis(10), WAIT,
                 () -> fixture.count("delivered", "down") == 20);
         assertEquals(0.0, fixture.gauge("circuit.open", "down"));
         assertEquals(0, dispatcher.pending());

@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A dispatcher in a child JVM spools events while the receiver is down and is killed with SIGKILL
- * ({@link Process#destroyForcibly()}): no drain, no close. A new dispatcher over the same spool directory
+ * A dispatcher in a child JVM stores events while the receiver is down and is killed with SIGKILL
+ * ({@link Process#destroyForcibly()}): no drain, no close. A new dispatcher over the same store
  * delivers every spooled event once, each peer's in order, and resends none that had been acknowledged.
  */
 @QuarkusTest
@@ -71,9 +71,9 @@ class SpoolRestartTest {
 
         TestReceiver after = fixture.receiver(request -> Reply.of(200));
         WebhookDispatcher restarted = fixture.dispatcher(List.of(SpoolWriterMain.receiver(after.uri("/hook"))),
-                SpoolWriterMain.policy(spoolDir));
+                SpoolWriterMain.policy(spoolDir, DispatcherFixture.realTime()));
         Await.until("the spooled events delivered", WAIT, () -> after.requests().size() >= 4);
-        Thread.sleep(1000);
+        Await.until("all finished", WAIT, () -> restarted.pending() == 0);
 
         List<String> delivered = SpoolingDispatcherTest.ids(after.requests());
         assertEquals(4, delivered.size(), "each exactly once, none of the acknowledged: " + delivered);

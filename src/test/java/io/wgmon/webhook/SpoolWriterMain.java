@@ -1,6 +1,9 @@
 package io.wgmon.webhook;
 
+import io.vertx.core.Vertx;
 import io.wgmon.timing.Backoff;
+import io.wgmon.timing.Timers;
+import io.wgmon.timing.VertxTimers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wgmon.tracking.PeerEvent;
 
@@ -24,9 +27,10 @@ import java.util.function.BooleanSupplier;
  * test kills with SIGKILL. It never closes anything.
  * <ol>
  * <li>sends two events of peer 0 to the receiver, which is up, and prints {@code ACKED <id> <id>} once both
- * are accepted;</li>
+ * are accepted and their done marks committed;</li>
  * <li>on the line {@code GO} (the test has stopped the receiver) submits three connects and one disconnect
- * and prints {@code SPOOLED <id>...} once each peer's first event was attempted (and so fsynced);</li>
+ * and prints {@code SPOOLED <id>...} once each peer's first event was attempted and all four rows are
+ * committed (as another process sees the store);</li>
  * <li>waits to be killed.</li>
  * </ol>
  */
@@ -40,14 +44,18 @@ public final class SpoolWriterMain {
         Path spoolDir = Path.of(args[0]);
         URI url = URI.create(args[1]);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(receiver(url)), policy(spoolDir),
+        Vertx vertx = Vertx.vertx();
+        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(receiver(url)),
+                policy(spoolDir, new VertxTimers(vertx, Clock.systemUTC())), ReceiverContexts.on(vertx),
                 new JdkHttpWebhookSender(), registry);
+        String spoolName = receiver(url).spoolName();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
         List<PeerEvent> before = List.of(TestEvents.connectedNow(TestEvents.key(0), Instant.now()),
                 TestEvents.disconnectedNow(TestEvents.key(0), Instant.now()));
         before.forEach(dispatcher::submit);
         waitFor(() -> dispatcher.pending() == 0);
+        waitFor(() -> StoreInspector.ids(spoolDir, spoolName).isEmpty());
         System.out.println("ACKED " + ids(before));
 
         if (!"GO".equals(commands.readLine())) {
@@ -60,6 +68,7 @@ public final class SpoolWriterMain {
         during.add(TestEvents.disconnectedNow(TestEvents.key(1), Instant.now()));
         during.forEach(dispatcher::submit);
         waitFor(() -> registry.get("wgmon.webhook.retries").counter().count() >= 3);
+        waitFor(() -> StoreInspector.ids(spoolDir, spoolName).size() == during.size());
         System.out.println("SPOOLED " + ids(during));
         Thread.sleep(Long.MAX_VALUE);
     }
@@ -69,10 +78,9 @@ public final class SpoolWriterMain {
                 Optional.of(new WebhookSigner("restart-secret")));
     }
 
-    static DeliveryPolicy policy(Path spoolDir) {
+    static DeliveryPolicy policy(Path spoolDir, Timers timers) {
         return new DeliveryPolicy(100, new Backoff(Duration.ofMillis(20), Duration.ofMillis(300), new Random()), 5,
-                Duration.ofDays(1), Optional.of(new DeliveryPolicy.Spooling(spoolDir, 1 << 20, Fsync.FORCE)),
-                Clock.systemUTC());
+                Duration.ofDays(1), Optional.of(new DeliveryPolicy.Spooling(spoolDir, 1 << 20)), timers);
     }
 
     private static String ids(List<PeerEvent> events) {

@@ -8,14 +8,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.wgmon.timing.ManualTimers;
+
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static io.wgmon.webhook.DispatcherFixture.advanceUntil;
 import static io.wgmon.webhook.DispatcherFixture.json;
 import static io.wgmon.webhook.DispatcherFixture.policy;
 import static io.wgmon.webhook.DispatcherFixture.spool;
@@ -35,19 +35,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * At-least-once delivery through outages, with and without the spool, against real receivers on 127.0.0.1
- * and real spool files. The REST client needs the Quarkus runtime, hence {@code @QuarkusTest}.
+ * At-least-once delivery through outages, with and without the store, against real receivers on 127.0.0.1
+ * and a real SQLite store. Outages and ages pass in logical time ({@link ManualTimers}); the HTTP traffic
+ * is real. The REST client needs the Quarkus runtime, hence {@code @QuarkusTest}.
  */
 @QuarkusTest
 class SpoolingDispatcherTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration STEP = Duration.ofMillis(50);
     private static final long SPOOL_BYTES = 1 << 20;
 
     @TempDir
     Path spoolRoot;
 
     private final DispatcherFixture fixture = new DispatcherFixture();
-    private final CountingFsync fsync = new CountingFsync();
+    private final ManualTimers timers = new ManualTimers(Instant.now());
 
     @AfterEach
     void closeAll() throws Exception {
@@ -56,7 +58,7 @@ class SpoolingDispatcherTest {
 
     @Test
     void aThreeSecondOutageWithSpoolLosesNothing() throws Exception {
-        outage(Duration.ofSeconds(3), spool(spoolRoot, SPOOL_BYTES, fsync));
+        outage(Duration.ofSeconds(3), spool(spoolRoot, SPOOL_BYTES));
         assertNothingLeftInTheSpool("outage");
     }
 
@@ -65,10 +67,10 @@ class SpoolingDispatcherTest {
         outage(Duration.ofSeconds(3), Optional.empty());
     }
 
-    /** The outage of the issue: 30 s of connection refused. */
+    /** The outage of the issue: 30 s of connection refused, in logical time. */
     @Test
     void aThirtySecondOutageWithSpoolLosesNothing() throws Exception {
-        outage(Duration.ofSeconds(30), spool(spoolRoot, SPOOL_BYTES, fsync));
+        outage(Duration.ofSeconds(30), spool(spoolRoot, SPOOL_BYTES));
         assertNothingLeftInTheSpool("outage");
     }
 
@@ -80,25 +82,25 @@ class SpoolingDispatcherTest {
         int port = FreePort.pick();
         URI url = URI.create("http://127.0.0.1:" + port + "/hook");
         WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("outage", url)),
-                policy(spool, Duration.ofSeconds(1), Duration.ofDays(1), Clock.systemUTC()));
-        long start = System.nanoTime();
+                policy(spool, Duration.ofSeconds(1), Duration.ofDays(1), timers));
+        long start = timers.nanoTime();
         List<PeerEvent> events = new ArrayList<>();
         for (int peer = 1; peer <= 3; peer++) {
-            events.add(TestEvents.connectedNow(TestEvents.key(peer), Instant.now()));
+            events.add(TestEvents.connectedNow(TestEvents.key(peer), timers.now()));
         }
         events.forEach(dispatcher::submit);
-        Thread.sleep(outage.toMillis() / 2);
-        PeerEvent disconnect = TestEvents.disconnectedNow(TestEvents.key(1), Instant.now());
+        advanceFor(outage.dividedBy(2));
+        PeerEvent disconnect = TestEvents.disconnectedNow(TestEvents.key(1), timers.now());
         events.add(disconnect);
         dispatcher.submit(disconnect);
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "outage") >= 3);
-        Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - start) / 1_000_000));
+        advanceFor(outage.minusNanos(timers.nanoTime() - start));
         assertEquals(0.0, fixture.count("delivered", "outage"));
         assertEquals(4, dispatcher.pending());
 
         TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
-        Await.until("all four delivered", WAIT, () -> fixture.count("delivered", "outage") == 4);
-        Thread.sleep(1000);
+        advanceUntil("all four delivered", timers, STEP, WAIT, () -> fixture.count("delivered", "outage") == 4);
+        Await.until("all finished", WAIT, () -> dispatcher.pending() == 0);
 
         List<String> ids = ids(receiver.requests());
         assertEquals(events.stream().map(e -> e.id().toString()).collect(Collectors.toSet()), new HashSet<>(ids));
@@ -108,28 +110,33 @@ class SpoolingDispatcherTest {
         assertEquals(0, dispatcher.pending());
     }
 
+    /** Logical time passes in steps, each with a moment of real time for the refused attempts. */
+    private void advanceFor(Duration duration) throws InterruptedException {
+        for (Duration passed = Duration.ZERO; passed.compareTo(duration) < 0; passed = passed.plus(STEP)) {
+            timers.advance(STEP);
+            Thread.sleep(2);
+        }
+    }
+
     @Test
-    void everyEventIsOnDiskBeforeItIsFirstSent() throws Exception {
+    void everyEventIsCommittedBeforeItIsFirstSent() throws Exception {
         List<String> notDurableAtArrival = new CopyOnWriteArrayList<>();
-        Path dir = spoolRoot.resolve("receiver-durable");
         TestReceiver receiver = fixture.receiver(request -> {
-            long end = recordEnd(dir, request.header("X-Wgmon-Delivery"));
-            if (!fsync.covered(onlyLog(dir), end)) {
-                notDurableAtArrival.add(request.header("X-Wgmon-Delivery") + " ends at " + end + ", synced: "
-                        + fsync.calls());
+            String id = request.header("X-Wgmon-Delivery");
+            if (!StoreInspector.ids(spoolRoot, "receiver-durable").contains(id)) {
+                notDurableAtArrival.add(id);
             }
             return Reply.of(200);
         });
         WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("durable", receiver.uri("/hook"))),
-                policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
+                policy(spool(spoolRoot, SPOOL_BYTES)));
 
         for (int i = 0; i < 20; i++) {
             dispatcher.submit(TestEvents.connectedNow(TestEvents.key(i % 4), Instant.now()));
         }
         Await.until("all delivered", WAIT, () -> fixture.count("delivered", "durable") == 20);
         assertEquals(List.of(), notDurableAtArrival);
-        assertTrue(fsync.count(".log") <= 20, "at most one fsync per event: " + fsync.count(".log"));
-        Await.until("done marks synced", WAIT, () -> fsync.count(".ack") >= 1);
+        Await.until("done marks committed", WAIT, () -> StoreInspector.ids(spoolRoot, "receiver-durable").isEmpty());
     }
 
     @Test
@@ -140,18 +147,18 @@ class SpoolingDispatcherTest {
                 TestEvents.disconnectedNow(TestEvents.key(1), Instant.now()),
                 TestEvents.connectedNow(TestEvents.key(2), Instant.now()));
         WebhookDispatcher first = fixture.dispatcher(List.of(json("next", url)),
-                policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
+                policy(spool(spoolRoot, SPOOL_BYTES)));
         events.forEach(first::submit);
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "next") >= 2);
         first.close();
 
         TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
         WebhookDispatcher second = fixture.dispatcher(List.of(json("next", url)),
-                policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
+                policy(spool(spoolRoot, SPOOL_BYTES)));
         PeerEvent later = TestEvents.connectedNow(TestEvents.key(1), Instant.now());
         second.submit(later);
         Await.until("all delivered", WAIT, () -> receiver.requests().size() == 4);
-        Thread.sleep(300);
+        Await.until("all finished", WAIT, () -> second.pending() == 0);
 
         List<String> ids = ids(receiver.requests());
         assertEquals(4, ids.size());
@@ -160,35 +167,53 @@ class SpoolingDispatcherTest {
                 peerOne, "peer 1's spooled events before its new one");
     }
 
+    /** A spool of the format before the store, torn by a crash, is migrated: its good records are delivered. */
     @Test
-    void tornSpoolFilesAreReadAndTheirGoodRecordsDelivered() throws Exception {
+    void tornOldSpoolFilesAreMigratedAndTheirGoodRecordsDelivered() throws Exception {
         List<PeerEvent> events = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             events.add(TestEvents.connectedNow(TestEvents.key(i), Instant.now()));
         }
         Path garbage = spoolRoot.resolve("receiver-garbage");
         Path truncated = spoolRoot.resolve("receiver-truncated");
-        writeSpool(garbage, events);
-        writeSpool(truncated, events);
-        Files.write(onlyLog(garbage), "\u0000\u0000\u0001\u0000garbage after a crash".getBytes(),
+        Files.write(writeOldSpool(garbage, events), "\u0000\u0000\u0001\u0000garbage after a crash".getBytes(),
                 StandardOpenOption.APPEND);
-        try (FileChannel log = FileChannel.open(onlyLog(truncated), StandardOpenOption.WRITE)) {
+        try (FileChannel log = FileChannel.open(writeOldSpool(truncated, events), StandardOpenOption.WRITE)) {
             log.truncate(log.size() - 7);
         }
 
         TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
-        try (LogCapture log = LogCapture.warningsOf(Spool.class)) {
-            fixture.dispatcher(List.of(json("garbage", receiver.uri("/garbage")),
+        WebhookDispatcher dispatcher;
+        try (LogCapture log = LogCapture.warningsOf(LegacySpool.class)) {
+            dispatcher = fixture.dispatcher(List.of(json("garbage", receiver.uri("/garbage")),
                             json("truncated", receiver.uri("/truncated"))),
-                    policy(spool(spoolRoot, SPOOL_BYTES, fsync)));
-            Await.until("the good records delivered", WAIT, () -> receiver.requests().size() == 5);
+                    policy(spool(spoolRoot, SPOOL_BYTES)));
             assertEquals(2, log.warningsContaining("not a complete record").size(), log.warnings().toString());
         }
-        Thread.sleep(300);
+        assertFalse(Files.exists(garbage), "the old spool is removed once migrated");
+        assertFalse(Files.exists(truncated));
+        Await.until("the good records delivered", WAIT, () -> receiver.requests().size() == 5);
+        Await.until("all finished", WAIT, () -> dispatcher.pending() == 0);
         List<String> all = events.stream().map(e -> e.id().toString()).toList();
         assertEquals(Set.copyOf(all), Set.copyOf(ids(requestsTo(receiver, "/garbage"))));
         assertEquals(Set.copyOf(all.subList(0, 2)), Set.copyOf(ids(requestsTo(receiver, "/truncated"))));
         assertEquals(5, receiver.requests().size());
+    }
+
+    @Test
+    void anOldSpoolThatCannotBeReadIsNamedInOneLineAndLeftInPlace() throws Exception {
+        Path unreadable = spoolRoot.resolve("receiver-unreadable");
+        Path log = writeOldSpool(unreadable, List.of(TestEvents.connected()));
+        Files.delete(log);
+        Files.createDirectory(log); // a "segment" that is a directory cannot be read
+        try (LogCapture capture = LogCapture.warningsOf(LegacySpool.class)) {
+            fixture.dispatcher(List.of(json("unreadable", URI.create("http://127.0.0.1:9/hook"))),
+                    policy(spool(spoolRoot, SPOOL_BYTES)));
+            List<String> lines = capture.warningsContaining("cannot read the old webhook spool " + unreadable);
+            assertEquals(1, lines.size(), capture.warnings().toString());
+            assertFalse(lines.get(0).contains("\n"), lines.get(0));
+        }
+        assertTrue(Files.exists(log));
     }
 
     @Test
@@ -197,20 +222,20 @@ class SpoolingDispatcherTest {
         long maxBytes = 16 * 1024;
         WebhookDispatcher dispatcher = fixture.dispatcher(
                 List.of(json("small", URI.create("http://127.0.0.1:" + port + "/hook"))),
-                policy(spool(spoolRoot, maxBytes, fsync)));
+                policy(spool(spoolRoot, maxBytes)));
         List<String> submitted = new ArrayList<>();
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
             for (int i = 0; i < 100; i++) {
                 PeerEvent event = TestEvents.connectedNow(TestEvents.key(i % 5), Instant.now());
                 submitted.add(event.id().toString());
                 dispatcher.submit(event);
-                assertTrue(directorySize(spoolRoot.resolve("receiver-small")) <= maxBytes);
+                assertTrue(StoreInspector.bytes(spoolRoot, "receiver-small") <= maxBytes);
             }
-            assertFalse(log.warningsContaining("reached wgmon.webhook.spool-max-size: dropped the").isEmpty());
+            Await.until("the drops logged", WAIT,
+                    () -> !log.warningsContaining("reached wgmon.webhook.spool-max-size: dropped the").isEmpty());
         }
         TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
         Await.until("the rest delivered", WAIT, () -> dispatcher.pending() == 0);
-        Thread.sleep(300);
         // A lane's head that was evicted while its attempt was on the wire may still be delivered: it is
         // then counted as delivered, not dropped. At most one such head per peer (5 peers here).
         int dropped = (int) fixture.count("overflow", "small");
@@ -232,22 +257,22 @@ class SpoolingDispatcherTest {
     @Test
     void eventsOlderThanMaxAgeAreDroppedCountedAndLogged() throws Exception {
         int port = FreePort.pick();
-        MutableClock clock = new MutableClock(Instant.now());
         URI url = URI.create("http://127.0.0.1:" + port + "/hook");
-        DeliveryPolicy policy = policy(spool(spoolRoot, SPOOL_BYTES, fsync), Duration.ofMillis(200),
-                Duration.ofHours(1), clock);
+        DeliveryPolicy policy = policy(spool(spoolRoot, SPOOL_BYTES), Duration.ofMillis(200),
+                Duration.ofHours(1), timers);
         WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("aged", url)), policy);
-        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(1), clock.instant()));
-        dispatcher.submit(TestEvents.disconnectedNow(TestEvents.key(1), clock.instant()));
-        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(2), clock.instant()));
+        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(1), timers.now()));
+        dispatcher.submit(TestEvents.disconnectedNow(TestEvents.key(1), timers.now()));
+        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(2), timers.now()));
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "aged") >= 2);
 
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
-            clock.advance(Duration.ofHours(2));
-            PeerEvent fresh = TestEvents.connectedNow(TestEvents.key(3), clock.instant());
+            timers.advance(Duration.ofHours(2));
+            PeerEvent fresh = TestEvents.connectedNow(TestEvents.key(3), timers.now());
             dispatcher.submit(fresh);
             TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
-            Await.until("the old ones dropped, the fresh one delivered", WAIT, () -> dispatcher.pending() == 0);
+            advanceUntil("the old ones dropped, the fresh one delivered", timers, STEP, WAIT,
+                    () -> dispatcher.pending() == 0);
             assertEquals(3.0, fixture.count("expired", "aged"));
             assertEquals(3, log.warningsContaining("not delivered within wgmon.webhook.max-age=PT1H").size(),
                     log.warnings().toString());
@@ -258,9 +283,9 @@ class SpoolingDispatcherTest {
         URI down = URI.create("http://127.0.0.1:" + downPort + "/hook");
         dispatcher.close();
         WebhookDispatcher before = fixture.dispatcher(List.of(json("aged", down)), policy);
-        before.submit(TestEvents.connectedNow(TestEvents.key(4), clock.instant()));
+        before.submit(TestEvents.connectedNow(TestEvents.key(4), timers.now()));
         before.close();
-        clock.advance(Duration.ofHours(2));
+        timers.advance(Duration.ofHours(2));
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
             fixture.dispatcher(List.of(json("aged", down)), policy);
             assertEquals(1, log.warningsContaining("dropped 1 events older than wgmon.webhook.max-age").size(),
@@ -272,9 +297,9 @@ class SpoolingDispatcherTest {
     void withoutSpoolTooOldEventsAreDroppedAndCountedToo() throws Exception {
         TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
         WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("memory", receiver.uri("/hook"))),
-                policy(Optional.empty(), Duration.ofMillis(200), Duration.ofHours(1), Clock.systemUTC()));
-        PeerEvent old = TestEvents.connectedNow(TestEvents.key(1), Instant.now().minus(Duration.ofHours(2)));
-        PeerEvent fresh = TestEvents.disconnectedNow(TestEvents.key(1), Instant.now());
+                policy(Optional.empty(), Duration.ofMillis(200), Duration.ofHours(1), timers));
+        PeerEvent old = TestEvents.connectedNow(TestEvents.key(1), timers.now().minus(Duration.ofHours(2)));
+        PeerEvent fresh = TestEvents.disconnectedNow(TestEvents.key(1), timers.now());
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
             dispatcher.submit(old);
             dispatcher.submit(fresh);
@@ -286,61 +311,15 @@ class SpoolingDispatcherTest {
         assertEquals(List.of(fresh.id().toString()), ids(receiver.requests()));
     }
 
-    private void writeSpool(Path dir, List<PeerEvent> events) throws IOException {
+    private static Path writeOldSpool(Path dir, List<PeerEvent> events) throws IOException {
         DeliveryRenderer renderer = new DeliveryRenderer(new JsonPayloadFormat(), Optional.empty());
-        try (Spool spool = Spool.open(dir, SPOOL_BYTES, fsync)) {
-            for (PeerEvent event : events) {
-                spool.append(DeliveryCodec.encode(renderer.render(event)));
-            }
-        }
-    }
-
-    /** Where the record holding this delivery ends in the receiver's only log file. */
-    private static long recordEnd(Path dir, String deliveryId) {
-        try {
-            long end = 0;
-            for (byte[] payload : SpoolFrames.read(Files.readAllBytes(onlyLog(dir))).frames()) {
-                end += SpoolFrames.frameSize(payload.length);
-                ByteBuffer in = ByteBuffer.wrap(payload, Long.BYTES, payload.length - Long.BYTES);
-                byte[] data = new byte[in.remaining()];
-                in.get(data);
-                if (DeliveryCodec.decode(data).id().equals(deliveryId)) {
-                    return end;
-                }
-            }
-            throw new AssertionError(deliveryId + " was sent but is not in the spool");
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Path onlyLog(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> logs = files.filter(file -> file.toString().endsWith(".log")).toList();
-            assertEquals(1, logs.size(), logs.toString());
-            return logs.get(0);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return LegacySpoolWriter.write(dir, events.stream().map(renderer::render).toList(), List.of());
     }
 
     private void assertNothingLeftInTheSpool(String receiverName) throws Exception {
         fixture.close();
-        try (Spool spool = Spool.open(spoolRoot.resolve("receiver-" + receiverName), SPOOL_BYTES, fsync)) {
-            assertEquals(List.of(), spool.takeRecovered(), "every delivered event is marked done");
-        }
-    }
-
-    private static long directorySize(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(file -> !file.getFileName().toString().equals("lock")).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return 0; // deleted meanwhile
-                }
-            }).sum();
-        }
+        assertEquals(List.of(), StoreInspector.ids(spoolRoot, "receiver-" + receiverName),
+                "every delivered event is marked done");
     }
 
     private static List<Request> requestsTo(TestReceiver receiver, String path) {

@@ -1,6 +1,8 @@
 package io.wgmon.webhook;
 
 import io.wgmon.timing.Backoff;
+import io.wgmon.timing.ManualTimers;
+import io.wgmon.timing.Timers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -105,7 +107,8 @@ class WebhookDispatcherTest {
         URI down = receiver.uri("/down");
         WebhookDispatcher dispatcher = closeLater(new WebhookDispatcher(List.of(up, down), 10,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), new Random()), new JsonPayloadFormat(),
-                Optional.empty(), sender(Duration.ofMillis(500), Duration.ofSeconds(2)), registry));
+                Optional.empty(), DispatcherFixture.realTime(), DispatcherFixture.contexts(),
+                sender(Duration.ofMillis(500), Duration.ofSeconds(2)), registry));
         String upTag = hostAndPort(up);
         String downTag = hostAndPort(down) + "#2";
 
@@ -125,13 +128,17 @@ class WebhookDispatcherTest {
         TestReceiver receiver = receiver(request -> Reply.of(503));
         receiver.respondWith(request -> Reply.of(receiver.requests().size() <= 2 ? 503 : 200));
         URI uri = receiver.uri("/hook");
+        ManualTimers timers = new ManualTimers();
         WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(20), Duration.ofMillis(200),
-                new JsonPayloadFormat(), Optional.of(new WebhookSigner("s3cret")));
+                new JsonPayloadFormat(), Optional.of(new WebhookSigner("s3cret")),
+                sender(Duration.ofMillis(500), Duration.ofSeconds(2)), timers);
         PeerEvent event = TestEvents.connected();
 
         dispatcher.submit(event);
-        Await.until("delivered", WAIT, () -> count("delivered", uri) == 1);
-        Thread.sleep(500);
+        DispatcherFixture.advanceUntil("delivered", timers, Duration.ofMillis(20), WAIT,
+                () -> count("delivered", uri) == 1);
+        Await.until("the delivery finished", WAIT, () -> dispatcher.pending() == 0);
+        assertEquals(List.of(), timers.pending(), "no retry waits: nothing more can be sent");
 
         List<Request> requests = receiver.requests();
         assertEquals(3, requests.size(), "two 503s, then one accepted attempt, then nothing");
@@ -158,7 +165,7 @@ class WebhookDispatcherTest {
         dispatcher.submit(refused);
         dispatcher.submit(next);
         Await.until("second event delivered", WAIT, () -> count("delivered", uri) == 1);
-        Thread.sleep(300);
+        Await.until("both finished", WAIT, () -> dispatcher.pending() == 0);
 
         assertEquals(List.of(refused.id().toString(), next.id().toString()),
                 receiver.requests().stream().map(r -> r.header("X-Wgmon-Delivery")).toList());
@@ -292,59 +299,57 @@ class WebhookDispatcherTest {
 
     @Test
     void retryAfterIsHonoured() throws Exception {
-        TestReceiver receiver = receiver(request -> Reply.of(200));
-        receiver.respondWith(request -> receiver.requests().size() == 1
-                ? new Reply(429, Map.of("Retry-After", "1"), 0) : Reply.of(200));
-        URI uri = receiver.uri("/busy");
-        WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), Duration.ofSeconds(5),
-                new JsonPayloadFormat(), Optional.empty());
-
-        dispatcher.submit(TestEvents.connected());
-        Await.until("delivered", WAIT, () -> count("delivered", uri) == 1);
-
-        long gapMillis = gapMillis(receiver.requests());
-        assertTrue(gapMillis >= 950 && gapMillis < 3000, "waited " + gapMillis + " ms for Retry-After: 1");
+        retryAfter("1", Duration.ofSeconds(5), Duration.ofSeconds(1));
     }
 
     @Test
     void retryAfterIsCappedAtRetryMax() throws Exception {
+        retryAfter("3600", Duration.ofMillis(400), Duration.ofMillis(400));
+    }
+
+    /** In logical time: the retry waits exactly {@code expected}, not a millisecond less. */
+    private void retryAfter(String header, Duration retryMax, Duration expected) throws Exception {
         TestReceiver receiver = receiver(request -> Reply.of(200));
         receiver.respondWith(request -> receiver.requests().size() == 1
-                ? new Reply(503, Map.of("Retry-After", "3600"), 0) : Reply.of(200));
-        URI uri = receiver.uri("/down");
-        WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), Duration.ofMillis(400),
-                new JsonPayloadFormat(), Optional.empty());
+                ? new Reply(header.equals("1") ? 429 : 503, Map.of("Retry-After", header), 0) : Reply.of(200));
+        URI uri = receiver.uri("/busy");
+        ManualTimers timers = new ManualTimers();
+        WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), retryMax,
+                new JsonPayloadFormat(), Optional.empty(), sender(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                timers);
 
         dispatcher.submit(TestEvents.connected());
+        Await.until("the retry scheduled", WAIT, () -> !timers.pending().isEmpty());
+        assertEquals(List.of(expected), timers.pending());
+        timers.advance(expected.minusMillis(1));
+        assertEquals(1, receiver.requests().size(), "not retried before " + expected);
+        timers.advance(Duration.ofMillis(1));
         Await.until("delivered", WAIT, () -> count("delivered", uri) == 1);
-
-        long gapMillis = gapMillis(receiver.requests());
-        assertTrue(gapMillis >= 380 && gapMillis < 2500, "waited " + gapMillis + " ms with retry-max 400 ms");
+        assertEquals(2, receiver.requests().size());
     }
 
     @Test
     void closeStopsRetrying() throws Exception {
         TestReceiver receiver = receiver(request -> Reply.of(503));
         URI uri = receiver.uri("/never");
+        ManualTimers timers = new ManualTimers();
         WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), Duration.ofMillis(20),
-                new JsonPayloadFormat(), Optional.empty());
+                new JsonPayloadFormat(), Optional.empty(), sender(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                timers);
         dispatcher.submit(TestEvents.connected());
-        Await.until("some attempts", WAIT, () -> receiver.requests().size() >= 3);
+        DispatcherFixture.advanceUntil("some attempts", timers, Duration.ofMillis(10), WAIT,
+                () -> receiver.requests().size() >= 3);
 
         assertFalse(dispatcher.awaitDrained(Duration.ofMillis(50)));
         dispatcher.close();
         Thread.sleep(100);
         int attempts = receiver.requests().size();
+        timers.advance(Duration.ofSeconds(10)); // every retry that was waiting is due: none may go out
         Thread.sleep(300);
         assertEquals(attempts, receiver.requests().size());
         assertEquals(0, dispatcher.pending());
         dispatcher.submit(TestEvents.connected());
         assertEquals(0, dispatcher.pending());
-    }
-
-    private static long gapMillis(List<Request> requests) {
-        assertEquals(2, requests.size());
-        return TimeUnit.NANOSECONDS.toMillis(requests.get(1).receivedNanos() - requests.get(0).receivedNanos());
     }
 
     private JsonNode parse(byte[] body) {
@@ -387,8 +392,13 @@ class WebhookDispatcherTest {
 
     private WebhookDispatcher dispatcher(URI uri, int queueSize, Duration initial, Duration max, PayloadFormat format,
                                          Optional<WebhookSigner> signer, WebhookSender sender) {
+        return dispatcher(uri, queueSize, initial, max, format, signer, sender, DispatcherFixture.realTime());
+    }
+
+    private WebhookDispatcher dispatcher(URI uri, int queueSize, Duration initial, Duration max, PayloadFormat format,
+                                         Optional<WebhookSigner> signer, WebhookSender sender, Timers timers) {
         return closeLater(new WebhookDispatcher(List.of(uri), queueSize, new Backoff(initial, max, new Random()),
-                format, signer, sender, registry));
+                format, signer, timers, DispatcherFixture.contexts(), sender, registry));
     }
 
     private <T extends AutoCloseable> T closeLater(T closeable) {

@@ -1,0 +1,80 @@
+package io.wgmon.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code peer_state} table; run its methods through {@link StoreDatabase#submit} or {@link StoreDatabase#call}. */
+public final class PeerStateTable {
+    private PeerStateTable() {
+    }
+
+    public static void upsert(Connection connection, PeerStateRow row) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO peer_state (interface, public_key, last_handshake, connected, connected_since,
+                                        rx_bytes, tx_bytes, endpoint, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (interface, public_key) DO UPDATE SET
+                    last_handshake = excluded.last_handshake, connected = excluded.connected,
+                    connected_since = excluded.connected_since, rx_bytes = excluded.rx_bytes,
+                    tx_bytes = excluded.tx_bytes, endpoint = excluded.endpoint, updated_at = excluded.updated_at
+                """)) {
+            statement.setString(1, row.interfaceName());
+            statement.setString(2, row.publicKey());
+            setInstant(statement, 3, row.lastHandshake());
+            statement.setInt(4, row.connected() ? 1 : 0);
+            setInstant(statement, 5, row.connectedSince());
+            statement.setLong(6, row.rxBytes());
+            statement.setLong(7, row.txBytes());
+            statement.setString(8, row.endpoint().orElse(null));
+            statement.setLong(9, row.updatedAt().toEpochMilli());
+            statement.executeUpdate();
+        }
+    }
+
+    public static void delete(Connection connection, String interfaceName, String publicKey) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "DELETE FROM peer_state WHERE interface = ? AND public_key = ?")) {
+            statement.setString(1, interfaceName);
+            statement.setString(2, publicKey);
+            statement.executeUpdate();
+        }
+    }
+
+    public static List<PeerStateRow> all(Connection connection) throws SQLException {
+        List<PeerStateRow> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT interface, public_key, last_handshake, connected, connected_since, rx_bytes, tx_bytes,
+                       endpoint, updated_at
+                FROM peer_state ORDER BY interface, public_key
+                """);
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                rows.add(new PeerStateRow(result.getString(1), result.getString(2), instant(result, 3),
+                        result.getInt(4) != 0, instant(result, 5), result.getLong(6), result.getLong(7),
+                        Optional.ofNullable(result.getString(8)), Instant.ofEpochMilli(result.getLong(9))));
+            }
+        }
+        return rows;
+    }
+
+    private static void setInstant(PreparedStatement statement, int index, Optional<Instant> value)
+            throws SQLException {
+        if (value.isPresent()) {
+            statement.setLong(index, value.get().toEpochMilli());
+        } else {
+            statement.setNull(index, Types.INTEGER);
+        }
+    }
+
+    private static Optional<Instant> instant(ResultSet result, int column) throws SQLException {
+        long millis = result.getLong(column);
+        return result.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+    }
+}

@@ -1,0 +1,82 @@
+package io.wgmon.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The store's tables and their migrations (docs/architecture.md §8). The database's
+ * {@code PRAGMA user_version} is the number of migrations applied; each runs in its own transaction, so
+ * a crash mid-migration leaves the previous version. A database newer than this wgmon is refused.
+ */
+final class Schema {
+    /** Migration n (1-based) takes the schema from version n-1 to n. */
+    private static final List<String> MIGRATIONS = List.of("""
+            CREATE TABLE receiver (
+                name TEXT PRIMARY KEY
+            ) WITHOUT ROWID;
+            CREATE TABLE delivery (
+                receiver     TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                interface    TEXT    NOT NULL,
+                public_key   TEXT    NOT NULL,
+                event_type   TEXT    NOT NULL,
+                event_id     TEXT    NOT NULL,
+                event_time   INTEGER NOT NULL,
+                content_type TEXT    NOT NULL,
+                body         BLOB    NOT NULL,
+                PRIMARY KEY (receiver, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE peer_state (
+                interface       TEXT    NOT NULL,
+                public_key      TEXT    NOT NULL,
+                last_handshake  INTEGER,
+                connected       INTEGER NOT NULL,
+                connected_since INTEGER,
+                rx_bytes        INTEGER NOT NULL,
+                tx_bytes        INTEGER NOT NULL,
+                endpoint        TEXT,
+                updated_at      INTEGER NOT NULL,
+                PRIMARY KEY (interface, public_key)
+            ) WITHOUT ROWID;
+            """);
+
+    static final int VERSION = MIGRATIONS.size();
+
+    private Schema() {
+    }
+
+    static void migrate(Connection connection) throws SQLException {
+        int version = version(connection);
+        if (version > VERSION) {
+            throw new SQLException("the database has schema version " + version + ", newer than this wgmon's "
+                    + VERSION);
+        }
+        for (int next = version + 1; next <= VERSION; next++) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String ddl : MIGRATIONS.get(next - 1).split(";")) {
+                    if (!ddl.isBlank()) {
+                        statement.execute(ddl);
+                    }
+                }
+                statement.execute("PRAGMA user_version = " + next);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    static int version(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA user_version")) {
+            return result.getInt(1);
+        }
+    }
+}

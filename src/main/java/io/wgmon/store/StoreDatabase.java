@@ -1,0 +1,165 @@
+package io.wgmon.store;
+
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * wgmon's durable store: one SQLite database, {@value #FILE} in {@code wgmon.webhook.spool-dir}
+ * (docs/architecture.md §8). WAL journal with {@code synchronous=FULL}: a committed transaction survives
+ * SIGKILL and power loss, a torn write loses only the transaction it belonged to. The directory is made
+ * private to wgmon's user and locked ({@value #LOCK}) so a second wgmon cannot open it. Only the
+ * {@code wgmon-store} thread touches the connection: writes are grouped into one transaction per batch.
+ */
+public final class StoreDatabase implements AutoCloseable {
+    public static final String FILE = "wgmon.db";
+    static final String LOCK = "lock";
+    private static final long START_TIMEOUT_SECONDS = 60;
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Connection connection;
+    private final StoreWriter writer;
+
+    private StoreDatabase(Path dir, FileChannel lockChannel, FileLock lock, Connection connection) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.connection = connection;
+        this.writer = new StoreWriter(connection);
+    }
+
+    /** @throws StoreException with one line naming the directory and the cause */
+    public static StoreDatabase open(Path dir) {
+        FileChannel lockChannel = null;
+        try {
+            createPrivateDirectory(dir);
+            lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = tryLock(lockChannel);
+            if (lock == null) {
+                throw new StoreException("the store directory " + dir + " is in use by another wgmon");
+            }
+            Connection connection = connect(dir);
+            try {
+                Schema.migrate(connection);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return new StoreDatabase(dir, lockChannel, lock, connection);
+        } catch (IOException | SQLException e) {
+            closeQuietly(lockChannel);
+            throw new StoreException("cannot open the store in " + dir + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    /**
+     * A connection of its own on the store in {@code dir}, with the store's settings; the driver is called
+     * directly, since DriverManager only sees drivers of the caller's class loader.
+     */
+    public static Connection connect(Path dir) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        return config.createConnection("jdbc:sqlite:" + dir.resolve(FILE));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Queues a write for the next group commit; returns at once. */
+    public void submit(StoreWrite write) {
+        writer.submit(write);
+    }
+
+    /** Runs a query on the writer thread and waits for it: for start-up and shutdown, never the scan thread. */
+    public <T> T call(StoreQuery<T> query) {
+        CompletableFuture<T> result = writer.call(query);
+        try {
+            return result.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new StoreException("store " + dir + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreException("store " + dir + ": no answer from the store thread in "
+                    + START_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("store " + dir + ": interrupted", e);
+        }
+    }
+
+    /** Transactions committed since open; for tests of group commit. */
+    public long commits() {
+        return writer.commits();
+    }
+
+    /** Commits what is queued, then closes the database and releases the directory. */
+    @Override
+    public void close() {
+        writer.close();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // the WAL stays and is replayed at the next open: nothing committed is lost
+        }
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // closing the channel releases it too
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    /** Events name peers and their addresses: only wgmon's user may read them (where the file system allows). */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectory(dir);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

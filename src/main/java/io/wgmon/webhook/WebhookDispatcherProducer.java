@@ -1,12 +1,12 @@
 package io.wgmon.webhook;
 
-import io.vertx.core.Vertx;
-import io.wgmon.timing.Backoff;
-import io.wgmon.timing.VertxTimers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.store.StoreDatabase;
+import io.wgmon.timing.Backoff;
+import io.wgmon.timing.Timers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -14,7 +14,6 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -28,14 +27,16 @@ public class WebhookDispatcherProducer {
     private final MeterRegistry registry;
     private final String version;
     private final Vertx vertx;
+    private final Timers timers;
 
     public WebhookDispatcherProducer(WgmonConfig config, MeterRegistry registry,
                                      @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
-                                     String version, Vertx vertx) {
+                                     String version, Vertx vertx, Timers timers) {
         this.config = config.webhook();
         this.registry = registry;
         this.version = version;
         this.vertx = vertx;
+        this.timers = timers;
     }
 
     @Produces
@@ -74,7 +75,7 @@ public class WebhookDispatcherProducer {
         }
         DeliveryPolicy policy = new DeliveryPolicy(config.queueSize(),
                 new Backoff(config.retryInitial(), config.retryMax(), new Random()), config.circuitThreshold(),
-                config.maxAge(), spool, new VertxTimers(vertx, Clock.systemUTC()));
+                config.maxAge(), spool, timers);
         return new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender, registry);
     }
 

@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -22,6 +23,7 @@ import java.util.Random;
 @ApplicationScoped
 public class WebhookDispatcherProducer {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcherProducer.class);
+    static final Duration DURABLE_DRAIN = Duration.ofMillis(300);
 
     private final WgmonConfig.Webhook config;
     private final MeterRegistry registry;
@@ -88,9 +90,15 @@ public class WebhookDispatcherProducer {
         return tls.caFile().map(WebhookTls::withCaFile).orElseGet(WebhookTls::jvmTrustStore);
     }
 
-    /** Gives in-flight deliveries up to one request timeout to finish before stopping. */
+    /**
+     * Gives in-flight deliveries time to finish before stopping: up to one request timeout when events
+     * live only in memory, and at most {@link #DURABLE_DRAIN} with a store, where what is pending is on
+     * disk already and goes out after the next start, so SIGTERM ends wgmon within a second.
+     */
     void closeDispatcher(@Disposes WebhookDispatcher dispatcher) throws InterruptedException {
-        dispatcher.awaitDrained(config.requestTimeout());
+        Duration drain = config.spoolDir().isPresent() && config.requestTimeout().compareTo(DURABLE_DRAIN) > 0
+                ? DURABLE_DRAIN : config.requestTimeout();
+        dispatcher.awaitDrained(drain);
         dispatcher.close();
     }
 

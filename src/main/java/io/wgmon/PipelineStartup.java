@@ -2,10 +2,10 @@ package io.wgmon;
 
 import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.quarkus.runtime.StartupEvent;
+import io.wgmon.capture.PacketSourceException;
 import io.wgmon.config.ConfigCheck;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.tracking.TrackingService;
-import io.wgmon.trigger.PacketSourceException;
 import io.wgmon.webhook.WebhookDispatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

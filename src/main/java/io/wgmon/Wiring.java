@@ -2,19 +2,22 @@ package io.wgmon;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduler;
+import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.nflog.NflogPacketSource;
+import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.PeerNamesFile;
 import io.wgmon.tracking.TrackingService;
-import io.wgmon.trigger.NflogPacketSource;
-import io.wgmon.trigger.PacketSource;
-import io.wgmon.trigger.PcapPacketSource;
-import io.wgmon.wireguard.KernelWireGuardClient;
-import io.wgmon.wireguard.UapiWireGuardClient;
+import io.wgmon.wireguard.kernel.KernelWireGuardClient;
+import io.wgmon.wireguard.uapi.UapiWireGuardClient;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardScanner;
+import io.wgmon.wireguard.kernel.KernelWireGuardClient;
+import io.wgmon.wireguard.uapi.UapiWireGuardClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -25,9 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
@@ -36,16 +41,17 @@ public class Wiring {
 
     @Produces
     @Singleton
-    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, MeterRegistry registry) {
+    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, Timers timers, MeterRegistry registry) {
         WgmonConfig.Tracking tracking = config.tracking();
         LastPacketTimes lastPackets = new LastPacketTimes();
         ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
                 tracking.reportExisting(), tracking.reportRoaming(), names(config), UUID::randomUUID,
-                lastPackets::lastFrom);
+                lastPackets::lastFrom, processStart());
         WireGuardScanner scanner = new WireGuardScanner(backends(config),
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
-                tracking.coalesce(), tracking.tick(), scheduler, registry);
+                tracking.coalesce(), tracking.tick(), scheduler, timers, registry,
+                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()));
     }
 
     void close(@Disposes TrackingService tracking) {
@@ -82,6 +88,11 @@ public class Wiring {
         } catch (IOException e) {
             throw new StartupFailure("wgmon.peers.names=" + file.get() + " cannot be read: " + e.getMessage());
         }
+    }
+
+    /** When this process started: the tracker's baseline reports handshakes after it as connects. */
+    private static Instant processStart() {
+        return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
     }
 
     /** The configured host name, else the kernel's (no DNS lookup). */

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * All of wgmon's settings (ARCHITECTURE §3). The original wgmon's lower-case environment
+ * All of wgmon's settings (docs/architecture.md §9). The original wgmon's lower-case environment
  * variables are mapped onto these keys by {@link LegacyEnvAliases}.
  */
 @ConfigMapping(prefix = "wgmon")

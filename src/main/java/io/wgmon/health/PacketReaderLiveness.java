@@ -4,9 +4,10 @@ import io.wgmon.tracking.TrackingService;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Alive unless the packet reader died after start-up: then a restart is the cure. */
+/** Alive unless the packet reader died after start-up, or its stream stopped: then a restart is the cure. */
 @Liveness
 @ApplicationScoped
 public class PacketReaderLiveness implements HealthCheck {
@@ -18,10 +19,11 @@ public class PacketReaderLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean alive = !tracking.started() || tracking.source().isReady();
-        return HealthCheckResponse.named("wgmon-packet-reader")
+        String failure = tracking.packetPathFailure();
+        boolean alive = failure == null && (!tracking.started() || tracking.source().isReady());
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("wgmon-packet-reader")
                 .status(alive)
-                .withData("packetSource", tracking.source().describe())
-                .build();
+                .withData("packetSource", tracking.source().describe());
+        return failure == null ? response.build() : response.withData("failure", failure).build();
     }
 }

@@ -9,9 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import java.util.stream.Collectors;
-
-/** Ready: the packet source is bound and WireGuard answered the last scan in full. */
+/** Ready: the packet source is bound and the watched interfaces answered the last scan ({@link ScanReadiness}). */
 @Readiness
 @ApplicationScoped
 public class PipelineReadiness implements HealthCheck {
@@ -25,22 +23,26 @@ public class PipelineReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         boolean bound = tracking.started() && tracking.source().isReady();
         Scan scan = tracking.lastScan();
-        boolean answered = scan != null && scan.complete();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("wgmon")
-                .status(bound && answered)
                 .withData("packetSource", tracking.source().describe())
                 .withData("packetSourceBound", bound)
                 .withData("backends", String.join(",", tracking.backendNames()))
                 .withData("connectedPeers", tracking.peers().stream().filter(PeerState::connected).count());
         if (scan == null) {
-            return response.withData("lastScan", "none yet").build();
+            return response.status(false).withData("lastScan", "none yet").build();
         }
-        response.withData("lastScan", scan.time().toString())
+        ScanReadiness readiness = ScanReadiness.of(scan, tracking.namedInterfaces());
+        response.status(bound && readiness.ready())
+                .withData("lastScan", scan.time().toString())
                 .withData("interfaces", scan.devices().size());
-        if (!scan.complete()) {
-            response.withData("scanFailures", scan.failures().stream()
-                    .map(f -> (f.interfaceName() == null ? "" : f.interfaceName() + ": ") + f.message())
-                    .collect(Collectors.joining("; ")));
+        if (!readiness.problems().isEmpty()) {
+            response.withData("scanFailures", String.join("; ", readiness.problems()));
+        }
+        if (!readiness.warnings().isEmpty()) {
+            response.withData("unreadableInterfaces", String.join("; ", readiness.warnings()));
+        }
+        if (!readiness.missing().isEmpty()) {
+            response.withData("missingInterfaces", String.join(",", readiness.missing()));
         }
         return response.build();
     }

@@ -9,7 +9,8 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The few libc calls a netlink socket needs. Buffers are Java byte arrays; every call that can
- * fail saves errno, read it with {@code jnr.ffi.Runtime.getRuntime(libc).getLastError()}.
+ * fail saves errno, read it with {@code jnr.ffi.Runtime.getRuntime(libc).getLastError()}; names
+ * and descriptions come from {@code jnr.constants.platform.Errno}.
  */
 public interface LibC {
 
@@ -51,6 +52,4 @@ public interface LibC {
 
     @SaveError
     @ssize_t long write(int fd, @In byte[] buffer, @size_t long length);
-
-    String strerror(int errno);
 }

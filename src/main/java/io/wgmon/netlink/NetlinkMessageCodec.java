@@ -28,8 +28,8 @@ public final class NetlinkMessageCodec {
      * Splits {@code length} bytes of {@code buffer} into messages. NOOP messages are skipped.
      * The payloads are views of {@code buffer}, not copies.
      *
-     * @throws NetlinkProtocolException when a header is truncated, a length is impossible, or an
-     *                                  ERROR message has no error code
+     * @throws NetlinkException (MALFORMED) when a header is truncated, a length is impossible, or an
+     *                                    ERROR message has no error code
      */
     public static List<NetlinkMessage> decode(byte[] buffer, int length) {
         if (length < 0 || length > buffer.length) {
@@ -41,12 +41,12 @@ public final class NetlinkMessageCodec {
         while (offset < length) {
             int remaining = length - offset;
             if (remaining < Netlink.HEADER_LENGTH) {
-                throw new NetlinkProtocolException("truncated netlink header: " + remaining
+                throw NetlinkException.malformed("truncated netlink header: " + remaining
                         + " bytes left at offset " + offset);
             }
             int messageLength = in.getInt(offset);
             if (messageLength < Netlink.HEADER_LENGTH || messageLength > remaining) {
-                throw new NetlinkProtocolException("netlink message at offset " + offset + " claims "
+                throw NetlinkException.malformed("netlink message at offset " + offset + " claims "
                         + Integer.toUnsignedString(messageLength) + " bytes, " + remaining + " available");
             }
             NetlinkMessage message = new NetlinkMessage(
@@ -56,7 +56,7 @@ public final class NetlinkMessageCodec {
                     in.getInt(offset + 12),
                     ByteBuffer.wrap(buffer, offset + Netlink.HEADER_LENGTH, messageLength - Netlink.HEADER_LENGTH));
             if (message.isError() && message.payloadLength() < 4) {
-                throw new NetlinkProtocolException("netlink error message at offset " + offset
+                throw NetlinkException.malformed("netlink error message at offset " + offset
                         + " has no error code");
             }
             if (message.type() != Netlink.NLMSG_NOOP) {

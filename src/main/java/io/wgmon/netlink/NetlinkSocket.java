@@ -1,16 +1,20 @@
 package io.wgmon.netlink;
 
+import jnr.constants.platform.Errno;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * An {@code AF_NETLINK} raw socket. One thread at a time receives (receive, request and dump
+ * An {@code AF_NETLINK} raw socket. One thread at a time receives (receive, request and exchange
  * share the receive buffer); {@link #send(byte[])} and {@link #close()} may be called from any
  * thread. A receive blocks in a {@link ReadinessWaiter}, so an idle reader costs nothing, and
- * {@link #close()} wakes it and closes the socket once the reader has let go of it.
+ * {@link #close()} wakes it and closes the socket once the reader has let go of it. A request's
+ * deadline is the timeout of that same poll(2) (docs/architecture.md §4).
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 32 * 1024;
@@ -49,7 +53,7 @@ public final class NetlinkSocket implements AutoCloseable {
         jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(libc);
         int fd = libc.socket(Netlink.AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0) {
-            throw failure(libc, "socket(AF_NETLINK, " + protocol + ")", runtime.getLastError());
+            throw NetlinkException.systemCall("socket(AF_NETLINK, " + protocol + ")", runtime.getLastError());
         }
         ReadinessWaiter readiness;
         try {
@@ -96,10 +100,10 @@ public final class NetlinkSocket implements AutoCloseable {
         withDescriptors(() -> {
             long sent = libc.send(fd, message, message.length, 0);
             if (sent < 0) {
-                throw failure(libc, "send", runtime.getLastError());
+                throw NetlinkException.systemCall("send", runtime.getLastError());
             }
             if (sent != message.length) {
-                throw new NetlinkProtocolException("short netlink send: " + sent + " of " + message.length + " bytes");
+                throw NetlinkException.malformed("short netlink send: " + sent + " of " + message.length + " bytes");
             }
             return 0;
         });
@@ -107,77 +111,55 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /**
      * Blocks until the kernel sends something, then returns the messages of one datagram. They
-     * are views of the receive buffer, valid until the next receive on this socket.
+     * are views of the receive buffer, valid until the next receive on this socket. There is no
+     * timeout: an idle reader sleeps in poll(2) and costs nothing.
      *
-     * @throws NetlinkSocketClosedException when the socket is or gets closed
-     * @throws NetlinkException             on a receive error, e.g. ENOBUFS after an overrun
-     * @throws NetlinkProtocolException     when the datagram is malformed or was truncated
+     * @throws NetlinkException CLOSED when the socket is or gets closed, SYSTEM_CALL on a receive
+     *                          error (e.g. ENOBUFS after an overrun), MALFORMED when the datagram
+     *                          is malformed or was truncated
      */
     public List<NetlinkMessage> receive() {
         synchronized (receiving) {
-            int length = withDescriptors(this::receiveDatagram);
-            return NetlinkMessageCodec.decode(receiveBuffer, length);
+            return receiveUntil(ReadinessWaiter.NO_DEADLINE, null);
         }
     }
 
     /**
-     * Sends a request with REQUEST|ACK and waits for its acknowledgement. Other messages that
-     * arrive meanwhile (such as multicast traffic) are dropped.
+     * Sends a request with REQUEST|ACK and waits, without a deadline, for its acknowledgement.
+     * Other messages that arrive meanwhile (such as multicast traffic) are dropped.
      *
-     * @throws NetlinkException carrying the errno the kernel answered with
+     * @throws NetlinkException REFUSED, carrying the errno the kernel answered with
      */
     public void request(int type, int flags, byte[] body) {
-        synchronized (receiving) {
-            int seq = nextSequence();
-            send(NetlinkMessageCodec.encode(type, flags | Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, seq, 0, body));
-            while (true) {
-                for (NetlinkMessage message : receive()) {
-                    if (message.sequence() == seq && message.isError()) {
-                        if (message.errno() != 0) {
-                            throw new NetlinkException("netlink request type 0x" + Integer.toHexString(type),
-                                    message.errno());
-                        }
-                        return;
-                    }
-                }
-            }
-        }
+        exchange(type, flags | Netlink.NLM_F_ACK, body, null, message -> {
+        });
     }
 
     /**
-     * Sends a REQUEST|DUMP and collects the answer until DONE. The returned messages are copies.
+     * The one request/reply path (docs/architecture.md §4): sends {@code body} as a request of
+     * {@code type} (REQUEST is added to {@code flags}) and hands each data message of the reply to
+     * {@code handler}, until the reply is complete: DONE for NLM_F_DUMP, the acknowledgement for
+     * NLM_F_ACK, else the first message. The whole reply must arrive within {@code timeout}
+     * (null: no deadline), enforced by the timeout of poll(2).
      *
-     * @throws NetlinkException with the kernel's errno, or EINTR when the kernel marked the dump
-     *                          as interrupted by a concurrent change (the caller may retry)
+     * @throws NetlinkException REFUSED (the kernel's errno), DUMP_INTERRUPTED (retry), TIMEOUT,
+     *                          CLOSED, SYSTEM_CALL or MALFORMED; a reply cut short leaves the rest
+     *                          of it queued, so the caller should close the socket then
+     * @throws E                what the handler throws, which also cuts the reply short
      */
-    public List<NetlinkMessage> dump(int type, int flags, byte[] body) {
+    public <E extends Exception> void exchange(int type, int flags, byte[] body, Duration timeout,
+                                               ReplyHandler<E> handler) throws E {
+        long deadline = timeout == null ? ReadinessWaiter.NO_DEADLINE : System.nanoTime() + timeout.toNanos();
+        boolean dump = (flags & Netlink.NLM_F_DUMP) == Netlink.NLM_F_DUMP;
+        String operation = (dump ? "netlink dump" : "netlink request") + " type 0x" + Integer.toHexString(type);
         synchronized (receiving) {
             int seq = nextSequence();
-            send(NetlinkMessageCodec.encode(type, flags | Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, seq, 0, body));
-            String operation = "netlink dump type 0x" + Integer.toHexString(type);
-            List<NetlinkMessage> collected = new ArrayList<>();
-            boolean interrupted = false;
-            while (true) {
-                for (NetlinkMessage message : receive()) {
-                    if (message.sequence() != seq) {
-                        continue;
-                    }
-                    interrupted |= message.hasFlag(Netlink.NLM_F_DUMP_INTR);
-                    if (message.errno() != 0) {
-                        throw new NetlinkException(operation, message.errno());
-                    }
-                    if (message.isDone()) {
-                        if (interrupted) {
-                            throw new NetlinkException(operation, Errno.EINTR,
-                                    "EINTR (dump interrupted by a concurrent change, retry)");
-                        }
-                        return collected;
-                    }
-                    if (message.isError()) {
-                        continue;
-                    }
-                    collected.add(message.copy());
-                }
+            int requestFlags = flags | Netlink.NLM_F_REQUEST;
+            send(NetlinkMessageCodec.encode(type, requestFlags, seq, 0, body));
+            ReplyReader<E> reply = new ReplyReader<>(operation, seq, requestFlags, handler);
+            Supplier<NetlinkException> timedOut = () -> NetlinkException.timedOut(operation, timeout);
+            while (!reply.accept(receiveUntil(deadline, timedOut))) {
+                // the rest of the reply comes in the next datagram
             }
         }
     }
@@ -195,21 +177,29 @@ public final class NetlinkSocket implements AutoCloseable {
         readiness.close(() -> libc.close(fd));
     }
 
-    private int receiveDatagram() {
+    private List<NetlinkMessage> receiveUntil(long deadline, Supplier<NetlinkException> timedOut) {
+        int length = withDescriptors(() -> receiveDatagram(deadline, timedOut));
+        return NetlinkMessageCodec.decode(receiveBuffer, length);
+    }
+
+    private int receiveDatagram(long deadline, Supplier<NetlinkException> timedOut) {
         while (true) {
-            if (!readiness.awaitReadable(fd)) {
-                throw new NetlinkSocketClosedException();
+            switch (readiness.awaitReadable(fd, deadline)) {
+                case CLOSING -> throw NetlinkException.closed();
+                case TIMED_OUT -> throw timedOut.get();
+                case READY -> {
+                }
             }
             long received = libc.recv(fd, receiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
             if (received < 0) {
                 int errno = runtime.getLastError();
-                if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                if (errno == Errno.EAGAIN.intValue() || errno == Errno.EINTR.intValue()) {
                     continue;
                 }
-                throw failure(libc, "recv", errno);
+                throw NetlinkException.systemCall("recv", errno);
             }
             if (received > receiveBuffer.length) {
-                throw new NetlinkProtocolException("netlink datagram of " + received
+                throw NetlinkException.malformed("netlink datagram of " + received
                         + " bytes truncated to the " + receiveBuffer.length + "-byte receive buffer");
             }
             return (int) received;
@@ -221,17 +211,13 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private int withDescriptors(DescriptorCall call) {
-        return readiness.whileOpen(call::run, NetlinkSocketClosedException::new);
+        return readiness.whileOpen(call::run, NetlinkException::closed);
     }
 
     private int check(String operation, int result) {
         if (result < 0) {
-            throw failure(libc, operation, runtime.getLastError());
+            throw NetlinkException.systemCall(operation, runtime.getLastError());
         }
         return result;
-    }
-
-    static NetlinkException failure(LibC libc, String operation, int errno) {
-        return new NetlinkException(operation, errno, Errno.name(errno) + " (" + libc.strerror(errno) + ")");
     }
 }

@@ -1,7 +1,10 @@
 package io.wgmon.netlink;
 
+import jnr.constants.platform.Errno;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -12,8 +15,15 @@ import java.util.function.Supplier;
  * the kernel, and lets any thread close the owner at once: {@link #close(Runnable)} wakes the
  * waiter through an eventfd, waits until every {@link #whileOpen} call has returned, and only
  * then releases the owner's descriptors, so none is closed under a thread still using it.
+ * A wait may carry a deadline, enforced by poll's own timeout: no timer thread is involved.
  */
 public final class ReadinessWaiter {
+    /** The deadline of a wait that ends only with readiness or closing. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    /** How a wait ended. */
+    public enum Wait { READY, CLOSING, TIMED_OUT }
+
     private static final int EFD_NONBLOCK = 0x800;
     private static final int EFD_CLOEXEC = 0x80000;
     private static final short POLLIN = 1;
@@ -37,7 +47,7 @@ public final class ReadinessWaiter {
     public static ReadinessWaiter open(LibC libc) {
         int wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (wakeFd < 0) {
-            throw NetlinkSocket.failure(libc, "eventfd", jnr.ffi.Runtime.getRuntime(libc).getLastError());
+            throw NetlinkException.systemCall("eventfd", jnr.ffi.Runtime.getRuntime(libc).getLastError());
         }
         return new ReadinessWaiter(libc, wakeFd);
     }
@@ -67,25 +77,42 @@ public final class ReadinessWaiter {
      * @throws NetlinkException when poll fails with anything but EINTR
      */
     public boolean awaitReadable(int fd) {
+        return awaitReadable(fd, NO_DEADLINE) == Wait.READY;
+    }
+
+    /**
+     * As {@link #awaitReadable(int)}, but gives up at {@code deadlineNanos} ({@link System#nanoTime()}
+     * time, or {@link #NO_DEADLINE}): poll(2) waits at most until then.
+     */
+    public Wait awaitReadable(int fd, long deadlineNanos) {
         byte[] pollFds = ByteBuffer.allocate(2 * POLLFD_BYTES).order(ByteOrder.nativeOrder())
                 .putInt(fd).putShort(POLLIN).putShort((short) 0)
                 .putInt(wakeFd).putShort(POLLIN).putShort((short) 0)
                 .array();
         while (true) {
-            int ready = libc.poll(pollFds, 2, -1);
+            int timeoutMillis = -1;
+            if (deadlineNanos != NO_DEADLINE) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return closed.get() ? Wait.CLOSING : Wait.TIMED_OUT;
+                }
+                // rounded up: poll must not return just before the deadline and spin
+                timeoutMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+            }
+            int ready = libc.poll(pollFds, 2, timeoutMillis);
             if (ready < 0) {
                 int errno = runtime.getLastError();
-                if (errno == Errno.EINTR) {
+                if (errno == Errno.EINTR.intValue()) {
                     continue;
                 }
-                throw NetlinkSocket.failure(libc, "poll", errno);
+                throw NetlinkException.systemCall("poll", errno);
             }
             ByteBuffer revents = ByteBuffer.wrap(pollFds).order(ByteOrder.nativeOrder());
             if (closed.get() || revents.getShort(POLLFD_BYTES + REVENTS_OFFSET) != 0) {
-                return false;
+                return Wait.CLOSING;
             }
             if (revents.getShort(REVENTS_OFFSET) != 0) {
-                return true;
+                return Wait.READY;
             }
         }
     }

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Turns scans into connection events (ARCHITECTURE §1.4). Pure logic: no sockets, no threads,
+ * Turns scans into connection events (docs/architecture.md §7). Pure logic: no sockets, no threads,
  * no clock of its own — time comes from each scan. {@link #apply} must be called from one thread at
  * a time (the scan thread); the read-only views are published after each scan and safe anywhere.
  *
@@ -30,7 +30,12 @@ import java.util.function.Supplier;
  *   <li>disconnected/idle: connected, and neither a new handshake nor rx growth for idle-timeout;</li>
  *   <li>disconnected/removed: the peer left its device;</li>
  *   <li>disconnected/interface-down: the device is gone;</li>
- *   <li>the first scan is a baseline: connected peers are tracked, reported only if asked.</li>
+ *   <li>counters that go backwards mean a new session: the old one is reported gone (interface-down
+ *       when the whole device started again, removed when only this peer did), then the peer is
+ *       looked at as if first seen;</li>
+ *   <li>the first scan is a baseline: connected peers are tracked, reported only if asked, except
+ *       that a handshake newer than wgmon's start is a connect (it happened while wgmon started);</li>
+ *   <li>a disconnect is sent only for a peer whose connect was sent.</li>
  * </ul>
  */
 public final class ConnectionTracker {
@@ -41,6 +46,7 @@ public final class ConnectionTracker {
     private final PeerNames names;
     private final Supplier<UUID> ids;
     private final Function<InetSocketAddress, Instant> lastPacketFrom;
+    private final Instant startedAt;
 
     private final Map<PeerKey, PeerState> peers = new HashMap<>();
     /** Interfaces whose peers were not yet seen in a successful read; their first read is a baseline. */
@@ -51,16 +57,19 @@ public final class ConnectionTracker {
 
     public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting, boolean reportRoaming,
                              PeerNames names, Supplier<UUID> ids) {
-        this(host, idleTimeout, reportExisting, reportRoaming, names, ids, endpoint -> null);
+        this(host, idleTimeout, reportExisting, reportRoaming, names, ids, endpoint -> null, Instant.MAX);
     }
 
     /**
      * @param lastPacketFrom when the packet source last saw a packet from an endpoint (null: never);
      *                       rx growth is dated by it instead of by the scan that noticed it
+     * @param startedAt      when wgmon started: a handshake after it, found by the baseline, is a connect
      */
     public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting, boolean reportRoaming,
-                             PeerNames names, Supplier<UUID> ids, Function<InetSocketAddress, Instant> lastPacketFrom) {
+                             PeerNames names, Supplier<UUID> ids, Function<InetSocketAddress, Instant> lastPacketFrom,
+                             Instant startedAt) {
         this.lastPacketFrom = lastPacketFrom;
+        this.startedAt = startedAt;
         this.host = host;
         this.idleTimeout = idleTimeout;
         this.reportExisting = reportExisting;
@@ -99,30 +108,65 @@ public final class ConnectionTracker {
 
     private void applyDevice(Device device, Instant now, boolean baseline, List<PeerEvent> events) {
         Set<String> keys = new HashSet<>();
+        DisconnectReason resetReason = restarted(device) ? DisconnectReason.INTERFACE_DOWN : DisconnectReason.REMOVED;
         for (Peer peer : device.peers()) {
             keys.add(peer.publicKey());
             PeerKey key = new PeerKey(device.name(), peer.publicKey());
             PeerState before = peers.get(key);
-            PeerState after = before == null
-                    ? firstSight(key, peer, now, baseline, events)
-                    : update(before, peer, now, events);
+            PeerState after;
+            if (before == null) {
+                after = firstSight(key, peer, now, baseline, events);
+            } else if (countersWentBack(before.last(), peer)) {
+                if (before.connected() && before.reported()) {
+                    events.add(event(PeerEventType.DISCONNECTED, before, now, resetReason));
+                }
+                after = firstSight(key, peer, now, false, events);
+            } else {
+                after = update(before, peer, now, events);
+            }
             peers.put(key, after);
         }
         dropWhere(state -> state.key().interfaceName().equals(device.name())
                 && !keys.contains(state.key().publicKey()), now, DisconnectReason.REMOVED, events);
     }
 
+    /**
+     * A device started again (its daemon restarted, or it was deleted and created between two scans):
+     * a peer's counters went back and no peer's grew. Otherwise counters that went back are one peer
+     * removed and added again.
+     */
+    private boolean restarted(Device device) {
+        boolean back = false;
+        for (Peer peer : device.peers()) {
+            PeerState before = peers.get(new PeerKey(device.name(), peer.publicKey()));
+            if (before == null) {
+                continue;
+            }
+            Peer last = before.last();
+            if (peer.rxBytes() > last.rxBytes() || peer.txBytes() > last.txBytes()) {
+                return false;
+            }
+            back |= countersWentBack(last, peer);
+        }
+        return back;
+    }
+
+    private static boolean countersWentBack(Peer last, Peer now) {
+        return now.rxBytes() < last.rxBytes() || now.txBytes() < last.txBytes();
+    }
+
     private PeerState firstSight(PeerKey key, Peer peer, Instant now, boolean baseline, List<PeerEvent> events) {
         Instant handshake = peer.lastHandshake();
-        PeerState state = new PeerState(key, peer, null, handshake);
+        PeerState state = new PeerState(key, peer, null, handshake, false);
         if (!recent(handshake, now)) {
             return state;
         }
-        if (baseline) {
-            state = state.connect(peer, handshake, handshake);
-            if (reportExisting) {
-                events.add(event(PeerEventType.CONNECTED, state, now, null));
+        if (baseline && !handshake.isAfter(startedAt)) {
+            if (!reportExisting) {
+                return state.connectUnreported(peer, handshake, handshake);
             }
+            state = state.connect(peer, handshake, handshake);
+            events.add(event(PeerEventType.CONNECTED, state, now, null));
             return state;
         }
         state = state.connect(peer, now, now);
@@ -145,14 +189,16 @@ public final class ConnectionTracker {
         }
         if (newHandshake || rxMoved) {
             PeerState active = before.active(peer, activityTime(before, peer, now));
-            if (reportRoaming && peer.endpoint() != null && !Objects.equals(peer.endpoint(), last.endpoint())) {
+            if (reportRoaming && before.reported() && peer.endpoint() != null && !Objects.equals(peer.endpoint(), last.endpoint())) {
                 events.add(event(PeerEventType.ROAMED, active, now, null));
             }
             return active;
         }
         PeerState seen = before.seen(peer);
         if (seen.idleAt(now, idleTimeout)) {
-            events.add(event(PeerEventType.DISCONNECTED, seen, now, DisconnectReason.IDLE));
+            if (seen.reported()) {
+                events.add(event(PeerEventType.DISCONNECTED, seen, now, DisconnectReason.IDLE));
+            }
             return seen.disconnect();
         }
         return seen;
@@ -175,7 +221,7 @@ public final class ConnectionTracker {
         while (states.hasNext()) {
             PeerState state = states.next();
             if (gone.test(state)) {
-                if (state.connected()) {
+                if (state.connected() && state.reported()) {
                     events.add(event(PeerEventType.DISCONNECTED, state, now, reason));
                 }
                 states.remove();

@@ -1,7 +1,7 @@
 package io.wgmon.tracking;
 
-import io.wgmon.trigger.PacketEvent;
-import io.wgmon.trigger.WireGuardPacket;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.WireGuardPacket;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;

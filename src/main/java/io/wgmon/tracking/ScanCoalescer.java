@@ -1,55 +1,64 @@
 package io.wgmon.tracking;
 
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.Timers;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Turns a storm of scan requests into few scans. The first request after a quiet window runs a
- * scan at once (leading edge); requests during a scan or within the window after its start are
- * merged into one trailing scan at the window's end. An urgent request (a handshake just
- * completed) skips the window but still waits for a running scan. Scans run on one thread, so
- * they never overlap, and at most one is pending: the queue is bounded by construction.
+ * Turns a storm of scan requests into few scans (docs/architecture.md §7). The first request after a
+ * quiet window runs a scan at once (leading edge); requests during a scan or within the window after
+ * its start are merged into one trailing scan at the window's end. An urgent request (a handshake just
+ * completed) skips the window but still waits for a running scan. Scans run on one thread, so they
+ * never overlap, and at most one is pending: the queue is bounded by construction. The window is a
+ * one-shot timer on the shared {@link Timers}; no thread waits for it.
+ * <p>
+ * Anyone on the network can send packets that look like a completed handshake, so urgency is
+ * rationed: an urgent request spends a token from a small bucket ({@link #URGENT_BURST} tokens, one
+ * more every {@link #URGENT_REFILL}); without a token it is coalesced like any other request. A flood
+ * of forged packets therefore gives at most one scan per window plus one per refill, while a real
+ * handshake during the flood is still seen by the next scan, at most one window later.
  */
 public final class ScanCoalescer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ScanCoalescer.class);
+    static final int URGENT_BURST = 3;
+    static final Duration URGENT_REFILL = Duration.ofSeconds(1);
 
     private final Runnable scan;
     private final long windowNanos;
-    private final LongSupplier nanoTime;
-    private final ScheduledExecutorService thread;
+    private final Timers timers;
+    private final Executor scanThread;
 
     private boolean running;
     private boolean pending;
     private boolean pendingUrgent;
-    private ScheduledFuture<?> trailing;
+    /** The trailing scan's timer; a timer that fires after being replaced or cancelled does nothing. */
+    private Cancellable trailing;
     private long lastStart;
     private boolean started;
+    private boolean closed;
+    private double urgentTokens = URGENT_BURST;
+    private long tokensCountedAt;
 
-    public ScanCoalescer(Runnable scan, Duration window) {
-        this(scan, window, System::nanoTime);
-    }
-
-    ScanCoalescer(Runnable scan, Duration window, LongSupplier nanoTime) {
+    /** @param scanThread runs one scan at a time, in order (a single thread) */
+    public ScanCoalescer(Runnable scan, Duration window, Timers timers, Executor scanThread) {
         this.scan = scan;
         this.windowNanos = window.toNanos();
-        this.nanoTime = nanoTime;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wgmon-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timers = timers;
+        this.scanThread = scanThread;
+        this.tokensCountedAt = timers.nanoTime();
     }
 
     /** Asks for a scan; never blocks. */
     public synchronized void request(boolean urgent) {
-        if (thread.isShutdown()) {
+        if (closed) {
             return;
+        }
+        if (urgent && !takeUrgentToken()) {
+            urgent = false;
         }
         if (running) {
             pending = true;
@@ -57,13 +66,13 @@ public final class ScanCoalescer implements AutoCloseable {
             return;
         }
         if (trailing != null) {
-            if (urgent && trailing.cancel(false)) {
-                trailing = null;
+            if (urgent) {
+                cancelTrailing();
                 startNow();
             }
             return;
         }
-        long sinceLast = nanoTime.getAsLong() - lastStart;
+        long sinceLast = timers.nanoTime() - lastStart;
         if (urgent || !started || sinceLast >= windowNanos) {
             startNow();
         } else {
@@ -71,30 +80,56 @@ public final class ScanCoalescer implements AutoCloseable {
         }
     }
 
+    private boolean takeUrgentToken() {
+        long now = timers.nanoTime();
+        urgentTokens = Math.min(URGENT_BURST,
+                urgentTokens + (double) (now - tokensCountedAt) / URGENT_REFILL.toNanos());
+        tokensCountedAt = now;
+        if (urgentTokens < 1) {
+            return false;
+        }
+        urgentTokens -= 1;
+        return true;
+    }
+
     private void startNow() {
         running = true;
-        thread.execute(this::runScan);
+        try {
+            scanThread.execute(this::runScan);
+        } catch (RejectedExecutionException e) {
+            running = false; // the scan thread is shutting down with the service
+        }
     }
 
     private void scheduleTrailing(long delayNanos) {
-        trailing = thread.schedule(() -> {
-            synchronized (this) {
-                trailing = null;
-                running = true;
-            }
-            runScan();
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        Cancellable[] self = new Cancellable[1];
+        self[0] = timers.schedule(Duration.ofNanos(delayNanos), () -> trailingDue(self[0]));
+        trailing = self[0];
+    }
+
+    private synchronized void trailingDue(Cancellable timer) {
+        if (trailing != timer || closed) {
+            return;
+        }
+        trailing = null;
+        startNow();
+    }
+
+    private void cancelTrailing() {
+        trailing.cancel();
+        trailing = null;
     }
 
     private void runScan() {
         synchronized (this) {
-            lastStart = nanoTime.getAsLong();
+            lastStart = timers.nanoTime();
             started = true;
         }
         try {
             scan.run();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Scan failed unexpectedly");
+        } catch (Throwable e) {
+            // the scan reports its own failures; this is the last guard that keeps later scans coming
+            LOG.errorf(e, "Scan failed unexpectedly; later scans run as usual");
         } finally {
             finished();
         }
@@ -102,13 +137,13 @@ public final class ScanCoalescer implements AutoCloseable {
 
     private synchronized void finished() {
         running = false;
-        if (!pending || thread.isShutdown()) {
+        if (!pending || closed) {
             return;
         }
         boolean urgent = pendingUrgent;
         pending = false;
         pendingUrgent = false;
-        long untilWindowEnd = lastStart + windowNanos - nanoTime.getAsLong();
+        long untilWindowEnd = lastStart + windowNanos - timers.nanoTime();
         if (urgent || untilWindowEnd <= 0) {
             startNow();
         } else {
@@ -116,13 +151,12 @@ public final class ScanCoalescer implements AutoCloseable {
         }
     }
 
+    /** No scan starts after this; a running one finishes. */
     @Override
-    public void close() {
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public synchronized void close() {
+        closed = true;
+        if (trailing != null) {
+            cancelTrailing();
         }
     }
 }

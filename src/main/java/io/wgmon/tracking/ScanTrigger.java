@@ -1,8 +1,8 @@
 package io.wgmon.tracking;
 
-import io.wgmon.trigger.PacketEvent;
-import io.wgmon.trigger.PacketsLost;
-import io.wgmon.trigger.WireGuardPacket;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.PacketsLost;
+import io.wgmon.capture.WireGuardPacket;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Decides from one packet whether WireGuard must be scanned (ARCHITECTURE §1.2). A responder
+ * Decides from one packet whether WireGuard must be scanned (docs/architecture.md §7, "Scan decisions"). A responder
  * records a handshake only when the first transport packet after it arrives, so an initiation
  * is remembered and the transport packet that follows it from the same source asks for an
  * urgent scan. Transport packets from endpoints already connected need no scan: the idle tick

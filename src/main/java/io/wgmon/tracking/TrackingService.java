@@ -6,20 +6,31 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import io.wgmon.trigger.PacketEvent;
-import io.wgmon.trigger.PacketSource;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.PacketSource;
+import io.wgmon.timing.Timers;
 import io.wgmon.wireguard.Scan;
 import io.wgmon.wireguard.WireGuardScanner;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wires the pipeline: packets from the source are triaged, coalesced into scans, the tracker
  * turns scans into events, and events go out on {@link #events()}. While a peer is connected the
  * idle ticker asks for scans too.
+ * <p>
+ * Neither path can die silently (docs/architecture.md §7): a packet that cannot be handled and a scan
+ * that throws are logged and counted, and the stream goes on; if the packet stream itself ends,
+ * {@link #packetPathFailure()} says why and liveness goes DOWN.
  */
 public final class TrackingService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrackingService.class);
@@ -34,38 +45,79 @@ public final class TrackingService implements AutoCloseable {
     private final BroadcastProcessor<PeerEvent> events = BroadcastProcessor.create();
     private final Timer scanTimer;
     private final Counter scanFailures;
+    private final Counter packetErrors;
+    private final Counter scanErrors;
+    private final ExecutorService scanThread;
     private final MeterRegistry registry;
 
     private volatile Scan lastScan;
     private volatile boolean started;
+    private volatile String packetPathFailure;
     private List<Scan.ScanFailure> lastFailures = List.of();
+    private final Set<String> namedInterfaces;
+    private Set<String> lastMissing = Set.of();
 
-    /** @param lastPackets the same instance the tracker dates rx growth with */
+    /**
+     * @param lastPackets     the same instance the tracker dates rx growth with
+     * @param namedInterfaces the interfaces {@code wgmon.wireguard.interfaces} names; empty: all are watched
+     */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
                            LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
-                           MeterRegistry registry) {
+                           Timers timers, MeterRegistry registry, Set<String> namedInterfaces) {
         this.source = source;
+        this.namedInterfaces = Set.copyOf(namedInterfaces);
         this.scanner = scanner;
         this.tracker = tracker;
         this.lastPackets = lastPackets;
         this.registry = registry;
         this.trigger = new ScanTrigger(tracker::connectedEndpoints);
-        this.coalescer = new ScanCoalescer(this::scanOnce, coalesce);
+        this.scanThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wgmon-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
         this.ticker = new IdleTicker(scheduler, tick, () -> coalescer.request(false));
         this.scanTimer = Timer.builder("wgmon.scans").description("WireGuard scans").register(registry);
         this.scanFailures = Counter.builder("wgmon.scan.failures")
                 .description("Interfaces or backends that could not be read in a scan").register(registry);
+        this.packetErrors = Counter.builder("wgmon.packet.errors")
+                .description("Captured packets whose handling failed unexpectedly (skipped)").register(registry);
+        this.scanErrors = Counter.builder("wgmon.scan.errors")
+                .description("Scans that failed unexpectedly (the next scan runs as usual)").register(registry);
         registry.gauge("wgmon.peers.connected", this, s -> s.tracker.peers().stream().filter(PeerState::connected).count());
     }
 
     /** Binds the packet source (its errors propagate as they are) and takes the baseline scan. */
     public void start() {
-        source.packets().subscribe().with(this::onPacket,
-                failure -> LOG.errorf(failure, "Packet stream from %s failed", source.describe()));
+        source.packets().subscribe().with(this::onPacketGuarded, this::packetStreamFailed, this::packetStreamEnded);
         source.start();
         started = true;
         LOG.infof("Watching %s; WireGuard backends %s", source.describe(), scanner.backendNames());
         coalescer.request(true);
+    }
+
+    /** A throwing subscriber would be cancelled by Mutiny and packets would stop: never let one escape. */
+    private void onPacketGuarded(PacketEvent packet) {
+        try {
+            onPacket(packet);
+        } catch (Throwable e) {
+            packetErrors.increment();
+            LOG.errorf(e, "Cannot handle a packet from %s; skipped, later packets are handled as usual",
+                    source.describe());
+        }
+    }
+
+    private void packetStreamFailed(Throwable failure) {
+        packetPathFailure = "the packet stream from " + source.describe() + " failed: " + failure;
+        LOG.errorf(failure, "Packet stream from %s failed; no more packets reach the tracker", source.describe());
+    }
+
+    private void packetStreamEnded() {
+        if (!scanThread.isShutdown()) {
+            packetPathFailure = "the packet stream from " + source.describe() + " ended";
+            LOG.errorf("Packet stream from %s ended; no more packets reach the tracker", source.describe());
+        }
     }
 
     private void onPacket(PacketEvent packet) {
@@ -79,10 +131,20 @@ public final class TrackingService implements AutoCloseable {
     }
 
     private void scanOnce() {
+        try {
+            scanAndReport();
+        } catch (Throwable e) {
+            scanErrors.increment();
+            LOG.errorf(e, "Scan failed unexpectedly; the next scan runs as usual");
+        }
+    }
+
+    private void scanAndReport() {
         Scan scan = scanTimer.record(scanner::scan);
         boolean first = lastScan == null;
         lastScan = scan;
         reportFailures(scan.failures());
+        reportMissing(scan);
         for (PeerEvent event : tracker.apply(Objects.requireNonNull(scan))) {
             registry.counter("wgmon.events", "type", event.type().wireName()).increment();
             LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
@@ -108,6 +170,35 @@ public final class TrackingService implements AutoCloseable {
         }
     }
 
+    /** A named interface that no backend lists is worth a warning once, and a line when it appears. */
+    private void reportMissing(Scan scan) {
+        if (namedInterfaces.isEmpty() || scan.failures().stream().anyMatch(f -> f.interfaceName() == null)) {
+            return;
+        }
+        Set<String> present = new HashSet<>();
+        scan.devices().forEach(d -> present.add(d.name()));
+        scan.failures().forEach(f -> present.add(f.interfaceName()));
+        Set<String> missing = new TreeSet<>(namedInterfaces);
+        missing.removeAll(present);
+        for (String name : missing) {
+            if (!lastMissing.contains(name)) {
+                LOG.warnf("wgmon.wireguard.interfaces names %s, which no WireGuard backend (%s) lists; it is "
+                        + "watched from the moment it appears", name, String.join(", ", scanner.backendNames()));
+            }
+        }
+        for (String name : lastMissing) {
+            if (!missing.contains(name)) {
+                LOG.infof("WireGuard interface %s appeared", name);
+            }
+        }
+        lastMissing = Set.copyOf(missing);
+    }
+
+    /** The interfaces {@code wgmon.wireguard.interfaces} names; empty when all are watched. */
+    public Set<String> namedInterfaces() {
+        return namedInterfaces;
+    }
+
     /** Hot stream of events; subscribers see what happens after they subscribe. */
     public Multi<PeerEvent> events() {
         return events;
@@ -125,6 +216,11 @@ public final class TrackingService implements AutoCloseable {
         return started;
     }
 
+    /** Why packets no longer reach the tracker, or null while they do. */
+    public String packetPathFailure() {
+        return packetPathFailure;
+    }
+
     public PacketSource source() {
         return source;
     }
@@ -140,9 +236,21 @@ public final class TrackingService implements AutoCloseable {
     @Override
     public void close() {
         ticker.needed(false);
-        source.close();
         coalescer.close();
+        scanThread.shutdown();
+        source.close();
+        awaitScanEnd();
         scanner.close();
         events.onComplete();
+    }
+
+    private void awaitScanEnd() {
+        try {
+            if (!scanThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("A scan was still running at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

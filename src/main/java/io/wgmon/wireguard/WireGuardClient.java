@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One way of talking to WireGuard (kernel generic netlink, or userspace UAPI sockets), in the
- * manner of wgctrl-go: list the interfaces, read one device.
+ * manner of wgctrl-go: list the interfaces, read one device (docs/architecture.md §6).
  */
 public interface WireGuardClient extends AutoCloseable {
 
@@ -17,8 +17,8 @@ public interface WireGuardClient extends AutoCloseable {
     /**
      * Reads one device with all its peers.
      *
-     * @throws DeviceNotFoundException when the interface does not exist (any more)
-     * @throws WireGuardException      for anything else: permission, malformed reply, timeout
+     * @throws WireGuardException NO_SUCH_DEVICE when the interface does not exist (any more); another
+     *                            reason for anything else: permission, malformed reply, timeout
      */
     Device device(String name) throws WireGuardException;
 

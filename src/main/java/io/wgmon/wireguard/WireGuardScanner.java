@@ -49,10 +49,11 @@ public final class WireGuardScanner implements AutoCloseable {
     private static void read(WireGuardClient backend, String name, List<Device> devices, List<ScanFailure> failures) {
         try {
             devices.add(backend.device(name));
-        } catch (DeviceNotFoundException gone) {
-            // removed between listing and reading: absent, like an interface that was never there
         } catch (WireGuardException e) {
-            failures.add(new ScanFailure(name, e.getMessage()));
+            if (e.reason() != WireGuardException.Reason.NO_SUCH_DEVICE) {
+                failures.add(new ScanFailure(name, e.getMessage()));
+            }
+            // NO_SUCH_DEVICE: removed between listing and reading, absent like one that was never there
         }
     }
 

@@ -14,7 +14,7 @@ import javax.crypto.KeyAgreement;
  * the scalar as RFC 7748 says. The JDK keeps its own copies of the scalar only inside objects
  * that are unreachable once this method returns; the caller zeroes the array it passed.
  */
-final class X25519PublicKey {
+public final class X25519PublicKey {
     private static final XECPublicKeySpec BASE_POINT =
             new XECPublicKeySpec(NamedParameterSpec.X25519, BigInteger.valueOf(9));
 
@@ -22,7 +22,7 @@ final class X25519PublicKey {
     }
 
     /** @param privateKey 32 bytes, as WireGuard stores them; 32 bytes of public key are returned */
-    static byte[] of(byte[] privateKey) throws GeneralSecurityException {
+    public static byte[] of(byte[] privateKey) throws GeneralSecurityException {
         KeyFactory keys = KeyFactory.getInstance("XDH");
         KeyAgreement agreement = KeyAgreement.getInstance("XDH");
         agreement.init(keys.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, privateKey)));

@@ -1,8 +1,8 @@
 package io.wgmon.bench;
 
 import io.wgmon.wireguard.Device;
-import io.wgmon.wireguard.UapiReplyParser;
 import io.wgmon.wireguard.WireGuardException;
+import io.wgmon.wireguard.uapi.UapiReplyParser;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -3,7 +3,7 @@ package io.wgmon.kerneltier;
 import io.wgmon.testbed.MonitorProcess;
 import io.wgmon.testbed.Testbed;
 import io.wgmon.testbed.WebhookReceiver;
-import io.wgmon.wireguard.KernelClientLiveCheck;
+import io.wgmon.wireguard.kernel.KernelClientLiveCheck;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

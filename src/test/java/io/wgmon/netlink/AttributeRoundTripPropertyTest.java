@@ -14,6 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Random attribute trees survive encode, frame, decode and parse unchanged; garbage is refused cleanly. */
@@ -48,22 +49,39 @@ class AttributeRoundTripPropertyTest {
         assertEquals(body.length, payload.remaining());
 
         payload.position(Netlink.align(familyHeader.length));
-        assertSame(tree, NetlinkAttributes.parse(payload));
+        AttributeDecoder attributes = AttributeDecoder.of(payload);
+        assertSame(tree, attributes);
+        assertNull(attributes.error());
     }
 
     @Property(tries = 1000)
-    void garbageIsEitherParsedOrRefusedWithAProtocolError(@ForAll byte[] garbage) {
-        try {
-            NetlinkAttributes.parse(ByteBuffer.wrap(garbage)).forEach(attribute -> attribute.bytes());
-        } catch (NetlinkProtocolException expected) {
-            assertFalse(expected.getMessage().isBlank());
-        }
+    void garbageIsEitherWalkedOrRefusedWithARecordedError(@ForAll byte[] garbage) {
+        walkAll(AttributeDecoder.of(ByteBuffer.wrap(garbage)), 0);
         try {
             for (NetlinkMessage message : NetlinkMessageCodec.decode(garbage, garbage.length)) {
-                NetlinkAttributes.parse(message.payload());
+                walkAll(AttributeDecoder.of(message.payload()), 0);
             }
-        } catch (NetlinkProtocolException expected) {
+        } catch (NetlinkException expected) {
+            assertEquals(NetlinkException.Reason.MALFORMED, expected.reason());
             assertFalse(expected.getMessage().isBlank());
+        }
+    }
+
+    /** Walks everything, nests included (up to a depth), with every getter; never throws. */
+    private static void walkAll(AttributeDecoder attributes, int depth) {
+        while (attributes.next()) {
+            attributes.bytes();
+            attributes.string();
+            attributes.uint64();
+            attributes.be32();
+            if (depth < 3) {
+                walkAll(attributes.nested(), depth + 1);
+            }
+        }
+        String error = attributes.error();
+        if (error != null) {
+            assertFalse(error.isBlank());
+            assertFalse(attributes.next(), "no attribute after an error");
         }
     }
 
@@ -77,20 +95,21 @@ class AttributeRoundTripPropertyTest {
         }
     }
 
-    private static void assertSame(List<Node> expected, NetlinkAttributes actual) {
-        assertEquals(expected.size(), actual.size());
-        for (int i = 0; i < expected.size(); i++) {
-            Node node = expected.get(i);
-            NetlinkAttribute attribute = actual.list().get(i);
-            assertEquals(node.type(), attribute.type());
+    private static void assertSame(List<Node> expected, AttributeDecoder actual) {
+        for (Node node : expected) {
+            assertTrue(actual.next(), "an attribute for " + node);
+            assertEquals(node.type(), actual.type());
             if (node instanceof Leaf leaf) {
-                assertFalse(attribute.nested());
-                assertArrayEquals(leaf.value(), attribute.bytes());
+                assertFalse(actual.isNested());
+                assertArrayEquals(leaf.value(), actual.bytes());
             } else if (node instanceof Nested nested) {
-                assertTrue(attribute.nested());
-                assertSame(nested.children(), attribute.attributes());
+                assertTrue(actual.isNested());
+                AttributeDecoder children = actual.nested();
+                assertSame(nested.children(), children);
+                assertFalse(children.next(), "no more children");
             }
         }
+        assertFalse(actual.next(), "no more attributes");
     }
 
     @Provide

@@ -1,9 +1,12 @@
 package io.wgmon.netlink;
 
+import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,12 +28,20 @@ class NetlinkSocketTest {
     void dumpsTheLinksOfThisNamespace() {
         try (NetlinkSocket socket = NetlinkSocket.open(Netlink.NETLINK_ROUTE)) {
             socket.bind(0);
-            List<NetlinkMessage> links = socket.dump(RTM_GETLINK, 0, new byte[IFINFOMSG_LENGTH]);
-            assertTrue(links.stream().allMatch(link -> link.type() == RTM_NEWLINK));
-            List<String> names = links.stream()
-                    .map(link -> NetlinkAttributes.parse(link.payload().position(IFINFOMSG_LENGTH))
-                            .first(IFLA_IFNAME).orElseThrow().string())
-                    .toList();
+            List<Integer> types = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            socket.exchange(RTM_GETLINK, Netlink.NLM_F_DUMP, new byte[IFINFOMSG_LENGTH], Duration.ofSeconds(5), link -> {
+                types.add(link.type());
+                AttributeDecoder attributes = AttributeDecoder.of(link.payload().position(IFINFOMSG_LENGTH));
+                while (attributes.next()) {
+                    if (attributes.type() == IFLA_IFNAME) {
+                        names.add(attributes.string());
+                    }
+                }
+                attributes.check();
+            });
+            assertTrue(types.stream().allMatch(type -> type == RTM_NEWLINK), types.toString());
+            assertEquals(types.size(), names.size());
             assertTrue(names.contains("lo"), names.toString());
         }
     }
@@ -44,6 +55,7 @@ class NetlinkSocketTest {
         try (NetlinkSocket socket = NetlinkSocket.open(Netlink.NETLINK_NETFILTER)) {
             socket.bind(0);
             NetlinkException e = assertThrows(NetlinkException.class, () -> socket.request(0x0401, 0, unbindUnusedGroup));
+            assertEquals(NetlinkException.Reason.REFUSED, e.reason());
             assertEquals(Errno.ENODEV, e.errno());
             assertEquals("netlink request type 0x401: ENODEV (No such device)", e.getMessage());
         }
@@ -74,12 +86,14 @@ class NetlinkSocketTest {
 
         long closing = System.nanoTime();
         socket.close();
-        assertInstanceOf(NetlinkSocketClosedException.class, outcome.get(1, TimeUnit.SECONDS));
+        assertEquals(NetlinkException.Reason.CLOSED,
+                assertInstanceOf(NetlinkException.class, outcome.get(1, TimeUnit.SECONDS)).reason());
         assertTrue(System.nanoTime() - closing < TimeUnit.SECONDS.toNanos(1));
         reader.join(1000);
         socket.close();
-        assertThrows(NetlinkSocketClosedException.class, socket::receive);
-        assertThrows(NetlinkSocketClosedException.class, () -> socket.send(new byte[16]));
+        assertEquals(NetlinkException.Reason.CLOSED, assertThrows(NetlinkException.class, socket::receive).reason());
+        assertEquals(NetlinkException.Reason.CLOSED,
+                assertThrows(NetlinkException.class, () -> socket.send(new byte[16])).reason());
     }
 
     @Test
@@ -95,6 +109,7 @@ class NetlinkSocketTest {
     @Test
     void openingAnUnknownProtocolNamesTheErrno() {
         NetlinkException e = assertThrows(NetlinkException.class, () -> NetlinkSocket.open(31));
+        assertEquals(NetlinkException.Reason.SYSTEM_CALL, e.reason());
         assertEquals(Errno.EPROTONOSUPPORT, e.errno());
         assertTrue(e.getMessage().startsWith("socket(AF_NETLINK, 31): EPROTONOSUPPORT"), e.getMessage());
     }

@@ -77,6 +77,59 @@ class ConnectionTrackerTest {
     }
 
     @Test
+    void aHandshakeNewerThanTheStartIsAConnectEvenInTheBaseline() {
+        tracker = new ConnectionTracker("node-1", IDLE, false, false, key -> null,
+                () -> new UUID(0, idCounter.incrementAndGet()), endpoint -> null, at(-1));
+        List<PeerEvent> events = tracker.apply(scan(0, peer(ALICE, at(-10), 500), peer(BOB, at(0), 5)));
+        assertEquals(1, events.size(), "the handshake during start-up is reported, the older one is the baseline");
+        assertEquals(PeerEventType.CONNECTED, events.get(0).type());
+        assertEquals(BOB, events.get(0).key().publicKey());
+        List<PeerEvent> later = tracker.apply(scan(400, peer(ALICE, at(-10), 500), peer(BOB, at(0), 5)));
+        assertEquals(1, later.size(), "only the reported peer's disconnect is sent");
+        assertEquals(BOB, later.get(0).key().publicKey());
+        assertEquals(DisconnectReason.IDLE, later.get(0).reason());
+    }
+
+    @Test
+    void aPeerTrackedSilentlyByTheBaselineLeavesSilently() {
+        tracker.apply(scan(0, peer(ALICE, at(-10), 500), peer(BOB, at(-20), 5)));
+        assertEquals(List.of(), tracker.apply(scan(400, peer(ALICE, at(-10), 500), peer(BOB, at(-20), 5))),
+                "idle: its connect was never sent, so neither is its disconnect");
+        assertFalse(tracker.hasConnectedPeers());
+        tracker.apply(scan(401, peer(ALICE, at(-10), 500), peer(BOB, at(-20), 5)));
+        tracker = tracker(false, false);
+        tracker.apply(scan(0, peer(ALICE, at(-10), 500)));
+        assertEquals(List.of(), tracker.apply(scan(10)), "interface gone: nothing to report either");
+    }
+
+    @Test
+    void countersGoingBackOnTheWholeDeviceAreARestartReportedAsDisconnectThenConnect() {
+        tracker.apply(scan(0, peer(ALICE, null, 0), peer(BOB, null, 0)));
+        tracker.apply(scan(1, peer(ALICE, at(1), 10_000), peer(BOB, at(1), 700)));
+        // the daemon restarts between two scans: counters start from zero, Alice handshakes again at once
+        List<PeerEvent> events = tracker.apply(scan(30, peer(ALICE, at(29), 180), peer(BOB, null, 0)));
+        List<PeerEvent> alice = events.stream().filter(e -> e.key().publicKey().equals(ALICE)).toList();
+        List<PeerEvent> bob = events.stream().filter(e -> e.key().publicKey().equals(BOB)).toList();
+        assertEquals(List.of(PeerEventType.DISCONNECTED, PeerEventType.CONNECTED), alice.stream().map(PeerEvent::type).toList());
+        assertEquals(List.of(PeerEventType.DISCONNECTED), bob.stream().map(PeerEvent::type).toList());
+        assertEquals(DisconnectReason.INTERFACE_DOWN, alice.get(0).reason());
+        assertEquals(DisconnectReason.INTERFACE_DOWN, bob.get(0).reason());
+        assertEquals(at(30), alice.get(1).time());
+    }
+
+    @Test
+    void countersGoingBackForOnePeerAreThatPeerReAdded() {
+        tracker.apply(scan(0, peer(ALICE, null, 0), peer(BOB, null, 0)));
+        tracker.apply(scan(1, peer(ALICE, at(1), 10_000), peer(BOB, at(1), 700)));
+        List<PeerEvent> events = tracker.apply(scan(30, peer(ALICE, at(1), 12_000), peer(BOB, null, 0)));
+        assertEquals(1, events.size());
+        assertEquals(BOB, events.get(0).key().publicKey());
+        assertEquals(DisconnectReason.REMOVED, events.get(0).reason());
+        assertEquals(PeerEventType.CONNECTED, tracker.apply(scan(31, peer(ALICE, at(1), 12_000), peer(BOB, at(31), 90)))
+                .get(0).type());
+    }
+
+    @Test
     void baselineTreatsOldHandshakesAsDisconnected() {
         tracker.apply(scan(0, peer(ALICE, at(-181), 500)));
         assertFalse(tracker.hasConnectedPeers());
@@ -283,7 +336,7 @@ class ConnectionTrackerTest {
     void rxGrowthIsDatedByTheLastPacketSeenFromThePeer() throws Exception {
         java.util.Map<InetSocketAddress, Instant> packets = new java.util.HashMap<>();
         tracker = new ConnectionTracker("node-1", IDLE, false, false, PeerNames.none(),
-                () -> new UUID(0, idCounter.incrementAndGet()), packets::get);
+                () -> new UUID(0, idCounter.incrementAndGet()), packets::get, Instant.MAX);
         InetSocketAddress alice = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 33612);
         tracker.apply(scan(0, peer(ALICE, null, 0)));
         tracker.apply(scan(1, peer(ALICE, at(1), 100)));
@@ -298,7 +351,7 @@ class ConnectionTrackerTest {
     void aPacketTimeOutsideTheSpanIsNotTrusted() throws Exception {
         java.util.Map<InetSocketAddress, Instant> packets = new java.util.HashMap<>();
         tracker = new ConnectionTracker("node-1", IDLE, false, false, PeerNames.none(),
-                () -> new UUID(0, idCounter.incrementAndGet()), packets::get);
+                () -> new UUID(0, idCounter.incrementAndGet()), packets::get, Instant.MAX);
         InetSocketAddress alice = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 33612);
         tracker.apply(scan(0, peer(ALICE, null, 0)));
         tracker.apply(scan(5, peer(ALICE, at(5), 100)));

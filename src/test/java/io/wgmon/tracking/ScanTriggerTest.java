@@ -1,8 +1,8 @@
 package io.wgmon.tracking;
 
-import io.wgmon.trigger.MessageType;
-import io.wgmon.trigger.PacketsLost;
-import io.wgmon.trigger.WireGuardPacket;
+import io.wgmon.capture.MessageType;
+import io.wgmon.capture.PacketsLost;
+import io.wgmon.capture.WireGuardPacket;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -22,7 +22,7 @@ class WireGuardScannerTest {
         @Override
         public List<String> interfaceNames() throws WireGuardException {
             if (devices.containsKey("*")) {
-                throw new WireGuardException("listing refused");
+                throw new WireGuardException(WireGuardException.Reason.IO, "listing refused");
             }
             return devices.keySet().stream().sorted().toList();
         }
@@ -64,8 +64,8 @@ class WireGuardScannerTest {
     @Test
     void aVanishedDeviceIsAbsentAndABrokenOneIsAFailure() {
         WireGuardScanner scanner = new WireGuardScanner(List.of(new MapBackend("userspace", Map.of(
-                "gone", new DeviceNotFoundException("gone: no such device"),
-                "hung", new WireGuardException("hung: timed out after 2s"),
+                "gone", new WireGuardException(WireGuardException.Reason.NO_SUCH_DEVICE, "gone: no such device"),
+                "hung", new WireGuardException(WireGuardException.Reason.TIMEOUT, "hung: timed out after 2s"),
                 "wg0", device("wg0")))), Optional.empty(), CLOCK);
         Scan scan = scanner.scan();
         assertEquals(List.of("wg0"), scan.devices().stream().map(Device::name).toList());

@@ -1,5 +1,6 @@
 package io.wgmon.wireguard;
 
+import io.wgmon.wireguard.uapi.UapiFixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.Base64;

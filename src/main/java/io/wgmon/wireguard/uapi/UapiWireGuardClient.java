@@ -1,0 +1,187 @@
+package io.wgmon.wireguard.uapi;
+
+import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.WireGuardClient;
+import io.wgmon.wireguard.WireGuardException;
+import io.wgmon.wireguard.WireGuardException.Reason;
+import jnr.constants.platform.Errno;
+import jnr.unixsocket.UnixSocketAddress;
+import jnr.unixsocket.UnixSocketChannel;
+import jnr.unixsocket.UnixSocketOptions;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Userspace WireGuard (wireguard-go, boringtun) over the cross-platform UAPI: one unix socket
+ * per interface, {@code <uapiDir>/<name>.sock}, answering {@code get=1}. Every request is bounded
+ * in time and size, so a hung or babbling daemon cannot hold up a scan (docs/architecture.md §6).
+ */
+public class UapiWireGuardClient implements WireGuardClient {
+    static final int DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
+    private static final String SOCKET_SUFFIX = ".sock";
+    private static final int READ_CHUNK_BYTES = 64 * 1024;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final String CONNECTION_REFUSED = Errno.ECONNREFUSED.toString();
+    private static final String NO_SUCH_FILE = Errno.ENOENT.toString();
+    private static final String PERMISSION_DENIED = Errno.EACCES.toString();
+
+    private final Path uapiDir;
+    private final Duration requestTimeout;
+    private final long maxReplyBytes;
+
+    public UapiWireGuardClient(Path uapiDir, Duration requestTimeout) {
+        this(uapiDir, requestTimeout, DEFAULT_MAX_REPLY_BYTES);
+    }
+
+    UapiWireGuardClient(Path uapiDir, Duration requestTimeout, long maxReplyBytes) {
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("UAPI request timeout must be positive: " + requestTimeout);
+        }
+        this.uapiDir = uapiDir;
+        this.requestTimeout = requestTimeout;
+        this.maxReplyBytes = maxReplyBytes;
+    }
+
+    @Override
+    public String backendName() {
+        return "userspace";
+    }
+
+    @Override
+    public List<String> interfaceNames() throws WireGuardException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> sockets = Files.newDirectoryStream(uapiDir, "*" + SOCKET_SUFFIX)) {
+            for (Path socket : sockets) {
+                String file = socket.getFileName().toString();
+                if (file.length() > SOCKET_SUFFIX.length() && isSocket(socket)) {
+                    names.add(file.substring(0, file.length() - SOCKET_SUFFIX.length()));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | DirectoryIteratorException e) {
+            throw new WireGuardException(Reason.IO, "cannot list UAPI sockets in " + uapiDir + ": " + e.getMessage(), e);
+        }
+        Collections.sort(names);
+        return List.copyOf(names);
+    }
+
+    @Override
+    public Device device(String name) throws WireGuardException {
+        Path socket = socketOf(name);
+        if (!Files.exists(socket)) {
+            throw new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": no UAPI socket " + socket);
+        }
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        byte[] chunk = new byte[READ_CHUNK_BYTES];
+        try (UnixSocketChannel channel = UnixSocketChannel.create()) {
+            connect(channel, name, socket, deadline);
+            send(channel, name, socket, deadline);
+            return receive(channel, name, socket, deadline, chunk);
+        } catch (IOException e) {
+            throw new WireGuardException(Reason.IO, name + ": UAPI request on " + socket + " failed: " + e.getMessage(), e);
+        } finally {
+            // the reply carried the private key in hex
+            Arrays.fill(chunk, (byte) 0);
+        }
+    }
+
+    private void connect(UnixSocketChannel channel, String name, Path socket, long deadline)
+            throws IOException, WireGuardException {
+        // on a unix socket the send timeout also bounds connect() when the daemon's backlog is full
+        channel.setOption(UnixSocketOptions.SO_SNDTIMEO, millisLeft(name, socket, deadline));
+        try {
+            if (!channel.connect(new UnixSocketAddress(socket.toFile()))) {
+                throw timedOut(name, socket);
+            }
+        } catch (IOException e) {
+            if (CONNECTION_REFUSED.equals(e.getMessage())) {
+                throw new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": UAPI socket " + socket
+                        + " is stale (connection refused): its WireGuard daemon is gone");
+            }
+            if (NO_SUCH_FILE.equals(e.getMessage())) {
+                throw new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": no UAPI socket " + socket);
+            }
+            if (PERMISSION_DENIED.equals(e.getMessage())) {
+                // wireguard-go creates its sockets 0700 root: capabilities alone do not open them
+                throw new WireGuardException(Reason.PERMISSION_DENIED, name + ": permission denied on UAPI socket " + socket
+                        + ": userspace WireGuard sockets belong to root; run wgmon as uid 0 to watch them");
+            }
+            throw e;
+        }
+    }
+
+    private void send(UnixSocketChannel channel, String name, Path socket, long deadline)
+            throws IOException, WireGuardException {
+        ByteBuffer request = ByteBuffer.wrap("get=1\n\n".getBytes(StandardCharsets.US_ASCII));
+        while (request.hasRemaining()) {
+            channel.setOption(UnixSocketOptions.SO_SNDTIMEO, millisLeft(name, socket, deadline));
+            channel.write(request);
+        }
+    }
+
+    private Device receive(UnixSocketChannel channel, String name, Path socket, long deadline, byte[] chunk)
+            throws IOException, WireGuardException {
+        UapiReplyParser parser = new UapiReplyParser(name);
+        ByteBuffer buffer = ByteBuffer.wrap(chunk);
+        long total = 0;
+        while (true) {
+            channel.setOption(UnixSocketOptions.SO_RCVTIMEO, millisLeft(name, socket, deadline));
+            buffer.clear();
+            int read = channel.read(buffer);
+            if (read < 0) {
+                return parser.device();
+            }
+            total += read;
+            if (total > maxReplyBytes) {
+                throw new WireGuardException(Reason.MALFORMED_REPLY, name + ": UAPI reply on " + socket + " exceeds " + maxReplyBytes + " bytes");
+            }
+            // 0 bytes: the receive timeout expired; the next round checks the deadline
+            if (read > 0 && parser.feed(chunk, 0, read)) {
+                return parser.device();
+            }
+        }
+    }
+
+    /** What is left of the request's time, at least 1 ms (0 would mean "wait forever"). */
+    private int millisLeft(String name, Path socket, long deadline) throws WireGuardException {
+        long nanos = deadline - System.nanoTime();
+        if (nanos <= 0) {
+            throw timedOut(name, socket);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+    }
+
+    private WireGuardException timedOut(String name, Path socket) {
+        return new WireGuardException(Reason.TIMEOUT, name + ": no complete UAPI reply on " + socket + " within " + requestTimeout);
+    }
+
+    private Path socketOf(String name) throws WireGuardException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+            throw new WireGuardException(Reason.NO_SUCH_DEVICE, "'" + name + "' is not an interface name");
+        }
+        return uapiDir.resolve(name + SOCKET_SUFFIX);
+    }
+
+    private static boolean isSocket(Path path) {
+        try {
+            return ((Integer) Files.getAttribute(path, "unix:mode") & S_IFMT) == S_IFSOCK;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}

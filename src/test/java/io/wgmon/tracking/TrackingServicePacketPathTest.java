@@ -1,0 +1,124 @@
+package io.wgmon.tracking;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.wgmon.capture.MessageType;
+import io.wgmon.capture.PacketEvent;
+import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.WireGuardPacket;
+import io.wgmon.timing.ManualTimers;
+import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.WireGuardClient;
+import io.wgmon.wireguard.WireGuardScanner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packet path cannot die silently: a failing packet is skipped and counted, a dead stream is reported. */
+class TrackingServicePacketPathTest {
+    private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
+
+    /** Emits what the test hands it, on the test's thread, as a reader thread would. */
+    private static final class HandFedSource implements PacketSource {
+        final BroadcastProcessor<PacketEvent> packets = BroadcastProcessor.create();
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public Multi<PacketEvent> packets() {
+            return packets;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "hand-fed source";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class NoInterfaces implements WireGuardClient {
+        @Override
+        public String backendName() {
+            return "none";
+        }
+
+        @Override
+        public List<String> interfaceNames() {
+            return List.of();
+        }
+
+        @Override
+        public Device device(String name) {
+            throw new AssertionError("no interface to read");
+        }
+    }
+
+    private final HandFedSource source = new HandFedSource();
+    private final LastPacketTimes lastPackets = new LastPacketTimes();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final TrackingService service = new TrackingService(source,
+            new WireGuardScanner(List.of(new NoInterfaces()), Optional.empty(), Clock.systemUTC()),
+            new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false, key -> null, UUID::randomUUID),
+            lastPackets, Duration.ofMillis(250), Duration.ofSeconds(5), null, new ManualTimers(), registry, Set.of());
+
+    @AfterEach
+    void close() {
+        service.close();
+    }
+
+    private static WireGuardPacket packet(int sourcePort, long second) throws Exception {
+        return new WireGuardPacket(T0.plusSeconds(second), InetAddress.getByName("192.0.2.2"), sourcePort,
+                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA);
+    }
+
+    @Test
+    void aPacketWhoseHandlingFailsIsCountedAndLaterPacketsStillArrive() throws Exception {
+        service.start();
+        source.packets.onNext(packet(-1, 1)); // an impossible port: handling it throws
+        source.packets.onNext(packet(40000, 2));
+        assertEquals(1.0, registry.counter("wgmon.packet.errors").count());
+        assertEquals(T0.plusSeconds(2), lastPackets.lastFrom(new InetSocketAddress("192.0.2.2", 40000)),
+                "the packet after the failing one reached the tracker");
+        assertNull(service.packetPathFailure());
+    }
+
+    @Test
+    void aFailedPacketStreamIsReportedWithItsReason() {
+        service.start();
+        source.packets.onError(new IllegalStateException("socket gone"));
+        assertNotNull(service.packetPathFailure());
+        assertTrue(service.packetPathFailure().contains("socket gone"), service.packetPathFailure());
+    }
+
+    @Test
+    void anEndedPacketStreamIsReported() {
+        service.start();
+        source.packets.onComplete();
+        assertTrue(service.packetPathFailure().contains("ended"), service.packetPathFailure());
+    }
+}

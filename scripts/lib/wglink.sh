@@ -1,4 +1,4 @@
-# Shared by demo.sh and scripts/bench-idle.sh (source it; needs root): a throwaway WireGuard link
+# Shared by demo.sh and bench/run.sh (source it; needs root): a throwaway WireGuard link
 # between two network namespaces (wireguard-go on both sides), the NFLOG rule an operator would
 # add, and wgmon started in the server namespace.
 #   SRV CLI      namespaces         WGS WGC   interfaces (server listens on 3000)
@@ -48,7 +48,7 @@ wglink_setup() {
 # and waits until /q/health/ready answers 200 (management port 9588). Sets wgmon_pid.
 wgmon_start() {
   ip netns exec "$SRV" env WGMON_NFLOG_GROUP=1 WGMON_WIREGUARD_INTERFACES="$WGS" "$@" \
-    java -Xmx128m ${WGMON_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$WORK/wgmon.log" 2>&1 & wgmon_pid=$!; pids+=($wgmon_pid)
+    JAVA_OPTS_APPEND="${WGMON_JAVA_OPTS:-}" target/quarkus-app/wgmon > "$WORK/wgmon.log" 2>&1 & wgmon_pid=$!; pids+=($wgmon_pid)
   local status=""
   for _ in $(seq 600); do
     status=$(ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9588 && printf "GET /q/health/ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3' 2>/dev/null || true)

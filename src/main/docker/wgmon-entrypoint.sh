@@ -1,6 +1,7 @@
 #!/bin/sh
 # wgmon's container entrypoint: runs the JVM as the image's non-root user holding the capabilities
-# its monitor mode needs, CAP_NET_ADMIN (NFLOG, WireGuard netlink) and, with monitor=bpf, CAP_NET_RAW.
+# its monitor mode needs, CAP_NET_ADMIN (NFLOG, WireGuard netlink) and, with monitor=bpf, CAP_NET_RAW,
+# through the launcher /deployments/wgmon (WGMON_LAUNCHER only for tests).
 #
 # A runtime grants capabilities to a non-root process only through the ambient set. Podman puts
 # --cap-add there; Docker and Kubernetes do not: they only leave the capabilities in the bounding
@@ -38,7 +39,9 @@ for cap in $wanted; do
 done
 raise=${raise#,}
 
-set -- java ${JAVA_OPTS:-} ${JAVA_OPTS_APPEND:-} -jar /deployments/quarkus-run.jar "$@"
+# the package's launcher: it picks the JVM flags (/deployments/jvm.options, then JAVA_OPTS_APPEND)
+# and execs java, which keeps the ambient capabilities raised here
+set -- "${WGMON_LAUNCHER:-/deployments/wgmon}" "$@"
 
 if [ -z "$needs_raising" ]; then
   exec "$@"

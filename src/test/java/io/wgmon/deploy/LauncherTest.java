@@ -1,0 +1,111 @@
+package io.wgmon.deploy;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The package's launcher (src/main/bin/wgmon) run by /bin/sh against a stand-in JDK whose java
+ * prints its command line: the flags of jvm.options for that JDK's version, then JAVA_OPTS_APPEND,
+ * then the fast-jar and the application's arguments; the class-data archive written once, then used.
+ */
+class LauncherTest {
+    @TempDir
+    Path root;
+    private Path app;
+
+    @BeforeEach
+    void installLikeThePackage() throws IOException {
+        app = Files.createDirectories(root.resolve("quarkus-app"));
+        Files.copy(Path.of("src/main/bin/wgmon"), app.resolve("wgmon"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(Path.of("src/main/bin/jvm.options"), app.resolve("jvm.options"));
+        Files.createFile(app.resolve("quarkus-run.jar"));
+    }
+
+    @Test
+    void jvmOptionsThenTheAppendedFlagsThenTheFastJarThenTheArguments() throws Exception {
+        String line = run(jdk("17.0.9"), Map.of("JAVA_OPTS_APPEND", "-Dx=y -Xmx1g", "WGMON_CDS", "off"), "--flag", "two words");
+        List<String> expected = new ArrayList<>(List.of("java"));
+        expected.addAll(flagsOf("17"));
+        expected.addAll(List.of("-Dx=y", "-Xmx1g", "-jar", app.resolve("quarkus-run.jar").toString(), "--flag", "two words"));
+        assertEquals(String.join(" ", expected), line);
+    }
+
+    @Test
+    void aFlagForOtherJdkVersionsIsLeftOut() throws Exception {
+        assertTrue(run(jdk("17.0.9"), Map.of("WGMON_CDS", "off")).contains(" -XX:-UseNotificationThread "));
+        String on25 = run(jdk("25.0.1"), Map.of("WGMON_CDS", "off"));
+        assertFalse(on25.contains("UseNotificationThread"), on25);
+        assertTrue(on25.contains(" -XX:+UseSerialGC "), on25);
+    }
+
+    @Test
+    void theFirstRunWritesTheArchiveAndLaterRunsUseIt() throws Exception {
+        Path jdk = jdk("17.0.9");
+        Path archive = app.resolve("wgmon-17.0.9.jsa");
+        assertTrue(run(jdk, Map.of()).contains(" -XX:ArchiveClassesAtExit=" + archive + " "));
+        Files.createFile(archive);
+        String later = run(jdk, Map.of());
+        assertTrue(later.contains(" -XX:SharedArchiveFile=" + archive + " "), later);
+        assertFalse(run(jdk, Map.of("WGMON_CDS", "off")).contains("Archive"));
+    }
+
+    private List<String> flagsOf(String major) throws IOException {
+        List<String> flags = new ArrayList<>();
+        for (String raw : Files.readAllLines(app.resolve("jvm.options"))) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.matches("^\\d+(-\\d*)?:.*")) {
+                String range = line.substring(0, line.indexOf(':'));
+                line = line.substring(line.indexOf(':') + 1);
+                int low = Integer.parseInt(range.split("-")[0]);
+                int high = !range.contains("-") ? low : range.endsWith("-") ? 9999 : Integer.parseInt(range.split("-")[1]);
+                int m = Integer.parseInt(major);
+                if (m < low || m > high) {
+                    continue;
+                }
+            }
+            flags.add(line);
+        }
+        return flags;
+    }
+
+    private Path jdk(String version) throws IOException {
+        Path home = Files.createDirectories(root.resolve("jdk-" + version));
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"stand-in\"\nJAVA_VERSION=\"" + version + "\"\n");
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        // one line: the arguments separated by single spaces, as the JVM would receive them
+        Files.writeString(java, "#!/bin/sh\nprintf 'java'; printf ' %s' \"$@\"; printf '\\n'\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return home;
+    }
+
+    private String run(Path jdk, Map<String, String> env, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + jdk));
+        env.forEach((name, value) -> argv.add(name + "=" + value));
+        argv.add(app.resolve("wgmon").toString());
+        argv.addAll(List.of(args));
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        return output.strip();
+    }
+}

@@ -65,7 +65,7 @@ public final class KernelTierHarness {
                      "WGMON_TRACKING_TICK", "1s",
                      "WGMON_WEBHOOK_URL", receiver.url("/hook").toString()), log)) {
             Instant launched = Instant.now();
-            monitor.awaitReady(Duration.ofMinutes(4));
+            monitor.awaitReady(Duration.ofMinutes(8));  // a JVM start under TCG on a loaded host: 1-4 min
             System.out.println("wgmon ready in the VM after " + Duration.between(launched, Instant.now()).toSeconds() + " s");
             check(monitor.get("/q/health/ready").body().contains("kernel"), "readiness names the kernel backend");
             Testbed.Client carol = testbed.addClient();

@@ -91,15 +91,19 @@ fail() {
   while :; do $bb sleep 60; done
 }
 stage2=
+rootcache=loose
 for word in $($bb cat /proc/cmdline); do
-  case $word in wgmon.stage2=*) stage2=${word#wgmon.stage2=} ;; esac
+  case $word in
+    wgmon.stage2=*) stage2=${word#wgmon.stage2=} ;;
+    wgmon.rootcache=*) rootcache=${word#wgmon.rootcache=} ;;
+  esac
 done
 [ -n "$stage2" ] || fail "no wgmon.stage2=PATH on the kernel command line"
 for m in $($bb cat /modules.order); do
   $bb insmod "/modules/$m" || fail "insmod $m failed"
 done
 $bb mkdir -p /newroot
-$bb mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /newroot \
+$bb mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=$rootcache hostroot /newroot \
   || fail "cannot mount the host root (9p tag hostroot)"
 [ -x "/newroot$stage2" ] || fail "stage 2 script $stage2 not found or not executable on the host root"
 $bb umount /proc /sys /dev

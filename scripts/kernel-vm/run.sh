@@ -8,6 +8,10 @@
 #   -e NAME=VALUE  extra environment for COMMAND (it gets the caller's PATH and JAVA_HOME,
 #                  HOME=/tmp/home and KERNEL_VM_OUT=OUT_DIR)
 #   KERNEL_VM_TIMEOUT  seconds before qemu is killed (default 900)
+#   KERNEL_VM_JAVA_OPTIONS  JAVA_TOOL_OPTIONS for every JVM in the VM (default below)
+#   KERNEL_VM_ACCEL, KERNEL_VM_CPU, KERNEL_VM_SMP, KERNEL_VM_ROOT_CACHE  qemu -accel, -cpu, -smp
+#                  and the 9p cache mode of the host root, for reliability experiments only
+#                  (README.md, "Reliability under TCG")
 # Leaves OUT_DIR/output.log (COMMAND's stdout and stderr), OUT_DIR/exit-code and
 # OUT_DIR/console.log (the VM's serial console). Exits with COMMAND's exit code, 124 when the VM
 # timed out, 125 when the VM ended without running COMMAND to the end.
@@ -62,11 +66,16 @@ echo "$out" >"$job/out-dir"
   printf 'export PATH=%q\n' "$PATH:/usr/sbin:/sbin"
   [ -n "$java_home" ] && printf 'export JAVA_HOME=%q\n' "$java_home"
   printf 'export HOME=/tmp/home LANG=%q KERNEL_VM_OUT=%q\n' "${LANG:-C.UTF-8}" "$out"
+  # Every JVM in the VM (the test harness and the wgmon it starts) writes its crash report
+  # into OUT_DIR, where the host can read it. C1 only: under emulation C2's compilations cost
+  # more CPU than they save in a run of a few minutes.
+  printf 'export JAVA_TOOL_OPTIONS=%q\n' \
+    "${KERNEL_VM_JAVA_OPTIONS:--XX:TieredStopAtLevel=1 -XX:ErrorFile=$out/hs_err_pid%p.log}"
   for kv in "${extra_env[@]}"; do printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"; done
   printf 'cd %q 2>/dev/null || cd /\n' "$PWD"
   printf 'exec'; printf ' %q' "$@"; printf '\n'
 } >"$job/command"
-rm -f "$out/output.log" "$out/exit-code" "$out/console.log"
+rm -f "$out/output.log" "$out/exit-code" "$out/console.log" "$out"/hs_err_pid*.log
 : >"$out/output.log"
 
 share() {  # host path, tag, extra options
@@ -74,11 +83,15 @@ share() {  # host path, tag, extra options
 }
 log "booting kernel $version (timeout ${timeout_s}s): $*"
 started=$(date +%s)
-# Nehalem, not max: with -cpu max a JIT-compiled method once died of SIGILL under TCG (one run in
-# four; a CPU feature the emulation mishandles). The JVM needs only SSE2, the kernel x86-64.
-qemu-system-x86_64 -accel tcg -cpu Nehalem -m 2048 -smp 2 -nographic -no-reboot -nic none \
+# thread=single: one host thread runs both vCPUs in turn. With multi-threaded TCG (the default)
+# the JVM died in JIT-compiled code now and then on a loaded host (SIGILL, SIGSEGV): HotSpot
+# patches compiled code while other threads run it, and MTTCG can keep executing a stale
+# translation of those bytes (README.md, "Reliability under TCG"). Nehalem, not max: fewer
+# emulated features for the JVM to pick up; it needs only SSE2, the kernel x86-64.
+qemu-system-x86_64 -accel "${KERNEL_VM_ACCEL:-tcg,thread=single}" -cpu "${KERNEL_VM_CPU:-Nehalem}" -m 2048 \
+  -smp "${KERNEL_VM_SMP:-2}" -nographic -no-reboot -nic none \
   -kernel "$vmlinuz" -initrd "$cache/initramfs.gz" \
-  -append "console=ttyS0 quiet panic=-1 wgmon.stage2=$stage2" \
+  -append "console=ttyS0 quiet panic=-1 wgmon.stage2=$stage2 wgmon.rootcache=${KERNEL_VM_ROOT_CACHE:-loose}" \
   -virtfs "$(share / hostroot readonly=on)" \
   -virtfs "$(share "$kernel" wgmonkernel readonly=on)" \
   -virtfs "$(share "$job" wgmonjob readonly=on)" \
@@ -113,6 +126,9 @@ else
   code=125
 fi
 log "exit $code after ${elapsed}s (boot to power-off)"
+for report in "$out"/hs_err_pid*.log; do
+  if [ -f "$report" ]; then log "a JVM in the VM crashed: $report"; fi
+done
 if [ "$code" != 0 ]; then
   log "---- last 60 lines of the VM console ($out/console.log) ----"
   tail -n 60 "$out/console.log" >&2

@@ -63,9 +63,13 @@ public final class KernelTierHarness {
                      "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
                      "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
                      "WGMON_TRACKING_TICK", "1s",
+                     // under emulation on a loaded host one request can take longer than the 5 s
+                     // default, and a timed-out attempt that did arrive is sent again
+                     "WGMON_WEBHOOK_CONNECT_TIMEOUT", "30s",
+                     "WGMON_WEBHOOK_REQUEST_TIMEOUT", "60s",
                      "WGMON_WEBHOOK_URL", receiver.url("/hook").toString()), log)) {
             Instant launched = Instant.now();
-            monitor.awaitReady(Duration.ofMinutes(4));
+            monitor.awaitReady(Duration.ofMinutes(8));  // a JVM start under TCG on a loaded host: 1-4 min
             System.out.println("wgmon ready in the VM after " + Duration.between(launched, Instant.now()).toSeconds() + " s");
             check(monitor.getManagement("/q/health/ready").body().contains("kernel"), "readiness names the kernel backend");
             Testbed.Client carol = testbed.addClient();
@@ -93,10 +97,19 @@ public final class KernelTierHarness {
             pass("peer.disconnected (" + idle.json().get("reason").asText() + ") by webhook "
                     + Duration.between(stopped, idle.receivedAt()).toMillis() + " ms after the client stopped (idle-timeout "
                     + IDLE.toMillis() + " ms)");
-            check(receiver.accepted().size() == 2, "exactly two deliveries, got " + receiver.accepted().size());
+            check(receiver.accepted().size() == 2, "exactly two deliveries, got " + receiver.accepted().size()
+                    + describe(receiver.accepted()) + "\n" + monitor.log());
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    private static String describe(List<WebhookReceiver.Delivery> deliveries) {
+        StringBuilder text = new StringBuilder();
+        for (WebhookReceiver.Delivery d : deliveries) {
+            text.append("\n  ").append(d.receivedAt()).append(' ').append(d.status()).append(' ').append(d.body());
+        }
+        return text.toString();
     }
 
     private void check(boolean ok, String what) {

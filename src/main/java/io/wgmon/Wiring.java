@@ -6,6 +6,7 @@ import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
@@ -52,11 +53,20 @@ public class Wiring {
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
                 tracking.coalesce(), tracking.tick(), scheduler, timers, registry,
-                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()));
+                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()),
+                Optional.of(lifecycleWatcher(config, timers, registry)));
     }
 
     void close(@Disposes TrackingService tracking) {
         tracking.close();
+    }
+
+    /** Link notifications always (kernel links and wireguard-go's tun); the UAPI directory when userspace is read. */
+    private static LifecycleWatcher lifecycleWatcher(WgmonConfig config, Timers timers, MeterRegistry registry) {
+        WgmonConfig.WireGuard wireguard = config.wireguard();
+        Optional<Path> uapiDir = wireguard.backend() == WgmonConfig.Backend.KERNEL
+                ? Optional.empty() : Optional.of(wireguard.uapiDir());
+        return new LifecycleWatcher(true, uapiDir, timers, registry);
     }
 
     private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.wgmon.capture.ReaderThread;
 import io.wgmon.netlink.LibC;
+import io.wgmon.netlink.LinkChange;
+import io.wgmon.netlink.LinkMessageParser;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
@@ -241,6 +243,11 @@ public final class LifecycleWatcher implements AutoCloseable {
         } catch (LinkMessageParser.MalformedLinkMessage e) {
             linkMalformed.increment();
             LOG.debugf("Skipped a malformed link notification: %s", e.getMessage());
+            return false;
+        }
+        if (change.name() == null || change.name().isEmpty()) {
+            linkMalformed.increment();
+            LOG.debugf("Skipped a link notification without IFLA_IFNAME (link %d)", change.index());
             return false;
         }
         boolean relevant = DAEMON_LINK_KINDS.contains(change.kind()) || scannedInterface.test(change.name());

@@ -90,6 +90,18 @@ class LifecycleWatcherLiveTest {
             daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg1.sock")));
             assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan for a socket in the directory that appeared later");
         }
+
+        // removed and made again: watched from the parent in between, then the directory once more
+        Files.delete(uapi.resolve("wg1.sock"));
+        Files.delete(uapi);
+        assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the UAPI directory went away");
+        Files.createDirectory(uapi);
+        Thread.sleep(200);
+        scans.clear();
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg2.sock")));
+            assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan for a socket in the directory made again");
+        }
     }
 
     @Test

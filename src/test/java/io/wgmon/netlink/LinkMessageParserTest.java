@@ -1,4 +1,4 @@
-package io.wgmon.lifecycle;
+package io.wgmon.netlink;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +46,11 @@ class LinkMessageParserTest {
     }
 
     @Test
+    void aLinkWithoutANameIsLeftForTheCallerToJudge() throws Exception {
+        assertEquals(new LinkChange(true, 7, null, null), parser.parse(LinkMessageParser.RTM_DELLINK, bytes(IFINFOMSG + MTU)));
+    }
+
+    @Test
     void aLinkWithoutLinkInfoHasNoKind() throws Exception {
         assertEquals(new LinkChange(false, 7, "wg0", null), parser.parse(LinkMessageParser.RTM_NEWLINK, bytes(IFINFOMSG + IFNAME_WG0)));
     }
@@ -54,7 +59,6 @@ class LinkMessageParserTest {
     void malformedMessagesSayWhy() {
         assertEquals("link message of 12 bytes has no ifinfomsg header",
                 malformed(LinkMessageParser.RTM_NEWLINK, IFINFOMSG.substring(0, 24)));
-        assertEquals("link 7 has no IFLA_IFNAME", malformed(LinkMessageParser.RTM_DELLINK, IFINFOMSG + MTU));
         // an IFLA_IFNAME that claims 12 bytes where 8 are left
         assertEquals("attribute type 3 claims 12 bytes, 8 left in its container",
                 malformed(LinkMessageParser.RTM_NEWLINK, IFINFOMSG + "0c00" + "0300" + "77673000"));

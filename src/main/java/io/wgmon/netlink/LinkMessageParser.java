@@ -1,6 +1,4 @@
-package io.wgmon.lifecycle;
-
-import io.wgmon.netlink.AttributeDecoder;
+package io.wgmon.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,11 +6,13 @@ import java.nio.ByteOrder;
 /**
  * Reads {@code RTM_NEWLINK} and {@code RTM_DELLINK} messages (an {@code ifinfomsg} and attributes)
  * into {@link LinkChange}s, keeping only the name ({@code IFLA_IFNAME}) and the kind
- * ({@code IFLA_LINKINFO/IFLA_INFO_KIND}). One parser on one thread; the decoders are reused.
+ * ({@code IFLA_LINKINFO/IFLA_INFO_KIND}): the replies of an {@code RTM_GETLINK} dump and the
+ * notifications of {@code RTNLGRP_LINK} alike (docs/architecture.md §4). One parser on one
+ * thread; the decoders are reused.
  */
 public final class LinkMessageParser {
-    static final int RTM_NEWLINK = 16;
-    static final int RTM_DELLINK = 17;
+    public static final int RTM_NEWLINK = 16;
+    public static final int RTM_DELLINK = 17;
     /** struct ifinfomsg {u8 family, u8 pad, u16 type, s32 index, u32 flags, u32 change}. */
     static final int IFINFOMSG_LENGTH = 16;
     private static final int INDEX_OFFSET = 4;
@@ -25,7 +25,7 @@ public final class LinkMessageParser {
 
     /** A link message could not be read; the message says why, for the count and the log. */
     public static final class MalformedLinkMessage extends Exception {
-        MalformedLinkMessage(String problem) {
+        public MalformedLinkMessage(String problem) {
             super(problem);
         }
     }
@@ -65,9 +65,6 @@ public final class LinkMessageParser {
         }
         if (attributes.error() != null) {
             throw new MalformedLinkMessage(attributes.error());
-        }
-        if (name == null || name.isEmpty()) {
-            throw new MalformedLinkMessage("link " + index + " has no IFLA_IFNAME");
         }
         return new LinkChange(type == RTM_DELLINK, index, name, kind);
     }

@@ -139,6 +139,19 @@ class LifecycleWatcherLiveTest {
     }
 
     @Test
+    void aDescriptorThatCannotBeOpenedLeavesTheOtherOrNothing() throws Exception {
+        Path unreachable = dir.resolve("no").resolve("such").resolve("wireguard");
+        watcher = new LifecycleWatcher(false, Optional.of(unreachable), timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+        assertFalse(watcher.isRunning(), "nothing to watch, no thread");
+        watcher.close();
+
+        watcher = new LifecycleWatcher(true, Optional.of(unreachable), timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+        assertTrue(watcher.isRunning(), "the link notifications alone are worth the thread");
+    }
+
+    @Test
     void closingStopsTheThread() throws Exception {
         watcher = new LifecycleWatcher(true, Optional.of(dir), timers, registry);
         watcher.start(() -> scans.add(Instant.now()), name -> false);

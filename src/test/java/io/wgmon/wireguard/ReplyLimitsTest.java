@@ -13,12 +13,12 @@ class ReplyLimitsTest {
 
     @Test
     void theLimitsFollowTheHeap() {
-        // an eighth of the heap for parsed peers (1 KiB each) or allowed IPs (128 B each)
-        assertEquals(new ReplyLimits(16 * MIB, 8192, 65536), ReplyLimits.forHeap(64 * MIB));
-        assertEquals(new ReplyLimits(32 * MIB, 16384, 131072), ReplyLimits.forHeap(128 * MIB));
+        // half the heap for peers (2 KiB each), an eighth for allowed IPs (128 B each)
+        assertEquals(new ReplyLimits(16 * MIB, 16384, 65536), ReplyLimits.forHeap(64 * MIB));
+        assertEquals(new ReplyLimits(32 * MIB, 32768, 131072), ReplyLimits.forHeap(128 * MIB));
         // the byte cap: a quarter of the heap, at most 64 MiB, at least 1 MiB
         assertEquals(64 * MIB, ReplyLimits.forHeap(4096 * MIB).maxBytes());
-        assertEquals(524288, ReplyLimits.forHeap(4096 * MIB).maxPeers());
+        assertEquals(1048576, ReplyLimits.forHeap(4096 * MIB).maxPeers());
         assertEquals(MIB, ReplyLimits.forHeap(2 * MIB).maxBytes());
     }
 

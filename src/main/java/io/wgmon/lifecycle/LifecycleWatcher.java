@@ -22,8 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
@@ -54,7 +54,7 @@ public final class LifecycleWatcher implements AutoCloseable {
     private final Counter errors;
     private final LinkMessageParser parser = new LinkMessageParser();
     private final ReaderThread thread = new ReaderThread("wgmon-links", LOG, "interface lifecycle watcher");
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), ThreadLocalRandom.current());
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random());
 
     private Runnable requestScan;
     private Predicate<String> scannedInterface;

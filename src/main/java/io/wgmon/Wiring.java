@@ -6,14 +6,14 @@ import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.PeerNamesFile;
 import io.wgmon.tracking.TrackingService;
-import io.wgmon.wireguard.kernel.KernelWireGuardClient;
-import io.wgmon.wireguard.uapi.UapiWireGuardClient;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardScanner;
 import io.wgmon.wireguard.kernel.KernelWireGuardClient;
@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ import java.util.UUID;
 /** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
 @ApplicationScoped
 public class Wiring {
+    private static final Logger LOG = Logger.getLogger(Wiring.class);
 
     @Produces
     @Singleton
@@ -51,11 +53,20 @@ public class Wiring {
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
                 tracking.coalesce(), tracking.tick(), scheduler, timers, registry,
-                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()));
+                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()),
+                Optional.of(lifecycleWatcher(config, timers, registry)));
     }
 
     void close(@Disposes TrackingService tracking) {
         tracking.close();
+    }
+
+    /** Link notifications always (kernel links and wireguard-go's tun); the UAPI directory when userspace is read. */
+    private static LifecycleWatcher lifecycleWatcher(WgmonConfig config, Timers timers, MeterRegistry registry) {
+        WgmonConfig.WireGuard wireguard = config.wireguard();
+        Optional<Path> uapiDir = wireguard.backend() == WgmonConfig.Backend.KERNEL
+                ? Optional.empty() : Optional.of(wireguard.uapiDir());
+        return new LifecycleWatcher(true, uapiDir, timers, registry);
     }
 
     private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
@@ -69,12 +80,16 @@ public class Wiring {
     private static List<WireGuardClient> backends(WgmonConfig config) {
         WgmonConfig.WireGuard wireguard = config.wireguard();
         Duration timeout = wireguard.requestTimeout();
+        ReplyLimits limits = ReplyLimits.forThisHeap();
+        LOG.infof("A device reply may have up to %d bytes, %d peers and %d allowed IPs (set from the %d MiB heap)",
+                limits.maxBytes(), limits.maxPeers(), limits.maxAllowedIps(), Runtime.getRuntime().maxMemory() >> 20);
         return switch (wireguard.backend()) {
             // auto: both, so a host with kernel and userspace interfaces sees all of them; without the
             // module the kernel backend simply finds no WireGuard links
-            case AUTO -> List.of(new KernelWireGuardClient(timeout), new UapiWireGuardClient(wireguard.uapiDir(), timeout));
-            case KERNEL -> List.of(new KernelWireGuardClient(timeout));
-            case USERSPACE -> List.of(new UapiWireGuardClient(wireguard.uapiDir(), timeout));
+            case AUTO -> List.of(new KernelWireGuardClient(timeout, limits),
+                    new UapiWireGuardClient(wireguard.uapiDir(), timeout, limits));
+            case KERNEL -> List.of(new KernelWireGuardClient(timeout, limits));
+            case USERSPACE -> List.of(new UapiWireGuardClient(wireguard.uapiDir(), timeout, limits));
         };
     }
 

@@ -52,4 +52,14 @@ public interface LibC {
 
     @SaveError
     @ssize_t long write(int fd, @In byte[] buffer, @size_t long length);
+
+    /** {@code flags}: IN_NONBLOCK 0x800, IN_CLOEXEC 0x80000. */
+    @SaveError
+    int inotify_init1(int flags);
+
+    @SaveError
+    int inotify_add_watch(int fd, String path, int mask);
+
+    @SaveError
+    int inotify_rm_watch(int fd, int watch);
 }

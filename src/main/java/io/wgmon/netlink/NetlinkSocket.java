@@ -164,6 +164,29 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * The socket's descriptor, for a thread that polls it together with other descriptors (its
+     * own {@link ReadinessWaiter#awaitAnyReadable}); reads go through {@link #receiveNow()}, and
+     * the descriptor stays this socket's to close.
+     */
+    public int descriptor() {
+        return fd;
+    }
+
+    /**
+     * The messages of one datagram if one is waiting, else an empty list: never blocks. The
+     * messages are views of the receive buffer, valid until the next receive.
+     *
+     * @throws NetlinkException as {@link #receive()}: SYSTEM_CALL with ENOBUFS when the kernel
+     *                          dropped messages because the receive buffer was full
+     */
+    public List<NetlinkMessage> receiveNow() {
+        synchronized (receiving) {
+            int length = withDescriptors(this::receiveWaiting);
+            return length < 0 ? List.of() : NetlinkMessageCodec.decode(receiveBuffer, length);
+        }
+    }
+
     public boolean isClosed() {
         return readiness.isClosed();
     }
@@ -190,20 +213,28 @@ public final class NetlinkSocket implements AutoCloseable {
                 case READY -> {
                 }
             }
-            long received = libc.recv(fd, receiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
-            if (received < 0) {
-                int errno = runtime.getLastError();
-                if (errno == Errno.EAGAIN.intValue() || errno == Errno.EINTR.intValue()) {
-                    continue;
-                }
-                throw NetlinkException.systemCall("recv", errno);
+            int received = receiveWaiting();
+            if (received >= 0) {
+                return received;
             }
-            if (received > receiveBuffer.length) {
-                throw NetlinkException.malformed("netlink datagram of " + received
-                        + " bytes truncated to the " + receiveBuffer.length + "-byte receive buffer");
-            }
-            return (int) received;
         }
+    }
+
+    /** One non-blocking recv: the datagram's length, or -1 when none was waiting (or EINTR). */
+    private int receiveWaiting() {
+        long received = libc.recv(fd, receiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
+        if (received < 0) {
+            int errno = runtime.getLastError();
+            if (errno == Errno.EAGAIN.intValue() || errno == Errno.EINTR.intValue()) {
+                return -1;
+            }
+            throw NetlinkException.systemCall("recv", errno);
+        }
+        if (received > receiveBuffer.length) {
+            throw NetlinkException.malformed("netlink datagram of " + received
+                    + " bytes truncated to the " + receiveBuffer.length + "-byte receive buffer");
+        }
+        return (int) received;
     }
 
     private interface DescriptorCall {

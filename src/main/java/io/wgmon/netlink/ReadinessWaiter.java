@@ -117,6 +117,48 @@ public final class ReadinessWaiter {
         }
     }
 
+    /**
+     * Blocks, with no deadline, until at least one of {@code fds} is readable or {@link #close(Runnable)}
+     * began: the one wait of a thread that owns several descriptors. Call it inside {@link #whileOpen}.
+     *
+     * @return a bit mask of the readable descriptors (bit i for {@code fds[i]}, at most 31 of them),
+     *         or -1 when closing (closing wins over readiness)
+     * @throws NetlinkException when poll fails with anything but EINTR
+     */
+    public int awaitAnyReadable(int... fds) {
+        if (fds.length > 31) {
+            throw new IllegalArgumentException("at most 31 descriptors, not " + fds.length);
+        }
+        ByteBuffer pollFds = ByteBuffer.allocate((fds.length + 1) * POLLFD_BYTES).order(ByteOrder.nativeOrder());
+        for (int fd : fds) {
+            pollFds.putInt(fd).putShort(POLLIN).putShort((short) 0);
+        }
+        pollFds.putInt(wakeFd).putShort(POLLIN).putShort((short) 0);
+        byte[] array = pollFds.array();
+        while (true) {
+            int ready = libc.poll(array, fds.length + 1, -1);
+            if (ready < 0) {
+                int errno = runtime.getLastError();
+                if (errno == Errno.EINTR.intValue()) {
+                    continue;
+                }
+                throw NetlinkException.systemCall("poll", errno);
+            }
+            if (closed.get() || pollFds.getShort(fds.length * POLLFD_BYTES + REVENTS_OFFSET) != 0) {
+                return -1;
+            }
+            int mask = 0;
+            for (int i = 0; i < fds.length; i++) {
+                if (pollFds.getShort(i * POLLFD_BYTES + REVENTS_OFFSET) != 0) {
+                    mask |= 1 << i;
+                }
+            }
+            if (mask != 0) {
+                return mask;
+            }
+        }
+    }
+
     public boolean isClosed() {
         return closed.get();
     }

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketSource;
+import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.timing.Timers;
 import io.wgmon.wireguard.Scan;
 import io.wgmon.wireguard.WireGuardScanner;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +51,7 @@ public final class TrackingService implements AutoCloseable {
     private final Counter scanErrors;
     private final ExecutorService scanThread;
     private final MeterRegistry registry;
+    private final Optional<LifecycleWatcher> lifecycle;
 
     private volatile Scan lastScan;
     private volatile boolean started;
@@ -64,6 +67,19 @@ public final class TrackingService implements AutoCloseable {
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
                            LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
                            Timers timers, MeterRegistry registry, Set<String> namedInterfaces) {
+        this(source, scanner, tracker, lastPackets, coalesce, tick, scheduler, timers, registry, namedInterfaces,
+                Optional.empty());
+    }
+
+    /**
+     * @param lifecycle started with the packet source: link and UAPI socket changes ask for a scan at
+     *                  once (docs/architecture.md §7), and closed with the service
+     */
+    public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
+                           LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
+                           Timers timers, MeterRegistry registry, Set<String> namedInterfaces,
+                           Optional<LifecycleWatcher> lifecycle) {
+        this.lifecycle = lifecycle;
         this.source = source;
         this.namedInterfaces = Set.copyOf(namedInterfaces);
         this.scanner = scanner;
@@ -95,6 +111,14 @@ public final class TrackingService implements AutoCloseable {
         started = true;
         LOG.infof("Watching %s; WireGuard backends %s", source.describe(), scanner.backendNames());
         coalescer.request(true);
+        lifecycle.ifPresent(watcher -> watcher.start(() -> coalescer.request(false), this::lastScanRead));
+    }
+
+    /** Whether the last scan read (or failed to read) an interface of this name. */
+    private boolean lastScanRead(String interfaceName) {
+        Scan scan = lastScan;
+        return scan != null && (scan.devices().stream().anyMatch(d -> d.name().equals(interfaceName))
+                || scan.failures().stream().anyMatch(f -> interfaceName.equals(f.interfaceName())));
     }
 
     /** A throwing subscriber would be cancelled by Mutiny and packets would stop: never let one escape. */
@@ -235,6 +259,7 @@ public final class TrackingService implements AutoCloseable {
 
     @Override
     public void close() {
+        lifecycle.ifPresent(LifecycleWatcher::close);
         ticker.needed(false);
         coalescer.close();
         scanThread.shutdown();

@@ -19,6 +19,8 @@ public class WireGuardException extends Exception {
         DUMP_INTERRUPTED,
         /** The reply does not have the layout the protocol promises. */
         MALFORMED_REPLY,
+        /** The reply is larger, in bytes, peers or allowed IPs, than wgmon reads ({@link ReplyLimits}). */
+        TOO_LARGE,
         /** No complete reply within the request timeout. */
         TIMEOUT,
         /** The kernel or the daemon answered with another errno. */

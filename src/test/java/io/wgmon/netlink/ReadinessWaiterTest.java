@@ -60,4 +60,28 @@ class ReadinessWaiterTest {
         assertSame(closed, assertThrows(IllegalStateException.class,
                 () -> waiter.whileOpen(() -> 0, () -> closed)));
     }
+
+    @Test
+    void awaitAnyGivesTheReadableDescriptorsAndMinusOneWhenClosing() throws Exception {
+        int first = libc.eventfd(0, 0);
+        int second = libc.eventfd(0, 0);
+        ReadinessWaiter waiter = ReadinessWaiter.open(libc);
+        byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
+        libc.write(second, one, one.length);
+        assertEquals(0b10, waiter.whileOpen(() -> waiter.awaitAnyReadable(first, second), IllegalStateException::new));
+        libc.write(first, one, one.length);
+        assertEquals(0b11, waiter.whileOpen(() -> waiter.awaitAnyReadable(first, second), IllegalStateException::new));
+
+        int idle = libc.eventfd(0, 0);
+        CompletableFuture<Integer> outcome = CompletableFuture.supplyAsync(
+                () -> waiter.whileOpen(() -> waiter.awaitAnyReadable(idle), IllegalStateException::new));
+        Thread.sleep(200);
+        assertFalse(outcome.isDone(), "returned before anything was readable or closing");
+        waiter.close(() -> {
+            libc.close(first);
+            libc.close(second);
+            libc.close(idle);
+        });
+        assertEquals(-1, outcome.get(1, TimeUnit.SECONDS));
+    }
 }

@@ -35,6 +35,9 @@ public final class Testbed implements AutoCloseable {
     private final List<Client> clients = new ArrayList<>();
     private final List<String> privateKeys = new ArrayList<>();
     private String serverPublicKey;
+    private Path serverKey;
+    /** The server's peers as {@code wg set} arguments, in order, to configure a restarted daemon alike. */
+    private final Map<String, List<String>> serverPeers = new LinkedHashMap<>();
 
     public record Client(int number, String namespace, String interfaceName, String publicKey,
                          String address, String tunnelAddress) {
@@ -75,13 +78,42 @@ public final class Testbed implements AutoCloseable {
         ip(serverNs(), "link", "add", serverBridge(), "type", "bridge");
         ip(serverNs(), "addr", "add", "192.0.2.1/24", "dev", serverBridge());
         ip(serverNs(), "link", "set", serverBridge(), "up");
-        Path key = generateKey("server");
-        serverPublicKey = publicKeyOf(key);
+        serverKey = generateKey("server");
+        serverPublicKey = publicKeyOf(serverKey);
         addWireGuard(serverNs(), serverInterface());
+        configureServer();
+    }
+
+    private void configureServer() {
         sh(serverNs(), "wg", "set", serverInterface(), "listen-port", String.valueOf(listenPort),
-                "private-key", key.toString());
+                "private-key", serverKey.toString());
+        serverPeers.values().forEach(peer -> {
+            List<String> argv = new ArrayList<>(List.of("wg", "set", serverInterface()));
+            argv.addAll(peer);
+            sh(serverNs(), argv.toArray(String[]::new));
+        });
         ip(serverNs(), "addr", "add", SERVER_TUNNEL + "/24", "dev", serverInterface());
         ip(serverNs(), "link", "set", serverInterface(), "up");
+    }
+
+    /**
+     * The server's wireguard-go dies at once (SIGKILL), as after a crash or an OOM kill: its tun
+     * link goes away with it, its UAPI socket file stays behind, stale.
+     */
+    public void killServerDaemon() throws InterruptedException {
+        Process daemon = daemons.get(serverInterface());
+        daemon.descendants().forEach(ProcessHandle::destroyForcibly);
+        daemon.destroyForcibly();
+        if (!daemon.waitFor(5, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server's wireguard-go did not die");
+        }
+    }
+
+    /** A new wireguard-go for the server interface, configured as before (same key, port, peers, address). */
+    public void restartServerDaemon() throws IOException {
+        Files.deleteIfExists(UAPI_DIR.resolve(serverInterface() + ".sock"));
+        startWireGuardGo(serverNs(), serverInterface());
+        configureServer();
     }
 
     /**
@@ -107,8 +139,12 @@ public final class Testbed implements AutoCloseable {
         Path key = generateKey("client" + n);
         String publicKey = publicKeyOf(key);
         Path presharedKey = generatePresharedKey("client" + n);
-        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "preshared-key", presharedKey.toString(),
+        List<String> serverPeer = List.of("peer", publicKey, "preshared-key", presharedKey.toString(),
                 "allowed-ips", tunnel + "/32");
+        serverPeers.put(publicKey, serverPeer);
+        List<String> argv = new ArrayList<>(List.of("wg", "set", serverInterface()));
+        argv.addAll(serverPeer);
+        sh(serverNs(), argv.toArray(String[]::new));
         addWireGuard(ns, iface);
         sh(ns, "wg", "set", iface, "private-key", key.toString(), "peer", serverPublicKey,
                 "preshared-key", presharedKey.toString(),
@@ -152,12 +188,14 @@ public final class Testbed implements AutoCloseable {
 
     /** Removes the client as a peer of the server. */
     public void removePeer(Client client) {
+        serverPeers.remove(client.publicKey());
         sh(serverNs(), "wg", "set", serverInterface(), "peer", client.publicKey(), "remove");
     }
 
     /** Adds a peer to the server that has no client behind it and so never handshakes. */
     public String addSilentPeer(String allowedIp) throws IOException {
         String publicKey = publicKeyOf(generateKey("silent" + allowedIp.replace('/', '_')));
+        serverPeers.put(publicKey, List.of("peer", publicKey, "allowed-ips", allowedIp));
         sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", allowedIp);
         return publicKey;
     }

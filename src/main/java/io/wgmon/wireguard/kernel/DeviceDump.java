@@ -5,6 +5,8 @@ import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.ReplyBudget;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 import jnr.constants.platform.Errno;
@@ -19,13 +21,20 @@ import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
 final class DeviceDump extends KernelRequest<Device> {
     private final String name;
     private final int familyId;
+    private final ReplyBudget budget;
     private final WireGuardGenlParser parser;
 
     DeviceDump(String name, int familyId) {
+        this(name, familyId, ReplyLimits.forThisHeap());
+    }
+
+    /** @param limits bound the dump in bytes (of all its messages), peers and allowed IPs */
+    DeviceDump(String name, int familyId, ReplyLimits limits) {
         super(name + ": reading the WireGuard device", familyId, Netlink.NLM_F_DUMP);
         this.name = name;
         this.familyId = familyId;
-        this.parser = new WireGuardGenlParser(name);
+        this.budget = limits.budget(name + ": WireGuard netlink dump");
+        this.parser = new WireGuardGenlParser(name, budget);
     }
 
     @Override
@@ -41,6 +50,9 @@ final class DeviceDump extends KernelRequest<Device> {
         if (message.type() != familyId) {
             throw new WireGuardException(Reason.MALFORMED_REPLY, name + ": malformed WireGuard netlink reply:"
                     + " message type " + message.type() + " in the reply to family " + familyId);
+        }
+        if (!budget.admitBytes(Netlink.HEADER_LENGTH + message.payloadLength())) {
+            throw budget.exceeded();
         }
         parser.feed(message.payload());
     }

@@ -5,6 +5,7 @@ import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkSocket;
 import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
@@ -30,6 +31,7 @@ public final class KernelWireGuardClient implements WireGuardClient {
     private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
 
     private final Duration requestTimeout;
+    private final ReplyLimits limits;
     private final FamilyIdCache family = new FamilyIdCache(this::lookUpFamily);
     private final SocketSlot route = new SocketSlot(Netlink.NETLINK_ROUTE, "NETLINK_ROUTE");
     private final SocketSlot generic = new SocketSlot(Netlink.NETLINK_GENERIC, "NETLINK_GENERIC");
@@ -38,6 +40,12 @@ public final class KernelWireGuardClient implements WireGuardClient {
 
     /** @param requestTimeout how long one request may wait for its complete reply */
     public KernelWireGuardClient(Duration requestTimeout) {
+        this(requestTimeout, ReplyLimits.forThisHeap());
+    }
+
+    /** @param limits bound each device dump in bytes, peers and allowed IPs (docs/architecture.md §6) */
+    public KernelWireGuardClient(Duration requestTimeout, ReplyLimits limits) {
+        this.limits = limits;
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("kernel WireGuard request timeout must be positive: " + requestTimeout);
         }
@@ -93,7 +101,7 @@ public final class KernelWireGuardClient implements WireGuardClient {
     private Device readDevice(String name, int familyId) throws WireGuardException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return exchange(generic, new DeviceDump(name, familyId));
+                return exchange(generic, new DeviceDump(name, familyId, limits));
             } catch (WireGuardException e) {
                 if (e.reason() != Reason.DUMP_INTERRUPTED) {
                     throw e;

@@ -4,6 +4,8 @@ import io.wgmon.netlink.AttributeDecoder;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Endpoints;
 import io.wgmon.wireguard.Peer;
+import io.wgmon.wireguard.ReplyBudget;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 
@@ -35,7 +37,9 @@ import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
  * malformed attribute ends the walk and fails the message. The private and preshared
  * keys are never read: their bytes are overwritten with zeros in the payload (when it is writable)
  * and nothing else is done with them. Unknown attributes and pad attributes (type 0) are skipped.
- * No message ever quotes a value. One parser reads one reply, on one thread.
+ * No message ever quotes a value. Peers and allowed IPs are counted against a {@link ReplyBudget}:
+ * past it the walk stops and the message fails with TOO_LARGE (docs/architecture.md §6). One
+ * parser reads one reply, on one thread.
  */
 public final class WireGuardGenlParser {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -58,8 +62,17 @@ public final class WireGuardGenlParser {
     private final List<PeerDraft> peers = new ArrayList<>();
     private final Map<String, PeerDraft> peersByKey = new HashMap<>();
 
+    private final ReplyBudget budget;
+
+    /** A parser with the limits of this JVM's heap. */
     public WireGuardGenlParser(String deviceName) {
+        this(deviceName, ReplyLimits.forThisHeap().budget(deviceName + ": WireGuard netlink reply"));
+    }
+
+    /** @param budget counts this reply's peers and allowed IPs (its bytes are the reader's to count) */
+    public WireGuardGenlParser(String deviceName, ReplyBudget budget) {
         this.deviceName = deviceName;
+        this.budget = budget;
     }
 
     /** Parses a whole reply, given as the payloads of its messages in order. */
@@ -87,6 +100,9 @@ public final class WireGuardGenlParser {
         deviceAttributes.reset(in, in.position() + GENL_HEADER_LENGTH, in.limit());
         while (deviceAttributes.next()) {
             deviceAttribute(deviceAttributes);
+        }
+        if (budget.exceeded() != null) {
+            throw budget.exceeded();
         }
         if (deviceAttributes.error() != null) {
             throw malformed(deviceAttributes.error());
@@ -148,6 +164,10 @@ public final class WireGuardGenlParser {
         }
         PeerDraft peer = peersByKey.get(peerKey);
         if (peer == null) {
+            if (!budget.admitPeer()) {
+                nest.fail("too many peers");
+                return;
+            }
             peer = new PeerDraft(peerKey);
             peers.add(peer);
             peersByKey.put(peerKey, peer);
@@ -183,9 +203,14 @@ public final class WireGuardGenlParser {
                 allowedIpList.enter(attribute);
                 while (allowedIpList.next()) {
                     String allowedIp = allowedIp(allowedIpList);
-                    if (allowedIp != null) {
-                        peer.allowedIps.add(allowedIp);
+                    if (allowedIp == null) {
+                        continue;
                     }
+                    if (!budget.admitAllowedIp()) {
+                        attribute.fail("too many allowed IPs");
+                        return;
+                    }
+                    peer.allowedIps.add(allowedIp);
                 }
             }
             case PEER_A_PROTOCOL_VERSION -> {

@@ -1,7 +1,8 @@
 package io.wgmon.wireguard.kernel;
 
-import io.wgmon.netlink.AttributeDecoder;
 import io.wgmon.netlink.AttributeWriter;
+import io.wgmon.netlink.LinkChange;
+import io.wgmon.netlink.LinkMessageParser;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
@@ -9,8 +10,6 @@ import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 import jnr.constants.platform.Errno;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,10 +22,7 @@ import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
  * simply no such links. Statistics are left out of the reply ({@code RTEXT_FILTER_SKIP_STATS}).
  */
 final class WireGuardLinkDump extends KernelRequest<List<String>> {
-    private static final byte[] KIND = FAMILY_NAME.getBytes(StandardCharsets.US_ASCII);
-
-    private final AttributeDecoder linkAttributes = new AttributeDecoder();
-    private final AttributeDecoder linkInfo = new AttributeDecoder();
+    private final LinkMessageParser parser = new LinkMessageParser();
     private final List<String> names = new ArrayList<>();
 
     WireGuardLinkDump() {
@@ -46,31 +42,17 @@ final class WireGuardLinkDump extends KernelRequest<List<String>> {
         if (message.type() != RTM_NEWLINK) {
             throw malformed("unexpected message type " + message.type());
         }
-        ByteBuffer payload = message.payload();
-        if (payload.remaining() < IFINFOMSG_LENGTH) {
-            throw malformed("link message of " + payload.remaining() + " bytes has no ifinfomsg header");
+        LinkChange link;
+        try {
+            link = parser.parse(message.type(), message.payload());
+        } catch (LinkMessageParser.MalformedLinkMessage e) {
+            throw malformed(e.getMessage());
         }
-        String name = null;
-        boolean wireGuard = false;
-        linkAttributes.reset(payload, IFINFOMSG_LENGTH, payload.limit());
-        while (linkAttributes.next()) {
-            if (linkAttributes.type() == IFLA_IFNAME && name == null) {
-                name = linkAttributes.string();
-            } else if (linkAttributes.type() == IFLA_LINKINFO) {
-                linkInfo.enter(linkAttributes);
-                while (linkInfo.next()) {
-                    wireGuard |= linkInfo.type() == IFLA_INFO_KIND && linkInfo.valueIsString(KIND);
-                }
+        if (FAMILY_NAME.equals(link.kind())) {
+            if (link.name() == null) {
+                throw malformed("a wireguard link has no IFLA_IFNAME");
             }
-        }
-        if (linkAttributes.error() != null) {
-            throw malformed(linkAttributes.error());
-        }
-        if (wireGuard && name == null) {
-            throw malformed("a wireguard link has no IFLA_IFNAME");
-        }
-        if (wireGuard) {
-            names.add(name);
+            names.add(link.name());
         }
     }
 

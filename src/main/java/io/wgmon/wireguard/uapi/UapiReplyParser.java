@@ -2,6 +2,8 @@ package io.wgmon.wireguard.uapi;
 
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
+import io.wgmon.wireguard.ReplyBudget;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 import io.wgmon.wireguard.X25519PublicKey;
@@ -23,7 +25,9 @@ import java.util.List;
  * straight from the bytes without a String per line. Private and preshared keys are dropped:
  * the preshared key is never decoded, the private key only long enough to derive the device's
  * public key. No message ever quotes a value: a malformed reply is a {@link WireGuardException}
- * (MALFORMED_REPLY) naming the line number and its key. One parser reads one reply.
+ * (MALFORMED_REPLY) naming the line number and its key. Peers and allowed IPs are counted against
+ * a {@link ReplyBudget}: an endless list fails with TOO_LARGE before it fills the heap
+ * (docs/architecture.md §6). One parser reads one reply.
  */
 public final class UapiReplyParser {
     static final int MAX_LINE_LENGTH = 4096;
@@ -42,9 +46,17 @@ public final class UapiReplyParser {
     private long errno = -1;
     private final List<Peer> peers = new ArrayList<>();
     private final PeerDraft peer = new PeerDraft();
+    private final ReplyBudget budget;
 
+    /** A parser with the limits of this JVM's heap. */
     public UapiReplyParser(String deviceName) {
+        this(deviceName, ReplyLimits.forThisHeap().budget(deviceName + ": UAPI reply"));
+    }
+
+    /** @param budget counts this reply's peers and allowed IPs (its bytes are the reader's to count) */
+    public UapiReplyParser(String deviceName, ReplyBudget budget) {
         this.deviceName = deviceName;
+        this.budget = budget;
     }
 
     /** Parses a whole reply. */
@@ -155,6 +167,9 @@ public final class UapiReplyParser {
                 if (peerKey == null) {
                     throw problem(key, "not 64 hex digits");
                 }
+                if (!budget.admitPeer()) {
+                    throw budget.exceeded();
+                }
                 peer.start(peerKey);
             }
             case PRESHARED_KEY -> requirePeer(key);
@@ -179,7 +194,11 @@ public final class UapiReplyParser {
                 if (allowedIp == null) {
                     throw problem(key, "not an address/prefix-length");
                 }
-                requirePeer(key).allowedIps.add(allowedIp);
+                PeerDraft owner = requirePeer(key);
+                if (!budget.admitAllowedIp()) {
+                    throw budget.exceeded();
+                }
+                owner.allowedIps.add(allowedIp);
             }
             case ERRNO -> errno = number(key, text, from, to, Integer.MAX_VALUE);
         }

@@ -1,6 +1,8 @@
 package io.wgmon.wireguard.uapi;
 
 import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.ReplyBudget;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
@@ -27,10 +29,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Userspace WireGuard (wireguard-go, boringtun) over the cross-platform UAPI: one unix socket
  * per interface, {@code <uapiDir>/<name>.sock}, answering {@code get=1}. Every request is bounded
- * in time and size, so a hung or babbling daemon cannot hold up a scan (docs/architecture.md §6).
+ * in time and size ({@link ReplyLimits}: bytes, peers, allowed IPs), so a hung or babbling daemon
+ * cannot hold up a scan or fill the heap (docs/architecture.md §6).
  */
 public class UapiWireGuardClient implements WireGuardClient {
-    static final int DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
     private static final String SOCKET_SUFFIX = ".sock";
     private static final int READ_CHUNK_BYTES = 64 * 1024;
     private static final int S_IFMT = 0170000;
@@ -41,19 +43,20 @@ public class UapiWireGuardClient implements WireGuardClient {
 
     private final Path uapiDir;
     private final Duration requestTimeout;
-    private final long maxReplyBytes;
+    private final ReplyLimits limits;
 
+    /** A client with the reply limits of this JVM's heap ({@link ReplyLimits#forThisHeap()}). */
     public UapiWireGuardClient(Path uapiDir, Duration requestTimeout) {
-        this(uapiDir, requestTimeout, DEFAULT_MAX_REPLY_BYTES);
+        this(uapiDir, requestTimeout, ReplyLimits.forThisHeap());
     }
 
-    UapiWireGuardClient(Path uapiDir, Duration requestTimeout, long maxReplyBytes) {
+    public UapiWireGuardClient(Path uapiDir, Duration requestTimeout, ReplyLimits limits) {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("UAPI request timeout must be positive: " + requestTimeout);
         }
         this.uapiDir = uapiDir;
         this.requestTimeout = requestTimeout;
-        this.maxReplyBytes = maxReplyBytes;
+        this.limits = limits;
     }
 
     @Override
@@ -136,9 +139,9 @@ public class UapiWireGuardClient implements WireGuardClient {
 
     private Device receive(UnixSocketChannel channel, String name, Path socket, long deadline, byte[] chunk)
             throws IOException, WireGuardException {
-        UapiReplyParser parser = new UapiReplyParser(name);
+        ReplyBudget budget = limits.budget(name + ": UAPI reply on " + socket);
+        UapiReplyParser parser = new UapiReplyParser(name, budget);
         ByteBuffer buffer = ByteBuffer.wrap(chunk);
-        long total = 0;
         while (true) {
             channel.setOption(UnixSocketOptions.SO_RCVTIMEO, millisLeft(name, socket, deadline));
             buffer.clear();
@@ -146,9 +149,8 @@ public class UapiWireGuardClient implements WireGuardClient {
             if (read < 0) {
                 return parser.device();
             }
-            total += read;
-            if (total > maxReplyBytes) {
-                throw new WireGuardException(Reason.MALFORMED_REPLY, name + ": UAPI reply on " + socket + " exceeds " + maxReplyBytes + " bytes");
+            if (!budget.admitBytes(read)) {
+                throw budget.exceeded();
             }
             // 0 bytes: the receive timeout expired; the next round checks the deadline
             if (read > 0 && parser.feed(chunk, 0, read)) {

@@ -141,6 +141,41 @@ class DeviceDumpTest {
         assertEquals("wg0: malformed WireGuard netlink reply: message type 16 in the reply to family 28", e.getMessage());
     }
 
+    @Test
+    void aDumpWithMorePeersThanTheBudgetIsTooLarge() throws Exception {
+        WireGuardException e = tooLarge(new io.wgmon.wireguard.ReplyLimits(1 << 20, 10, 1000));
+
+        assertTrue(e.getMessage().startsWith("wg0: WireGuard netlink dump has more than 10 peers"), e.getMessage());
+    }
+
+    @Test
+    void aDumpWithMoreAllowedIpsThanTheBudgetIsTooLarge() throws Exception {
+        WireGuardException e = tooLarge(new io.wgmon.wireguard.ReplyLimits(1 << 20, 1000, 15));
+
+        assertTrue(e.getMessage().startsWith("wg0: WireGuard netlink dump has more than 15 allowed IPs"), e.getMessage());
+    }
+
+    @Test
+    void aDumpLargerThanTheByteCapIsTooLarge() throws Exception {
+        WireGuardException e = tooLarge(new io.wgmon.wireguard.ReplyLimits(2048, 1000, 1000));
+
+        assertTrue(e.getMessage().startsWith("wg0: WireGuard netlink dump exceeds 2048 bytes"), e.getMessage());
+    }
+
+    /** A dump of 20 peers with 2 allowed IPs each, in 1 KiB messages, read with these limits. */
+    private static WireGuardException tooLarge(io.wgmon.wireguard.ReplyLimits limits) {
+        List<byte[]> messages = new KernelDeviceEncoder(1024, false, false)
+                .messages(new Device("wg0", null, 1, 0, peers(20)), SEQ);
+        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID, limits), SEQ);
+        WireGuardException e = assertThrows(WireGuardException.class, () -> {
+            for (byte[] message : messages) {
+                dump.accept(datagram(message));
+            }
+        });
+        assertEquals(Reason.TOO_LARGE, e.reason());
+        return e;
+    }
+
     /** An error ends the reply, with the exception the request makes of it. */
     private static WireGuardException refusal(String name, Errno errno) {
         ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump(name, FAMILY_ID), SEQ);

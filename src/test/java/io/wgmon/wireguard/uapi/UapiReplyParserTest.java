@@ -211,4 +211,31 @@ class UapiReplyParserTest {
             assertNull(e.getCause());
         }
     }
+
+    @Test
+    void peersBeyondTheBudgetAreTooLarge() throws Exception {
+        UapiReplyParser parser = new UapiReplyParser("wg0",
+                new io.wgmon.wireguard.ReplyLimits(1 << 20, 2, 100).budget("wg0: UAPI reply on /x/wg0.sock"));
+        StringBuilder reply = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            reply.append("public_key=").append(String.format("%064x", i + 1)).append('\n');
+        }
+        byte[] bytes = ascii(reply.toString());
+
+        WireGuardException e = assertThrows(WireGuardException.class, () -> parser.feed(bytes, 0, bytes.length));
+
+        assertEquals(Reason.TOO_LARGE, e.reason());
+        assertTrue(e.getMessage().startsWith("wg0: UAPI reply on /x/wg0.sock has more than 2 peers"), e.getMessage());
+    }
+
+    @Test
+    void allowedIpsBeyondTheBudgetAreTooLarge() {
+        String reply = PEER + "allowed_ip=10.0.0.1/32\n".repeat(5);
+        UapiReplyParser parser = new UapiReplyParser("wg0", new io.wgmon.wireguard.ReplyLimits(1 << 20, 10, 4).budget("wg0"));
+
+        WireGuardException e = assertThrows(WireGuardException.class, () -> parser.feed(ascii(reply), 0, reply.length()));
+
+        assertEquals(Reason.TOO_LARGE, e.reason());
+        assertTrue(e.getMessage().startsWith("wg0 has more than 4 allowed IPs"), e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package io.wgmon.wireguard.uapi;
 import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.ThreadCapabilities;
 import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -117,7 +118,7 @@ class UapiWireGuardClientTest {
         });
 
         WireGuardException e = assertThrows(WireGuardException.class,
-                () -> new UapiWireGuardClient(dir, Duration.ofSeconds(5), 1 << 20).device("wg0"));
+                () -> new UapiWireGuardClient(dir, Duration.ofSeconds(5), new ReplyLimits(1 << 20, 1000, 1000)).device("wg0"));
 
         assertTrue(e.getMessage().contains("exceeds 1048576 bytes"), e.getMessage());
     }

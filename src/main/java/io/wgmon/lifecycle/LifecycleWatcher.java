@@ -1,0 +1,306 @@
+package io.wgmon.lifecycle;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.capture.ReaderThread;
+import io.wgmon.netlink.LibC;
+import io.wgmon.netlink.LinkChange;
+import io.wgmon.netlink.LinkMessageParser;
+import io.wgmon.netlink.Netlink;
+import io.wgmon.netlink.NetlinkException;
+import io.wgmon.netlink.NetlinkMessage;
+import io.wgmon.netlink.NetlinkSocket;
+import io.wgmon.netlink.ReadinessWaiter;
+import io.wgmon.timing.Backoff;
+import io.wgmon.timing.Timers;
+import jnr.constants.platform.Errno;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Interface lifecycle as events (docs/architecture.md §7): one thread, {@code wgmon-links}, waits in
+ * poll(2) on an rtnetlink socket subscribed to {@code RTNLGRP_LINK} and an inotify descriptor on
+ * the UAPI directory (plus the eventfd that wakes it to stop), so it costs nothing at rest. A
+ * WireGuard link (kind "wireguard"), a tun link (wireguard-go's) or a link the last scan read that
+ * appears or goes away, and a UAPI socket file that comes or goes, ask for a scan at once and for
+ * one more {@link #SETTLE} later (a daemon's socket may outlive its link by a moment). The
+ * tracker then reports the peers of a vanished device {@code interface-down}.
+ *
+ * <p>Either descriptor may fail to open (no permission, no inotify): that is one WARN, and wgmon
+ * goes on with what it has, the idle tick at least. Malformed messages are counted and skipped.
+ */
+public final class LifecycleWatcher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LifecycleWatcher.class);
+    static final Duration SETTLE = Duration.ofMillis(500);
+    private static final int RTMGRP_LINK = 1;
+    private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
+    private static final Set<String> DAEMON_LINK_KINDS = Set.of("wireguard", "tun");
+
+    private final boolean watchLinks;
+    private final Optional<Path> uapiDir;
+    private final Timers timers;
+    private final Counter linkEvents;
+    private final Counter uapiEvents;
+    private final Counter linkMalformed;
+    private final Counter errors;
+    private final LinkMessageParser parser = new LinkMessageParser();
+    private final ReaderThread thread = new ReaderThread("wgmon-links", LOG, "interface lifecycle watcher");
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random());
+
+    private Runnable requestScan;
+    private Predicate<String> scannedInterface;
+    private volatile ReadinessWaiter waiter;
+    private NetlinkSocket links;
+    private UapiDirectoryWatch uapi;
+    private Cancellable settle;
+    private volatile boolean stopped;
+
+    /**
+     * @param watchLinks whether to subscribe to link notifications
+     * @param uapiDir    the UAPI directory to watch, empty when no userspace backend is used
+     */
+    public LifecycleWatcher(boolean watchLinks, Optional<Path> uapiDir, Timers timers, MeterRegistry registry) {
+        this.watchLinks = watchLinks;
+        this.uapiDir = uapiDir;
+        this.timers = timers;
+        this.linkEvents = Counter.builder("wgmon.lifecycle.events").tag("source", "link")
+                .description("Interface lifecycle notifications that asked for a scan").register(registry);
+        this.uapiEvents = Counter.builder("wgmon.lifecycle.events").tag("source", "uapi")
+                .description("Interface lifecycle notifications that asked for a scan").register(registry);
+        this.linkMalformed = Counter.builder("wgmon.lifecycle.malformed")
+                .description("Lifecycle notifications that could not be read (skipped)").register(registry);
+        this.errors = Counter.builder("wgmon.lifecycle.errors")
+                .description("Failed reads of the lifecycle watcher (followed by a pause)").register(registry);
+    }
+
+    /**
+     * Opens the descriptors in the calling thread's network namespace and starts the thread. Never
+     * throws for a descriptor that cannot be opened: that is a WARN.
+     *
+     * @param requestScan      asks for a scan; must not block
+     * @param scannedInterface whether the last scan read an interface of this name
+     */
+    public synchronized void start(Runnable requestScan, Predicate<String> scannedInterface) {
+        this.requestScan = requestScan;
+        this.scannedInterface = scannedInterface;
+        LibC libc;
+        try {
+            libc = LibC.load();
+            waiter = ReadinessWaiter.open(libc);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warnf("Interface lifecycle events are off (%s); interfaces that go away are noticed by scans only", e.getMessage());
+            return;
+        }
+        if (watchLinks) {
+            links = openLinks(libc);
+        }
+        uapiDir.ifPresent(dir -> uapi = openUapi(libc, dir));
+        if (links == null && uapi == null) {
+            waiter.close(() -> { });
+            return;
+        }
+        LOG.infof("Watching interface lifecycle: %s", describe());
+        thread.start(this::run);
+    }
+
+    private static NetlinkSocket openLinks(LibC libc) {
+        NetlinkSocket socket = null;
+        try {
+            socket = NetlinkSocket.open(libc, Netlink.NETLINK_ROUTE, RECEIVE_BUFFER_BYTES);
+            socket.bind(RTMGRP_LINK);
+            return socket;
+        } catch (NetlinkException e) {
+            if (socket != null) {
+                socket.close();
+            }
+            LOG.warnf("Cannot watch network links (rtnetlink RTNLGRP_LINK: %s); a WireGuard interface that goes away "
+                    + "is noticed by scans only", e.getMessage());
+            return null;
+        }
+    }
+
+    private static UapiDirectoryWatch openUapi(LibC libc, Path dir) {
+        try {
+            return UapiDirectoryWatch.open(libc, dir);
+        } catch (NetlinkException | LinkageError e) {
+            LOG.warnf("Cannot watch the UAPI directory %s (inotify: %s); a userspace WireGuard daemon that stops "
+                    + "is noticed by scans only", dir, e.getMessage());
+            return null;
+        }
+    }
+
+    private String describe() {
+        List<String> parts = new ArrayList<>();
+        if (links != null) {
+            parts.add("rtnetlink link notifications");
+        }
+        if (uapi != null) {
+            parts.add("inotify on " + uapi.directory() + (uapi.watchingDirectory() ? "" : " (not there yet: watching its parent)"));
+        }
+        return String.join(" and ", parts);
+    }
+
+    /** Whether the watcher thread runs (false when neither descriptor could be opened). */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        int failures = 0;
+        while (!stopped) {
+            try {
+                Boolean changed = waiter.whileOpen(this::round, () -> new IllegalStateException("closed"));
+                failures = 0;
+                if (changed == null) {
+                    return; // closing
+                }
+                if (changed) {
+                    scanNowAndAfterSettling();
+                }
+            } catch (RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
+                errors.increment();
+                LOG.warnf("Interface lifecycle watcher: %s; going on after a pause", e.getMessage());
+                if (!thread.await(backoff.delay(++failures))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One wait and what it brought: null when closing, else whether a scan is due. */
+    private Boolean round() {
+        int[] fds = links != null && uapi != null ? new int[] {links.descriptor(), uapi.descriptor()}
+                : new int[] {links != null ? links.descriptor() : uapi.descriptor()};
+        int ready = waiter.awaitAnyReadable(fds);
+        if (ready < 0) {
+            return null;
+        }
+        boolean changed = false;
+        if (links != null && (ready & 1) != 0) {
+            changed = readLinks();
+        }
+        int uapiBit = links != null ? 2 : 1;
+        if (uapi != null && (ready & uapiBit) != 0) {
+            long malformedBefore = uapi.malformed();
+            if (uapi.readChanges()) {
+                uapiEvents.increment();
+                LOG.debugf("UAPI directory %s changed: scanning", uapi.directory());
+                changed = true;
+            }
+            linkMalformed.increment(uapi.malformed() - malformedBefore);
+        }
+        return changed;
+    }
+
+    private boolean readLinks() {
+        boolean changed = false;
+        while (true) {
+            List<NetlinkMessage> datagram;
+            try {
+                datagram = links.receiveNow();
+            } catch (NetlinkException e) {
+                if (e.reason() == NetlinkException.Reason.SYSTEM_CALL && e.errnoValue() == Errno.ENOBUFS.intValue()) {
+                    // notifications were lost while the buffer was full: whatever they said, look again
+                    linkEvents.increment();
+                    changed = true;
+                    continue;
+                }
+                if (e.reason() == NetlinkException.Reason.MALFORMED) {
+                    linkMalformed.increment();
+                    LOG.debugf("Skipped a malformed rtnetlink datagram: %s", e.getMessage());
+                    continue;
+                }
+                throw e;
+            }
+            if (datagram.isEmpty()) {
+                return changed;
+            }
+            for (NetlinkMessage message : datagram) {
+                changed |= linkMessage(message);
+            }
+        }
+    }
+
+    private boolean linkMessage(NetlinkMessage message) {
+        if (!LinkMessageParser.isLinkMessage(message.type())) {
+            return false;
+        }
+        LinkChange change;
+        try {
+            change = parser.parse(message.type(), message.payload());
+        } catch (LinkMessageParser.MalformedLinkMessage e) {
+            linkMalformed.increment();
+            LOG.debugf("Skipped a malformed link notification: %s", e.getMessage());
+            return false;
+        }
+        if (change.name() == null || change.name().isEmpty()) {
+            linkMalformed.increment();
+            LOG.debugf("Skipped a link notification without IFLA_IFNAME (link %d)", change.index());
+            return false;
+        }
+        boolean relevant = DAEMON_LINK_KINDS.contains(change.kind()) || scannedInterface.test(change.name());
+        if (!relevant) {
+            return false;
+        }
+        linkEvents.increment();
+        if (change.deleted()) {
+            LOG.infof("Link %s (%s) went away: scanning", change.name(), change.kind() == null ? "no kind" : change.kind());
+        } else {
+            LOG.debugf("Link %s (%s) appeared or changed: scanning", change.name(), change.kind());
+        }
+        return true;
+    }
+
+    private synchronized void scanNowAndAfterSettling() {
+        if (stopped) {
+            return;
+        }
+        requestScan.run();
+        if (settle == null) {
+            settle = timers.schedule(SETTLE, this::settled);
+        }
+    }
+
+    private synchronized void settled() {
+        settle = null;
+        if (!stopped) {
+            requestScan.run();
+        }
+    }
+
+    /** Stops the thread and closes both descriptors; safe to call more than once. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            stopped = true;
+            if (settle != null) {
+                settle.cancel();
+                settle = null;
+            }
+        }
+        thread.signalStop();
+        if (waiter != null) {
+            waiter.close(() -> {
+                if (links != null) {
+                    links.close();
+                }
+                if (uapi != null) {
+                    uapi.close();
+                }
+            });
+        }
+        thread.join();
+    }
+}

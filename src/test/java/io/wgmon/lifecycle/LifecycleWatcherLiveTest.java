@@ -1,0 +1,164 @@
+package io.wgmon.lifecycle;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.NetNs;
+import io.wgmon.testbed.Shell;
+import io.wgmon.timing.ManualTimers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The watcher against the real kernel: inotify on a temporary UAPI directory, and rtnetlink link
+ * notifications in a fresh network namespace where tun links come and go.
+ */
+class LifecycleWatcherLiveTest {
+    @TempDir
+    Path dir;
+
+    private final BlockingQueue<Instant> scans = new LinkedBlockingQueue<>();
+    private final ManualTimers timers = new ManualTimers();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private LifecycleWatcher watcher;
+    private String namespace;
+
+    @AfterEach
+    void tearDown() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (namespace != null) {
+            Shell.quietly(List.of("ip", "netns", "del", namespace));
+        }
+    }
+
+    @Test
+    void aSocketFileThatComesOrGoesAsksForAScanAndOtherFilesDoNot() throws Exception {
+        Path uapi = dir.resolve("wireguard");
+        Files.createDirectory(uapi);
+        watcher = new LifecycleWatcher(false, Optional.of(uapi), timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+        assertTrue(watcher.isRunning());
+
+        Files.writeString(uapi.resolve("notes.txt"), "not a socket");
+        assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "a file that is no socket is no daemon");
+
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg0.sock")));
+            assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when a daemon's socket appeared");
+        }
+        scans.clear();
+        Files.delete(uapi.resolve("wg0.sock"));
+        assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the socket was deleted");
+
+        timers.advance(LifecycleWatcher.SETTLE);
+        assertNotNull(scans.poll(1, TimeUnit.SECONDS), "no follow-up scan after settling");
+        assertEquals(2.0, registry.get("wgmon.lifecycle.events").tag("source", "uapi").counter().count());
+    }
+
+    @Test
+    void aDirectoryThatIsNotThereYetIsWatchedFromItsParent() throws Exception {
+        Path uapi = dir.resolve("wireguard");
+        watcher = new LifecycleWatcher(false, Optional.of(uapi), timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+
+        Files.createDirectory(uapi);
+        assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the UAPI directory appeared");
+        scans.clear();
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg1.sock")));
+            assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan for a socket in the directory that appeared later");
+        }
+
+        // removed and made again: watched from the parent in between, then the directory once more
+        Files.delete(uapi.resolve("wg1.sock"));
+        Files.delete(uapi);
+        assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the UAPI directory went away");
+        Files.createDirectory(uapi);
+        Thread.sleep(200);
+        scans.clear();
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg2.sock")));
+            assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan for a socket in the directory made again");
+        }
+    }
+
+    @Test
+    void tunLinksComingAndGoingInTheNamespaceAskForScans() throws Exception {
+        LivePrerequisites.require("ip");
+        namespace = "wgm-lc-" + ThreadLocalRandom.current().nextInt(100000, 999999);
+        Shell.run(List.of("ip", "netns", "add", namespace));
+        watcher = new LifecycleWatcher(true, Optional.empty(), timers, registry);
+        NetNs.call(namespace, () -> {
+            watcher.start(() -> scans.add(Instant.now()), name -> name.equals("known0"));
+            return null;
+        });
+
+        Shell.run(List.of("ip", "-n", namespace, "link", "add", "br0", "type", "bridge"));
+        assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "a bridge is not WireGuard");
+
+        Instant added = Instant.now();
+        Shell.run(List.of("ip", "-n", namespace, "tuntap", "add", "mode", "tun", "name", "wgtun0"));
+        Instant seen = scans.poll(2, TimeUnit.SECONDS);
+        assertNotNull(seen, "no scan when a tun link appeared");
+        scans.clear();
+
+        Instant deleted = Instant.now();
+        Shell.run(List.of("ip", "-n", namespace, "link", "del", "wgtun0"));
+        Instant seenGone = scans.poll(2, TimeUnit.SECONDS);
+        assertNotNull(seenGone, "no scan when the tun link went away");
+        System.out.println("LIFECYCLE: tun added -> scan asked " + Duration.between(added, seen).toMillis()
+                + " ms (incl. running ip), deleted -> scan asked " + Duration.between(deleted, seenGone).toMillis() + " ms");
+        scans.clear();
+
+        Shell.run(List.of("ip", "-n", namespace, "link", "add", "known0", "type", "bridge"));
+        assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan for a link the last scan read");
+        assertFalse(registry.get("wgmon.lifecycle.events").tag("source", "link").counter().count() < 3);
+        assertEquals(0.0, registry.get("wgmon.lifecycle.malformed").counter().count());
+    }
+
+    @Test
+    void aDescriptorThatCannotBeOpenedLeavesTheOtherOrNothing() throws Exception {
+        Path unreachable = dir.resolve("no").resolve("such").resolve("wireguard");
+        watcher = new LifecycleWatcher(false, Optional.of(unreachable), timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+        assertFalse(watcher.isRunning(), "nothing to watch, no thread");
+        watcher.close();
+
+        watcher = new LifecycleWatcher(true, Optional.of(unreachable), timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+        assertTrue(watcher.isRunning(), "the link notifications alone are worth the thread");
+    }
+
+    @Test
+    void closingStopsTheThread() throws Exception {
+        watcher = new LifecycleWatcher(true, Optional.of(dir), timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+        assertTrue(watcher.isRunning());
+
+        watcher.close();
+
+        assertFalse(watcher.isRunning());
+    }
+}

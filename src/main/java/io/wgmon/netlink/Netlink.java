@@ -15,6 +15,8 @@ public final class Netlink {
     public static final int NLMSG_ERROR = 2;
     public static final int NLMSG_DONE = 3;
     public static final int NLMSG_OVERRUN = 4;
+    /** The largest errno ({@code MAX_ERRNO}, {@code <linux/err.h>}): ERROR and DONE codes are 0 to -4095. */
+    public static final int MAX_ERRNO = 4095;
 
     public static final int NLM_F_REQUEST = 0x1;
     public static final int NLM_F_MULTI = 0x2;

@@ -28,8 +28,9 @@ public final class NetlinkMessageCodec {
      * Splits {@code length} bytes of {@code buffer} into messages. NOOP messages are skipped.
      * The payloads are views of {@code buffer}, not copies.
      *
-     * @throws NetlinkException (MALFORMED) when a header is truncated, a length is impossible, or an
-     *                                    ERROR message has no error code
+     * @throws NetlinkException (MALFORMED) when a header is truncated, a length is impossible, an
+     *                                    ERROR message has no error code, or an ERROR or DONE carries a
+     *                                    code below -4095 (no errno)
      */
     public static List<NetlinkMessage> decode(byte[] buffer, int length) {
         if (length < 0 || length > buffer.length) {
@@ -58,6 +59,11 @@ public final class NetlinkMessageCodec {
             if (message.isError() && message.payloadLength() < 4) {
                 throw NetlinkException.malformed("netlink error message at offset " + offset
                         + " has no error code");
+            }
+            if ((message.isError() || message.isDone()) && message.payloadLength() >= 4
+                    && message.payload().getInt(0) < -Netlink.MAX_ERRNO) {
+                throw NetlinkException.malformed("netlink message at offset " + offset + " carries code "
+                        + message.payload().getInt(0) + ", not a negated errno");
             }
             if (message.type() != Netlink.NLMSG_NOOP) {
                 messages.add(message);

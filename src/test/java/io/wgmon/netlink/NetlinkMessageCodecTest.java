@@ -96,6 +96,22 @@ class NetlinkMessageCodecTest {
         assertEquals(Errno.EINVAL.intValue(), NetlinkMessageCodec.decode(buffer, buffer.length).get(0).errno());
     }
 
+    /**
+     * Found by NetlinkMessageCodecFuzzIT: a DONE carrying code 0x80000000 (Integer.MIN_VALUE)
+     * made errno() negative, since -MIN_VALUE overflows; the kernel's errnos end at 4095.
+     */
+    @Test
+    void rejectsADoneOrErrorCodeThatIsNoErrno() {
+        byte[] done = bytes("14 00 00 00  03 00  02 00  05 00 00 00  00 00 00 00  00 00 00 80");
+        NetlinkException e = assertThrows(NetlinkException.class, () -> NetlinkMessageCodec.decode(done, done.length));
+        assertEquals(NetlinkException.Reason.MALFORMED, e.reason());
+        assertEquals("netlink message at offset 0 carries code -2147483648, not a negated errno", e.getMessage());
+        byte[] error = bytes("14 00 00 00  02 00  00 00  05 00 00 00  00 00 00 00  00 f0 ff ff");
+        assertThrows(NetlinkException.class, () -> NetlinkMessageCodec.decode(error, error.length));
+        byte[] largestErrno = bytes("14 00 00 00  02 00  00 00  05 00 00 00  00 00 00 00  01 f0 ff ff");
+        assertEquals(4095, NetlinkMessageCodec.decode(largestErrno, largestErrno.length).get(0).errno());
+    }
+
     @Test
     void skipsNoopMessages() {
         byte[] buffer = bytes("10 00 00 00  01 00  00 00  01 00 00 00  00 00 00 00"

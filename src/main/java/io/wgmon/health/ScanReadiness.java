@@ -1,11 +1,9 @@
 package io.wgmon.health;
 
-import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Scan;
 import io.wgmon.wireguard.Scan.ScanFailure;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -25,21 +23,14 @@ public record ScanReadiness(boolean ready, List<String> problems, List<String> w
     public static ScanReadiness of(Scan scan, Set<String> named) {
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        Set<String> answered = new HashSet<>();
-        scan.devices().stream().map(Device::name).forEach(answered::add);
         for (ScanFailure failure : scan.failures()) {
             if (failure.interfaceName() == null) {
                 problems.add(failure.message());
                 continue;
             }
-            answered.add(failure.interfaceName());
             String text = failure.interfaceName() + ": " + failure.message();
             (named.contains(failure.interfaceName()) ? problems : warnings).add(text);
         }
-        boolean listed = scan.failures().stream().noneMatch(f -> f.interfaceName() == null);
-        List<String> missing = listed
-                ? named.stream().filter(name -> !answered.contains(name)).sorted().toList()
-                : List.of();
-        return new ScanReadiness(problems.isEmpty(), List.copyOf(problems), List.copyOf(warnings), missing);
+        return new ScanReadiness(problems.isEmpty(), List.copyOf(problems), List.copyOf(warnings), scan.missing(named));
     }
 }

@@ -81,7 +81,7 @@ public final class ConnectionTracker {
     public List<PeerEvent> apply(Scan scan) {
         Instant now = scan.time();
         List<PeerEvent> events = new ArrayList<>();
-        boolean listingFailed = scan.failures().stream().anyMatch(f -> f.interfaceName() == null);
+        boolean listingFailed = !scan.listed();
         if (!baselineTaken) {
             if (listingFailed) {
                 return events;

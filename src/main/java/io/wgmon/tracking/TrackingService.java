@@ -16,11 +16,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -196,14 +194,10 @@ public final class TrackingService implements AutoCloseable {
 
     /** A named interface that no backend lists is worth a warning once, and a line when it appears. */
     private void reportMissing(Scan scan) {
-        if (namedInterfaces.isEmpty() || scan.failures().stream().anyMatch(f -> f.interfaceName() == null)) {
+        if (!scan.listed()) {
             return;
         }
-        Set<String> present = new HashSet<>();
-        scan.devices().forEach(d -> present.add(d.name()));
-        scan.failures().forEach(f -> present.add(f.interfaceName()));
-        Set<String> missing = new TreeSet<>(namedInterfaces);
-        missing.removeAll(present);
+        List<String> missing = scan.missing(namedInterfaces);
         for (String name : missing) {
             if (!lastMissing.contains(name)) {
                 LOG.warnf("wgmon.wireguard.interfaces names %s, which no WireGuard backend (%s) lists; it is "

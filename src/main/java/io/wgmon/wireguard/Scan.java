@@ -1,7 +1,9 @@
 package io.wgmon.wireguard;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one scan of all watched interfaces found.
@@ -18,6 +20,25 @@ public record Scan(Instant time, List<Device> devices, List<ScanFailure> failure
 
     public boolean complete() {
         return failures.isEmpty();
+    }
+
+    /** Every backend could list its interfaces (a failure without an interface name is a listing failure). */
+    public boolean listed() {
+        return failures.stream().noneMatch(f -> f.interfaceName() == null);
+    }
+
+    /**
+     * Of {@code named}, the interfaces this scan neither read nor failed to read, sorted; empty when a
+     * backend could not list its interfaces, since then nothing is known to be missing.
+     */
+    public List<String> missing(Set<String> named) {
+        if (!listed()) {
+            return List.of();
+        }
+        Set<String> seen = new HashSet<>();
+        devices.forEach(d -> seen.add(d.name()));
+        failures.forEach(f -> seen.add(f.interfaceName()));
+        return named.stream().filter(name -> !seen.contains(name)).sorted().toList();
     }
 
     public record ScanFailure(String interfaceName, String message) {

@@ -69,7 +69,7 @@ class BoundedReadsLiveTest {
 
     private Child runChild(Testbed testbed, String limits) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(List.of(java.toString(), HEAP, "-XX:+UseSerialGC",
+        Process process = new ProcessBuilder(List.of(java.toString(), HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"), HostileUapiScanMain.class.getName(),
                 hostileDir.toString(), "wgevil", testbed.uapiDir().toString(), testbed.serverInterface(), limits))
                 .redirectErrorStream(true).start();

@@ -62,7 +62,8 @@ public final class RestClientWebhookSender implements WebhookSender {
                 .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false)
                 .disableDefaultMapper(true)
-                .userAgent(userAgent);
+                .userAgent(userAgent)
+                .register(new ReceiverHttpOptions());
         tls.apply(builder);
         if (!receiver.headers().isEmpty()) {
             builder.register(new ExtraHeadersFilter(receiver.headers()));

@@ -84,6 +84,10 @@ bed_up() { # fresh namespaces, CONNECTS extra client identities known to the ser
   ip netns exec "$SRV" java -cp "$TOOL" BenchTool receiver 9999 "$WORK/events" > "$WORK/receiver.log" 2>&1 &
   pids+=($!)
   wait_for "$WORK/receiver.log" listening 30
+  # a real receiver is a long-running server: warm this one's JVM so that its first request's
+  # class loading is not counted as wgmon's delivery time (its lines have no event: "-")
+  ip netns exec "$SRV" bash -c 'for _ in 1 2 3; do exec 3<>/dev/tcp/127.0.0.1/9999
+    printf "POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}" >&3; cat <&3 > /dev/null; exec 3>&-; done'
 }
 
 # start_app COMMAND...: starts it in the server namespace; sets app_pid, start_ready_ms and

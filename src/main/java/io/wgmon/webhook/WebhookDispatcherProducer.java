@@ -78,7 +78,10 @@ public class WebhookDispatcherProducer {
         DeliveryPolicy policy = new DeliveryPolicy(config.queueSize(),
                 new Backoff(config.retryInitial(), config.retryMax(), new Random()), config.circuitThreshold(),
                 config.maxAge(), spool, timers);
-        return new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender, registry);
+        WebhookDispatcher dispatcher = new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender,
+                registry);
+        new DeliveryWarmUp(vertx, receivers, this::sender).start();
+        return dispatcher;
     }
 
     static WebhookTls tls(WgmonConfig.Webhook.Tls tls) {

@@ -2,7 +2,7 @@ package io.wgmon.wireguard.kernel;
 
 import io.wgmon.netlink.AttributeDecoder;
 import io.wgmon.wireguard.Device;
-import io.wgmon.wireguard.Endpoints;
+import io.wgmon.wireguard.AllowedIpFormatter;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.ReplyBudget;
 import io.wgmon.wireguard.ReplyLimits;
@@ -53,7 +53,7 @@ public final class WireGuardGenlParser {
     private final byte[] key = new byte[KEY_LENGTH];
     private final byte[] keyBase64 = new byte[44];
     private final byte[] address = new byte[16];
-    private final StringBuilder text = new StringBuilder(43);
+    private final AllowedIpFormatter allowedIpText = new AllowedIpFormatter();
 
     private int messages;
     private String publicKey;
@@ -305,20 +305,14 @@ public final class WireGuardGenlParser {
         if (allowedIpAttributes.error() != null) {
             return null;
         }
-        text.setLength(0);
-        if (family == AF_INET && addressLength == 4 && mask >= 0 && mask <= 32) {
-            for (int i = 0; i < 4; i++) {
-                text.append(i == 0 ? "" : ".").append(Byte.toUnsignedInt(address[i]));
-            }
-        } else if (family == AF_INET6 && addressLength == 16 && mask >= 0 && mask <= 128) {
-            text.append(Endpoints.address(ipv6()));
-        } else {
-            nest.fail("allowed IP has family " + family + ", a " + addressLength
-                    + "-byte address and mask " + mask + ", expected AF_INET with 4 bytes and mask 0-32"
-                    + " or AF_INET6 with 16 bytes and mask 0-128");
-            return null;
+        if (family == AF_INET && addressLength == 4 && mask >= 0 && mask <= 32
+                || family == AF_INET6 && addressLength == 16 && mask >= 0 && mask <= 128) {
+            return allowedIpText.format(address, addressLength, mask);
         }
-        return text.append('/').append(mask).toString();
+        nest.fail("allowed IP has family " + family + ", a " + addressLength
+                + "-byte address and mask " + mask + ", expected AF_INET with 4 bytes and mask 0-32"
+                + " or AF_INET6 with 16 bytes and mask 0-128");
+        return null;
     }
 
     private InetAddress ipv4() {

@@ -1,6 +1,6 @@
 package io.wgmon.wireguard.uapi;
 
-import io.wgmon.wireguard.Endpoints;
+import io.wgmon.wireguard.AllowedIpFormatter;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,6 +22,7 @@ final class UapiValueDecoder {
     private final byte[] key = new byte[KEY_LENGTH];
     private final byte[] keyBase64 = new byte[44];
     private final byte[] address = new byte[16];
+    private final AllowedIpFormatter allowedIpText = new AllowedIpFormatter();
 
     /** An unsigned decimal up to {@code max}, or -1. */
     static long decimal(byte[] text, int from, int to, long max) {
@@ -102,11 +103,11 @@ final class UapiValueDecoder {
         }
         if (IpLiterals.parseIpv4(text, from, slash, address, 0)) {
             long prefix = decimal(text, slash + 1, to, 32);
-            return prefix < 0 ? null : Endpoints.address(ipv4(address)) + "/" + prefix;
+            return prefix < 0 ? null : allowedIpText.format(address, 4, (int) prefix);
         }
         if (IpLiterals.parseIpv6(text, from, slash, address)) {
             long prefix = decimal(text, slash + 1, to, 128);
-            return prefix < 0 ? null : Endpoints.address(ipv6(address)) + "/" + prefix;
+            return prefix < 0 ? null : allowedIpText.format(address, 16, (int) prefix);
         }
         return null;
     }

@@ -217,6 +217,8 @@ wgmon_run() { # one run: start, rest + poller, connects, 1,000 and 10,000 peers
   w=$(ip netns exec "$SRV" bash -c 'for i in 1 2 3 4 5; do t=${EPOCHREALTIME/./}; wg show "$1" dump > /dev/null; echo $(( ${EPOCHREALTIME/./} - t )); done' _ "$WGS" \
       | sort -n | awk '{v[NR] = $1} END {printf "%.2f", v[3] / 1000}')
   record wg.show_dump_10000_ms "$w"
+  # the daemon's own time to answer get=1 (no parse): the floor of any userspace scan
+  record wg.uapi_read_10000_ms "$(ip netns exec "$SRV" java -cp "$TOOL" BenchTool uapi-read "/var/run/wireguard/$WGS.sock" 7)"
   log "run $run: 10,000 peers: rss $(rss_mib "$app_pid") MiB; wg show dump $w ms"
   stop_app
   wglink_cleanup
@@ -348,6 +350,7 @@ summary() {
 | scan of 10,000 userspace peers, ms (wgmon's scan timer) | ≤ 0.5 × \`wg show\` | $(before scan_10000) | $(stat wgmon.scan_10000_ms) | | |
 | CPU per scan of 10,000 peers, ms | | | $(stat wgmon.scan_10000_cpu_ms) | | |
 | one \`wg show <if> dump\` process, 10,000 peers, ms | | $(before wg_show_10000) | $(stat wg.show_dump_10000_ms) | | |
+| wireguard-go's own reply to \`get=1\`, 10,000 peers, read raw, ms (the floor of both) | | | $(stat wg.uapi_read_10000_ms) | | |
 | JMH UAPI parse, 10,000 peers, ms | ≤ 5 | $(before jmh_uapi) | $(stat jmh.UapiParseBenchmark.ms) | | |
 | JMH genl parse, 10,000 peers, ms | ≤ 5 | $(before jmh_genl) | $(stat jmh.GenlParseBenchmark.ms) | | |
 | JMH UAPI parse, allocation per peer, bytes | | $(before jmh_uapi_alloc) | $(stat jmh.UapiParseBenchmark.bytes_per_peer) | | |

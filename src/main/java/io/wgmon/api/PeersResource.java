@@ -2,6 +2,7 @@ package io.wgmon.api;
 
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.TrackingService;
+import io.wgmon.wireguard.Scan;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -30,14 +31,14 @@ public class PeersResource {
         return peersWhere(view -> true);
     }
 
-    /** The peers of one interface as of the last scan; 404 when the last scan saw no peer on it. */
+    /** The peers of one interface as of the last scan; 404 when the last scan did not see the interface. */
     @GET
     @Path("/{interface}")
     @Produces(MediaType.APPLICATION_JSON)
     public List<PeerView> peersOf(@PathParam("interface") String interfaceName) {
         List<PeerView> peers = peersWhere(view -> view.interfaceName().equals(interfaceName));
-        if (peers.isEmpty() && tracking.lastScan() != null
-                && tracking.lastScan().devices().stream().noneMatch(device -> device.name().equals(interfaceName))) {
+        Scan last = tracking.lastScan();
+        if (peers.isEmpty() && (last == null || last.devices().stream().noneMatch(d -> d.name().equals(interfaceName)))) {
             throw new NotFoundException("no watched WireGuard interface " + interfaceName);
         }
         return peers;

@@ -17,9 +17,10 @@ function bytes(n) {
 function when(iso) {
   if (!iso) return '—';
   const t = new Date(iso);
+  const today = t.toDateString() === new Date().toDateString();
   const ago = Math.max(0, Math.round((Date.now() - t.getTime()) / 1000));
   const span = ago < 120 ? ago + ' s' : ago < 7200 ? Math.round(ago / 60) + ' min' : Math.round(ago / 3600) + ' h';
-  return t.toLocaleString() + ' (' + span + ' ago)';
+  return (today ? t.toLocaleTimeString() : t.toLocaleString()) + ' (' + span + ' ago)';
 }
 
 function render() {
@@ -44,6 +45,7 @@ function rowOf(p) {
     td.textContent = text;
     if (i === 0) { td.className = 'name'; td.title = p.publicKey; }
     if (i === 2) td.className = 'state ' + (p.connected ? 'up' : 'down');
+    if (i === 5 || i === 6) td.className = 'number';
     tr.appendChild(td);
   });
   return tr;
@@ -73,6 +75,7 @@ function apply(event) {
   }
   rows.set(key, p);
   render();
+  delete p.flash; // the next render does not flash it again
 }
 
 function listen() {

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,7 +166,6 @@ class OperatorSurfacesIT {
         assertTrue(browser.await(rowIs(bob, "connected") + " && " + rowIs(carol, "connected"), Duration.ofSeconds(5)));
         assertEquals("bob", rowName(browser, bob));
         assertEquals("carol", rowName(browser, carol));
-        browser.screenshot(SCREENSHOTS.resolve("status-page.png"));
         browser.viewport(390, 640, true);
         browser.screenshot(SCREENSHOTS.resolve("status-page-phone.png"));
         assertTrue(browser.evaluate("document.documentElement.scrollWidth <= 390").asBoolean(),
@@ -182,6 +181,8 @@ class OperatorSurfacesIT {
                 + Duration.between(stopped, Instant.now()).toMillis() + " ms (idle-timeout " + IDLE.toMillis() + " ms)");
         awaitValue(prometheus, "wgmon_peer_up{name=\"alice\"}", 0.0);
         assertTrue(browser.evaluate("window.wgmonNotReloaded === true").asBoolean(), "the page was never reloaded");
+        Thread.sleep(1600); // the changed row's highlight fades
+        browser.screenshot(SCREENSHOTS.resolve("status-page.png"));
 
         // Every metric the dashboard and the alert rules query is in a real scrape.
         String scrape = monitor.getManagement("/q/metrics").body();
@@ -205,9 +206,13 @@ class OperatorSurfacesIT {
         String lint = testbed.sh(testbed.serverNs(), "sh", "-c", "curl -sf http://127.0.0.1:" + monitor.managementPort()
                 + "/q/metrics | promtool check metrics 2>&1; echo \"promtool exit $?\"");
         System.out.println("OPS: promtool check metrics:\n" + lint.strip());
-        List<String> ours = new ArrayList<>(lint.lines().filter(line -> line.contains("wgmon_") || line.contains("wireguard_")).toList());
+        assertFalse(lint.contains("error while linting"), "promtool cannot parse the scrape");
+        // The registry writes a counter's HELP and TYPE under its name without _total and its samples with
+        // it (simpleclient 0.16); promtool 2.42's linter looks for HELP under the sample's name. Nothing else
+        // of wgmon's may be reported.
+        List<String> ours = lint.lines().filter(line -> line.contains("wgmon_") || line.contains("wireguard_"))
+                .filter(line -> !line.matches("(wgmon|wireguard)_[a-z_]+_total no help text")).toList();
         assertEquals(List.of(), ours, "promtool reports wgmon's own series");
-        assertTrue(lint.contains("promtool exit 0"), lint);
 
         assertTrue(monitor.log().lines().noneMatch(line -> line.contains("none-of-wgmons-business")), "private key in the log");
     }

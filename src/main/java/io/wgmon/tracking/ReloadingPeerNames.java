@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Friendly names that follow their files (docs/architecture.md §7): the directories of the names files
+ * Friendly names that follow their files (docs/architecture.md §12): the directories of the names files
  * are watched (on Linux the JDK's WatchService is inotify; its thread blocks until the kernel reports a
  * change, no timer runs at rest), and when one of the files is written, replaced by a rename (as
  * editors and ConfigMap updates do) or appears, all files are read again. A file that cannot be read

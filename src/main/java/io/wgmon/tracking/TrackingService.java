@@ -1,6 +1,7 @@
 package io.wgmon.tracking;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduler;
@@ -110,7 +111,8 @@ public final class TrackingService implements AutoCloseable {
                 .description("Captured packets whose handling failed unexpectedly (skipped)").register(registry);
         this.scanErrors = Counter.builder("wgmon.scan.errors")
                 .description("Scans that failed unexpectedly (the next scan runs as usual)").register(registry);
-        registry.gauge("wgmon.peers.connected", this, s -> s.tracker.peers().stream().filter(PeerState::connected).count());
+        Gauge.builder("wgmon.peers.connected", this, s -> s.tracker.peers().stream().filter(PeerState::connected).count())
+                .description("Connected peers of all watched interfaces, as of the last scan").register(registry);
     }
 
     /** Binds the packet source (its errors propagate as they are) and takes the baseline scan. */

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
 @ApplicationScoped
@@ -105,7 +106,8 @@ public class Wiring {
         try {
             return new ReloadingPeerNames(files.get());
         } catch (IOException e) {
-            throw new StartupFailure("wgmon.peers.names=" + files.get() + " cannot be read: " + e.getMessage());
+            throw new StartupFailure("wgmon.peers.names=" + files.get().stream().map(Path::toString)
+                    .collect(Collectors.joining(",")) + " cannot be read: " + e);
         }
     }
 

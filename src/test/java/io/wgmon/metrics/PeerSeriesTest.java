@@ -86,10 +86,13 @@ class PeerSeriesTest {
             many.add(new PeerState(new PeerKey("wg0", key), peer(key, HANDSHAKE, i, i), i % 2 == 0 ? SINCE : null, null, true));
         }
         published.set(many);
-        long start = System.nanoTime();
-        String text = scrape(new PeerSeries.Options(true, false, false));
-        System.out.printf("PeerSeries: a scrape of 10,000 peers took %d ms, %d KiB of text%n",
-                (System.nanoTime() - start) / 1_000_000, text.length() / 1024);
+        String text = "";
+        for (int round = 1; round <= 3; round++) { // the first includes class loading and JIT warm-up
+            long start = System.nanoTime();
+            text = scrape(new PeerSeries.Options(true, false, false));
+            System.out.printf("PeerSeries: scrape %d of 10,000 peers took %d ms, %d KiB of text%n", round,
+                    (System.nanoTime() - start) / 1_000_000, text.length() / 1024);
+        }
         assertEquals(10_000, text.lines().filter(line -> line.startsWith("wgmon_peer_up{")).count());
         assertLines(text, "wgmon_interface_peers_connected{interface=\"wg0\",} 5000.0");
     }

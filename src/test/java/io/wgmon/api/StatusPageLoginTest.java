@@ -1,21 +1,15 @@
 package io.wgmon.api;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.SocketException;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 import static io.wgmon.api.ThisHost.url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,23 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(AccessFilterTest.WithToken.class)
-class StatusPageLoginTest {
+class StatusPageLoginTest extends FromAnotherHost {
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @TestHTTPResource("/")
-    URL main;
-
-    @TestHTTPResource(value = "/", management = true)
-    URL management;
-
-    private String stranger;
-
-    @BeforeEach
-    void aNonLoopbackAddressOfThisHost() throws SocketException {
-        Optional<String> address = ThisHost.nonLoopbackAddress();
-        Assumptions.assumeTrue(address.isPresent(), "this host has no non-loopback address to send from");
-        stranger = address.get();
-    }
 
     @Test
     void theRightTokenInTheFormSetsAnHttpOnlyCookieThatOpensThePageAndTheApi() throws Exception {

@@ -66,8 +66,8 @@ thread_snapshot() { # TID NAME SWITCHES CPU_MS per live thread
 http_get() { # http_get PATH: body of a GET to wgmon's management port (health, metrics) in the server namespace
   ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9588 && printf "GET %s HTTP/1.0\r\n\r\n" "$1" >&3 && cat <&3' _ "$1"
 }
-scans() { http_get /q/metrics | awk '/^wgmon_scans_seconds_count/ {c = int($2)} END {print c + 0}'; }
-scan_seconds_sum() { http_get /q/metrics | awk '/^wgmon_scans_seconds_sum/ {s = $2} END {printf "%.6f", s + 0}'; }
+scans() { http_get /q/metrics | awk '/^wgmon_scans_seconds_count/ {c += $2} END {printf "%d", c}'; }
+scan_seconds_sum() { http_get /q/metrics | awk '/^wgmon_scans_seconds_sum/ {s += $2} END {printf "%.6f", s + 0}'; }
 
 # --- the bed ------------------------------------------------------------------------------------
 bed_up() { # fresh namespaces, CONNECTS extra client identities known to the server, the receiver

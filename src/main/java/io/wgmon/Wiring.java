@@ -11,7 +11,7 @@ import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
-import io.wgmon.tracking.PeerNamesFile;
+import io.wgmon.tracking.ReloadingPeerNames;
 import io.wgmon.tracking.TrackingService;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
 @ApplicationScoped
@@ -43,11 +44,12 @@ public class Wiring {
 
     @Produces
     @Singleton
-    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, Timers timers, MeterRegistry registry) {
+    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, Timers timers, MeterRegistry registry,
+                                    PeerNames names) {
         WgmonConfig.Tracking tracking = config.tracking();
         LastPacketTimes lastPackets = new LastPacketTimes();
         ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
-                tracking.reportExisting(), tracking.reportRoaming(), names(config), UUID::randomUUID,
+                tracking.reportExisting(), tracking.reportRoaming(), names, UUID::randomUUID,
                 lastPackets::lastFrom, processStart());
         WireGuardScanner scanner = new WireGuardScanner(backends(config),
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
@@ -93,15 +95,25 @@ public class Wiring {
         };
     }
 
-    private static PeerNames names(WgmonConfig config) {
-        Optional<Path> file = config.peers().names();
-        if (file.isEmpty()) {
+    /** The names of wgmon.peers.names, re-read when the files change; none without the key. */
+    @Produces
+    @Singleton
+    PeerNames names(WgmonConfig config) {
+        Optional<List<Path>> files = config.peers().names().filter(list -> !list.isEmpty());
+        if (files.isEmpty()) {
             return PeerNames.none();
         }
         try {
-            return PeerNamesFile.load(file.get());
+            return new ReloadingPeerNames(files.get());
         } catch (IOException e) {
-            throw new StartupFailure("wgmon.peers.names=" + file.get() + " cannot be read: " + e.getMessage());
+            throw new StartupFailure("wgmon.peers.names=" + files.get().stream().map(Path::toString)
+                    .collect(Collectors.joining(",")) + " cannot be read: " + e);
+        }
+    }
+
+    void close(@Disposes PeerNames names) {
+        if (names instanceof ReloadingPeerNames reloading) {
+            reloading.close();
         }
     }
 

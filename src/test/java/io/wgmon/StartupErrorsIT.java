@@ -50,6 +50,17 @@ class StartupErrorsIT {
     }
 
     @Test
+    void aNamesFileThatCannotBeReadIsOneLineNamingKeyAndFile() throws Exception {
+        LivePrerequisites.require("ip");
+        try (Testbed testbed = Testbed.create(3000)) {
+            Path missing = testbed.workDir().resolve("no-such-names.conf");
+            String output = failedStart(testbed.serverNs(), Map.of("WGMON_PEERS_NAMES", missing.toString()));
+            assertTrue(output.contains("wgmon.peers.names=" + missing + " cannot be read: java.nio.file.NoSuchFileException"),
+                    output);
+        }
+    }
+
+    @Test
     void aGroupHeldByAnotherProcessIsOneLineNamingTheGroup() throws Exception {
         LivePrerequisites.require("ip", "wg", "wireguard-go");
         Path firstLog = Files.createTempFile("wgmon-first-", ".log");

@@ -56,16 +56,36 @@ public class AccessFilter {
 
     private void guard(RoutingContext context) {
         HttpServerRequest request = context.request();
-        switch (access.decide(isLoopback(request.remoteAddress()), request.getHeader(HttpHeaders.AUTHORIZATION))) {
+        switch (access.decide(isLoopback(request.remoteAddress()), authorization(context))) {
             case ALLOW -> context.next();
-            case NEEDS_TOKEN -> context.response().setStatusCode(401)
-                    .putHeader("WWW-Authenticate", "Bearer realm=\"wgmon\"")
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .end(TOKEN_NEEDED);
+            case NEEDS_TOKEN -> {
+                if (LoginRoutes.wantsPage(context)) {
+                    LoginRoutes.redirectToLogin(context);
+                } else {
+                    needsToken(context);
+                }
+            }
             case CLOSED -> context.response().setStatusCode(403)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                     .end(CLOSED);
         }
+    }
+
+    /** The Authorization header, else the login cookie of the status page as if it were one. */
+    static String authorization(RoutingContext context) {
+        String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header != null) {
+            return header;
+        }
+        var cookie = context.request().getCookie(LoginRoutes.COOKIE);
+        return cookie == null ? null : "Bearer " + cookie.getValue();
+    }
+
+    private static void needsToken(RoutingContext context) {
+        context.response().setStatusCode(401)
+                .putHeader("WWW-Authenticate", "Bearer realm=\"wgmon\"")
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end(TOKEN_NEEDED);
     }
 
     static boolean isHealth(String normalizedPath) {

@@ -1,18 +1,21 @@
 package io.wgmon.api;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.wgmon.tracking.TrackingService;
 import io.wgmon.webhook.JsonPayloadFormat;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 @Path("/api/events")
 public class EventsResource {
+    private static final Logger LOG = Logger.getLogger(EventsResource.class);
     /** Events held for one slow stream reader; beyond that its stream fails, and only its. */
-    private static final int PER_CLIENT_BUFFER = 1024;
+    static final int PER_CLIENT_BUFFER = 1024;
 
     private final TrackingService tracking;
     private final JsonPayloadFormat json = new JsonPayloadFormat();
@@ -26,8 +29,16 @@ public class EventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> events() {
-        return tracking.events()
-                .onOverflow().buffer(PER_CLIENT_BUFFER)
-                .map(json::renderText);
+        return perReader(tracking.events()).map(json::renderText);
+    }
+
+    /**
+     * One reader's view of the hot stream: the emitter (the scan thread) never waits for it; a reader
+     * that falls {@link #PER_CLIENT_BUFFER} events behind is dropped, the others go on.
+     */
+    static <T> Multi<T> perReader(Multi<T> events) {
+        return events.onOverflow().buffer(PER_CLIENT_BUFFER)
+                .onFailure(BackPressureFailure.class).invoke(failure -> LOG.infof(
+                        "An /api/events reader fell %d events behind and was dropped", PER_CLIENT_BUFFER));
     }
 }

@@ -40,6 +40,8 @@ public interface WgmonConfig {
 
     Api api();
 
+    Metrics metrics();
+
     interface Nflog {
         /** NFLOG group the firewall logs WireGuard packets to, 0..65535. */
         @WithDefault("1")
@@ -182,8 +184,11 @@ public interface WgmonConfig {
     }
 
     interface Peers {
-        /** wg-quick file with {@code # friendly_name = ...} comments, or a {@code pubkey=name} file. */
-        Optional<Path> names();
+        /**
+         * Files of friendly names, comma-separated: wg-quick files with {@code # friendly_name = ...} or
+         * {@code # friendly_json = {...}} comments, or {@code pubkey = name} files; re-read when they change.
+         */
+        Optional<List<Path>> names();
     }
 
     interface Api {
@@ -192,6 +197,21 @@ public interface WgmonConfig {
          * (docs/architecture.md §12); without it only loopback is answered.
          */
         Optional<String> token();
+    }
+
+    /** Per-peer series on /q/metrics (docs/architecture.md §12). */
+    interface Metrics {
+        /** Per-peer series at all; off on hosts with so many peers that a scrape would be too big. */
+        @WithDefault("true")
+        boolean perPeer();
+
+        /** Also the popular exporters' series (wireguard_sent_bytes_total, ...), so their dashboards work. */
+        @WithDefault("false")
+        boolean exporterNames();
+
+        /** An endpoint label (the peer's IP address and port) on wgmon_peer_up. */
+        @WithDefault("false")
+        boolean endpointLabel();
     }
 
     enum MonitorMode { NFLOG, BPF }

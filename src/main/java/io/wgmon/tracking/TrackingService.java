@@ -1,6 +1,7 @@
 package io.wgmon.tracking;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduler;
@@ -8,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.PacketsLost;
 import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.timing.Timers;
 import io.wgmon.wireguard.Scan;
@@ -15,13 +17,16 @@ import io.wgmon.wireguard.WireGuardScanner;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Wires the pipeline: packets from the source are triaged, coalesced into scans, the tracker
@@ -34,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TrackingService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrackingService.class);
+    /** Histogram buckets of wgmon_scans_seconds: a UAPI read of a few peers takes a millisecond, of 10,000 a second. */
+    private static final Duration[] SCAN_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
 
     private final PacketSource source;
     private final WireGuardScanner scanner;
@@ -43,7 +51,8 @@ public final class TrackingService implements AutoCloseable {
     private final ScanCoalescer coalescer;
     private final IdleTicker ticker;
     private final BroadcastProcessor<PeerEvent> events = BroadcastProcessor.create();
-    private final Timer scanTimer;
+    private final ScanCauses causes = new ScanCauses();
+    private final Map<ScanCause, Timer> scanTimers = new EnumMap<>(ScanCause.class);
     private final Counter scanFailures;
     private final Counter packetErrors;
     private final Counter scanErrors;
@@ -91,15 +100,19 @@ public final class TrackingService implements AutoCloseable {
             return t;
         });
         this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
-        this.ticker = new IdleTicker(scheduler, tick, () -> coalescer.request(false));
-        this.scanTimer = Timer.builder("wgmon.scans").description("WireGuard scans").register(registry);
+        this.ticker = new IdleTicker(scheduler, tick, () -> requestScan(ScanCause.TICK));
+        for (ScanCause cause : ScanCause.values()) {
+            scanTimers.put(cause, Timer.builder("wgmon.scans").description("WireGuard scans, by what asked for them")
+                    .tag("cause", cause.label()).serviceLevelObjectives(SCAN_BUCKETS).register(registry));
+        }
         this.scanFailures = Counter.builder("wgmon.scan.failures")
                 .description("Interfaces or backends that could not be read in a scan").register(registry);
         this.packetErrors = Counter.builder("wgmon.packet.errors")
                 .description("Captured packets whose handling failed unexpectedly (skipped)").register(registry);
         this.scanErrors = Counter.builder("wgmon.scan.errors")
                 .description("Scans that failed unexpectedly (the next scan runs as usual)").register(registry);
-        registry.gauge("wgmon.peers.connected", this, s -> s.tracker.peers().stream().filter(PeerState::connected).count());
+        Gauge.builder("wgmon.peers.connected", this, s -> s.tracker.peers().stream().filter(PeerState::connected).count())
+                .description("Connected peers of all watched interfaces, as of the last scan").register(registry);
     }
 
     /** Binds the packet source (its errors propagate as they are) and takes the baseline scan. */
@@ -108,8 +121,8 @@ public final class TrackingService implements AutoCloseable {
         source.start();
         started = true;
         LOG.infof("Watching %s; WireGuard backends %s", source.describe(), scanner.backendNames());
-        coalescer.request(true);
-        lifecycle.ifPresent(watcher -> watcher.start(() -> coalescer.request(false), this::lastScanRead));
+        requestScan(ScanCause.START);
+        lifecycle.ifPresent(watcher -> watcher.start(() -> requestScan(ScanCause.RECOVERY), this::lastScanRead));
     }
 
     /** Whether the last scan read (or failed to read) an interface of this name. */
@@ -145,11 +158,16 @@ public final class TrackingService implements AutoCloseable {
     private void onPacket(PacketEvent packet) {
         lastPackets.record(packet);
         switch (trigger.decide(packet)) {
-            case URGENT_SCAN -> coalescer.request(true);
-            case SCAN -> coalescer.request(false);
+            case URGENT_SCAN -> requestScan(ScanCause.URGENT);
+            case SCAN -> requestScan(packet instanceof PacketsLost ? ScanCause.RECOVERY : ScanCause.PACKET);
             case NONE -> {
             }
         }
+    }
+
+    private void requestScan(ScanCause cause) {
+        causes.note(cause);
+        coalescer.request(cause == ScanCause.URGENT || cause == ScanCause.START);
     }
 
     private void scanOnce() {
@@ -162,7 +180,7 @@ public final class TrackingService implements AutoCloseable {
     }
 
     private void scanAndReport() {
-        Scan scan = scanTimer.record(scanner::scan);
+        Scan scan = scanTimers.get(causes.take()).record(scanner::scan);
         boolean first = lastScan == null;
         lastScan = scan;
         reportFailures(scan.failures());

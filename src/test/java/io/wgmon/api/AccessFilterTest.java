@@ -1,17 +1,11 @@
 package io.wgmon.api;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.SocketException;
-import java.net.URL;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.wgmon.api.ThisHost.url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(AccessFilterTest.WithToken.class)
-class AccessFilterTest {
+class AccessFilterTest extends FromAnotherHost {
     static final String TOKEN = "test-token-0123456789abcdef";
 
     public static class WithToken implements QuarkusTestProfile {
@@ -31,21 +25,6 @@ class AccessFilterTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("wgmon.api.token", TOKEN, "quarkus.http.host", "0.0.0.0", "quarkus.management.host", "0.0.0.0");
         }
-    }
-
-    @TestHTTPResource("/")
-    URL main;
-
-    @TestHTTPResource(value = "/", management = true)
-    URL management;
-
-    private String stranger;
-
-    @BeforeEach
-    void aNonLoopbackAddressOfThisHost() throws SocketException {
-        Optional<String> address = ThisHost.nonLoopbackAddress();
-        Assumptions.assumeTrue(address.isPresent(), "this host has no non-loopback address to send from");
-        stranger = address.get();
     }
 
     @Test

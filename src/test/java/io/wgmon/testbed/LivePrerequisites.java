@@ -33,7 +33,8 @@ public final class LivePrerequisites {
             return;
         }
         String message = "LIVE TEST NOT RUN, missing: " + String.join(", ", missing)
-                + " (install: apt-get install wireguard-go wireguard-tools nftables iproute2 iputils-ping libpcap0.8)";
+                + " (install: scripts/install-deps.sh, or apt-get install wireguard-go wireguard-tools nftables iproute2 "
+                + "iputils-ping libpcap0.8 prometheus chromium)";
         System.err.println("\n" + "!".repeat(100) + "\n!! " + message + "\n" + "!".repeat(100) + "\n");
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail(message + " -- failing because CI=true");

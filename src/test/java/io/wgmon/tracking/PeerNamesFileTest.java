@@ -43,4 +43,24 @@ class PeerNamesFileTest {
         assertEquals(Map.of(ALICE, "alice", BOB, "bob = the builder"), PeerNamesFile.parse(List.of(
                 ALICE + "=alice", "# comment", "", BOB + " = bob = the builder", "garbage line")));
     }
+
+    @Test
+    void readsFriendlyJsonAboveOrInsideAPeer() {
+        assertEquals(Map.of(ALICE, "alice", BOB, "bob", CAROL, "carol"), PeerNamesFile.parse(List.of(
+                "# friendly_json = {\"username\": \"alice\", \"team\": \"ops\"}",
+                "[Peer]",
+                "PublicKey = " + ALICE,
+                "[Peer]",
+                "# friendly_json = {\"friendly_name\": \"bob\", \"name\": \"not this\"}",
+                "PublicKey = " + BOB,
+                "# friendly_json = {\"name\": \"carol\"}",
+                "[Peer]",
+                "PublicKey = " + CAROL,
+                "# friendly_json = [\"not\", \"an object\"]",
+                "[Peer]",
+                "PublicKey = " + SECRET.replace('Y', 'Z'),
+                "# friendly_json = {broken",
+                "[Peer]",
+                "PublicKey = " + SECRET.replace('Y', 'X'))));
+    }
 }

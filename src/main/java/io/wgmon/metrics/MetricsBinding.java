@@ -1,0 +1,31 @@
+package io.wgmon.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.wgmon.config.WgmonConfig;
+import io.wgmon.tracking.PeerEventType;
+import io.wgmon.tracking.PeerNames;
+import io.wgmon.tracking.TrackingService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Puts the per-peer series into the Prometheus registry behind /q/metrics, and every event type's
+ * counter at 0, so that rates and alerts have a series before the first event.
+ */
+@ApplicationScoped
+public class MetricsBinding {
+
+    void bind(@Observes StartupEvent start, PrometheusMeterRegistry registry, TrackingService tracking,
+              PeerNames names, WgmonConfig config) {
+        WgmonConfig.Metrics metrics = config.metrics();
+        new PeerSeries(tracking::peers, names,
+                new PeerSeries.Options(metrics.perPeer(), metrics.exporterNames(), metrics.endpointLabel()))
+                .register(registry.getPrometheusRegistry());
+        for (PeerEventType type : PeerEventType.values()) {
+            Counter.builder("wgmon.events").description("Peer events, by type").tag("type", type.wireName())
+                    .register(registry);
+        }
+    }
+}

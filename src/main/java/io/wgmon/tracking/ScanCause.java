@@ -1,0 +1,24 @@
+package io.wgmon.tracking;
+
+import java.util.Locale;
+
+/**
+ * Why a scan was asked for, as the {@code cause} label of {@code wgmon_scans_seconds} says it. The
+ * coalescer merges requests, so a scan counts under the first of these its merged requests had.
+ */
+public enum ScanCause {
+    /** A completed handshake was seen: the scan skips the coalescing window. */
+    URGENT,
+    /** The baseline scan at start-up. */
+    START,
+    /** Something may have been missed: packets were lost, or an interface or UAPI socket came or went. */
+    RECOVERY,
+    /** A packet from an endpoint that is not connected. */
+    PACKET,
+    /** The idle tick, while a peer is connected. */
+    TICK;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,6 +1,7 @@
 package io.wgmon;
 
 import io.quarkus.arc.profile.UnlessBuildProfile;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.config.ConfigCheck;
@@ -35,5 +36,13 @@ public class PipelineStartup {
         } catch (PacketSourceException e) {
             throw new StartupFailure(e.getMessage());
         }
+    }
+
+    /**
+     * Stops scanning before the beans are destroyed, so the tracker's last state is saved while the store
+     * is still open (the dispatcher closes it when it is disposed).
+     */
+    void stop(@Observes ShutdownEvent event, Instance<TrackingService> tracking) {
+        tracking.get().close();
     }
 }

@@ -35,7 +35,10 @@ import java.util.function.Supplier;
  *       looked at as if first seen;</li>
  *   <li>the first scan is a baseline: connected peers are tracked, reported only if asked, except
  *       that a handshake newer than wgmon's start is a connect (it happened while wgmon started);</li>
- *   <li>a disconnect is sent only for a peer whose connect was sent.</li>
+ *   <li>a disconnect is sent only for a peer whose connect was sent;</li>
+ *   <li>state saved by an earlier run ({@link #restore}) replaces the baseline for its interfaces: the
+ *       first scan compares with it by the rules above, so a restart reports nothing already reported
+ *       and reports what changed while wgmon was down.</li>
  * </ul>
  */
 public final class ConnectionTracker {
@@ -51,6 +54,8 @@ public final class ConnectionTracker {
     private final Map<PeerKey, PeerState> peers = new HashMap<>();
     /** Interfaces whose peers were not yet seen in a successful read; their first read is a baseline. */
     private final Set<String> awaitingBaseline = new HashSet<>();
+    /** Interfaces whose peers came from saved state: their first scan is compared with it, not a baseline. */
+    private final Set<String> restored = new HashSet<>();
     private boolean baselineTaken;
     private volatile Set<InetSocketAddress> connectedEndpoints = Set.of();
     private volatile List<PeerState> published = List.of();
@@ -78,6 +83,22 @@ public final class ConnectionTracker {
         this.ids = ids;
     }
 
+    /**
+     * Takes the state an earlier run saved, before the first scan: its peers are tracked as they were,
+     * and the first scan of their interfaces reports what changed since (docs/architecture.md §7).
+     */
+    public void restore(List<PeerState> saved) {
+        if (baselineTaken) {
+            throw new IllegalStateException("saved state is restored before the first scan");
+        }
+        for (PeerState state : saved) {
+            peers.put(state.key(), state);
+            restored.add(state.key().interfaceName());
+        }
+        published = List.copyOf(peers.values());
+        connectedEndpoints = collectConnectedEndpoints();
+    }
+
     public List<PeerEvent> apply(Scan scan) {
         Instant now = scan.time();
         List<PeerEvent> events = new ArrayList<>();
@@ -86,12 +107,14 @@ public final class ConnectionTracker {
             if (listingFailed) {
                 return events;
             }
-            scan.failures().forEach(f -> awaitingBaseline.add(f.interfaceName()));
+            scan.failures().stream().map(Scan.ScanFailure::interfaceName).filter(name -> !restored.contains(name))
+                    .forEach(awaitingBaseline::add);
         }
         Set<String> present = new HashSet<>();
         for (Device device : scan.devices()) {
             present.add(device.name());
-            boolean baseline = !baselineTaken || awaitingBaseline.remove(device.name());
+            boolean baseline = (!baselineTaken && !restored.contains(device.name()))
+                    || awaitingBaseline.remove(device.name());
             applyDevice(device, now, baseline, events);
         }
         if (!listingFailed) {

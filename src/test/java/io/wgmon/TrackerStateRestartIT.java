@@ -1,0 +1,162 @@
+package io.wgmon;
+
+import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.MonitorProcess;
+import io.wgmon.testbed.Testbed;
+import io.wgmon.testbed.WebhookReceiver;
+import io.wgmon.testbed.WebhookReceiver.Delivery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * The tracker's state across restarts of the packaged wgmon, live (docs/architecture.md §7, §8): one
+ * spool directory, so one store, over three runs. A restart does not report Alice's connect again;
+ * Alice gone for longer than the idle timeout while wgmon was down is reported idle by the next run's
+ * first scan; Bob's handshake while wgmon was down is reported connected by the next run.
+ */
+class TrackerStateRestartIT {
+    private static final Duration IDLE = Duration.ofSeconds(15);
+
+    private static Testbed testbed;
+    private static WebhookReceiver receiver;
+    private static Path spool;
+    private static Path log;
+    private static final Map<String, String> ENV = new HashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping");
+        log = Files.createTempFile("wgmon-state-", ".log");
+        spool = Files.createTempDirectory("wgmon-state-spool-");
+        testbed = Testbed.create(3400);
+        receiver = WebhookReceiver.startIn(testbed.serverNs());
+        int group = ThreadLocalRandom.current().nextInt(100, 60000);
+        testbed.logToNflog(group);
+        ENV.putAll(Map.of(
+                "WGMON_NFLOG_GROUP", String.valueOf(group),
+                "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
+                "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
+                "WGMON_TRACKING_TICK", "1s",
+                "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
+                "WGMON_WEBHOOK_SPOOL_DIR", spool.resolve("store").toString(),
+                "WGMON_WEBHOOK_RETRY_INITIAL", "200ms"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (receiver != null) {
+                receiver.close();
+            }
+            if (testbed != null) {
+                testbed.close();
+            }
+        } finally {
+            Files.deleteIfExists(log);
+            if (spool != null) {
+                try (Stream<Path> files = Files.walk(spool)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
+    }
+
+    private interface Run {
+        void during(MonitorProcess monitor) throws Exception;
+    }
+
+    /** One run of wgmon on the shared store, stopped with SIGTERM (its state is flushed) at the end. */
+    private static void run(String label, Run run) throws Exception {
+        Instant started = Instant.now();
+        try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), ENV, log)) {
+            monitor.awaitReady(Duration.ofSeconds(60));
+            System.out.println("STATE: " + label + ": wgmon ready after " + Duration.between(started, Instant.now()).toMillis()
+                    + " ms");
+            try {
+                run.during(monitor);
+            } catch (AssertionError | RuntimeException e) {
+                System.err.println("---- wgmon log ----\n" + monitor.log());
+                throw e;
+            }
+        }
+    }
+
+    private static void printEvents(Instant since) {
+        for (Delivery d : receiver.accepted()) {
+            String name = d.json().get("peer").get("publicKey").asText();
+            System.out.println("STATE:   event " + d.json().get("type").asText() + " " + name.substring(0, 8)
+                    + (d.json().hasNonNull("reason") ? " reason " + d.json().get("reason").asText() : "")
+                    + " received " + Duration.between(since, d.receivedAt()).toMillis() + " ms after the test began");
+        }
+    }
+
+    @Test
+    void restartsReportNothingTwiceAndWhatChangedWhileDown() throws Exception {
+        Instant began = Instant.now();
+        Testbed.Client alice = testbed.addClient();
+        Testbed.Client bob = testbed.addClient();
+
+        Instant[] alicePinged = new Instant[1];
+        run("run 1", monitor -> {
+            alicePinged[0] = Instant.now();
+            testbed.ping(alice);
+            assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
+                    "no peer.connected for alice");
+            // Alice goes away now: no packet of hers reaches the server after this run saved her state
+            testbed.stopClient(alice);
+        });
+
+        run("run 2 (alice connected and saved)", monitor -> {
+            Thread.sleep(1500);
+            assertEquals(1, receiver.accepted().stream().filter(d -> d.is("peer.connected", alice.publicKey())).count(),
+                    "the restart must not report alice's connect again: " + receiver.accepted());
+            assertNull(receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), Duration.ZERO),
+                    "not idle yet");
+        });
+
+        // wgmon is down while Alice's idle timeout passes
+        Duration left = Duration.between(Instant.now(), alicePinged[0].plus(IDLE).plusSeconds(1));
+        if (!left.isNegative()) {
+            Thread.sleep(left.toMillis());
+        }
+        run("run 3 (alice away for longer than the idle timeout while wgmon was down)", monitor -> {
+            Instant ready = Instant.now();
+            Delivery idle = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), Duration.ofSeconds(3));
+            assertNotNull(idle, "no peer.disconnected for alice after the restart");
+            assertEquals("idle", idle.json().get("reason").asText());
+            System.out.println("STATE: alice's idle disconnect received " + Duration.between(ready, idle.receivedAt())
+                    .toMillis() + " ms after ready (the first scan's)");
+        });
+
+        // Bob handshakes while wgmon is down; his saved state has no handshake
+        testbed.ping(bob);
+        run("run 4 (bob handshook while wgmon was down)", monitor -> {
+            Delivery connected = receiver.await(d -> d.is("peer.connected", bob.publicKey()), Duration.ofSeconds(3));
+            assertNotNull(connected, "no peer.connected for bob after the restart");
+            Thread.sleep(1000);
+        });
+
+        printEvents(began);
+        List<String> events = receiver.accepted().stream().map(d -> d.json().get("type").asText() + " "
+                + (d.is(d.json().get("type").asText(), alice.publicKey()) ? "alice" : "bob")).toList();
+        assertEquals(List.of("peer.connected alice", "peer.disconnected alice", "peer.connected bob"), events);
+    }
+}

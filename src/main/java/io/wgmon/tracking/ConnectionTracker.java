@@ -7,6 +7,7 @@ import io.wgmon.wireguard.Scan;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -199,8 +200,7 @@ public final class ConnectionTracker {
 
     private PeerState update(PeerState before, Peer peer, Instant now, List<PeerEvent> events) {
         Peer last = before.last();
-        boolean newHandshake = peer.lastHandshake() != null
-                && (last.lastHandshake() == null || peer.lastHandshake().isAfter(last.lastHandshake()));
+        boolean newHandshake = newer(peer.lastHandshake(), last.lastHandshake());
         boolean rxMoved = peer.rxBytes() != last.rxBytes();
         if (!before.connected()) {
             if (newHandshake && recent(peer.lastHandshake(), now)) {
@@ -250,6 +250,15 @@ public final class ConnectionTracker {
                 states.remove();
             }
         }
+    }
+
+    /**
+     * Whether {@code handshake} is later than {@code before}, to the millisecond: saved state keeps
+     * milliseconds while backends report nanoseconds, and no two handshakes are that close.
+     */
+    static boolean newer(Instant handshake, Instant before) {
+        return handshake != null
+                && (before == null || handshake.truncatedTo(ChronoUnit.MILLIS).isAfter(before.truncatedTo(ChronoUnit.MILLIS)));
     }
 
     private boolean recent(Instant handshake, Instant now) {

@@ -61,7 +61,8 @@ final class PeerStateJournal {
     private static boolean decisive(PeerState before, PeerState now) {
         return before.connected() != now.connected() || before.reported() != now.reported()
                 || !Objects.equals(before.connectedSince(), now.connectedSince())
-                || !Objects.equals(before.last().lastHandshake(), now.last().lastHandshake())
+                || ConnectionTracker.newer(now.last().lastHandshake(), before.last().lastHandshake())
+                || ConnectionTracker.newer(before.last().lastHandshake(), now.last().lastHandshake())
                 || !Objects.equals(before.last().endpoint(), now.last().endpoint())
                 || now.last().rxBytes() < before.last().rxBytes() || now.last().txBytes() < before.last().txBytes();
     }

@@ -77,6 +77,17 @@ class TrackerRestartTest {
     }
 
     @Test
+    void aHandshakeSavedToTheMillisecondIsTheSameHandshake() {
+        ConnectionTracker first = tracker(-100);
+        first.apply(scan(0, peer(ALICE, null, 0)));
+        Instant handshake = at(10).plusNanos(123_456_789);
+        first.apply(scan(10, peer(ALICE, handshake, 100)));
+        ConnectionTracker second = restart(first, 25, 200);
+        assertEquals(List.of("peer.disconnected alice idle"), describe(second.apply(scan(201, peer(ALICE, handshake, 100)))),
+                "the backend's nanoseconds are not a newer handshake than the saved milliseconds");
+    }
+
+    @Test
     void aRestartDoesNotReportAConnectAgain() {
         ConnectionTracker second = restart(aliceReported(), 25, 30);
         assertEquals(List.of(), second.apply(scan(31, peer(ALICE, at(10), 300))), "no second peer.connected");

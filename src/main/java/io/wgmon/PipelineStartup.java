@@ -21,6 +21,8 @@ import java.util.List;
 @ApplicationScoped
 @UnlessBuildProfile("test")
 public class PipelineStartup {
+    /** The service start() got, so stop() closes only what was made (not a bean that failed to build). */
+    private volatile TrackingService running;
 
     void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking,
                Instance<WebhookDispatcher> dispatcher) {
@@ -29,6 +31,7 @@ public class PipelineStartup {
             throw new StartupFailure("Invalid configuration: " + String.join("; ", problems));
         }
         TrackingService service = tracking.get();
+        running = service;
         WebhookDispatcher webhooks = dispatcher.get();
         service.events().subscribe().with(webhooks::submit);
         try {
@@ -42,7 +45,10 @@ public class PipelineStartup {
      * Stops scanning before the beans are destroyed, so the tracker's last state is saved while the store
      * is still open (the dispatcher closes it when it is disposed).
      */
-    void stop(@Observes ShutdownEvent event, Instance<TrackingService> tracking) {
-        tracking.get().close();
+    void stop(@Observes ShutdownEvent event) {
+        TrackingService service = running;
+        if (service != null) {
+            service.close();
+        }
     }
 }

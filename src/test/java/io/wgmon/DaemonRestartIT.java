@@ -1,6 +1,6 @@
 package io.wgmon;
 
-import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.LiveBed;
 import io.wgmon.testbed.MonitorProcess;
 import io.wgmon.testbed.Shell;
 import io.wgmon.testbed.Testbed;
@@ -10,13 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,29 +32,17 @@ class DaemonRestartIT {
     private static final Duration DOWN = Duration.ofMillis(1700);
     private static final Pattern SCANS = Pattern.compile("^wgmon_scans_seconds_count\\S* (\\S+)$", Pattern.MULTILINE);
 
-    private static Testbed testbed;
-    private static WebhookReceiver receiver;
-    private static Path log;
+    private static LiveBed bed;
 
     @BeforeAll
     static void start() throws Exception {
-        LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping");
-        log = Files.createTempFile("wgmon-daemon-restart-", ".log");
-        testbed = Testbed.create(3600);
-        receiver = WebhookReceiver.startIn(testbed.serverNs());
+        bed = LiveBed.start(3600, "daemon-restart");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (receiver != null) {
-                receiver.close();
-            }
-            if (testbed != null) {
-                testbed.close();
-            }
-        } finally {
-            Files.deleteIfExists(log);
+        if (bed != null) {
+            bed.close();
         }
     }
 
@@ -69,17 +53,10 @@ class DaemonRestartIT {
 
     @Test
     void aDaemonRestartBetweenTwoTicksIsDisconnectThenConnect() throws Exception {
-        int group = ThreadLocalRandom.current().nextInt(100, 60000);
-        testbed.logToNflog(group);
+        Testbed testbed = bed.testbed();
+        WebhookReceiver receiver = bed.receiver();
         Testbed.Client alice = testbed.addClient();
-        Map<String, String> env = Map.of(
-                "WGMON_NFLOG_GROUP", String.valueOf(group),
-                "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
-                "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
-                "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
-                "WGMON_WEBHOOK_RETRY_INITIAL", "200ms");
-        try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
+        try (MonitorProcess monitor = bed.startMonitor(bed.env(IDLE, TICK))) {
             monitor.awaitReady(Duration.ofSeconds(60));
             try {
                 testbed.ping(alice);
@@ -109,7 +86,7 @@ class DaemonRestartIT {
                 System.out.println("DAEMON RESTART: killed just after an idle tick (tick " + TICK.toMillis()
                         + " ms), down " + Duration.between(killed, restarted).toMillis() + " ms");
                 for (Delivery d : receiver.accepted()) {
-                    System.out.println("DAEMON RESTART:   " + d.json().get("type").asText()
+                    System.out.println("DAEMON RESTART:   " + d.json().get("event").asText()
                             + (d.json().hasNonNull("reason") ? " (" + d.json().get("reason").asText() + ")" : "")
                             + " received " + Duration.between(killed, d.receivedAt()).toMillis() + " ms after the kill");
                 }

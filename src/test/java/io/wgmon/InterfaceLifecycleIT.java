@@ -1,6 +1,6 @@
 package io.wgmon;
 
-import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.LiveBed;
 import io.wgmon.testbed.MonitorProcess;
 import io.wgmon.testbed.Shell;
 import io.wgmon.testbed.Testbed;
@@ -13,13 +13,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -38,29 +34,19 @@ class InterfaceLifecycleIT {
     private static final Duration TICK = Duration.ofSeconds(30);
     private static final Duration HANG = Duration.ofSeconds(3);
 
+    private static LiveBed bed;
     private static Testbed testbed;
     private static WebhookReceiver receiver;
     private static MonitorProcess monitor;
     private static Testbed.Client alice;
-    private static Path log;
 
     @BeforeAll
     static void start() throws Exception {
-        LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping", "kill");
-        log = Files.createTempFile("wgmon-lifecycle-", ".log");
-        testbed = Testbed.create(3300);
-        receiver = WebhookReceiver.startIn(testbed.serverNs());
-        int group = ThreadLocalRandom.current().nextInt(100, 60000);
-        testbed.logToNflog(group);
+        bed = LiveBed.start(3300, "lifecycle");
+        testbed = bed.testbed();
+        receiver = bed.receiver();
         alice = testbed.addClient();
-        Map<String, String> env = Map.of(
-                "WGMON_NFLOG_GROUP", String.valueOf(group),
-                "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
-                "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
-                "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
-                "WGMON_WEBHOOK_RETRY_INITIAL", "200ms");
-        monitor = MonitorProcess.start(testbed.serverNs(), env, log);
+        monitor = bed.startMonitor(bed.env(IDLE, TICK));
         monitor.awaitReady(Duration.ofSeconds(60));
     }
 
@@ -71,13 +57,9 @@ class InterfaceLifecycleIT {
                 monitor.close();
             }
         } finally {
-            if (receiver != null) {
-                receiver.close();
+            if (bed != null) {
+                bed.close();
             }
-            if (testbed != null) {
-                testbed.close();
-            }
-            Files.deleteIfExists(log);
         }
     }
 

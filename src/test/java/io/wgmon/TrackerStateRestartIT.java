@@ -1,6 +1,6 @@
 package io.wgmon;
 
-import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.LiveBed;
 import io.wgmon.testbed.MonitorProcess;
 import io.wgmon.testbed.Testbed;
 import io.wgmon.testbed.WebhookReceiver;
@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,43 +32,30 @@ class TrackerStateRestartIT {
     /** Longer than a start of wgmon on a busy machine: Alice must not go idle while run 2 starts. */
     private static final Duration IDLE = Duration.ofSeconds(30);
 
+    private static LiveBed bed;
     private static Testbed testbed;
     private static WebhookReceiver receiver;
     private static Path spool;
-    private static Path log;
-    private static final Map<String, String> ENV = new HashMap<>();
+    private static Map<String, String> env;
     private static final StringBuilder logs = new StringBuilder();
 
     @BeforeAll
     static void start() throws Exception {
-        LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping");
-        log = Files.createTempFile("wgmon-state-", ".log");
+        bed = LiveBed.start(3400, "state");
+        testbed = bed.testbed();
+        receiver = bed.receiver();
         spool = Files.createTempDirectory("wgmon-state-spool-");
-        testbed = Testbed.create(3400);
-        receiver = WebhookReceiver.startIn(testbed.serverNs());
-        int group = ThreadLocalRandom.current().nextInt(100, 60000);
-        testbed.logToNflog(group);
-        ENV.putAll(Map.of(
-                "WGMON_NFLOG_GROUP", String.valueOf(group),
-                "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
-                "WGMON_TRACKING_TICK", "1s",
-                "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
-                "WGMON_WEBHOOK_SPOOL_DIR", spool.resolve("store").toString(),
-                "WGMON_WEBHOOK_RETRY_INITIAL", "200ms"));
+        env = bed.env(IDLE, Duration.ofSeconds(1));
+        env.put("WGMON_WEBHOOK_SPOOL_DIR", spool.resolve("store").toString());
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (receiver != null) {
-                receiver.close();
-            }
-            if (testbed != null) {
-                testbed.close();
+            if (bed != null) {
+                bed.close();
             }
         } finally {
-            Files.deleteIfExists(log);
             if (spool != null) {
                 try (Stream<Path> files = Files.walk(spool)) {
                     for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -88,21 +73,22 @@ class TrackerStateRestartIT {
     /** One run of wgmon on the shared store, stopped with SIGTERM (its state is flushed) at the end. */
     private static void run(String label, Run run) throws Exception {
         Instant started = Instant.now();
-        Files.writeString(log, "");
-        try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), ENV, log)) {
+        MonitorProcess monitor = bed.startMonitor(env);
+        try {
             monitor.awaitReady(Duration.ofSeconds(60));
             System.out.println("STATE: " + label + ": wgmon ready after " + Duration.between(started, Instant.now()).toMillis()
                     + " ms");
             run.during(monitor);
         } finally {
-            logs.append("---- wgmon log, ").append(label).append(" ----\n").append(Files.readString(log));
+            monitor.close();
+            logs.append("---- wgmon log, ").append(label).append(" ----\n").append(monitor.log());
         }
     }
 
     private static void printEvents(Instant since) {
         for (Delivery d : receiver.accepted()) {
             String name = d.json().get("peer").get("publicKey").asText();
-            System.out.println("STATE:   event " + d.json().get("type").asText() + " " + name.substring(0, 8)
+            System.out.println("STATE:   event " + d.json().get("event").asText() + " " + name.substring(0, 8)
                     + (d.json().hasNonNull("reason") ? " reason " + d.json().get("reason").asText() : "")
                     + " received " + Duration.between(since, d.receivedAt()).toMillis() + " ms after the test began");
         }
@@ -162,8 +148,8 @@ class TrackerStateRestartIT {
         });
 
         printEvents(began);
-        List<String> events = receiver.accepted().stream().map(d -> d.json().get("type").asText() + " "
-                + (d.is(d.json().get("type").asText(), alice.publicKey()) ? "alice" : "bob")).toList();
+        List<String> events = receiver.accepted().stream().map(d -> d.json().get("event").asText() + " "
+                + (d.is(d.json().get("event").asText(), alice.publicKey()) ? "alice" : "bob")).toList();
         assertEquals(List.of("peer.connected alice", "peer.connected bob", "peer.disconnected alice"),
                 events.stream().sorted().toList(), "each once, in all three runs: " + events);
     }

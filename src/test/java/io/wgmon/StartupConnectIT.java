@@ -52,14 +52,19 @@ class StartupConnectIT {
         Map<String, String> env = bed.env(IDLE, Duration.ofSeconds(1));
         for (int i = 1; i <= STARTS; i++) {
             Testbed.Client client = testbed.addClient();
+            // the ping waits in the client's namespace for one line on stdin, so it goes out a fraction of a
+            // millisecond after wgmon's exec instead of after a process start
+            Process ping = new ProcessBuilder("ip", "netns", "exec", client.namespace(), "sh", "-c",
+                    "read go; exec ping -c 1 -W 3 10.10.10.1").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Thread.sleep(300);
             long exec;
             long pinged;
             Instant pingedAt;
-            Process ping;
             try (MonitorProcess monitor = bed.startMonitor(env)) {
                 exec = System.nanoTime();
-                ping = new ProcessBuilder("ip", "netns", "exec", client.namespace(), "ping", "-c", "1", "-W", "3",
-                        "10.10.10.1").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                ping.getOutputStream().write('\n');
+                ping.getOutputStream().flush();
                 pinged = System.nanoTime();
                 pingedAt = Instant.now();
                 try {
@@ -71,7 +76,7 @@ class StartupConnectIT {
                             Duration.ofSeconds(10));
                     assertNotNull(disconnected, "start " + i + ": a reported peer that is removed is reported removed");
                     assertTrue(!disconnected.receivedAt().isBefore(connected.receivedAt()));
-                    System.out.printf("STARTUP: start %d: ping launched %.2f ms after wgmon's exec; peer.connected "
+                    System.out.printf("STARTUP: start %d: ping released %.3f ms after wgmon's exec; peer.connected "
                                     + "received %d ms after the ping, peer.disconnected (%s) %d ms after that%n", i,
                             (pinged - exec) / 1e6, Duration.between(pingedAt, connected.receivedAt()).toMillis(),
                             disconnected.json().get("reason").asText(),

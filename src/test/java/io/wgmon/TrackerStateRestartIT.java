@@ -142,8 +142,8 @@ class TrackerStateRestartIT {
             Delivery connected = receiver.await(d -> d.is("peer.connected", bob.publicKey()), Duration.ofSeconds(3));
             assertNotNull(connected, "no peer.connected for bob after the restart");
             System.out.println("STATE: alice's idle disconnect received " + Duration.between(ready, idle.receivedAt())
-                    .toMillis() + " ms after ready, bob's connect " + Duration.between(ready, connected.receivedAt())
-                    .toMillis() + " ms (both the first scan's)");
+                    .toMillis() + " ms from ready, bob's connect " + Duration.between(ready, connected.receivedAt())
+                    .toMillis() + " ms (both the first scan's; negative: before the readiness poll saw 200)");
             Thread.sleep(1000);
         });
 

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 class TrackerStateRestartIT {
     /** Longer than a start of wgmon on a busy machine: Alice must not go idle while run 2 starts. */
-    private static final Duration IDLE = Duration.ofSeconds(30);
+    private static final Duration IDLE = Duration.ofSeconds(40);
 
     private static LiveBed bed;
     private static Testbed testbed;

@@ -1,6 +1,7 @@
 package io.wgmon;
 
 import io.quarkus.arc.profile.UnlessBuildProfile;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.config.ConfigCheck;
@@ -20,6 +21,8 @@ import java.util.List;
 @ApplicationScoped
 @UnlessBuildProfile("test")
 public class PipelineStartup {
+    /** The service start() got, so stop() closes only what was made (not a bean that failed to build). */
+    private volatile TrackingService running;
 
     void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking,
                Instance<WebhookDispatcher> dispatcher) {
@@ -28,12 +31,24 @@ public class PipelineStartup {
             throw new StartupFailure("Invalid configuration: " + String.join("; ", problems));
         }
         TrackingService service = tracking.get();
+        running = service;
         WebhookDispatcher webhooks = dispatcher.get();
         service.events().subscribe().with(webhooks::submit);
         try {
             service.start();
         } catch (PacketSourceException e) {
             throw new StartupFailure(e.getMessage());
+        }
+    }
+
+    /**
+     * Stops scanning before the beans are destroyed, so the tracker's last state is saved while the store
+     * is still open (the dispatcher closes it when it is disposed).
+     */
+    void stop(@Observes ShutdownEvent event) {
+        TrackingService service = running;
+        if (service != null) {
+            service.close();
         }
     }
 }

@@ -12,7 +12,10 @@ import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.ReloadingPeerNames;
+import io.wgmon.tracking.StoredTrackerState;
+import io.wgmon.tracking.TrackerState;
 import io.wgmon.tracking.TrackingService;
+import io.wgmon.webhook.WebhookDispatcher;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardScanner;
@@ -45,7 +48,7 @@ public class Wiring {
     @Produces
     @Singleton
     TrackingService trackingService(WgmonConfig config, Scheduler scheduler, Timers timers, MeterRegistry registry,
-                                    PeerNames names) {
+                                    PeerNames names, WebhookDispatcher dispatcher) {
         WgmonConfig.Tracking tracking = config.tracking();
         LastPacketTimes lastPackets = new LastPacketTimes();
         ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
@@ -56,7 +59,13 @@ public class Wiring {
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
                 tracking.coalesce(), tracking.tick(), scheduler, timers, registry,
                 config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()),
-                Optional.of(lifecycleWatcher(config, timers, registry)));
+                Optional.of(lifecycleWatcher(config, timers, registry)), trackerState(dispatcher, tracking));
+    }
+
+    /** The tracker's state lives in the store, which exists with a spool and a receiver (docs/architecture.md §8). */
+    private static TrackerState trackerState(WebhookDispatcher dispatcher, WgmonConfig.Tracking tracking) {
+        return dispatcher.database().<TrackerState>map(database -> new StoredTrackerState(database,
+                tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);
     }
 
     void close(@Disposes TrackingService tracking) {

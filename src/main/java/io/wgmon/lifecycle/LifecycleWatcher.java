@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -32,8 +33,11 @@ import java.util.function.Predicate;
  * the UAPI directory (plus the eventfd that wakes it to stop), so it costs nothing at rest. A
  * WireGuard link (kind "wireguard"), a tun link (wireguard-go's) or a link the last scan read that
  * appears or goes away, and a UAPI socket file that comes or goes, ask for a scan at once and for
- * one more {@link #SETTLE} later (a daemon's socket may outlive its link by a moment). The
- * tracker then reports the peers of a vanished device {@code interface-down}.
+ * one more {@link #SETTLE} later. A link that went away is followed further: a dying daemon's UAPI
+ * socket may accept and not answer for a while after its link went, so the scans then fail and keep
+ * the device; scans are asked for again at growing intervals ({@link #GONE_FOLLOW_UPS}) until one
+ * lists the device absent. The tracker then reports the peers of a vanished device
+ * {@code interface-down}.
  *
  * <p>Either descriptor may fail to open (no permission, no inotify): that is one WARN, and wgmon
  * goes on with what it has, the idle tick at least. Malformed messages are counted and skipped.
@@ -41,6 +45,9 @@ import java.util.function.Predicate;
 public final class LifecycleWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LifecycleWatcher.class);
     static final Duration SETTLE = Duration.ofMillis(500);
+    /** Delays between follow-up scans after a link went away, until a scan lists it absent: about 8 s in all. */
+    static final List<Duration> GONE_FOLLOW_UPS = List.of(Duration.ofMillis(250), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
     private static final int RTMGRP_LINK = 1;
     private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
     private static final Set<String> DAEMON_LINK_KINDS = Set.of("wireguard", "tun");
@@ -62,6 +69,10 @@ public final class LifecycleWatcher implements AutoCloseable {
     private NetlinkSocket links;
     private UapiDirectoryWatch uapi;
     private Cancellable settle;
+    /** Links that went away and that the last scan still read (or failed to read); touched by the thread and timers. */
+    private final Set<String> gone = new HashSet<>();
+    private Cancellable followUp;
+    private int followUps;
     private volatile boolean stopped;
 
     /**
@@ -257,6 +268,7 @@ public final class LifecycleWatcher implements AutoCloseable {
         linkEvents.increment();
         if (change.deleted()) {
             LOG.infof("Link %s (%s) went away: scanning", change.name(), change.kind() == null ? "no kind" : change.kind());
+            followUntilAbsent(change.name());
         } else {
             LOG.debugf("Link %s (%s) appeared or changed: scanning", change.name(), change.kind());
         }
@@ -280,6 +292,32 @@ public final class LifecycleWatcher implements AutoCloseable {
         }
     }
 
+    /** Scans again after a link went away until a scan no longer reads that interface (bounded). */
+    synchronized void followUntilAbsent(String name) {
+        gone.add(name);
+        followUps = 0;
+        if (followUp == null && !stopped) {
+            followUp = timers.schedule(GONE_FOLLOW_UPS.get(0), this::followedUp);
+        }
+    }
+
+    private synchronized void followedUp() {
+        followUp = null;
+        gone.removeIf(name -> !scannedInterface.test(name));
+        if (stopped || gone.isEmpty()) {
+            gone.clear();
+            return;
+        }
+        requestScan.run();
+        if (++followUps < GONE_FOLLOW_UPS.size()) {
+            followUp = timers.schedule(GONE_FOLLOW_UPS.get(followUps), this::followedUp);
+        } else {
+            LOG.warnf("Link %s went away but its daemon still seems to be there (its UAPI socket is still listed); "
+                    + "the idle tick looks again", String.join(", ", gone));
+            gone.clear();
+        }
+    }
+
     /** Stops the thread and closes both descriptors; safe to call more than once. */
     @Override
     public void close() {
@@ -288,6 +326,10 @@ public final class LifecycleWatcher implements AutoCloseable {
             if (settle != null) {
                 settle.cancel();
                 settle = null;
+            }
+            if (followUp != null) {
+                followUp.cancel();
+                followUp = null;
             }
         }
         thread.signalStop();

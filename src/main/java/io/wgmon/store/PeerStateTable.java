@@ -18,12 +18,13 @@ public final class PeerStateTable {
     public static void upsert(Connection connection, PeerStateRow row) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 INSERT INTO peer_state (interface, public_key, last_handshake, connected, connected_since,
-                                        rx_bytes, tx_bytes, endpoint, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        rx_bytes, tx_bytes, endpoint, updated_at, reported, last_activity)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (interface, public_key) DO UPDATE SET
                     last_handshake = excluded.last_handshake, connected = excluded.connected,
                     connected_since = excluded.connected_since, rx_bytes = excluded.rx_bytes,
-                    tx_bytes = excluded.tx_bytes, endpoint = excluded.endpoint, updated_at = excluded.updated_at
+                    tx_bytes = excluded.tx_bytes, endpoint = excluded.endpoint, updated_at = excluded.updated_at,
+                    reported = excluded.reported, last_activity = excluded.last_activity
                 """)) {
             statement.setString(1, row.interfaceName());
             statement.setString(2, row.publicKey());
@@ -34,6 +35,8 @@ public final class PeerStateTable {
             statement.setLong(7, row.txBytes());
             statement.setString(8, row.endpoint().orElse(null));
             statement.setLong(9, row.updatedAt().toEpochMilli());
+            statement.setInt(10, row.reported() ? 1 : 0);
+            setInstant(statement, 11, row.lastActivity());
             statement.executeUpdate();
         }
     }
@@ -51,14 +54,15 @@ public final class PeerStateTable {
         List<PeerStateRow> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT interface, public_key, last_handshake, connected, connected_since, rx_bytes, tx_bytes,
-                       endpoint, updated_at
+                       endpoint, updated_at, reported, last_activity
                 FROM peer_state ORDER BY interface, public_key
                 """);
              ResultSet result = statement.executeQuery()) {
             while (result.next()) {
                 rows.add(new PeerStateRow(result.getString(1), result.getString(2), instant(result, 3),
                         result.getInt(4) != 0, instant(result, 5), result.getLong(6), result.getLong(7),
-                        Optional.ofNullable(result.getString(8)), Instant.ofEpochMilli(result.getLong(9))));
+                        Optional.ofNullable(result.getString(8)), Instant.ofEpochMilli(result.getLong(9)),
+                        result.getInt(10) != 0, instant(result, 11)));
             }
         }
         return rows;

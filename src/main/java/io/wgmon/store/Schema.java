@@ -41,6 +41,9 @@ final class Schema {
                 updated_at      INTEGER NOT NULL,
                 PRIMARY KEY (interface, public_key)
             ) WITHOUT ROWID;
+            """, """
+            ALTER TABLE peer_state ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE peer_state ADD COLUMN last_activity INTEGER;
             """);
 
     static final int VERSION = MIGRATIONS.size();

@@ -91,6 +91,15 @@ public final class StoreDatabase implements AutoCloseable {
         writer.submit(write);
     }
 
+    /**
+     * Runs {@code work}, and commits every write it submits from this thread in one transaction, in order:
+     * a peer's state change and its event's delivery rows are stored together or not at all. Returns
+     * without waiting for the disk; {@code work} must not {@link #call}.
+     */
+    public void together(Runnable work) {
+        writer.together(work);
+    }
+
     /** Runs a query on the writer thread and waits for it: for start-up and shutdown, never the scan thread. */
     public <T> T call(StoreQuery<T> query) {
         CompletableFuture<T> result = writer.call(query);

@@ -7,6 +7,7 @@ import io.wgmon.wireguard.Scan;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,7 +36,10 @@ import java.util.function.Supplier;
  *       looked at as if first seen;</li>
  *   <li>the first scan is a baseline: connected peers are tracked, reported only if asked, except
  *       that a handshake newer than wgmon's start is a connect (it happened while wgmon started);</li>
- *   <li>a disconnect is sent only for a peer whose connect was sent.</li>
+ *   <li>a disconnect is sent only for a peer whose connect was sent;</li>
+ *   <li>state saved by an earlier run ({@link #restore}) replaces the baseline for its interfaces: the
+ *       first scan compares with it by the rules above, so a restart reports nothing already reported
+ *       and reports what changed while wgmon was down.</li>
  * </ul>
  */
 public final class ConnectionTracker {
@@ -51,6 +55,8 @@ public final class ConnectionTracker {
     private final Map<PeerKey, PeerState> peers = new HashMap<>();
     /** Interfaces whose peers were not yet seen in a successful read; their first read is a baseline. */
     private final Set<String> awaitingBaseline = new HashSet<>();
+    /** Interfaces whose peers came from saved state: their first scan is compared with it, not a baseline. */
+    private final Set<String> restored = new HashSet<>();
     private boolean baselineTaken;
     private volatile Set<InetSocketAddress> connectedEndpoints = Set.of();
     private volatile List<PeerState> published = List.of();
@@ -78,6 +84,22 @@ public final class ConnectionTracker {
         this.ids = ids;
     }
 
+    /**
+     * Takes the state an earlier run saved, before the first scan: its peers are tracked as they were,
+     * and the first scan of their interfaces reports what changed since (docs/architecture.md §7).
+     */
+    public void restore(List<PeerState> saved) {
+        if (baselineTaken) {
+            throw new IllegalStateException("saved state is restored before the first scan");
+        }
+        for (PeerState state : saved) {
+            peers.put(state.key(), state);
+            restored.add(state.key().interfaceName());
+        }
+        published = List.copyOf(peers.values());
+        connectedEndpoints = collectConnectedEndpoints();
+    }
+
     public List<PeerEvent> apply(Scan scan) {
         Instant now = scan.time();
         List<PeerEvent> events = new ArrayList<>();
@@ -86,12 +108,14 @@ public final class ConnectionTracker {
             if (listingFailed) {
                 return events;
             }
-            scan.failures().forEach(f -> awaitingBaseline.add(f.interfaceName()));
+            scan.failures().stream().map(Scan.ScanFailure::interfaceName).filter(name -> !restored.contains(name))
+                    .forEach(awaitingBaseline::add);
         }
         Set<String> present = new HashSet<>();
         for (Device device : scan.devices()) {
             present.add(device.name());
-            boolean baseline = !baselineTaken || awaitingBaseline.remove(device.name());
+            boolean baseline = (!baselineTaken && !restored.contains(device.name()))
+                    || awaitingBaseline.remove(device.name());
             applyDevice(device, now, baseline, events);
         }
         if (!listingFailed) {
@@ -176,8 +200,7 @@ public final class ConnectionTracker {
 
     private PeerState update(PeerState before, Peer peer, Instant now, List<PeerEvent> events) {
         Peer last = before.last();
-        boolean newHandshake = peer.lastHandshake() != null
-                && (last.lastHandshake() == null || peer.lastHandshake().isAfter(last.lastHandshake()));
+        boolean newHandshake = newer(peer.lastHandshake(), last.lastHandshake());
         boolean rxMoved = peer.rxBytes() != last.rxBytes();
         if (!before.connected()) {
             if (newHandshake && recent(peer.lastHandshake(), now)) {
@@ -227,6 +250,15 @@ public final class ConnectionTracker {
                 states.remove();
             }
         }
+    }
+
+    /**
+     * Whether {@code handshake} is later than {@code before}, to the millisecond: saved state keeps
+     * milliseconds while backends report nanoseconds, and no two handshakes are that close.
+     */
+    static boolean newer(Instant handshake, Instant before) {
+        return handshake != null
+                && (before == null || handshake.truncatedTo(ChronoUnit.MILLIS).isAfter(before.truncatedTo(ChronoUnit.MILLIS)));
     }
 
     private boolean recent(Instant handshake, Instant now) {

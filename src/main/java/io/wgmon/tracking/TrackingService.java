@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -59,6 +60,8 @@ public final class TrackingService implements AutoCloseable {
     private final ExecutorService scanThread;
     private final MeterRegistry registry;
     private final Optional<LifecycleWatcher> lifecycle;
+    private final TrackerState state;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private volatile Scan lastScan;
     private volatile boolean started;
@@ -86,6 +89,19 @@ public final class TrackingService implements AutoCloseable {
                            LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
                            Timers timers, MeterRegistry registry, Set<String> namedInterfaces,
                            Optional<LifecycleWatcher> lifecycle) {
+        this(source, scanner, tracker, lastPackets, coalesce, tick, scheduler, timers, registry, namedInterfaces,
+                lifecycle, TrackerState.none());
+    }
+
+    /**
+     * @param state the tracker's state across restarts: loaded by {@link #start()} before the first scan,
+     *              saved after each scan with its events, flushed by {@link #close()}
+     */
+    public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
+                           LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
+                           Timers timers, MeterRegistry registry, Set<String> namedInterfaces,
+                           Optional<LifecycleWatcher> lifecycle, TrackerState state) {
+        this.state = state;
         this.lifecycle = lifecycle;
         this.source = source;
         this.namedInterfaces = Set.copyOf(namedInterfaces);
@@ -117,6 +133,7 @@ public final class TrackingService implements AutoCloseable {
 
     /** Binds the packet source (its errors propagate as they are) and takes the baseline scan. */
     public void start() {
+        tracker.restore(state.load());
         source.packets().subscribe().with(this::onPacketGuarded, this::packetStreamFailed, this::packetStreamEnded);
         source.start();
         started = true;
@@ -185,17 +202,20 @@ public final class TrackingService implements AutoCloseable {
         lastScan = scan;
         reportFailures(scan.failures());
         reportMissing(scan);
-        for (PeerEvent event : tracker.apply(Objects.requireNonNull(scan))) {
-            registry.counter("wgmon.events", "type", event.type().wireName()).increment();
-            LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
-                    event.reason() == null ? "" : " reason " + event.reason().wireName());
-            events.onNext(event);
-        }
+        List<PeerEvent> found = tracker.apply(Objects.requireNonNull(scan));
+        state.publishAndSave(tracker.peers(), () -> found.forEach(this::publish));
         ticker.needed(tracker.hasConnectedPeers());
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());
         }
+    }
+
+    private void publish(PeerEvent event) {
+        registry.counter("wgmon.events", "type", event.type().wireName()).increment();
+        LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
+                event.reason() == null ? "" : " reason " + event.reason().wireName());
+        events.onNext(event);
     }
 
     private void reportFailures(List<Scan.ScanFailure> failures) {
@@ -269,14 +289,21 @@ public final class TrackingService implements AutoCloseable {
         return ticker.running();
     }
 
+    /** Stops scanning and saves the tracker's state; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         lifecycle.ifPresent(LifecycleWatcher::close);
         ticker.needed(false);
         coalescer.close();
         scanThread.shutdown();
         source.close();
         awaitScanEnd();
+        if (started) {
+            state.flush(tracker.peers());
+        }
         scanner.close();
         events.onComplete();
     }

@@ -98,6 +98,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /** The durable store, open while the dispatcher is (with a spool and at least one receiver). */
+    public Optional<StoreDatabase> database() {
+        return database;
+    }
+
     /** Events queued or in flight, summed over all receivers. */
     public int pending() {
         return receivers.stream().mapToInt(ReceiverQueue::pending).sum();

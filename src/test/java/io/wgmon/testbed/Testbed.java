@@ -109,6 +109,29 @@ public final class Testbed implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's wireguard-go stops (SIGSTOP) without dying, and its tun link is deleted: a daemon
+     * caught mid-death, whose UAPI socket still accepts connections but never answers. End it with
+     * {@link #killServerDaemon()}.
+     */
+    public void hangServerDaemonAndDeleteItsLink() {
+        Process daemon = daemons.get(serverInterface());
+        Shell.run(List.of("kill", "-STOP", String.valueOf(daemon.pid())));
+        ip(serverNs(), "link", "del", serverInterface());
+    }
+
+    /**
+     * The client drops its session with the server (its peer is removed and configured again), so its
+     * next packet starts a new handshake at once instead of waiting for its old session to time out.
+     */
+    public void renewSession(Client client) {
+        Path dir = workDir;
+        sh(client.namespace(), "wg", "set", client.interfaceName(), "peer", serverPublicKey, "remove");
+        sh(client.namespace(), "wg", "set", client.interfaceName(), "peer", serverPublicKey,
+                "preshared-key", dir.resolve("client" + client.number() + ".psk").toString(),
+                "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
+    }
+
     /** A new wireguard-go for the server interface, configured as before (same key, port, peers, address). */
     public void restartServerDaemon() throws IOException {
         Files.deleteIfExists(UAPI_DIR.resolve(serverInterface() + ".sock"));

@@ -1,0 +1,128 @@
+package io.wgmon.tracking;
+
+import io.wgmon.store.PeerStateRow;
+import io.wgmon.store.PeerStateTable;
+import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreWrite;
+import io.wgmon.wireguard.Endpoints;
+import io.wgmon.wireguard.Peer;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The tracker's state in the store's {@code peer_state} table (docs/architecture.md §7, §8). Writes go to
+ * the store's thread; each scan's state changes are submitted inside {@link StoreDatabase#together} with
+ * the events' delivery rows, so a crash keeps both or neither: no event is reported twice, none is lost.
+ */
+public final class StoredTrackerState implements TrackerState {
+    private static final Logger LOG = Logger.getLogger(StoredTrackerState.class);
+
+    private final StoreDatabase database;
+    private final PeerStateJournal journal;
+    private final Clock clock;
+
+    /** @param activityInterval how often activity alone is written per peer (a fraction of the idle timeout) */
+    public StoredTrackerState(StoreDatabase database, Duration activityInterval, Clock clock) {
+        this.database = database;
+        this.journal = new PeerStateJournal(activityInterval);
+        this.clock = clock;
+    }
+
+    @Override
+    public List<PeerState> load() {
+        List<PeerState> states = database.call(PeerStateTable::all).stream().map(StoredTrackerState::state).toList();
+        journal.seed(states);
+        LOG.infof("Tracker state from %s: %d peers, %d connected", database.dir().resolve(StoreDatabase.FILE),
+                states.size(), states.stream().filter(PeerState::connected).count());
+        return states;
+    }
+
+    @Override
+    public void publishAndSave(List<PeerState> peers, Runnable publish) {
+        database.together(() -> {
+            publish.run();
+            submit(journal.changes(peers, false));
+        });
+    }
+
+    @Override
+    public void flush(List<PeerState> peers) {
+        submit(journal.changes(peers, true));
+    }
+
+    private void submit(PeerStateJournal.Changes changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<PeerStateRow> rows = changes.upserts().stream().map(state -> row(state, clock.instant())).toList();
+        List<PeerKey> deletes = List.copyOf(changes.deletes());
+        database.submit(new StoreWrite() {
+            @Override
+            public void apply(Connection connection) throws SQLException {
+                for (PeerStateRow row : rows) {
+                    PeerStateTable.upsert(connection, row);
+                }
+                for (PeerKey key : deletes) {
+                    PeerStateTable.delete(connection, key.interfaceName(), key.publicKey());
+                }
+            }
+
+            @Override
+            public void committed(boolean durable) {
+                if (!durable) {
+                    LOG.errorf("cannot save the state of %d peers; a restart may report them again",
+                            rows.size() + deletes.size());
+                }
+            }
+        });
+    }
+
+    static PeerStateRow row(PeerState state, Instant updatedAt) {
+        Peer peer = state.last();
+        return new PeerStateRow(state.key().interfaceName(), state.key().publicKey(),
+                Optional.ofNullable(peer.lastHandshake()), state.connected(),
+                Optional.ofNullable(state.connectedSince()), peer.rxBytes(), peer.txBytes(),
+                Optional.ofNullable(peer.endpointText()), updatedAt, state.reported(),
+                Optional.ofNullable(state.lastActivity()));
+    }
+
+    /** A saved row as the tracker holds it; allowed IPs and keepalive are not kept (the next scan has them). */
+    static PeerState state(PeerStateRow row) {
+        Peer peer = new Peer(row.publicKey(), row.endpoint().map(StoredTrackerState::endpoint).orElse(null),
+                List.of(), row.lastHandshake().orElse(null), row.rxBytes(), row.txBytes(), 0, 1);
+        return new PeerState(new PeerKey(row.interfaceName(), row.publicKey()), peer,
+                row.connected() ? row.connectedSince().orElse(row.updatedAt()) : null,
+                row.lastActivity().orElse(row.updatedAt()), row.connected() && row.reported());
+    }
+
+    /** "192.0.2.2:51820" or "[2001:db8::2]:51820" as {@link Endpoints#format} wrote it; null if unreadable. */
+    static InetSocketAddress endpoint(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (!host.matches("[0-9A-Fa-f.:]+")) {
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            return port < 0 || port > 65535 ? null : new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (NumberFormatException | UnknownHostException e) {
+            return null;
+        }
+    }
+}

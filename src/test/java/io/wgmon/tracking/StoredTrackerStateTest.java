@@ -1,0 +1,63 @@
+package io.wgmon.tracking;
+
+import io.wgmon.store.StoreDatabase;
+import io.wgmon.wireguard.Peer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The tracker's state in a real store: saved after a scan and at shutdown, read back by the next start. */
+class StoredTrackerStateTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T23:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static PeerState alice(long rx, long activity) throws Exception {
+        Peer peer = new Peer("alice", new InetSocketAddress(InetAddress.getByName("2001:db8::2"), 51820),
+                List.of("10.10.10.2/32"), T0, rx, 7, 25, 1);
+        return new PeerState(new PeerKey("wg0", "alice"), peer, T0, T0.plusSeconds(activity), true);
+    }
+
+    private static PeerState withoutScanDetails(PeerState state) {
+        Peer p = state.last();
+        return new PeerState(state.key(), new Peer(p.publicKey(), p.endpoint(), List.of(), p.lastHandshake(),
+                p.rxBytes(), p.txBytes(), 0, 1), state.connectedSince(), state.lastActivity(), state.reported());
+    }
+
+    @Test
+    void stateSavedWithTheEventsAndFlushedAtShutdownIsLoadedByTheNextStart() throws Exception {
+        Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
+        AtomicBoolean published = new AtomicBoolean();
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(18), clock);
+            assertEquals(List.of(), state.load());
+            state.publishAndSave(List.of(alice(100, 0)), () -> published.set(true));
+            assertTrue(published.get(), "the events are published by the call itself");
+            state.publishAndSave(List.of(alice(200, 5)), () -> { });
+            state.flush(List.of(alice(300, 9)));
+        }
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(18), clock);
+            assertEquals(List.of(withoutScanDetails(alice(300, 9))), state.load(),
+                    "the flushed activity; allowed IPs and keepalive come from the next scan");
+            state.publishAndSave(List.of(), () -> { });
+        }
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            assertEquals(List.of(), new StoredTrackerState(database, Duration.ofSeconds(18), clock).load(),
+                    "a peer no longer tracked is deleted");
+        }
+    }
+}

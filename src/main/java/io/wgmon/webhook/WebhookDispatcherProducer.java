@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.StartupFailure;
 import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreException;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,7 +80,11 @@ public class WebhookDispatcherProducer {
         DeliveryPolicy policy = new DeliveryPolicy(config.queueSize(),
                 new Backoff(config.retryInitial(), config.retryMax(), new Random()), config.circuitThreshold(),
                 config.maxAge(), spool, timers);
-        return new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender, registry);
+        try {
+            return new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender, registry);
+        } catch (StoreException e) {
+            throw new StartupFailure("wgmon.webhook.spool-dir: " + e.getMessage());
+        }
     }
 
     static WebhookTls tls(WgmonConfig.Webhook.Tls tls) {

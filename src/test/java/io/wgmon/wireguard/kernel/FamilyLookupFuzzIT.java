@@ -1,12 +1,11 @@
 package io.wgmon.wireguard.kernel;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkMessageCodec;
 import io.wgmon.wireguard.WireGuardException;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,12 +24,11 @@ class FamilyLookupFuzzIT {
 
     @FuzzTest(maxDuration = "3s")
     void fuzz(byte[] datagram) {
-        List<NetlinkMessage> messages;
-        try {
-            messages = NetlinkMessageCodec.decode(datagram, datagram.length);
-        } catch (NetlinkException framing) {
-            return; // the codec's own contract, fuzzed by NetlinkMessageCodecFuzzIT
+        Optional<List<NetlinkMessage>> framed = ReplyDriver.framed(datagram);
+        if (framed.isEmpty()) {
+            return;
         }
+        List<NetlinkMessage> messages = framed.get();
         ReplyDriver<Integer> lookup = new ReplyDriver<>(new FamilyLookup("wireguard"), SEQUENCE);
         try {
             if (lookup.accept(messages)) {

@@ -8,6 +8,7 @@ import io.wgmon.netlink.ReplyReader;
 import io.wgmon.wireguard.WireGuardException;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Feeds a request datagrams as {@link io.wgmon.netlink.NetlinkSocket#exchange} would, through the
@@ -26,6 +27,18 @@ final class ReplyDriver<T> {
     static byte[] encoded(KernelRequest<?> request, int sequence) {
         return NetlinkMessageCodec.encode(request.type(), Netlink.NLM_F_REQUEST | request.flags(), sequence, 0,
                 request.body());
+    }
+
+    /**
+     * A fuzzed datagram's messages, or empty when the codec rejects its framing: that is the codec's
+     * own contract, fuzzed by NetlinkMessageCodecFuzzIT, not the request's.
+     */
+    static Optional<List<NetlinkMessage>> framed(byte[] datagram) {
+        try {
+            return Optional.of(NetlinkMessageCodec.decode(datagram, datagram.length));
+        } catch (NetlinkException framing) {
+            return Optional.empty();
+        }
     }
 
     boolean accept(List<NetlinkMessage> datagram) throws WireGuardException {

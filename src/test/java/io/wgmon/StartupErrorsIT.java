@@ -146,4 +146,18 @@ class StartupErrorsIT {
             Files.deleteIfExists(log);
         }
     }
+
+    @Test
+    void aCaFileWithoutCertificatesIsOneLineNamingTheKey() throws Exception {
+        LivePrerequisites.require("ip");
+        Path pem = Files.writeString(Files.createTempFile("wgmon-ca-", ".pem"), "not a certificate\n");
+        try (Testbed testbed = Testbed.create(3000)) {
+            String output = failedStart(testbed.serverNs(), Map.of("WGMON_NFLOG_GROUP", "47",
+                    "WGMON_WEBHOOK_URL", "https://127.0.0.1:9/hook", "WGMON_WEBHOOK_TLS_CA_FILE", pem.toString()));
+            assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.webhook.tls.ca-file=" + pem + " cannot be used")),
+                    output);
+        } finally {
+            Files.deleteIfExists(pem);
+        }
+    }
 }

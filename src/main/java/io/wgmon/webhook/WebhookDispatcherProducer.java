@@ -93,7 +93,11 @@ public class WebhookDispatcherProducer {
                     + "checked; anyone on the path can read and forge webhooks. Use it for tests only.");
             return WebhookTls.insecure();
         }
-        return tls.caFile().map(WebhookTls::withCaFile).orElseGet(WebhookTls::jvmTrustStore);
+        try {
+            return tls.caFile().map(WebhookTls::withCaFile).orElseGet(WebhookTls::jvmTrustStore);
+        } catch (IllegalArgumentException unusable) {
+            throw new StartupFailure(unusable.getMessage()); // names the key and the file
+        }
     }
 
     /**

@@ -1,14 +1,10 @@
 package io.wgmon.wireguard.kernel;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.wireguard.WireGuardException;
 
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -24,20 +20,7 @@ class FamilyLookupFuzzIT {
 
     @FuzzTest(maxDuration = "3s")
     void fuzz(byte[] datagram) {
-        Optional<List<NetlinkMessage>> framed = ReplyDriver.framed(datagram);
-        if (framed.isEmpty()) {
-            return;
-        }
-        List<NetlinkMessage> messages = framed.get();
-        ReplyDriver<Integer> lookup = new ReplyDriver<>(new FamilyLookup("wireguard"), SEQUENCE);
-        try {
-            if (lookup.accept(messages)) {
-                int id = lookup.result();
-                assertTrue(id > 0 && id <= 0xffff, () -> "family id " + id);
-            }
-        } catch (WireGuardException e) {
-            assertTrue(ALLOWED.contains(e.reason()), () -> "reason " + e.reason());
-            assertNotNull(e.getMessage());
-        }
+        ReplyDriver.fuzz(datagram, new FamilyLookup("wireguard"), SEQUENCE, ALLOWED,
+                id -> assertTrue(id > 0 && id <= 0xffff, () -> "family id " + id));
     }
 }

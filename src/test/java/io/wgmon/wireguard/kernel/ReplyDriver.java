@@ -8,7 +8,11 @@ import io.wgmon.netlink.ReplyReader;
 import io.wgmon.wireguard.WireGuardException;
 
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Feeds a request datagrams as {@link io.wgmon.netlink.NetlinkSocket#exchange} would, through the
@@ -30,14 +34,27 @@ final class ReplyDriver<T> {
     }
 
     /**
-     * A fuzzed datagram's messages, or empty when the codec rejects its framing: that is the codec's
-     * own contract, fuzzed by NetlinkMessageCodecFuzzIT, not the request's.
+     * The fuzz targets' check: a fuzzed datagram fed to a fresh request gives a result, handed to
+     * {@code check}, or a {@link WireGuardException} with one of the {@code allowed} reasons. A
+     * datagram the codec rejects is skipped: that is the codec's own contract, fuzzed by
+     * NetlinkMessageCodecFuzzIT.
      */
-    static Optional<List<NetlinkMessage>> framed(byte[] datagram) {
+    static <T> void fuzz(byte[] datagram, KernelRequest<T> request, int sequence,
+                         Set<WireGuardException.Reason> allowed, Consumer<T> check) {
+        List<NetlinkMessage> messages;
         try {
-            return Optional.of(NetlinkMessageCodec.decode(datagram, datagram.length));
+            messages = NetlinkMessageCodec.decode(datagram, datagram.length);
         } catch (NetlinkException framing) {
-            return Optional.empty();
+            return;
+        }
+        ReplyDriver<T> driver = new ReplyDriver<>(request, sequence);
+        try {
+            if (driver.accept(messages)) {
+                check.accept(driver.result());
+            }
+        } catch (WireGuardException e) {
+            assertTrue(allowed.contains(e.reason()), () -> "reason " + e.reason());
+            assertNotNull(e.getMessage());
         }
     }
 

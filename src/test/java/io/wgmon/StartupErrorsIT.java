@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,96 @@ class StartupErrorsIT {
             }
         } finally {
             Files.deleteIfExists(firstLog);
+        }
+    }
+
+    @Test
+    void aSpoolDirectoryThatCannotBeCreatedIsOneLineWithTheReason() throws Exception {
+        LivePrerequisites.require("ip");
+        try (Testbed testbed = Testbed.create(3000)) {
+            // procfs refuses mkdir with ENOENT
+            String dir = "/proc/wgmon-" + testbed.id() + "/spool";
+            String output = failedStart(testbed.serverNs(), Map.of("WGMON_NFLOG_GROUP", "43",
+                    "WGMON_WEBHOOK_URL", "http://127.0.0.1:9/hook", "WGMON_WEBHOOK_SPOOL_DIR", dir));
+            assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.webhook.spool-dir")
+                    && line.contains("cannot open the store in " + dir)
+                    && line.contains("NoSuchFileException")), output);
+        }
+    }
+
+    @Test
+    void aSpoolDirectoryInUseByAnotherWgmonIsOneLine() throws Exception {
+        LivePrerequisites.require("ip", "wg", "wireguard-go");
+        Path spool = Files.createTempDirectory("wgmon-locked-spool-");
+        Path firstLog = Files.createTempFile("wgmon-first-", ".log");
+        try (Testbed testbed = Testbed.create(3000)) {
+            Map<String, String> env = Map.of("WGMON_NFLOG_GROUP", "44",
+                    "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
+                    "WGMON_WEBHOOK_URL", "http://127.0.0.1:9/hook", "WGMON_WEBHOOK_SPOOL_DIR", spool.toString());
+            try (MonitorProcess first = MonitorProcess.start(testbed.serverNs(), env, firstLog)) {
+                first.awaitReady(Duration.ofSeconds(60));
+                Map<String, String> second = new java.util.HashMap<>(env);
+                second.put("WGMON_NFLOG_GROUP", "45");
+                second.put("QUARKUS_HTTP_PORT", "18081");
+                second.put("QUARKUS_MANAGEMENT_PORT", "18091");
+                String output = failedStart(testbed.serverNs(), second);
+                assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.webhook.spool-dir")
+                        && line.contains("the store directory " + spool + " is in use by another wgmon")), output);
+            }
+        } finally {
+            Files.deleteIfExists(firstLog);
+            try (var files = Files.walk(spool)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aTenMegabyteValueIsOneShortLineNamingTheKey() throws Exception {
+        LivePrerequisites.require("ip");
+        Path properties = Files.createTempFile("wgmon-big-", ".properties");
+        try (Testbed testbed = Testbed.create(3000)) {
+            Files.writeString(properties, "wgmon.tracking.idle-timeout=" + "1".repeat(10 * 1024 * 1024) + "\n");
+            // a file: the environment cannot carry a value this long (128 KiB per string)
+            String output = failedStart(testbed.serverNs(), Map.of("QUARKUS_CONFIG_LOCATIONS", properties.toString()));
+            assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.tracking.idle-timeout has a value of "
+                    + 10 * 1024 * 1024 + " characters, which is not allowed: at most 8192")), output);
+            assertTrue(output.lines().allMatch(line -> line.length() < 400), "a long line:\n" + output.substring(0,
+                    Math.min(output.length(), 2000)));
+            assertFalse(output.contains("OutOfMemoryError"), output.substring(0, Math.min(output.length(), 2000)));
+        } finally {
+            Files.deleteIfExists(properties);
+        }
+    }
+
+    @Test
+    void aNamedInterfaceThatDoesNotExistIsAWarningAndShownInReadiness() throws Exception {
+        LivePrerequisites.require("ip");
+        Path log = Files.createTempFile("wgmon-nosuch-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(),
+                     Map.of("WGMON_NFLOG_GROUP", "46", "WGMON_WIREGUARD_INTERFACES", "nosuch0"), log)) {
+            monitor.awaitReady(Duration.ofSeconds(60));
+            MonitorProcess.Response ready = monitor.getManagement("/q/health/ready");
+            assertTrue(ready.body().contains("\"missingInterfaces\"") && ready.body().contains("nosuch0"), ready.body());
+            assertTrue(monitor.log().lines().anyMatch(line -> line.contains(" WARN ")
+                    && line.contains("wgmon.wireguard.interfaces names nosuch0")), monitor.log());
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void aCaFileWithoutCertificatesIsOneLineNamingTheKey() throws Exception {
+        LivePrerequisites.require("ip");
+        Path pem = Files.writeString(Files.createTempFile("wgmon-ca-", ".pem"), "not a certificate\n");
+        try (Testbed testbed = Testbed.create(3000)) {
+            String output = failedStart(testbed.serverNs(), Map.of("WGMON_NFLOG_GROUP", "47",
+                    "WGMON_WEBHOOK_URL", "https://127.0.0.1:9/hook", "WGMON_WEBHOOK_TLS_CA_FILE", pem.toString()));
+            assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.webhook.tls.ca-file=" + pem + " cannot be used")),
+                    output);
+        } finally {
+            Files.deleteIfExists(pem);
         }
     }
 }

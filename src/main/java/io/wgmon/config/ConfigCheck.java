@@ -24,6 +24,8 @@ public final class ConfigCheck {
     /** RFC 6750's b64token: what a client can put after {@code Bearer }. */
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
     private static final int MIN_TOKEN_LENGTH = 16;
+    /** Characters of a value quoted in a message. */
+    static final int QUOTED = 100;
 
     private ConfigCheck() {
     }
@@ -47,7 +49,7 @@ public final class ConfigCheck {
         }
         config.wireguard().interfaces().ifPresent(names -> names.stream()
                 .filter(name -> !INTERFACE_NAME.matcher(name).matches())
-                .forEach(name -> problems.add("wgmon.wireguard.interfaces contains '" + name
+                .forEach(name -> problems.add("wgmon.wireguard.interfaces contains '" + cut(name)
                         + "', which is not an interface name: 1..15 characters, no '/', ':' or spaces")));
         positive(problems, "wgmon.wireguard.request-timeout", config.wireguard().requestTimeout());
         if (config.monitor() == WgmonConfig.MonitorMode.BPF && config.bpf().filter().isBlank()) {
@@ -82,7 +84,7 @@ public final class ConfigCheck {
         webhook.receivers().forEach((name, receiver) -> {
             String prefix = "wgmon.webhook.receivers." + name;
             if (!RECEIVER_NAME.matcher(name).matches()) {
-                problems.add(prefix + " has the name '" + name + "', which is not allowed: use 1..64 letters, "
+                problems.add(prefix + " has the name '" + cut(name) + "', which is not allowed: use 1..64 letters, "
                         + "digits, '-' or '_' (it names the receiver's spool directory and metrics)");
             }
             checkUrl(problems, prefix + ".url", receiver.url());
@@ -98,7 +100,7 @@ public final class ConfigCheck {
         }
         webhook.tls().caFile().ifPresent(caFile -> {
             if (!Files.isRegularFile(caFile) || !Files.isReadable(caFile)) {
-                problems.add("wgmon.webhook.tls.ca-file=" + caFile + " is not a readable file: give a PEM file of "
+                problems.add("wgmon.webhook.tls.ca-file=" + cut(caFile) + " is not a readable file: give a PEM file of "
                         + "CA certificates");
             }
             if (webhook.tls().insecureSkipVerify()) {
@@ -122,15 +124,15 @@ public final class ConfigCheck {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
             // only scheme and host: the rest of a webhook URL is often a token
-            problems.add(key + " has a value with scheme '" + url.getScheme() + "' and host '"
-                    + url.getHost() + "', which is not allowed: use an absolute http:// or https:// URL");
+            problems.add(key + " has a value with scheme '" + cut(url.getScheme()) + "' and host '"
+                    + cut(url.getHost()) + "', which is not allowed: use an absolute http:// or https:// URL");
         }
     }
 
     private static void checkHeaders(List<String> problems, String key, Map<String, String> headers) {
         headers.forEach((name, value) -> {
             if (!HEADER_NAME.matcher(name).matches()) {
-                problems.add(key + " has the header name '" + name + "', which is not allowed: use an HTTP token "
+                problems.add(key + " has the header name '" + cut(name) + "', which is not allowed: use an HTTP token "
                         + "such as Authorization or X-Api-Key");
             } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))
                     || name.toLowerCase(Locale.ROOT).startsWith("x-wgmon-")) {
@@ -145,7 +147,7 @@ public final class ConfigCheck {
     private static void checkSpool(List<String> problems, WgmonConfig.Webhook webhook) {
         webhook.spoolDir().ifPresent(dir -> {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                problems.add("wgmon.webhook.spool-dir=" + dir + " is not a directory: give a directory (it is "
+                problems.add("wgmon.webhook.spool-dir=" + cut(dir) + " is not a directory: give a directory (it is "
                         + "created when missing)");
             }
         });
@@ -160,6 +162,12 @@ public final class ConfigCheck {
         if (value.isNegative() || value.isZero()) {
             problems.add(key + "=" + text(value) + " is not allowed: use a positive duration such as 5s");
         }
+    }
+
+    /** A value as a message quotes it: at most {@link #QUOTED} characters, then how long it really is. */
+    public static String cut(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "... (" + text.length() + " characters)";
     }
 
     /** "250ms", "3s": durations as an operator writes them, not ISO-8601. */

@@ -63,7 +63,7 @@ public final class StoreDatabase implements AutoCloseable {
             return new StoreDatabase(dir, lockChannel, lock, connection);
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
-            throw new StoreException("cannot open the store in " + dir + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open the store in " + dir + ": " + reason(e), e);
         } catch (StoreException e) {
             closeQuietly(lockChannel);
             throw e;
@@ -136,6 +136,17 @@ public final class StoreDatabase implements AutoCloseable {
             // closing the channel releases it too
         }
         closeQuietly(lockChannel);
+    }
+
+    /**
+     * The cause in words: a file-system exception's message is often only the path, so its kind
+     * (NoSuchFileException, AccessDeniedException, ...) is named too.
+     */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {

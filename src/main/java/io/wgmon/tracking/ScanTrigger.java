@@ -4,6 +4,7 @@ import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketsLost;
 import io.wgmon.capture.WireGuardPacket;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +19,18 @@ import java.util.function.Supplier;
  * is remembered and the transport packet that follows it from the same source asks for an
  * urgent scan. Transport packets from endpoints already connected need no scan: the idle tick
  * sees their rx growth. Used from the packet reader thread only.
+ * <p>
+ * Anyone can send packets that look like a handshake, so urgency is rationed per source address
+ * as well as overall (the coalescer's token bucket): a source address gets at most one urgent scan
+ * per {@link #URGENT_PER_SOURCE}; later ones from it are plain, coalesced scans. One flooding
+ * sender then cannot empty the coalescer's bucket, and a real handshake from another address
+ * during the flood still gets its urgent scan. A real peer handshakes every two minutes.
  */
 public final class ScanTrigger {
     /** Handshake initiations remembered at most; a flood of them cannot grow memory. */
     static final int MAX_PENDING_HANDSHAKES = 4096;
     private static final Duration HANDSHAKE_MEMORY = Duration.ofSeconds(10);
+    static final Duration URGENT_PER_SOURCE = Duration.ofSeconds(2);
 
     public enum Decision { NONE, SCAN, URGENT_SCAN }
 
@@ -30,6 +38,14 @@ public final class ScanTrigger {
     private final Map<InetSocketAddress, Instant> initiations = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Instant> eldest) {
+            return size() > MAX_PENDING_HANDSHAKES;
+        }
+    };
+
+    /** When each source address last got an urgent scan; bounded like {@link #initiations}. */
+    private final Map<InetAddress, Instant> lastUrgent = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Instant> eldest) {
             return size() > MAX_PENDING_HANDSHAKES;
         }
     };
@@ -50,7 +66,7 @@ public final class ScanTrigger {
                 initiations.put(source, packet.time());
                 yield Decision.NONE;
             }
-            case HANDSHAKE_RESPONSE -> Decision.URGENT_SCAN;
+            case HANDSHAKE_RESPONSE -> urgent(packet.source(), packet.time());
             case COOKIE_REPLY -> Decision.NONE;
             case TRANSPORT_DATA -> transport(source, packet.time());
             case UNKNOWN -> Decision.SCAN;
@@ -60,8 +76,18 @@ public final class ScanTrigger {
     private Decision transport(InetSocketAddress source, Instant time) {
         Instant initiated = initiations.remove(source);
         if (initiated != null && !time.isAfter(initiated.plus(HANDSHAKE_MEMORY))) {
-            return Decision.URGENT_SCAN;
+            return urgent(source.getAddress(), time);
         }
         return connectedEndpoints.get().contains(source) ? Decision.NONE : Decision.SCAN;
+    }
+
+    private Decision urgent(InetAddress source, Instant time) {
+        Instant last = lastUrgent.get(source);
+        if (last != null && time.isBefore(last.plus(URGENT_PER_SOURCE)) && !time.isBefore(last)) {
+            return Decision.SCAN;
+        }
+        lastUrgent.remove(source);
+        lastUrgent.put(source, time);
+        return Decision.URGENT_SCAN;
     }
 }

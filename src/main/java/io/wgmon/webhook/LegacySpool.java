@@ -75,18 +75,31 @@ final class LegacySpool {
 
     /** The undelivered deliveries of one old receiver spool, by sequence number, unsigned. */
     static TreeMap<Long, Delivery> read(Path dir) throws IOException {
+        List<Segment> segments = new ArrayList<>();
+        for (Path file : segmentFiles(dir)) {
+            segments.add(new Segment(file.toString(), file.getFileName().toString().endsWith(".log"),
+                    Files.readAllBytes(file)));
+        }
+        return undelivered(dir.toString(), segments);
+    }
+
+    /** One segment file's contents: delivery records ({@code .log}) or done marks ({@code .ack}). */
+    record Segment(String name, boolean log, byte[] bytes) {
+    }
+
+    /** What {@link #read} makes of the segments' bytes, in order; the part of it that parses them. */
+    static TreeMap<Long, Delivery> undelivered(String spool, List<Segment> segments) {
         TreeMap<Long, byte[]> records = new TreeMap<>();
         Set<Long> done = new HashSet<>();
-        for (Path file : segmentFiles(dir)) {
-            boolean log = file.getFileName().toString().endsWith(".log");
-            for (byte[] payload : frames(file)) {
+        for (Segment segment : segments) {
+            for (byte[] payload : frames(segment)) {
                 if (payload.length < Long.BYTES) {
-                    LOG.warnf("spool file %s: a record too short to hold a sequence number; skipped", file);
+                    LOG.warnf("spool file %s: a record too short to hold a sequence number; skipped", segment.name());
                     continue;
                 }
                 ByteBuffer in = ByteBuffer.wrap(payload);
                 long seq = in.getLong();
-                if (log) {
+                if (segment.log()) {
                     byte[] data = new byte[in.remaining()];
                     in.get(data);
                     records.put(seq, data);
@@ -101,7 +114,7 @@ final class LegacySpool {
             try {
                 deliveries.put(seq, decode(data));
             } catch (IllegalArgumentException e) {
-                LOG.warnf("spool %s: record %d is not a delivery (%s); skipped", dir, seq, e.getMessage());
+                LOG.warnf("spool %s: record %d is not a delivery (%s); skipped", spool, seq, e.getMessage());
             }
         });
         return deliveries;
@@ -130,8 +143,9 @@ final class LegacySpool {
     }
 
     /** The good frames of one file; stops at a torn or implausible frame, skips one failing its CRC. */
-    private static List<byte[]> frames(Path file) throws IOException {
-        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
+    private static List<byte[]> frames(Segment segment) {
+        String file = segment.name();
+        ByteBuffer in = ByteBuffer.wrap(segment.bytes());
         List<byte[]> frames = new ArrayList<>();
         int corrupt = 0;
         while (in.remaining() >= HEADER) {

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.StartupFailure;
 import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreException;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,8 +80,12 @@ public class WebhookDispatcherProducer {
         DeliveryPolicy policy = new DeliveryPolicy(config.queueSize(),
                 new Backoff(config.retryInitial(), config.retryMax(), new Random()), config.circuitThreshold(),
                 config.maxAge(), spool, timers);
-        WebhookDispatcher dispatcher = new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender,
-                registry);
+        WebhookDispatcher dispatcher;
+        try {
+            dispatcher = new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender, registry);
+        } catch (StoreException e) {
+            throw new StartupFailure("wgmon.webhook.spool-dir: " + e.getMessage());
+        }
         new DeliveryWarmUp(vertx, receivers, this::sender).start();
         return dispatcher;
     }
@@ -90,7 +96,11 @@ public class WebhookDispatcherProducer {
                     + "checked; anyone on the path can read and forge webhooks. Use it for tests only.");
             return WebhookTls.insecure();
         }
-        return tls.caFile().map(WebhookTls::withCaFile).orElseGet(WebhookTls::jvmTrustStore);
+        try {
+            return tls.caFile().map(WebhookTls::withCaFile).orElseGet(WebhookTls::jvmTrustStore);
+        } catch (IllegalArgumentException unusable) {
+            throw new StartupFailure(unusable.getMessage()); // names the key and the file
+        }
     }
 
     /**

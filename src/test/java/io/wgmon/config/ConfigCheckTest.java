@@ -196,4 +196,13 @@ class ConfigCheckTest {
                 "wgmon.webhook.receivers.ok_1.url", "https://example.org/",
                 "wgmon.webhook.receivers.ok_1.headers.Authorization", "Bearer x"));
     }
+
+    @Test
+    void aLongValueIsQuotedToOneHundredCharacters() {
+        String name = "x".repeat(5000);
+        assertEquals(List.of("wgmon.wireguard.interfaces contains '" + "x".repeat(100) + "... (5000 characters)', "
+                + "which is not an interface name: 1..15 characters, no '/', ':' or spaces"),
+                problems("wgmon.wireguard.interfaces", name));
+        assertEquals("wg0", ConfigCheck.cut("wg0"));
+    }
 }

@@ -66,6 +66,33 @@ class LauncherTest {
         assertFalse(off.contains("ArchiveClassesAtExit") || off.contains("SharedArchiveFile"), off);
     }
 
+    @Test
+    void aConfigurationFileWithAHugeLineIsRefusedInOneLineBeforeJavaStarts() throws Exception {
+        Path work = Files.createDirectories(root.resolve("work"));
+        Path config = Files.createDirectories(work.resolve("config")).resolve("application.properties");
+        Files.writeString(config, "wgmon.host=a\nwgmon.webhook.url = http://" + "a".repeat(10 * 1024 * 1024) + "\n");
+        List<String> argv = List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + jdk("17.0.9"), "WGMON_CDS=off",
+                app.resolve("wgmon").toString());
+        Process process = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, process.exitValue(), output);
+        assertEquals("Invalid configuration: config/application.properties line 2 (wgmon.webhook.url) has "
+                + ("wgmon.webhook.url = http://".length() + 10 * 1024 * 1024) + " characters, which is not allowed: at most 8192", output.strip());
+
+        Files.writeString(config, "wgmon.host=a\n");
+        Path located = Files.writeString(root.resolve("located.properties"), "x=" + "1".repeat(9000) + "\n");
+        process = new ProcessBuilder(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + jdk("17.0.9"),
+                "WGMON_CDS=off", "QUARKUS_CONFIG_LOCATIONS=/nonexistent.properties,file:" + located,
+                app.resolve("wgmon").toString())).directory(work.toFile()).redirectErrorStream(true).start();
+        output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, process.exitValue(), output);
+        assertTrue(output.startsWith("Invalid configuration: " + located + " line 1 (x) has 9002 characters"), output);
+        assertEquals(0, run(jdk("17.0.9"), Map.of("WGMON_CDS", "off", "QUARKUS_CONFIG_LOCATIONS", config.toString()))
+                .indexOf("java "), "a file of short lines starts java");
+    }
+
     private List<String> flagsOf(String major) throws IOException {
         List<String> flags = new ArrayList<>();
         for (String raw : Files.readAllLines(app.resolve("jvm.options"))) {

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class MonitorProcess implements AutoCloseable {
     private static final String DEFAULT_HTTP_PORT = "18080";
     private static final String DEFAULT_MANAGEMENT_PORT = "18090";
+    /** USER_HZ: what /proc reports CPU times in, 100 on every Linux architecture wgmon runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final String namespace;
     private final Process process;
@@ -116,8 +118,36 @@ public final class MonitorProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** The JVM's process id (`ip netns exec` execs java in place). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** CPU time the process has used so far (user plus system, from /proc/PID/stat), in milliseconds. */
+    public long cpuMillis() throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** A Prometheus sample of /q/metrics (the first line whose name and labels start with {@code series}). */
+    public double metric(String series) throws Exception {
+        for (String line : getManagement("/q/metrics").body().split("\n")) {
+            if (line.startsWith(series) && !line.startsWith("#")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new IllegalStateException("no " + series + " in /q/metrics");
+    }
+
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Sends SIGTERM, as a service manager stopping wgmon does, and returns at once. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** Waits for the process to end by itself; returns its exit code. */

@@ -74,4 +74,20 @@ class ScanTriggerTest {
         assertEquals(SCAN, trigger.decide(packet("10.0.0.0", 4000, MessageType.TRANSPORT_DATA, 1)), "eldest evicted");
         assertEquals(URGENT_SCAN, trigger.decide(packet("10.0.16.9", 4000, MessageType.TRANSPORT_DATA, 1)));
     }
+
+    @Test
+    void oneSourceGetsOneUrgentScanPerTwoSecondsAndOthersStillGetTheirs() throws Exception {
+        assertEquals(URGENT_SCAN, trigger.decide(packet("198.51.100.9", 5000, MessageType.HANDSHAKE_RESPONSE, 0)));
+        for (int port = 5001; port < 5100; port++) {
+            trigger.decide(packet("198.51.100.9", port, MessageType.HANDSHAKE_INITIATION, port - 5000));
+            assertEquals(SCAN, trigger.decide(packet("198.51.100.9", port, MessageType.TRANSPORT_DATA, port - 5000)),
+                    "forged pairs from one address, whatever the port, are coalesced");
+            assertEquals(SCAN, trigger.decide(packet("198.51.100.9", port, MessageType.HANDSHAKE_RESPONSE, port - 5000)));
+        }
+        trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_INITIATION, 500));
+        assertEquals(URGENT_SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 501)),
+                "a real handshake from another address during the flood");
+        assertEquals(URGENT_SCAN, trigger.decide(packet("198.51.100.9", 5000, MessageType.HANDSHAKE_RESPONSE,
+                ScanTrigger.URGENT_PER_SOURCE.toMillis())), "the flooding address again after two seconds");
+    }
 }

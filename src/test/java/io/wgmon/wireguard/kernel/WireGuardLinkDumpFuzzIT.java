@@ -1,16 +1,11 @@
 package io.wgmon.wireguard.kernel;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.wgmon.netlink.NetlinkException;
-import io.wgmon.netlink.NetlinkMessage;
-import io.wgmon.netlink.NetlinkMessageCodec;
 import io.wgmon.wireguard.WireGuardException;
 
-import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Any datagram as the reply to the {@code RTM_GETLINK} dump, through the same reply reader the
@@ -25,22 +20,7 @@ class WireGuardLinkDumpFuzzIT {
 
     @FuzzTest(maxDuration = "3s")
     void fuzz(byte[] datagram) {
-        List<NetlinkMessage> messages;
-        try {
-            messages = NetlinkMessageCodec.decode(datagram, datagram.length);
-        } catch (NetlinkException framing) {
-            return; // the codec's own contract, fuzzed by NetlinkMessageCodecFuzzIT
-        }
-        ReplyDriver<List<String>> dump = new ReplyDriver<>(new WireGuardLinkDump(), SEQUENCE);
-        try {
-            if (dump.accept(messages)) {
-                for (String name : dump.result()) {
-                    assertNotNull(name);
-                }
-            }
-        } catch (WireGuardException e) {
-            assertTrue(ALLOWED.contains(e.reason()), () -> "reason " + e.reason());
-            assertNotNull(e.getMessage());
-        }
+        ReplyDriver.fuzz(datagram, new WireGuardLinkDump(), SEQUENCE, ALLOWED,
+                names -> names.forEach(name -> assertNotNull(name)));
     }
 }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.config.ConfigCheck;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.store.StoreException;
 import io.wgmon.tracking.TrackingService;
 import io.wgmon.webhook.WebhookDispatcher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,9 @@ public class PipelineStartup {
             service.start();
         } catch (PacketSourceException e) {
             throw new StartupFailure(e.getMessage());
+        } catch (StoreException e) {
+            // the tracker state is read from the store before the first scan
+            throw new StartupFailure("wgmon.webhook.spool-dir: tracker state: " + e.getMessage());
         }
     }
 

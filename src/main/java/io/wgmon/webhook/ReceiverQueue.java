@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the store all hop onto it, so lanes, parked lanes and the circuit need no locks. Only the counts read
  * by gauges and {@code closed} are shared.
  */
-final class ReceiverQueue {
+final class ReceiverQueue implements DeliveryQueue {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     /** After the first failure of a delivery, only every n-th retry is logged at WARN. */
     private static final int WARN_EVERY = 10;
@@ -64,12 +64,14 @@ final class ReceiverQueue {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean circuitOpen;
     private volatile boolean closed;
+    /** The receiver answered 410 Gone: nothing more is sent to it. */
+    private volatile boolean disabled;
 
     ReceiverQueue(WebhookReceiver receiver, DeliveryStore store, DeliveryPolicy policy, WebhookSender sender,
                   Executor context, MeterRegistry registry) {
         this.receiver = receiver;
         this.label = receiver.label();
-        this.renderer = new DeliveryRenderer(receiver.format(), receiver.signer());
+        this.renderer = new DeliveryRenderer(receiver);
         this.store = store;
         this.sender = sender;
         this.retries = new RetryPolicy(policy);
@@ -77,13 +79,18 @@ final class ReceiverQueue {
         this.timers = policy.timers();
         this.context = context;
         this.registry = registry;
-        this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, this::circuitOpen);
+        this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, this::circuitOpen, this::disabled);
         resume();
     }
 
     /** On the caller's (scan) thread: renders, admits in memory and hands the delivery to the context. */
-    void offer(PeerEvent event) {
+    @Override
+    public void offer(PeerEvent event) {
         if (closed) {
+            return;
+        }
+        if (disabled) {
+            metrics.failed().increment();
             return;
         }
         Delivery delivery = renderer.render(event);
@@ -98,25 +105,32 @@ final class ReceiverQueue {
         onContext(() -> admitted(queued, admission.evicted()));
     }
 
-    int pending() {
+    @Override
+    public int pending() {
         return pending.get();
+    }
+
+    boolean disabled() {
+        return disabled;
     }
 
     boolean circuitOpen() {
         return circuitOpen;
     }
 
-    String label() {
+    @Override
+    public String label() {
         return label;
     }
 
-    /** Whether what is pending at {@link #close} stays in the store for the next start. */
-    boolean durable() {
+    @Override
+    public boolean durable() {
         return store.durable();
     }
 
     /** Stops all sending, cancelling requests on the wire; returns how many events were still undelivered. */
-    int close() {
+    @Override
+    public int close() {
         closed = true;
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         try {
@@ -212,6 +226,10 @@ final class ReceiverQueue {
         if (gone(head)) {
             return;
         }
+        if (disabled) {
+            finish(head);
+            return;
+        }
         if (isExpired(head.delivery, timers.now())) {
             metrics.expired().increment();
             LOG.warnf("webhook for %s: dropped %s, not delivered within wgmon.webhook.max-age=%s", label,
@@ -232,7 +250,8 @@ final class ReceiverQueue {
             return;
         }
         try {
-            head.inFlight = sender.send(receiver.address(), head.delivery.payload(), head.delivery.headers())
+            head.inFlight = sender.send(receiver.address(), head.delivery.payload(),
+                            renderer.headers(head.delivery, timers.now()))
                     .subscribe().with(
                             reply -> onContext(() -> onReply(head, reply)),
                             failure -> onContext(() -> onFailure(head, describe(failure), Optional.empty())));
@@ -246,6 +265,18 @@ final class ReceiverQueue {
             return;
         }
         head.inFlight = null;
+        if (disabled) {
+            finish(head);
+            return;
+        }
+        if (reply.status() == Gone.STATUS) {
+            disabled = true;
+            Gone.log(label, pending.get());
+            metrics.failed().increment(pending.get());
+            answered();
+            finish(head);
+            return;
+        }
         switch (ReplyOutcome.of(reply.status())) {
             case DELIVERED -> {
                 metrics.delivered().increment(); // an evicted head already on the wire still counts as delivered
@@ -416,7 +447,7 @@ final class ReceiverQueue {
         }
     }
 
-    private static String describe(Throwable failure) {
+    static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

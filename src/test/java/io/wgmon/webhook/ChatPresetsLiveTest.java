@@ -192,6 +192,49 @@ class ChatPresetsLiveTest {
     }
 
     @Test
+    void aBurstKeptInTheStoreAcrossARestartIsStillOneSummary() throws Exception {
+        java.nio.file.Path spool = java.nio.file.Files.createTempDirectory("wgmon-chat-spool-");
+        try {
+            TestReceiver service = fixture.receiver(request -> Reply.of(503));
+            Map<String, String> config = Map.of(
+                    "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
+                    "wgmon.webhook.receivers.chat.preset", "slack");
+            DeliveryPolicy policy = DispatcherFixture.policy(DispatcherFixture.spool(spool, 16 << 20),
+                    Duration.ofSeconds(5), Duration.ofDays(1), DispatcherFixture.realTime());
+            List<WebhookReceiver> receivers = ConfiguredReceivers.of(TestWgmonConfig.of(config).webhook());
+            WebhookDispatcher first = new WebhookDispatcher(receivers, policy, DispatcherFixture.contexts(),
+                    fixture.sender(), fixture.registry);
+            try {
+                for (int i = 0; i < 300; i++) {
+                    first.submit(disconnectedNow(TestEvents.key(i), "peer-" + i, Duration.ofMinutes(5)));
+                }
+                Await.until("a failed attempt", WAIT, () -> !service.requests().isEmpty());
+            } finally {
+                first.close();
+            }
+            assertEquals(300, json(service.requests().get(0)).get("text").asText().lines().findFirst()
+                    .map(line -> Integer.parseInt(line.split(" ")[0])).orElseThrow());
+
+            service.respondWith(request -> Reply.of(200));
+            int before = service.requests().size();
+            WebhookDispatcher second = fixture.closeLater(new WebhookDispatcher(
+                    ConfiguredReceivers.of(TestWgmonConfig.of(config).webhook()), policy, DispatcherFixture.contexts(),
+                    fixture.sender(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+            Await.until("the stored burst delivered", WAIT, () -> second.pending() == 0
+                    && service.requests().stream().anyMatch(r -> r.headers().containsKey("X-Wgmon-Delivery")
+                    && service.requests().indexOf(r) >= before && r.path().equals("/slack")));
+            Thread.sleep(ChatQueue.GATHER.toMillis() + 500);
+            List<Request> after = service.requests().subList(before, service.requests().size());
+            assertEquals(1, after.size(), "one summary after the restart");
+            assertTrue(json(after.get(0)).get("text").asText().startsWith("300 peers disconnected on node-1"));
+        } finally {
+            try (var files = java.nio.file.Files.walk(spool)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void goneDisablesTheReceiverWithAnErrorAndAMetric() throws Exception {
         TestReceiver service = fixture.receiver(request -> Reply.of(410));
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {

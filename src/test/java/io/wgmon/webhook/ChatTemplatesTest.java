@@ -79,6 +79,20 @@ class ChatTemplatesTest {
     }
 
     @Test
+    void theReadmesTemplateRenders() throws Exception {
+        WebhookReceiver receiver = only(Map.of(
+                "wgmon.webhook.receivers.pager.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.pager.template", "{\"summary\":{json:str(text)},\"peer\":{json:str(name)},"
+                        + "\"severity\":\"{#if event == 'peer.disconnected'}warning{#else}info{/if}\"}"));
+        JsonNode down = JSON.readTree(receiver.format().render(
+                TestEvents.disconnected(DisconnectReason.IDLE, Duration.ofMinutes(133))).body());
+        assertEquals("warning", down.get("severity").asText());
+        assertEquals("alice-laptop", down.get("peer").asText());
+        assertEquals("info", JSON.readTree(receiver.format().render(TestEvents.connected()).body())
+                .get("severity").asText());
+    }
+
+    @Test
     void jsonStrEscapesWhatANameMayHold() throws Exception {
         PeerEvent event = TestEvents.event(io.wgmon.tracking.PeerEventType.CONNECTED,
                 TestEvents.peer(TestEvents.KEY, null, TestEvents.HANDSHAKE, 1), "bob \"the\" phone\n\\ é");

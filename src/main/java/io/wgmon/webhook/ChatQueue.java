@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,7 +47,7 @@ final class ChatQueue implements DeliveryQueue {
     private final RetryPolicy retries;
     private final Duration maxAge;
     private final Timers timers;
-    private final Executor context;
+    private final QueueContext thread;
     private final MeterRegistry registry;
     private final ReceiverMetrics metrics;
 
@@ -78,7 +76,7 @@ final class ChatQueue implements DeliveryQueue {
         this.retries = new RetryPolicy(policy);
         this.maxAge = policy.maxAge();
         this.timers = policy.timers();
-        this.context = context;
+        this.thread = new QueueContext(context, timers, label, () -> closed);
         this.registry = registry;
         this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, () -> false,
                 () -> disabled);
@@ -94,16 +92,11 @@ final class ChatQueue implements DeliveryQueue {
             metrics.failed().increment();
             return;
         }
-        Delivery delivery = renderer.render(event);
-        DeliveryStore.Admission admission = store.admit(delivery);
-        if (!admission.isAdmitted()) {
-            metrics.overflow().increment();
-            LOG.warnf("webhook queue for %s: %s; dropped %s", label, admission.refusal(), delivery.describe());
-            return;
-        }
-        pending.incrementAndGet();
-        Entry entry = new Entry(admission.seq(), delivery);
-        onContext(() -> admitted(List.of(entry), admission.evicted()));
+        Admitted.admit(event, renderer, store, metrics, label).ifPresent(admitted -> {
+            pending.incrementAndGet();
+            Entry entry = new Entry(admitted.seq(), admitted.delivery());
+            onContext(() -> admitted(List.of(entry), admitted.evicted()));
+        });
     }
 
     @Override
@@ -124,22 +117,13 @@ final class ChatQueue implements DeliveryQueue {
     @Override
     public int close() {
         closed = true;
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        try {
-            context.execute(() -> {
-                if (inFlight != null) {
-                    inFlight.cancel();
-                }
-                waiting.clear();
-                message = null;
-                stopped.complete(null);
-            });
-            stopped.get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.debugf("webhook queue for %s: its context did not stop in time (%s)", label, e);
-        }
+        thread.stop(() -> {
+            if (inFlight != null) {
+                inFlight.cancel();
+            }
+            waiting.clear();
+            message = null;
+        });
         int left = pending.getAndSet(0);
         store.close();
         metrics.unregisterGauges(registry);
@@ -147,28 +131,11 @@ final class ChatQueue implements DeliveryQueue {
     }
 
     private void resume() {
-        List<DeliveryStore.Stored> stored = store.recover();
-        if (stored.isEmpty()) {
+        List<Entry> kept = Backlog.recover(store, timers.now(), maxAge, metrics, label, delivery -> delivery).stream()
+                .map(row -> new Entry(row.seq(), row.delivery())).toList();
+        if (kept.isEmpty()) {
             return;
         }
-        Instant now = timers.now();
-        List<Entry> kept = new ArrayList<>();
-        int expired = 0;
-        for (DeliveryStore.Stored row : stored) {
-            if (isExpired(row.delivery(), now)) {
-                expired++;
-                store.done(row.seq());
-            } else {
-                kept.add(new Entry(row.seq(), row.delivery()));
-            }
-        }
-        if (expired > 0) {
-            metrics.expired().increment(expired);
-            LOG.warnf("webhook spool for %s: dropped %d events older than wgmon.webhook.max-age=%s", label, expired,
-                    maxAge);
-        }
-        LOG.infof("webhook spool for %s: %d undelivered events from before the restart go first", label,
-                kept.size());
         pending.addAndGet(kept.size());
         onContext(() -> admitted(kept, List.of()));
     }
@@ -353,26 +320,14 @@ final class ChatQueue implements DeliveryQueue {
     }
 
     private boolean isExpired(Delivery delivery, Instant now) {
-        return Duration.between(delivery.time(), now).compareTo(maxAge) > 0;
+        return Backlog.isExpired(delivery, now, maxAge);
     }
 
     private void later(Duration delay, Runnable task) {
-        timers.schedule(delay, () -> onContext(task));
+        thread.later(delay, task);
     }
 
     private void onContext(Runnable task) {
-        try {
-            context.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "webhook queue for %s: a task failed", label);
-                }
-            });
-        } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.errorf("webhook queue for %s: its context refused a task: %s", label, e);
-            }
-        }
+        thread.run(task);
     }
 }

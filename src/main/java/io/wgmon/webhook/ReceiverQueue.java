@@ -1,7 +1,6 @@
 package io.wgmon.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerKey;
@@ -13,9 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,7 +45,7 @@ final class ReceiverQueue implements DeliveryQueue {
     private final RetryPolicy retries;
     private final Duration maxAge;
     private final Timers timers;
-    private final Executor context;
+    private final QueueContext thread;
     private final MeterRegistry registry;
     private final ReceiverMetrics metrics;
 
@@ -77,7 +74,7 @@ final class ReceiverQueue implements DeliveryQueue {
         this.retries = new RetryPolicy(policy);
         this.maxAge = policy.maxAge();
         this.timers = policy.timers();
-        this.context = context;
+        this.thread = new QueueContext(context, timers, label, () -> closed);
         this.registry = registry;
         this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, this::circuitOpen, this::disabled);
         resume();
@@ -93,16 +90,11 @@ final class ReceiverQueue implements DeliveryQueue {
             metrics.failed().increment();
             return;
         }
-        Delivery delivery = renderer.render(event);
-        DeliveryStore.Admission admission = store.admit(delivery);
-        if (!admission.isAdmitted()) {
-            metrics.overflow().increment();
-            LOG.warnf("webhook queue for %s: %s; dropped %s", label, admission.refusal(), delivery.describe());
-            return;
-        }
-        pending.incrementAndGet();
-        QueuedDelivery queued = new QueuedDelivery(admission.seq(), delivery);
-        onContext(() -> admitted(queued, admission.evicted()));
+        Admitted.admit(event, renderer, store, metrics, label).ifPresent(admitted -> {
+            pending.incrementAndGet();
+            QueuedDelivery queued = new QueuedDelivery(admitted.seq(), admitted.delivery());
+            onContext(() -> admitted(queued, admitted.evicted()));
+        });
     }
 
     @Override
@@ -132,58 +124,28 @@ final class ReceiverQueue implements DeliveryQueue {
     @Override
     public int close() {
         closed = true;
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        try {
-            context.execute(() -> {
-                for (QueuedDelivery head : lanes.heads()) {
-                    if (head.inFlight != null) {
-                        head.inFlight.cancel();
-                    }
+        thread.stop(() -> {
+            for (QueuedDelivery head : lanes.heads()) {
+                if (head.inFlight != null) {
+                    head.inFlight.cancel();
                 }
-                lanes.clear();
-                parked.clear();
-                stopped.complete(null);
-            });
-            stopped.get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.debugf("webhook queue for %s: its context did not stop in time (%s)", label, e);
-        }
+            }
+            lanes.clear();
+            parked.clear();
+        });
         int left = pending.getAndSet(0);
         store.close();
         metrics.unregisterGauges(registry);
         return left;
     }
 
-    /**
-     * Queues what the store kept from the previous run, in front of every new event. Expiry is decided
-     * here, on the constructing thread, so the start-up log says at once what was dropped.
-     */
+    /** Queues what the store kept from the previous run, in front of every new event. */
     private void resume() {
-        List<DeliveryStore.Stored> stored = store.recover();
-        if (stored.isEmpty()) {
+        List<QueuedDelivery> kept = Backlog.recover(store, timers.now(), maxAge, metrics, label, renderer::sign)
+                .stream().map(row -> new QueuedDelivery(row.seq(), row.delivery())).toList();
+        if (kept.isEmpty()) {
             return;
         }
-        Instant now = timers.now();
-        List<QueuedDelivery> kept = new ArrayList<>();
-        int expired = 0;
-        for (DeliveryStore.Stored entry : stored) {
-            Delivery delivery = renderer.sign(entry.delivery());
-            if (isExpired(delivery, now)) {
-                expired++;
-                store.done(entry.seq());
-            } else {
-                kept.add(new QueuedDelivery(entry.seq(), delivery));
-            }
-        }
-        if (expired > 0) {
-            metrics.expired().increment(expired);
-            LOG.warnf("webhook spool for %s: dropped %d events older than wgmon.webhook.max-age=%s", label, expired,
-                    maxAge);
-        }
-        LOG.infof("webhook spool for %s: %d undelivered events from before the restart go first", label,
-                kept.size());
         pending.addAndGet(kept.size());
         onContext(() -> kept.forEach(queued -> admitted(queued, List.of())));
     }
@@ -412,7 +374,7 @@ final class ReceiverQueue implements DeliveryQueue {
     }
 
     private boolean isExpired(Delivery delivery, Instant now) {
-        return Duration.between(delivery.time(), now).compareTo(maxAge) > 0;
+        return Backlog.isExpired(delivery, now, maxAge);
     }
 
     private void logFailure(QueuedDelivery head, String cause, String next) {
@@ -426,25 +388,12 @@ final class ReceiverQueue implements DeliveryQueue {
         }
     }
 
-    /** Waits on the shared {@link Timers}, then hops onto the context. */
     private void later(Duration delay, Runnable task) {
-        timers.schedule(delay, () -> onContext(task));
+        thread.later(delay, task);
     }
 
     private void onContext(Runnable task) {
-        try {
-            context.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "webhook queue for %s: a task failed", label);
-                }
-            });
-        } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.errorf("webhook queue for %s: its context refused a task: %s", label, e);
-            }
-        }
+        thread.run(task);
     }
 
     static String describe(Throwable failure) {

@@ -257,6 +257,25 @@ class ChatPresetsLiveTest {
     }
 
     @Test
+    void noTwoMessagesLeaveWithinThePresetsInterval() throws Exception {
+        TestReceiver service = fixture.receiver(request -> Reply.of(200));
+        WebhookDispatcher dispatcher = dispatcher(Map.of(
+                "wgmon.webhook.receivers.chat.url", service.uri("/bot1:A/sendMessage").toString(),
+                "wgmon.webhook.receivers.chat.preset", "telegram",
+                "wgmon.webhook.receivers.chat.chat-id", "42"));
+        dispatcher.submit(connectedNow(TestEvents.KEY, "alice-laptop"));
+        Await.until("the first message", WAIT, () -> service.requests().size() == 1);
+        dispatcher.submit(connectedNow(TestEvents.key(1), "bob-phone"));
+        dispatcher.submit(connectedNow(TestEvents.key(2), "carol-tablet"));
+        Await.until("the second message", WAIT, () -> service.requests().size() == 2);
+        long gap = service.requests().get(1).receivedNanos() - service.requests().get(0).receivedNanos();
+        System.out.printf("telegram preset: second message %d ms after the first (interval %d ms)%n",
+                gap / 1_000_000, ChatPresets.of(io.wgmon.config.WgmonConfig.ChatPreset.TELEGRAM).interval().toMillis());
+        assertTrue(gap >= 2_900_000_000L, "gap " + gap / 1_000_000 + " ms");
+        assertTrue(json(service.requests().get(1)).get("text").asText().startsWith("2 peers connected on node-1"));
+    }
+
+    @Test
     void aChatReceiverWaitsOutRetryAfter() throws Exception {
         TestReceiver service = fixture.receiver(request -> Reply.of(200));
         service.respondWith(request -> service.requests().size() == 1

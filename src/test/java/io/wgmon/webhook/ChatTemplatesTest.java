@@ -176,6 +176,20 @@ class ChatTemplatesTest {
         }
     }
 
+    @Test
+    void aReceiverHasOneBodyAndTelegramAChat() {
+        List<String> problems = io.wgmon.config.ConfigCheck.problems(TestWgmonConfig.of(Map.of(
+                "wgmon.webhook.receivers.a.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.a.preset", "slack",
+                "wgmon.webhook.receivers.a.format", "form",
+                "wgmon.webhook.receivers.b.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.b.preset", "telegram")));
+        assertEquals(List.of("wgmon.webhook.receivers.a.preset and wgmon.webhook.receivers.a.format are both set: a "
+                        + "receiver's body comes from one of them",
+                "wgmon.webhook.receivers.b.preset=telegram needs wgmon.webhook.receivers.b.chat-id: the chat the bot "
+                        + "writes to"), problems);
+    }
+
     private static WebhookReceiver only(Map<String, String> config) {
         List<WebhookReceiver> receivers = ConfiguredReceivers.of(TestWgmonConfig.of(config).webhook());
         assertEquals(1, receivers.size());

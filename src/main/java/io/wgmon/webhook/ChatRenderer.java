@@ -55,7 +55,7 @@ final class ChatRenderer {
                 rendered, transaction);
     }
 
-    /** A header is ISO-8859-1 text: anything else goes as an RFC 2047 encoded word (ntfy decodes them). */
+    /** A header is ASCII here: anything else goes as an RFC 2047 encoded word (ntfy 2.4.0 and newer decode them). */
     static String headerValue(String value) {
         String oneLine = value.replaceAll("\\R", " ");
         if (oneLine.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The receivers of {@code wgmon.webhook.*}: each URL of {@code url} with the default format, secret and
@@ -92,7 +93,7 @@ final class ConfiguredReceivers {
         return PayloadFormat.of(receiver.format().orElse(config.format()));
     }
 
-    private static <T> T compiled(java.util.function.Supplier<T> compile) {
+    private static <T> T compiled(Supplier<T> compile) {
         try {
             return compile.get();
         } catch (IllegalArgumentException e) {

@@ -177,6 +177,15 @@ class ChatTemplatesTest {
     }
 
     @Test
+    void aHeaderThatIsNotAsciiIsAnRfc2047EncodedWord() {
+        assertEquals("alice-laptop connected", ChatRenderer.headerValue("alice-laptop connected"));
+        String encoded = ChatRenderer.headerValue("rKi3G+Uk… connected");
+        assertTrue(encoded.startsWith("=?UTF-8?B?") && encoded.endsWith("?="), encoded);
+        assertEquals("rKi3G+Uk… connected", new String(java.util.Base64.getDecoder().decode(
+                encoded.substring(10, encoded.length() - 2)), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aReceiverHasOneBodyAndTelegramAChat() {
         List<String> problems = io.wgmon.config.ConfigCheck.problems(TestWgmonConfig.of(Map.of(
                 "wgmon.webhook.receivers.a.url", "http://127.0.0.1:9/hook",

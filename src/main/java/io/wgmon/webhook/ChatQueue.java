@@ -205,11 +205,15 @@ final class ChatQueue implements DeliveryQueue {
             return;
         }
         List<Entry> expired = message.stream().filter(entry -> isExpired(entry.delivery(), timers.now())).toList();
-        if (expired.size() == message.size()) {
-            dropExpired(message);
-            message = null;
-            schedule();
-            return;
+        if (!expired.isEmpty()) {
+            dropExpired(expired);
+            message = new ArrayList<>(message);
+            message.removeAll(expired);
+            if (message.isEmpty()) {
+                message = null;
+                schedule();
+                return;
+            }
         }
         List<EventFacts> events = new ArrayList<>(message.size());
         List<Entry> unreadable = new ArrayList<>();

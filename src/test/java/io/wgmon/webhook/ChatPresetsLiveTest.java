@@ -276,6 +276,20 @@ class ChatPresetsLiveTest {
     }
 
     @Test
+    void anEventOlderThanMaxAgeIsDroppedAndCounted() throws Exception {
+        TestReceiver service = fixture.receiver(request -> Reply.of(200));
+        WebhookDispatcher dispatcher = dispatcher(Map.of(
+                "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
+                "wgmon.webhook.receivers.chat.preset", "slack"));
+        dispatcher.submit(TestEvents.connected()); // happened days ago; max-age is a day
+        dispatcher.submit(connectedNow(TestEvents.key(1), "bob-phone"));
+        Await.until("the fresh one delivered", WAIT, () -> dispatcher.pending() == 0);
+        assertEquals(1, fixture.count("expired", "chat"));
+        assertEquals(1, service.requests().size());
+        assertEquals("bob-phone (wg0) connected from 198.51.100.7", json(service.requests().get(0)).get("text").asText());
+    }
+
+    @Test
     void aChatReceiverWaitsOutRetryAfter() throws Exception {
         TestReceiver service = fixture.receiver(request -> Reply.of(200));
         service.respondWith(request -> service.requests().size() == 1

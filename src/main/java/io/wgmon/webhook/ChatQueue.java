@@ -207,13 +207,9 @@ final class ChatQueue implements DeliveryQueue {
         List<Entry> expired = message.stream().filter(entry -> isExpired(entry.delivery(), timers.now())).toList();
         if (!expired.isEmpty()) {
             dropExpired(expired);
-            message = new ArrayList<>(message);
-            message.removeAll(expired);
-            if (message.isEmpty()) {
-                message = null;
-                schedule();
-                return;
-            }
+        }
+        if (!leave(expired)) {
+            return;
         }
         List<EventFacts> events = new ArrayList<>(message.size());
         List<Entry> unreadable = new ArrayList<>();
@@ -229,13 +225,9 @@ final class ChatQueue implements DeliveryQueue {
                     + "format?); dropped", label, unreadable.size());
             metrics.failed().increment(unreadable.size());
             finish(unreadable);
-            message = new ArrayList<>(message);
-            message.removeAll(unreadable);
-            if (message.isEmpty()) {
-                message = null;
-                schedule();
-                return;
-            }
+        }
+        if (!leave(unreadable)) {
+            return;
         }
         Delivery first = message.get(0).delivery();
         String eventType = message.size() == 1 ? first.eventType() : "summary";
@@ -249,6 +241,21 @@ final class ChatQueue implements DeliveryQueue {
         } catch (RuntimeException e) {
             onFailure(message, ReceiverQueue.describe(e), Optional.empty());
         }
+    }
+
+    /** Takes finished entries out of the message; @return whether events are left to send */
+    private boolean leave(List<Entry> gone) {
+        if (gone.isEmpty()) {
+            return true;
+        }
+        message = new ArrayList<>(message);
+        message.removeAll(gone);
+        if (!message.isEmpty()) {
+            return true;
+        }
+        message = null;
+        schedule();
+        return false;
     }
 
     private void onReply(List<Entry> sent, ReceiverReply reply) {

@@ -92,6 +92,7 @@ public final class ConfigCheck {
                 problems.add(prefix + ".secret is empty: leave it unset or give a secret");
             }
             checkHeaders(problems, prefix + ".headers", receiver.headers());
+            checkBody(problems, prefix, receiver);
         });
         checkSpool(problems, webhook);
         if (webhook.circuitThreshold() < 1) {
@@ -117,6 +118,43 @@ public final class ConfigCheck {
         }
         if (webhook.queueSize() < 1) {
             problems.add("wgmon.webhook.queue-size=" + webhook.queueSize() + " is not allowed: use 1 or more");
+        }
+    }
+
+    /** At most one of preset, template, template-file and format; what a preset or a signature scheme needs. */
+    private static void checkBody(List<String> problems, String prefix, WgmonConfig.Webhook.Receiver receiver) {
+        List<String> bodies = new ArrayList<>();
+        receiver.preset().ifPresent(preset -> bodies.add(prefix + ".preset"));
+        receiver.template().ifPresent(template -> bodies.add(prefix + ".template"));
+        receiver.templateFile().ifPresent(file -> bodies.add(prefix + ".template-file"));
+        receiver.format().ifPresent(format -> bodies.add(prefix + ".format"));
+        if (bodies.size() > 1) {
+            problems.add(String.join(" and ", bodies) + " are both set: a receiver's body comes from one of them");
+        }
+        receiver.templateFile().ifPresent(file -> {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problems.add(prefix + ".template-file=" + file + " is not a readable file: give a Qute template");
+            }
+        });
+        if (receiver.preset().orElse(null) == WgmonConfig.ChatPreset.TELEGRAM && receiver.chatId().isEmpty()) {
+            problems.add(prefix + ".preset=telegram needs " + prefix + ".chat-id: the chat the bot writes to");
+        }
+        if (receiver.signature() == WgmonConfig.SignatureScheme.STANDARD
+                && !receiver.secret().map(ConfigCheck::isWhsec).orElse(false)) {
+            problems.add(prefix + ".signature=standard needs " + prefix + ".secret=whsec_<base64 key> (a Standard "
+                    + "Webhooks secret)");
+        }
+    }
+
+    private static boolean isWhsec(String secret) {
+        if (!secret.startsWith("whsec_") || secret.length() == "whsec_".length()) {
+            return false;
+        }
+        try {
+            java.util.Base64.getDecoder().decode(secret.substring("whsec_".length()));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

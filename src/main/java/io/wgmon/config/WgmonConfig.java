@@ -169,6 +169,29 @@ public interface WgmonConfig {
 
             /** Added to {@code wgmon.webhook.headers}; the receiver's value wins for the same name. */
             Map<String, String> headers();
+
+            /** A chat service's request and message (docs/architecture.md §10); replaces {@code format}. */
+            Optional<ChatPreset> preset();
+
+            /** A Qute template of the body; replaces {@code format}. */
+            Optional<String> template();
+
+            /** A file holding the Qute template of the body. */
+            @WithName("template-file")
+            Optional<Path> templateFile();
+
+            /** Content-Type of a templated body. */
+            @WithName("content-type")
+            @WithDefault("application/json")
+            String contentType();
+
+            /** {@code wgmon} (X-Wgmon-Signature-256) or {@code standard} (Standard Webhooks, a whsec_ secret). */
+            @WithDefault("wgmon")
+            SignatureScheme signature();
+
+            /** The chat of the {@code telegram} preset. */
+            @WithName("chat-id")
+            Optional<String> chatId();
         }
 
         interface Tls {
@@ -219,4 +242,8 @@ public interface WgmonConfig {
     enum Backend { AUTO, KERNEL, USERSPACE }
 
     enum WebhookFormat { JSON, CLOUDEVENTS, FORM }
+
+    enum ChatPreset { SLACK, DISCORD, TEAMS, MATTERMOST, GOOGLE_CHAT, TELEGRAM, NTFY, GOTIFY, MATRIX, HOME_ASSISTANT }
+
+    enum SignatureScheme { WGMON, STANDARD }
 }

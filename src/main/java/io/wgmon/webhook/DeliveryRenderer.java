@@ -2,10 +2,25 @@ package io.wgmon.webhook;
 
 import io.wgmon.tracking.PeerEvent;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
-/** A receiver's format and signer: turns events into deliveries and signs deliveries read back from the spool. */
-record DeliveryRenderer(PayloadFormat format, Optional<WebhookSigner> signer) {
+/**
+ * A receiver's format and signers: turns events into deliveries, signs deliveries read back from the
+ * spool, and gives each attempt its headers.
+ */
+record DeliveryRenderer(PayloadFormat format, Optional<WebhookSigner> signer,
+                        Optional<StandardWebhooksSigner> standard) {
+
+    DeliveryRenderer(PayloadFormat format, Optional<WebhookSigner> signer) {
+        this(format, signer, Optional.empty());
+    }
+
+    DeliveryRenderer(WebhookReceiver receiver) {
+        this(receiver.format(), receiver.signer(), receiver.standardSigner());
+    }
 
     Delivery render(PeerEvent event) {
         Payload payload = format.render(event);
@@ -16,5 +31,21 @@ record DeliveryRenderer(PayloadFormat format, Optional<WebhookSigner> signer) {
     /** Signed with the current secret, so a spooled event is still accepted after the secret was rotated. */
     Delivery sign(Delivery delivery) {
         return delivery.withSignature(signer.map(s -> s.sign(delivery.payload().body())).orElse(null));
+    }
+
+    /** The headers of one attempt of a delivery: a Standard Webhooks signature covers the attempt's time. */
+    DeliveryHeaders headers(Delivery delivery, Instant attempt) {
+        DeliveryHeaders headers = delivery.headers();
+        return standard.isEmpty() ? headers : new DeliveryHeaders(headers.event(), headers.deliveryId(),
+                headers.signature(), standard.get().headers(delivery.id(), attempt, delivery.payload().body()), null);
+    }
+
+    /** The headers of one attempt of a chat message, signed over its rendered body. */
+    DeliveryHeaders headers(String eventType, String id, ChatRenderer.Message message, Instant attempt) {
+        byte[] body = message.payload().body();
+        Map<String, String> extra = new LinkedHashMap<>(message.headers());
+        standard.ifPresent(s -> extra.putAll(s.headers(id, attempt, body)));
+        return new DeliveryHeaders(eventType, id, signer.map(s -> s.sign(body)).orElse(null), extra,
+                message.transaction());
     }
 }

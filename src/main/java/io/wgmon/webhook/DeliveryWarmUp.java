@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * extra headers, to a throwaway HTTP server of wgmon's own on a loopback port, which answers 204. The
  * first real event then finds the classes of rendering, signing, the REST client and the HTTP codec
  * loaded and initialised: in a cold JVM its delivery took 500-650 ms on a loaded 2-core machine, most
- * of it class loading (docs/benchmarks.md). TLS is not warmed (the server speaks plain HTTP).
+ * of it class loading (docs/architecture.md §8). TLS is not warmed (the server speaks plain HTTP), nor a
+ * chat preset's message template (its receiver's stored JSON body is what is posted here).
  */
 final class DeliveryWarmUp {
     private static final Logger LOG = Logger.getLogger(DeliveryWarmUp.class);
@@ -76,11 +77,11 @@ final class DeliveryWarmUp {
         for (int round = 0; round < ROUNDS; round++) {
             for (WebhookReceiver receiver : receivers) {
                 ReceiverAddress address = new ReceiverAddress(target, receiver.address().headers());
-                DeliveryRenderer renderer = new DeliveryRenderer(receiver.format(), receiver.signer());
+                DeliveryRenderer renderer = new DeliveryRenderer(receiver);
                 PeerEvent event = round % 2 == 0 ? connected() : disconnected();
                 rounds = rounds.chain(() -> {
                     Delivery delivery = renderer.render(event);
-                    return sender.send(address, delivery.payload(), delivery.headers());
+                    return sender.send(address, delivery.payload(), renderer.headers(delivery, Instant.now()));
                 }).replaceWithVoid();
             }
         }

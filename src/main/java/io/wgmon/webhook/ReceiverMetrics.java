@@ -9,10 +9,10 @@ import java.util.function.IntSupplier;
 
 /** The per-receiver webhook meters, tagged {@code receiver=<host[:port]>} or the receiver's name. */
 record ReceiverMetrics(Counter delivered, Counter retries, Counter failed, Counter overflow, Counter expired,
-                       Gauge pending, Gauge circuitOpen) {
+                       Gauge pending, Gauge circuitOpen, Gauge disabled) {
 
     static ReceiverMetrics register(MeterRegistry registry, String receiver, IntSupplier pending,
-                                    BooleanSupplier circuitOpen) {
+                                    BooleanSupplier circuitOpen, BooleanSupplier disabled) {
         return new ReceiverMetrics(
                 counter(registry, "wgmon.webhook.delivered", "Events the receiver accepted (2xx)", receiver),
                 counter(registry, "wgmon.webhook.retries", "Attempts that will be retried", receiver),
@@ -30,6 +30,11 @@ record ReceiverMetrics(Counter delivered, Counter retries, Counter failed, Count
                         .description("1 while the receiver failed too often in a row and is only probed")
                         .tag("receiver", receiver)
                         .strongReference(true)
+                        .register(registry),
+                Gauge.builder("wgmon.webhook.disabled", disabled, gone -> gone.getAsBoolean() ? 1 : 0)
+                        .description("1 once the receiver answered 410 Gone: nothing more is sent to it")
+                        .tag("receiver", receiver)
+                        .strongReference(true)
                         .register(registry));
     }
 
@@ -37,6 +42,7 @@ record ReceiverMetrics(Counter delivered, Counter retries, Counter failed, Count
     void unregisterGauges(MeterRegistry registry) {
         registry.remove(pending);
         registry.remove(circuitOpen);
+        registry.remove(disabled);
     }
 
     private static Counter counter(MeterRegistry registry, String name, String description, String receiver) {

@@ -1,7 +1,6 @@
 package io.wgmon.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerKey;
@@ -13,9 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the store all hop onto it, so lanes, parked lanes and the circuit need no locks. Only the counts read
  * by gauges and {@code closed} are shared.
  */
-final class ReceiverQueue {
+final class ReceiverQueue implements DeliveryQueue {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     /** After the first failure of a delivery, only every n-th retry is logged at WARN. */
     private static final int WARN_EVERY = 10;
@@ -48,7 +45,7 @@ final class ReceiverQueue {
     private final RetryPolicy retries;
     private final Duration maxAge;
     private final Timers timers;
-    private final Executor context;
+    private final QueueContext thread;
     private final MeterRegistry registry;
     private final ReceiverMetrics metrics;
 
@@ -64,112 +61,91 @@ final class ReceiverQueue {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean circuitOpen;
     private volatile boolean closed;
+    /** The receiver answered 410 Gone: nothing more is sent to it. */
+    private volatile boolean disabled;
 
     ReceiverQueue(WebhookReceiver receiver, DeliveryStore store, DeliveryPolicy policy, WebhookSender sender,
                   Executor context, MeterRegistry registry) {
         this.receiver = receiver;
         this.label = receiver.label();
-        this.renderer = new DeliveryRenderer(receiver.format(), receiver.signer());
+        this.renderer = new DeliveryRenderer(receiver);
         this.store = store;
         this.sender = sender;
         this.retries = new RetryPolicy(policy);
         this.maxAge = policy.maxAge();
         this.timers = policy.timers();
-        this.context = context;
+        this.thread = new QueueContext(context, timers, label, () -> closed);
         this.registry = registry;
-        this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, this::circuitOpen);
+        this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, this::circuitOpen, this::disabled);
         resume();
     }
 
     /** On the caller's (scan) thread: renders, admits in memory and hands the delivery to the context. */
-    void offer(PeerEvent event) {
+    @Override
+    public void offer(PeerEvent event) {
         if (closed) {
             return;
         }
-        Delivery delivery = renderer.render(event);
-        DeliveryStore.Admission admission = store.admit(delivery);
-        if (!admission.isAdmitted()) {
-            metrics.overflow().increment();
-            LOG.warnf("webhook queue for %s: %s; dropped %s", label, admission.refusal(), delivery.describe());
+        if (disabled) {
+            metrics.failed().increment();
             return;
         }
-        pending.incrementAndGet();
-        QueuedDelivery queued = new QueuedDelivery(admission.seq(), delivery);
-        onContext(() -> admitted(queued, admission.evicted()));
+        Admitted.admit(event, renderer, store, metrics, label).ifPresent(admitted -> {
+            pending.incrementAndGet();
+            QueuedDelivery queued = new QueuedDelivery(admitted.seq(), admitted.delivery());
+            onContext(() -> admitted(queued, admitted.evicted()));
+        });
     }
 
-    int pending() {
+    @Override
+    public int pending() {
         return pending.get();
+    }
+
+    boolean disabled() {
+        return disabled;
     }
 
     boolean circuitOpen() {
         return circuitOpen;
     }
 
-    String label() {
+    @Override
+    public String label() {
         return label;
     }
 
-    /** Whether what is pending at {@link #close} stays in the store for the next start. */
-    boolean durable() {
+    @Override
+    public boolean durable() {
         return store.durable();
     }
 
     /** Stops all sending, cancelling requests on the wire; returns how many events were still undelivered. */
-    int close() {
+    @Override
+    public int close() {
         closed = true;
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        try {
-            context.execute(() -> {
-                for (QueuedDelivery head : lanes.heads()) {
-                    if (head.inFlight != null) {
-                        head.inFlight.cancel();
-                    }
+        thread.stop(() -> {
+            for (QueuedDelivery head : lanes.heads()) {
+                if (head.inFlight != null) {
+                    head.inFlight.cancel();
                 }
-                lanes.clear();
-                parked.clear();
-                stopped.complete(null);
-            });
-            stopped.get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.debugf("webhook queue for %s: its context did not stop in time (%s)", label, e);
-        }
+            }
+            lanes.clear();
+            parked.clear();
+        });
         int left = pending.getAndSet(0);
         store.close();
         metrics.unregisterGauges(registry);
         return left;
     }
 
-    /**
-     * Queues what the store kept from the previous run, in front of every new event. Expiry is decided
-     * here, on the constructing thread, so the start-up log says at once what was dropped.
-     */
+    /** Queues what the store kept from the previous run, in front of every new event. */
     private void resume() {
-        List<DeliveryStore.Stored> stored = store.recover();
-        if (stored.isEmpty()) {
+        List<QueuedDelivery> kept = Backlog.recover(store, timers.now(), maxAge, metrics, label, renderer::sign)
+                .stream().map(row -> new QueuedDelivery(row.seq(), row.delivery())).toList();
+        if (kept.isEmpty()) {
             return;
         }
-        Instant now = timers.now();
-        List<QueuedDelivery> kept = new ArrayList<>();
-        int expired = 0;
-        for (DeliveryStore.Stored entry : stored) {
-            Delivery delivery = renderer.sign(entry.delivery());
-            if (isExpired(delivery, now)) {
-                expired++;
-                store.done(entry.seq());
-            } else {
-                kept.add(new QueuedDelivery(entry.seq(), delivery));
-            }
-        }
-        if (expired > 0) {
-            metrics.expired().increment(expired);
-            LOG.warnf("webhook spool for %s: dropped %d events older than wgmon.webhook.max-age=%s", label, expired,
-                    maxAge);
-        }
-        LOG.infof("webhook spool for %s: %d undelivered events from before the restart go first", label,
-                kept.size());
         pending.addAndGet(kept.size());
         onContext(() -> kept.forEach(queued -> admitted(queued, List.of())));
     }
@@ -212,6 +188,10 @@ final class ReceiverQueue {
         if (gone(head)) {
             return;
         }
+        if (disabled) {
+            finish(head);
+            return;
+        }
         if (isExpired(head.delivery, timers.now())) {
             metrics.expired().increment();
             LOG.warnf("webhook for %s: dropped %s, not delivered within wgmon.webhook.max-age=%s", label,
@@ -232,7 +212,8 @@ final class ReceiverQueue {
             return;
         }
         try {
-            head.inFlight = sender.send(receiver.address(), head.delivery.payload(), head.delivery.headers())
+            head.inFlight = sender.send(receiver.address(), head.delivery.payload(),
+                            renderer.headers(head.delivery, timers.now()))
                     .subscribe().with(
                             reply -> onContext(() -> onReply(head, reply)),
                             failure -> onContext(() -> onFailure(head, describe(failure), Optional.empty())));
@@ -246,6 +227,18 @@ final class ReceiverQueue {
             return;
         }
         head.inFlight = null;
+        if (disabled) {
+            finish(head);
+            return;
+        }
+        if (reply.status() == Gone.STATUS) {
+            disabled = true;
+            Gone.log(label, pending.get());
+            metrics.failed().increment(pending.get());
+            answered();
+            finish(head);
+            return;
+        }
         switch (ReplyOutcome.of(reply.status())) {
             case DELIVERED -> {
                 metrics.delivered().increment(); // an evicted head already on the wire still counts as delivered
@@ -381,7 +374,7 @@ final class ReceiverQueue {
     }
 
     private boolean isExpired(Delivery delivery, Instant now) {
-        return Duration.between(delivery.time(), now).compareTo(maxAge) > 0;
+        return Backlog.isExpired(delivery, now, maxAge);
     }
 
     private void logFailure(QueuedDelivery head, String cause, String next) {
@@ -395,28 +388,15 @@ final class ReceiverQueue {
         }
     }
 
-    /** Waits on the shared {@link Timers}, then hops onto the context. */
     private void later(Duration delay, Runnable task) {
-        timers.schedule(delay, () -> onContext(task));
+        thread.later(delay, task);
     }
 
     private void onContext(Runnable task) {
-        try {
-            context.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "webhook queue for %s: a task failed", label);
-                }
-            });
-        } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.errorf("webhook queue for %s: its context refused a task: %s", label, e);
-            }
-        }
+        thread.run(task);
     }
 
-    private static String describe(Throwable failure) {
+    static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

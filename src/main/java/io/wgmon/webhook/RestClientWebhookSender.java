@@ -38,9 +38,15 @@ public final class RestClientWebhookSender implements WebhookSender {
 
     @Override
     public Uni<ReceiverReply> send(ReceiverAddress receiver, Payload payload, DeliveryHeaders headers) {
-        return Uni.createFrom().deferred(() -> clients.computeIfAbsent(receiver, this::build)
-                        .post(payload.contentType(), headers.event(), headers.deliveryId(), headers.signature(),
-                                payload.body()))
+        String extra = PerRequestHeaders.encode(headers.extra());
+        return Uni.createFrom().deferred(() -> {
+                    WebhookEndpoint client = clients.computeIfAbsent(receiver, this::build);
+                    return headers.transaction() == null
+                            ? client.post(payload.contentType(), headers.event(), headers.deliveryId(),
+                                    headers.signature(), extra, payload.body())
+                            : client.put(headers.transaction(), payload.contentType(), headers.event(),
+                                    headers.deliveryId(), headers.signature(), extra, payload.body());
+                })
                 .map(RestClientWebhookSender::reply);
     }
 
@@ -65,6 +71,7 @@ public final class RestClientWebhookSender implements WebhookSender {
                 .userAgent(userAgent)
                 .register(new ReceiverHttpOptions());
         tls.apply(builder);
+        builder.register(new PerRequestHeaders());
         if (!receiver.headers().isEmpty()) {
             builder.register(new ExtraHeadersFilter(receiver.headers()));
         }

@@ -32,7 +32,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** The plain constructor keeps events until delivered, however old. */
     private static final Duration NO_MAX_AGE = Duration.ofSeconds(Long.MAX_VALUE);
 
-    private final List<ReceiverQueue> receivers;
+    private final List<DeliveryQueue> receivers;
     private final JsonPayloadFormat logFormat = new JsonPayloadFormat();
     private final Optional<StoreDatabase> database;
 
@@ -62,15 +62,17 @@ public final class WebhookDispatcher implements AutoCloseable {
             LegacySpool.migrate(spooling.dir(), opened);
             return opened;
         });
-        List<ReceiverQueue> queues = new ArrayList<>();
+        List<DeliveryQueue> queues = new ArrayList<>();
         try {
             for (WebhookReceiver receiver : receivers) {
                 sender.prepare(receiver.address());
-                queues.add(new ReceiverQueue(receiver, store(receiver, policy), policy, sender, contexts.create(),
-                        registry));
+                queues.add(receiver.chat().isPresent()
+                        ? new ChatQueue(receiver, store(receiver, policy), policy, sender, contexts.create(), registry)
+                        : new ReceiverQueue(receiver, store(receiver, policy), policy, sender, contexts.create(),
+                                registry));
             }
         } catch (RuntimeException e) {
-            queues.forEach(ReceiverQueue::close);
+            queues.forEach(DeliveryQueue::close);
             database.ifPresent(StoreDatabase::close);
             throw e;
         }
@@ -89,7 +91,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
             return;
         }
-        for (ReceiverQueue receiver : receivers) {
+        for (DeliveryQueue receiver : receivers) {
             try {
                 receiver.offer(event);
             } catch (RuntimeException e) {
@@ -105,7 +107,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** Events queued or in flight, summed over all receivers. */
     public int pending() {
-        return receivers.stream().mapToInt(ReceiverQueue::pending).sum();
+        return receivers.stream().mapToInt(DeliveryQueue::pending).sum();
     }
 
     /**
@@ -132,7 +134,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     @Override
     public void close() {
         int lost = 0;
-        for (ReceiverQueue receiver : receivers) {
+        for (DeliveryQueue receiver : receivers) {
             int left = receiver.close();
             if (left > 0 && receiver.durable()) {
                 LOG.infof("webhook dispatcher stopped: %d undelivered events for %s stay in the spool for the next "

@@ -65,8 +65,9 @@ public class WebhookDispatcherProducer {
         }
         for (WebhookReceiver receiver : receivers) {
             LOG.infof("webhook receiver %s: format %s, %s%s", receiver.label(),
-                    receiver.format().name(),
-                    receiver.signer().isPresent() ? "signed" : "unsigned",
+                    receiver.chat().map(chat -> "preset " + chat.presetName()).orElse(receiver.format().name()),
+                    receiver.standardSigner().isPresent() ? "signed (Standard Webhooks)"
+                            : receiver.signer().isPresent() ? "signed" : "unsigned",
                     receiver.address().headers().isEmpty() ? "" : ", headers " + receiver.address().headers().keySet());
         }
         Optional<DeliveryPolicy.Spooling> spool = config.spoolDir().map(dir ->

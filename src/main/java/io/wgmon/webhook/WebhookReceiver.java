@@ -16,7 +16,24 @@ import java.util.Optional;
  * @param spoolName its spool directory's name, stable across restarts
  */
 public record WebhookReceiver(String tag, String label, String spoolName, ReceiverAddress address,
-                              PayloadFormat format, Optional<WebhookSigner> signer) {
+                              PayloadFormat format, Optional<WebhookSigner> signer,
+                              Optional<StandardWebhooksSigner> standardSigner, Optional<ChatRenderer> chat) {
+
+    public WebhookReceiver(String tag, String label, String spoolName, ReceiverAddress address, PayloadFormat format,
+                           Optional<WebhookSigner> signer) {
+        this(tag, label, spoolName, address, format, signer, Optional.empty(), Optional.empty());
+    }
+
+    /** Signed the Standard Webhooks way instead of with X-Wgmon-Signature-256. */
+    WebhookReceiver withStandardSigner(StandardWebhooksSigner standard) {
+        return new WebhookReceiver(tag, label, spoolName, address, format, Optional.empty(), Optional.of(standard), chat);
+    }
+
+    /** A chat preset's receiver: its store keeps {@code format}'s events, each message is rendered when sent. */
+    WebhookReceiver withChat(ChatRenderer renderer) {
+        return new WebhookReceiver(tag, label, spoolName, address, format, signer, standardSigner,
+                Optional.of(renderer));
+    }
 
     /** A receiver of {@code wgmon.webhook.url}: tagged host[:port](#n), spooled under a hash of its URL. */
     public static WebhookReceiver ofUrl(URI url, String tag, Map<String, String> headers, PayloadFormat format,

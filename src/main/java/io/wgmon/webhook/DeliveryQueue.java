@@ -1,0 +1,20 @@
+package io.wgmon.webhook;
+
+import io.wgmon.tracking.PeerEvent;
+
+/** What the dispatcher needs of one receiver's queue: {@link ReceiverQueue} or {@link ChatQueue}. */
+interface DeliveryQueue {
+
+    /** On the caller's (scan) thread: admits the event without I/O or waiting. */
+    void offer(PeerEvent event);
+
+    int pending();
+
+    String label();
+
+    /** Whether what is pending at {@link #close} stays in the store for the next start. */
+    boolean durable();
+
+    /** Stops all sending; returns how many events were still undelivered. */
+    int close();
+}

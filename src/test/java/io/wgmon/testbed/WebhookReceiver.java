@@ -54,13 +54,22 @@ public final class WebhookReceiver implements AutoCloseable {
     private volatile int failureStatus = 503;
 
     public WebhookReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    /** A receiver on this loopback port (0: any free one), e.g. to come back where a stopped one was. */
+    public WebhookReceiver(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
     public static WebhookReceiver startIn(String namespace) throws Exception {
         return NetNs.call(namespace, WebhookReceiver::new);
+    }
+
+    public static WebhookReceiver startIn(String namespace, int port) throws Exception {
+        return NetNs.call(namespace, () -> new WebhookReceiver(port));
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -65,7 +65,11 @@ public final class Testbed implements AutoCloseable {
     }
 
     public static Testbed create(int listenPort, Kind kind) throws IOException {
-        Testbed testbed = new Testbed(listenPort, kind);
+        return setUp(new Testbed(listenPort, kind));
+    }
+
+    /** The server set up, or everything removed again if that fails. */
+    private static Testbed setUp(Testbed testbed) throws IOException {
         try {
             testbed.setUpServer();
             return testbed;
@@ -85,13 +89,7 @@ public final class Testbed implements AutoCloseable {
         Testbed testbed = new Testbed(listenPort, Kind.USERSPACE);
         testbed.serverUapiDir = uapiDir;
         testbed.serverUid = uid;
-        try {
-            testbed.setUpServer();
-            return testbed;
-        } catch (RuntimeException | IOException e) {
-            testbed.close();
-            throw e;
-        }
+        return setUp(testbed);
     }
 
     private void setUpServer() throws IOException {

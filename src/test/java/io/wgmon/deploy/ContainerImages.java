@@ -2,6 +2,7 @@ package io.wgmon.deploy;
 
 import io.wgmon.testbed.Shell;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,10 +19,21 @@ record ContainerImages(String monitor, String wgQuick, long monitorBytes, long b
         Shell.run(List.of("scripts/container/base-image.sh"), null, 600);
         String monitor = "localhost/wgmon:latest";
         String wgQuick = "localhost/wgmon-wg-quick:latest";
-        podman.slow("build", "-q", "--network", "host", "--build-arg", "BASE_IMAGE=" + BASE,
-                "-f", Dockerfile.JVM.toString(), "-t", monitor, ".");
-        podman.slow("build", "-q", "--network", "host", "--build-arg", "BASE_IMAGE=" + BASE,
-                "-f", Dockerfile.JVM.toString(), "--target", "wg-quick", "-t", wgQuick, ".");
+        // the jre stage tagged too, so that the build before this one (its runtime and image) is left
+        // untagged and can be removed, while this one stays as the layer cache of the next run
+        String jre = "localhost/wgmon-build-jre:latest";
+        for (List<String> target : List.of(List.of("--target", "jre", "-t", jre), List.of("-t", monitor),
+                List.of("--target", "wg-quick", "-t", wgQuick))) {
+            List<String> argv = new ArrayList<>(List.of("build", "-q", "--network", "host",
+                    "--build-arg", "BASE_IMAGE=" + BASE, "-f", Dockerfile.JVM.toString()));
+            argv.addAll(target);
+            argv.add(".");
+            podman.slow(argv.toArray(String[]::new));
+        }
+        for (String title : List.of("wgmon", "wgmon-jre")) {
+            podman.quietly("image", "prune", "--force", "--filter", "dangling=true",
+                    "--filter", "label=org.opencontainers.image.title=" + title);
+        }
         long bytes = Long.parseLong(podman.run("image", "inspect", "--format", "{{.Size}}", monitor));
         return new ContainerImages(monitor, wgQuick, bytes, (System.nanoTime() - start) / 1_000_000);
     }

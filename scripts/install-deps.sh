@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Installs what wgmon's demo and live tests need on Debian/Ubuntu (run as root): WireGuard
 # (wireguard-go, wg), nft, ip, ping, tcpdump, libpcap; for the container tests podman, catatonit (podman
-# builds the pod's pause image from it: no registry to pull one from) and setcap (libcap2-bin);
-# prometheus (prometheus, promtool) and chromium for the operator tests (OperatorSurfacesIT, AlertRulesTest);
-# for the chat-preset tests apprise (its requests are compared with wgmon's) and webhook (adnanh's webhook
-# server, which checks X-Wgmon-Signature-256).
+# builds the pod's pause image from it: no registry to pull one from), setcap (libcap2-bin), runc and
+# jq (the container tier's test-only runtime wrapper), mmdebstrap (its Debian base image), and node
+# with npm (the Kubernetes schema check, scripts/k8s-schema/); prometheus (prometheus, promtool) and
+# chromium for the operator tests (OperatorSurfacesIT, AlertRulesTest); for the chat-preset tests
+# apprise (its requests are compared with wgmon's) and webhook (adnanh's webhook server, which checks
+# X-Wgmon-Signature-256).
 # The kernel tier installs qemu itself (scripts/kernel-vm/prepare.sh).
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
 packages=(wireguard-go wireguard-tools nftables iproute2 iputils-ping tcpdump libpcap0.8 procps podman catatonit libcap2-bin
-  prometheus chromium apprise webhook)
+  runc jq mmdebstrap prometheus chromium apprise webhook)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 
 missing=()

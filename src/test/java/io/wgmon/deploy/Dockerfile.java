@@ -52,17 +52,6 @@ record Dockerfile(List<Stage> stages) {
         List<Copy> copies() {
             return all("COPY").stream().map(Copy::of).toList();
         }
-
-        /**
-         * This stage without its base and RUN steps, on an empty image: what `podman build` can
-         * make here, where no base image can be pulled, with the stage's own copies and metadata.
-         */
-        String standIn() {
-            StringBuilder containerfile = new StringBuilder("FROM scratch\n");
-            instructions.stream().filter(instruction -> !instruction.keyword().equals("RUN"))
-                    .forEach(instruction -> containerfile.append(instruction).append('\n'));
-            return containerfile.toString();
-        }
     }
 
     static Dockerfile parse(Path file) {
@@ -93,9 +82,9 @@ record Dockerfile(List<Stage> stages) {
                 String name = words.size() >= 3 && words.get(1).equalsIgnoreCase("AS") ? words.get(2) : null;
                 current = new ArrayList<>();
                 stages.add(new Stage(name, words.get(0), current));
-            } else if (current == null) {
+            } else if (current == null && !instruction.keyword().equals("ARG")) {
                 throw new AssertionError(file + ": " + instruction.keyword() + " before the first FROM");
-            } else {
+            } else if (current != null) {
                 current.add(instruction);
             }
         }

@@ -35,7 +35,9 @@ class DockerfileStagesIT {
         for (Dockerfile.Stage stage : dockerfile.stages()) {
             assertFalse(stage.copies().isEmpty(), "stage " + stage.name() + " copies nothing");
             for (Dockerfile.Copy copy : stage.copies()) {
-                assertTrue(copy.fromContext(), "copies from another stage: " + copy);
+                if (!copy.fromContext()) {
+                    continue;
+                }
                 for (String source : copy.sources()) {
                     assertFalse(expand(source).isEmpty(), "COPY source " + source + " does not exist after package");
                 }
@@ -55,8 +57,9 @@ class DockerfileStagesIT {
     }
 
     @Test
-    void everyStageStartsAScriptItCopiedThatIsExecutable() throws IOException {
-        for (Dockerfile.Stage stage : dockerfile.stages()) {
+    void everyImageStageStartsAScriptItCopiedThatIsExecutable() throws IOException {
+        // the jre stage only makes the Java runtime the last stage copies
+        for (Dockerfile.Stage stage : dockerfile.stages().stream().filter(stage -> !"jre".equals(stage.name())).toList()) {
             List<Dockerfile.Instruction> entrypoints = stage.all("ENTRYPOINT");
             assertEquals(1, entrypoints.size(), "stage " + stage.name());
             String program = new ObjectMapper().readValue(entrypoints.get(0).arguments(), String[].class)[0];
@@ -77,7 +80,7 @@ class DockerfileStagesIT {
     /** Image path to the context file or directory a COPY puts there. */
     private static Map<String, Path> placed(Dockerfile.Stage stage) {
         Map<String, Path> placed = new TreeMap<>();
-        for (Dockerfile.Copy copy : stage.copies()) {
+        for (Dockerfile.Copy copy : stage.copies().stream().filter(Dockerfile.Copy::fromContext).toList()) {
             for (String source : copy.sources()) {
                 for (Path path : expand(source)) {
                     String destination = copy.destination();

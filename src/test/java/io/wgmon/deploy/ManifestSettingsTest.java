@@ -103,7 +103,9 @@ class ManifestSettingsTest {
 
     @Test
     void everyVariableOfTheImageIsReadByTheEntrypointOrIsAKey() throws IOException {
-        String entrypoint = Files.readString(Path.of("src/main/docker/wgmon-entrypoint.sh"));
+        // the entrypoint and the launcher it runs
+        String entrypoint = Files.readString(Path.of("src/main/docker/wgmon-entrypoint.sh"))
+                + Files.readString(Path.of("src/main/bin/wgmon"));
         Set<String> unused = new TreeSet<>();
         for (Dockerfile.Instruction env : Dockerfile.parse(Dockerfile.JVM).last().all("ENV")) {
             for (String assignment : env.arguments().split("\\s+(?=[A-Z_]+=)")) {

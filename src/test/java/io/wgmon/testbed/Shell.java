@@ -23,6 +23,11 @@ public final class Shell {
     }
 
     public static String run(List<String> argv, String stdin) {
+        return run(argv, stdin, 60);
+    }
+
+    /** For the slow ones (an image build): a non-zero exit or {@code timeoutSeconds} passing is an exception. */
+    public static String run(List<String> argv, String stdin, long timeoutSeconds) {
         try {
             Process process = new ProcessBuilder(argv).start();
             CompletableFuture<byte[]> out = drain(process.getInputStream());
@@ -32,7 +37,7 @@ public final class Shell {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out: " + String.join(" ", argv));
             }

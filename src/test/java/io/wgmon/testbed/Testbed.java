@@ -47,6 +47,9 @@ public final class Testbed implements AutoCloseable {
     public enum Kind { USERSPACE, KERNEL }
 
     private final Kind kind;
+    /** Where the server's wireguard-go puts its UAPI socket, and whose it is (see {@link #createOwnedBy}). */
+    private Path serverUapiDir = UAPI_DIR;
+    private int serverUid = 0;
 
     private Testbed(int listenPort, Kind kind) throws IOException {
         this.kind = kind;
@@ -62,7 +65,11 @@ public final class Testbed implements AutoCloseable {
     }
 
     public static Testbed create(int listenPort, Kind kind) throws IOException {
-        Testbed testbed = new Testbed(listenPort, kind);
+        return setUp(new Testbed(listenPort, kind));
+    }
+
+    /** The server set up, or everything removed again if that fails. */
+    private static Testbed setUp(Testbed testbed) throws IOException {
         try {
             testbed.setUpServer();
             return testbed;
@@ -70,6 +77,19 @@ public final class Testbed implements AutoCloseable {
             testbed.close();
             throw e;
         }
+    }
+
+    /**
+     * A test bed whose server wireguard-go runs as {@code uid} (with CAP_NET_ADMIN only) and puts its
+     * UAPI socket, srwx------ and owned by that uid, into {@code uapiDir} (a private mount over
+     * /var/run/wireguard for the daemon and for {@code wg}): a userspace interface a non-root
+     * monitor of that uid can open, as it can open kernel WireGuard through netlink.
+     */
+    public static Testbed createOwnedBy(int listenPort, Path uapiDir, int uid) throws IOException {
+        Testbed testbed = new Testbed(listenPort, Kind.USERSPACE);
+        testbed.serverUapiDir = uapiDir;
+        testbed.serverUid = uid;
+        return setUp(testbed);
     }
 
     private void setUpServer() throws IOException {
@@ -85,12 +105,12 @@ public final class Testbed implements AutoCloseable {
     }
 
     private void configureServer() {
-        sh(serverNs(), "wg", "set", serverInterface(), "listen-port", String.valueOf(listenPort),
+        serverWg("set", serverInterface(), "listen-port", String.valueOf(listenPort),
                 "private-key", serverKey.toString());
         serverPeers.values().forEach(peer -> {
-            List<String> argv = new ArrayList<>(List.of("wg", "set", serverInterface()));
+            List<String> argv = new ArrayList<>(List.of("set", serverInterface()));
             argv.addAll(peer);
-            sh(serverNs(), argv.toArray(String[]::new));
+            serverWg(argv.toArray(String[]::new));
         });
         ip(serverNs(), "addr", "add", SERVER_TUNNEL + "/24", "dev", serverInterface());
         ip(serverNs(), "link", "set", serverInterface(), "up");
@@ -134,7 +154,7 @@ public final class Testbed implements AutoCloseable {
 
     /** A new wireguard-go for the server interface, configured as before (same key, port, peers, address). */
     public void restartServerDaemon() throws IOException {
-        Files.deleteIfExists(UAPI_DIR.resolve(serverInterface() + ".sock"));
+        Files.deleteIfExists(serverUapiDir.resolve(serverInterface() + ".sock"));
         startWireGuardGo(serverNs(), serverInterface());
         configureServer();
     }
@@ -165,9 +185,9 @@ public final class Testbed implements AutoCloseable {
         List<String> serverPeer = List.of("peer", publicKey, "preshared-key", presharedKey.toString(),
                 "allowed-ips", tunnel + "/32");
         serverPeers.put(publicKey, serverPeer);
-        List<String> argv = new ArrayList<>(List.of("wg", "set", serverInterface()));
+        List<String> argv = new ArrayList<>(List.of("set", serverInterface()));
         argv.addAll(serverPeer);
-        sh(serverNs(), argv.toArray(String[]::new));
+        serverWg(argv.toArray(String[]::new));
         addWireGuard(ns, iface);
         sh(ns, "wg", "set", iface, "private-key", key.toString(), "peer", serverPublicKey,
                 "preshared-key", presharedKey.toString(),
@@ -212,14 +232,14 @@ public final class Testbed implements AutoCloseable {
     /** Removes the client as a peer of the server. */
     public void removePeer(Client client) {
         serverPeers.remove(client.publicKey());
-        sh(serverNs(), "wg", "set", serverInterface(), "peer", client.publicKey(), "remove");
+        serverWg("set", serverInterface(), "peer", client.publicKey(), "remove");
     }
 
     /** Adds a peer to the server that has no client behind it and so never handshakes. */
     public String addSilentPeer(String allowedIp) throws IOException {
         String publicKey = publicKeyOf(generateKey("silent" + allowedIp.replace('/', '_')));
         serverPeers.put(publicKey, List.of("peer", publicKey, "allowed-ips", allowedIp));
-        sh(serverNs(), "wg", "set", serverInterface(), "peer", publicKey, "allowed-ips", allowedIp);
+        serverWg("set", serverInterface(), "peer", publicKey, "allowed-ips", allowedIp);
         return publicKey;
     }
 
@@ -236,6 +256,23 @@ public final class Testbed implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         command.addAll(List.of(argv));
         return Shell.run(command);
+    }
+
+    /** {@code wg ARGS} on the server interface, in the server's namespace and UAPI directory. */
+    private void serverWg(String... args) {
+        List<String> argv = new ArrayList<>(inServerUapiDir());
+        argv.add("wg");
+        argv.addAll(List.of(args));
+        sh(serverNs(), argv.toArray(String[]::new));
+    }
+
+    /** Command prefix that runs what follows with the server's UAPI directory as /var/run/wireguard. */
+    private List<String> inServerUapiDir() {
+        if (serverUapiDir.equals(UAPI_DIR)) {
+            return List.of();
+        }
+        return List.of("unshare", "--mount", "sh", "-c", "mount --bind \"$0\" " + UAPI_DIR + " && exec \"$@\"",
+                serverUapiDir.toString());
     }
 
     private void ip(String namespace, String... argv) {
@@ -283,13 +320,28 @@ public final class Testbed implements AutoCloseable {
     }
 
     private void startWireGuardGo(String namespace, String iface) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", iface)
+        boolean server = iface.equals(serverInterface());
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        if (server && serverUid != 0) {
+            // in a mount namespace of its own: the test's UAPI folder as /var/run/wireguard and a
+            // /dev/net/tun node the uid may open (the host's is root-only), then the daemon as that uid
+            String uid = String.valueOf(serverUid);
+            argv.addAll(List.of("unshare", "--mount", "sh", "-c",
+                    "mount --bind \"$0\" " + UAPI_DIR + " && mount -t tmpfs -o mode=0755 wgmon-tun /dev/net"
+                            + " && mknod -m 0600 /dev/net/tun c 10 200 && chown \"$1\" /dev/net/tun"
+                            + " && exec setpriv --reuid \"$1\" --regid \"$1\" --clear-groups"
+                            + " --inh-caps +net_admin --ambient-caps +net_admin wireguard-go -f \"$2\"",
+                    serverUapiDir.toString(), uid, iface));
+        } else {
+            argv.addAll(List.of("wireguard-go", "-f", iface));
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve(iface + ".log").toFile());
         builder.environment().put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
         builder.environment().put("LOG_LEVEL", "error");
         daemons.put(iface, builder.start());
-        Path socket = UAPI_DIR.resolve(iface + ".sock");
+        Path socket = (server ? serverUapiDir : UAPI_DIR).resolve(iface + ".sock");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Files.exists(socket)) {
             if (System.nanoTime() > deadline) {
@@ -330,8 +382,9 @@ public final class Testbed implements AutoCloseable {
         return listenPort;
     }
 
+    /** The UAPI directory of the server's interface. */
     public Path uapiDir() {
-        return UAPI_DIR;
+        return serverUapiDir;
     }
 
     public Path workDir() {

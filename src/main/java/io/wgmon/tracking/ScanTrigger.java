@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +25,10 @@ import java.util.function.Supplier;
  * as well as overall (the coalescer's token bucket): a source address gets at most one urgent scan
  * per {@link #URGENT_PER_SOURCE}; later ones from it are plain, coalesced scans. One flooding
  * sender then cannot empty the coalescer's bucket, and a real handshake from another address
- * during the flood still gets its urgent scan. A real peer handshakes every two minutes.
+ * during the flood still gets its urgent scan. A real peer handshakes every two minutes. Many real
+ * peers can share one address (behind one NAT): a source whose urgent scan found a connect
+ * ({@link #connected}, from the scan thread) gets its next urgent scan at once, so they are not slowed
+ * down; forged packets find nothing and stay rationed.
  */
 public final class ScanTrigger {
     /** Handshake initiations remembered at most; a flood of them cannot grow memory. */
@@ -50,8 +54,18 @@ public final class ScanTrigger {
         }
     };
 
+    /** Addresses a peer just connected from: each lifts that address's rationing once. */
+    private final Set<InetAddress> connectedSince = ConcurrentHashMap.newKeySet();
+
     public ScanTrigger(Supplier<Set<InetSocketAddress>> connectedEndpoints) {
         this.connectedEndpoints = connectedEndpoints;
+    }
+
+    /** A scan reported a peer connected from this address; safe to call from any thread. */
+    public void connected(InetAddress source) {
+        if (connectedSince.size() < MAX_PENDING_HANDSHAKES) {
+            connectedSince.add(source);
+        }
     }
 
     public Decision decide(PacketEvent event) {
@@ -83,7 +97,8 @@ public final class ScanTrigger {
 
     private Decision urgent(InetAddress source, Instant time) {
         Instant last = lastUrgent.get(source);
-        if (last != null && time.isBefore(last.plus(URGENT_PER_SOURCE)) && !time.isBefore(last)) {
+        if (last != null && time.isBefore(last.plus(URGENT_PER_SOURCE)) && !time.isBefore(last)
+                && !connectedSince.remove(source)) {
             return Decision.SCAN;
         }
         lastUrgent.remove(source);

@@ -90,4 +90,21 @@ class ScanTriggerTest {
         assertEquals(URGENT_SCAN, trigger.decide(packet("198.51.100.9", 5000, MessageType.HANDSHAKE_RESPONSE,
                 ScanTrigger.URGENT_PER_SOURCE.toMillis())), "the flooding address again after two seconds");
     }
+
+    @Test
+    void peersBehindOneAddressConnectingOneAfterTheOtherEachGetAnUrgentScan() throws Exception {
+        InetAddress nat = InetAddress.getByName("203.0.113.7");
+        for (int peer = 0; peer < 5; peer++) {
+            int port = 40000 + peer;
+            trigger.decide(packet("203.0.113.7", port, MessageType.HANDSHAKE_INITIATION, 100L * peer));
+            assertEquals(URGENT_SCAN, trigger.decide(packet("203.0.113.7", port, MessageType.TRANSPORT_DATA, 100L * peer + 1)),
+                    "peer " + peer + " behind the NAT");
+            trigger.connected(nat); // its scan found the connect
+        }
+        trigger.decide(packet("203.0.113.7", 41000, MessageType.HANDSHAKE_INITIATION, 600));
+        trigger.decide(packet("203.0.113.7", 41000, MessageType.TRANSPORT_DATA, 601));
+        trigger.decide(packet("203.0.113.7", 41001, MessageType.HANDSHAKE_INITIATION, 602));
+        assertEquals(SCAN, trigger.decide(packet("203.0.113.7", 41001, MessageType.TRANSPORT_DATA, 603)),
+                "a scan that found nothing earns nothing: the next one from that address is coalesced");
+    }
 }

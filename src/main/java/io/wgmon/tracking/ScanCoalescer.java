@@ -20,7 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
  * rationed: an urgent request spends a token from a small bucket ({@link #URGENT_BURST} tokens, one
  * more every {@link #URGENT_REFILL}); without a token it is coalesced like any other request. A flood
  * of forged packets therefore gives at most one scan per window plus one per refill, while a real
- * handshake during the flood is still seen by the next scan, at most one window later.
+ * handshake during the flood is still seen by the next scan, at most one window later. A scan that
+ * finds a peer connecting gives its token back ({@link #refundUrgent}).
  */
 public final class ScanCoalescer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ScanCoalescer.class);
@@ -78,6 +79,15 @@ public final class ScanCoalescer implements AutoCloseable {
         } else {
             scheduleTrailing(windowNanos - sinceLast);
         }
+    }
+
+    /**
+     * A scan found a peer connecting: one token back (up to the burst), so real handshakes that come in
+     * a burst (many peers at once after a server restart) keep their urgent scans while forged ones,
+     * which find nothing, stay rationed.
+     */
+    public synchronized void refundUrgent() {
+        urgentTokens = Math.min(URGENT_BURST, urgentTokens + 1);
     }
 
     private boolean takeUrgentToken() {

@@ -215,8 +215,12 @@ public final class TrackingService implements AutoCloseable {
         registry.counter("wgmon.events", "type", event.type().wireName()).increment();
         LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
                 event.reason() == null ? "" : " reason " + event.reason().wireName());
-        if (event.type() == PeerEventType.CONNECTED && event.peer().endpoint() != null) {
-            trigger.connected(event.peer().endpoint().getAddress());
+        if (event.type() == PeerEventType.CONNECTED) {
+            // a real handshake: its urgency was deserved (forged ones find nothing), so no rationing for it
+            coalescer.refundUrgent();
+            if (event.peer().endpoint() != null) {
+                trigger.connected(event.peer().endpoint().getAddress());
+            }
         }
         events.onNext(event);
     }

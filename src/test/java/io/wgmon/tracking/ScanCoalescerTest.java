@@ -172,4 +172,16 @@ class ScanCoalescerTest {
         drainScans();
         assertEquals(before, starts.get(starts.size() - 1), "a refilled token makes the next urgent request run at once");
     }
+
+    @Test
+    void urgentScansThatFindAConnectGiveTheirTokenBack() {
+        for (int i = 0; i < 3 * ScanCoalescer.URGENT_BURST; i++) {
+            long before = timers.nanoTime();
+            coalescer.request(true);
+            drainScans();
+            assertEquals(before, starts.get(starts.size() - 1), "urgent request " + i + " runs at once");
+            coalescer.refundUrgent(); // that scan reported a peer connecting
+            pass(Duration.ofMillis(50));
+        }
+    }
 }

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,21 +125,45 @@ class StartupErrorsIT {
         }
     }
 
+    /**
+     * A 10 MB line in a configuration file, started as shipped (the launcher): refused before java
+     * starts, since reading it would run the 64 MiB heap out inside SmallRye's file reader.
+     */
     @Test
-    void aTenMegabyteValueIsOneShortLineNamingTheKey() throws Exception {
+    void aTenMegabyteValueInAFileIsOneShortLineNamingTheKey() throws Exception {
         LivePrerequisites.require("ip");
         Path properties = Files.createTempFile("wgmon-big-", ".properties");
+        Path log = Files.createTempFile("wgmon-startup-", ".log");
         try (Testbed testbed = Testbed.create(3000)) {
             Files.writeString(properties, "wgmon.tracking.idle-timeout=" + "1".repeat(10 * 1024 * 1024) + "\n");
-            // a file: the environment cannot carry a value this long (128 KiB per string)
-            String output = failedStart(testbed.serverNs(), Map.of("QUARKUS_CONFIG_LOCATIONS", properties.toString()));
+            ProcessBuilder launcher = new ProcessBuilder("ip", "netns", "exec", testbed.serverNs(),
+                    Path.of("target/quarkus-app/wgmon").toAbsolutePath().toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            launcher.environment().put("QUARKUS_CONFIG_LOCATIONS", properties.toString());
+            Process process = launcher.start();
+            assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the launcher did not exit");
+            String output = Files.readString(log);
+            assertNotEquals(0, process.exitValue(), output);
+            assertEquals(List.of("Invalid configuration: " + properties + " line 1 (wgmon.tracking.idle-timeout) has "
+                    + (10 * 1024 * 1024 + "wgmon.tracking.idle-timeout=".length())
+                    + " characters, which is not allowed: at most 8192"), output.lines().toList());
+        } finally {
+            Files.deleteIfExists(properties);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** A value longer than 8,192 characters that does reach wgmon (the environment carries up to 128 KiB). */
+    @Test
+    void anOverlongValueIsOneShortLineNamingTheKey() throws Exception {
+        LivePrerequisites.require("ip");
+        try (Testbed testbed = Testbed.create(3000)) {
+            String output = failedStart(testbed.serverNs(), Map.of("WGMON_TRACKING_IDLE_TIMEOUT", "1".repeat(100_000)));
             assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.tracking.idle-timeout has a value of "
-                    + 10 * 1024 * 1024 + " characters, which is not allowed: at most 8192")), output);
+                    + 100_000 + " characters, which is not allowed: at most 8192")), output);
             assertTrue(output.lines().allMatch(line -> line.length() < 400), "a long line:\n" + output.substring(0,
                     Math.min(output.length(), 2000)));
             assertFalse(output.contains("OutOfMemoryError"), output.substring(0, Math.min(output.length(), 2000)));
-        } finally {
-            Files.deleteIfExists(properties);
         }
     }
 

@@ -133,9 +133,9 @@ at_rest() {
   thread_snapshot "$app_pid" > "$RES/b"; cpu1=$(cpu_ms "$app_pid")
   record "$prefix.rest_cpu_ms_per_min" "$(awk -v a="$cpu0" -v b="$cpu1" -v s="$seconds" 'BEGIN {printf "%.1f", (b - a) * 60 / s}')"
   LC_ALL=C join "$RES/a" "$RES/b" | awk -v s="$seconds" -v p="$prefix" '
-    { n[$2] += $6 - $3; c[$2]++ ; total += $6 - $3 }
+    { n[$2] += $6 - $3; c[$2]++ ; total += $6 - $3; t[$2] += $7 - $4 }
     END { printf "%s.rest_wakeups_per_s\t%.2f\n", p, total / s
-          for (k in n) printf "%s.thread.%s\t%d %.2f\n", p, k, c[k], n[k] / s }' >> "$RES/values.tsv"
+          for (k in n) printf "%s.thread.%s\t%d %.2f %.2f\n", p, k, c[k], n[k] / s, t[k] * 60 / s }' >> "$RES/values.tsv"
   record "$prefix.threads" "$(threads "$app_pid")"
 }
 
@@ -360,12 +360,16 @@ EOF
 }
 
 thread_table() {
-  echo "| thread | count | wakeups/s (median over runs) |"
-  echo "|---|---|---|"
-  awk -F'\t' '$1 ~ /^wgmon\.thread\./ {n = $1; sub(/^wgmon\.thread\./, "", n); split($2, v, " "); print n "\t" v[1] "\t" v[2]}' "$RES/values.tsv" \
-    | sort -t$'\t' -k1,1 -k3,3g | awk -F'\t' '{name[$1] = 1; c[$1] = $2; vals[$1] = vals[$1] " " $3; k[$1]++}
-      END {for (n in name) {split(substr(vals[n], 2), v, " "); m = v[int((k[n] + 1) / 2)]; printf "%s\t%s\t%s\n", n, c[n], m}}' \
-    | sort -t$'\t' -k3,3gr -k1,1 | awk -F'\t' '{printf "| %s | %s | %.2f |\n", $1, $2, $3}'
+  echo "| thread | count | wakeups/s | CPU, ms/min |"
+  echo "|---|---|---|---|"
+  # medians over the runs, each column on its own
+  awk -F'\t' '$1 ~ /^wgmon\.thread\./ {n = $1; sub(/^wgmon\.thread\./, "", n); split($2, v, " "); print n "\t" v[1] "\t" v[2] "\t" v[3] + 0}' "$RES/values.tsv" \
+    | awk -F'\t' '{name[$1] = 1; c[$1] = $2; w[$1] = w[$1] " " $3; u[$1] = u[$1] " " $4; k[$1]++}
+      function median(list, n,   v, i, j, x) { n = split(substr(list, 2), v, " ")
+        for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] + 0 > x + 0; j--) v[j + 1] = v[j]; v[j + 1] = x }
+        return v[int((n + 1) / 2)] }
+      END {for (n in name) printf "%s\t%s\t%s\t%s\n", n, c[n], median(w[n]), median(u[n])}' \
+    | sort -t$'\t' -k4,4gr -k3,3gr -k1,1 | awk -F'\t' '{printf "| %s | %s | %.2f | %.2f |\n", $1, $2, $3, $4}'
 }
 
 cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)

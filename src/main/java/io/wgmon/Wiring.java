@@ -1,7 +1,6 @@
 package io.wgmon;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduler;
 import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
@@ -47,7 +46,7 @@ public class Wiring {
 
     @Produces
     @Singleton
-    TrackingService trackingService(WgmonConfig config, Scheduler scheduler, Timers timers, MeterRegistry registry,
+    TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry,
                                     PeerNames names, WebhookDispatcher dispatcher) {
         WgmonConfig.Tracking tracking = config.tracking();
         LastPacketTimes lastPackets = new LastPacketTimes();
@@ -57,7 +56,7 @@ public class Wiring {
         WireGuardScanner scanner = new WireGuardScanner(backends(config),
                 config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
-                tracking.coalesce(), tracking.tick(), scheduler, timers, registry,
+                tracking.coalesce(), tracking.tick(), timers, registry,
                 config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()),
                 Optional.of(lifecycleWatcher(config, timers, registry)), trackerState(dispatcher, tracking));
     }

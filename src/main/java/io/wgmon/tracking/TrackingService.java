@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.wgmon.capture.PacketEvent;
@@ -75,9 +74,9 @@ public final class TrackingService implements AutoCloseable {
      * @param namedInterfaces the interfaces {@code wgmon.wireguard.interfaces} names; empty: all are watched
      */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
-                           LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
+                           LastPacketTimes lastPackets, Duration coalesce, Duration tick,
                            Timers timers, MeterRegistry registry, Set<String> namedInterfaces) {
-        this(source, scanner, tracker, lastPackets, coalesce, tick, scheduler, timers, registry, namedInterfaces,
+        this(source, scanner, tracker, lastPackets, coalesce, tick, timers, registry, namedInterfaces,
                 Optional.empty());
     }
 
@@ -86,10 +85,10 @@ public final class TrackingService implements AutoCloseable {
      *                  once (docs/architecture.md §7), and closed with the service
      */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
-                           LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
+                           LastPacketTimes lastPackets, Duration coalesce, Duration tick,
                            Timers timers, MeterRegistry registry, Set<String> namedInterfaces,
                            Optional<LifecycleWatcher> lifecycle) {
-        this(source, scanner, tracker, lastPackets, coalesce, tick, scheduler, timers, registry, namedInterfaces,
+        this(source, scanner, tracker, lastPackets, coalesce, tick, timers, registry, namedInterfaces,
                 lifecycle, TrackerState.none());
     }
 
@@ -98,7 +97,7 @@ public final class TrackingService implements AutoCloseable {
      *              saved after each scan with its events, flushed by {@link #close()}
      */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
-                           LastPacketTimes lastPackets, Duration coalesce, Duration tick, Scheduler scheduler,
+                           LastPacketTimes lastPackets, Duration coalesce, Duration tick,
                            Timers timers, MeterRegistry registry, Set<String> namedInterfaces,
                            Optional<LifecycleWatcher> lifecycle, TrackerState state) {
         this.state = state;
@@ -116,7 +115,7 @@ public final class TrackingService implements AutoCloseable {
             return t;
         });
         this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
-        this.ticker = new IdleTicker(scheduler, tick, () -> requestScan(ScanCause.TICK));
+        this.ticker = new IdleTicker(timers, tick, () -> requestScan(ScanCause.TICK));
         for (ScanCause cause : ScanCause.values()) {
             scanTimers.put(cause, Timer.builder("wgmon.scans").description("WireGuard scans, by what asked for them")
                     .tag("cause", cause.label()).serviceLevelObjectives(SCAN_BUCKETS).register(registry));
@@ -197,7 +196,8 @@ public final class TrackingService implements AutoCloseable {
     }
 
     private void scanAndReport() {
-        Scan scan = scanTimers.get(causes.take()).record(scanner::scan);
+        ScanCause cause = causes.take();
+        Scan scan = scanTimers.get(cause).record(scanner::scan);
         boolean first = lastScan == null;
         lastScan = scan;
         reportFailures(scan.failures());

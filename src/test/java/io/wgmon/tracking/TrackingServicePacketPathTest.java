@@ -84,7 +84,7 @@ class TrackingServicePacketPathTest {
     private final TrackingService service = new TrackingService(source,
             new WireGuardScanner(List.of(new NoInterfaces()), Optional.empty(), Clock.systemUTC()),
             new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false, key -> null, UUID::randomUUID),
-            lastPackets, Duration.ofMillis(250), Duration.ofSeconds(5), null, new ManualTimers(), registry, Set.of());
+            lastPackets, Duration.ofMillis(250), Duration.ofSeconds(5), new ManualTimers(), registry, Set.of());
 
     @AfterEach
     void close() {

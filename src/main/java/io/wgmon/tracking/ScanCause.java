@@ -9,6 +9,8 @@ import java.util.Locale;
 public enum ScanCause {
     /** A completed handshake was seen: the scan skips the coalescing window. */
     URGENT,
+    /** An urgent scan found no connect: WireGuard may not have processed the handshake yet, so again. */
+    RECHECK,
     /** The baseline scan at start-up. */
     START,
     /** Something may have been missed: packets were lost, or an interface or UAPI socket came or went. */

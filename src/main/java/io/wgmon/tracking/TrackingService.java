@@ -50,6 +50,7 @@ public final class TrackingService implements AutoCloseable {
     private final ScanTrigger trigger;
     private final ScanCoalescer coalescer;
     private final IdleTicker ticker;
+    private final UrgentRechecks rechecks;
     private final BroadcastProcessor<PeerEvent> events = BroadcastProcessor.create();
     private final ScanCauses causes = new ScanCauses();
     private final Map<ScanCause, Timer> scanTimers = new EnumMap<>(ScanCause.class);
@@ -116,6 +117,7 @@ public final class TrackingService implements AutoCloseable {
         });
         this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
         this.ticker = new IdleTicker(timers, tick, () -> requestScan(ScanCause.TICK));
+        this.rechecks = new UrgentRechecks(timers, () -> requestScan(ScanCause.RECHECK));
         for (ScanCause cause : ScanCause.values()) {
             scanTimers.put(cause, Timer.builder("wgmon.scans").description("WireGuard scans, by what asked for them")
                     .tag("cause", cause.label()).serviceLevelObjectives(SCAN_BUCKETS).register(registry));
@@ -183,7 +185,7 @@ public final class TrackingService implements AutoCloseable {
 
     private void requestScan(ScanCause cause) {
         causes.note(cause);
-        coalescer.request(cause == ScanCause.URGENT || cause == ScanCause.START);
+        coalescer.request(cause == ScanCause.URGENT || cause == ScanCause.RECHECK || cause == ScanCause.START);
     }
 
     private void scanOnce() {
@@ -205,6 +207,7 @@ public final class TrackingService implements AutoCloseable {
         List<PeerEvent> found = tracker.apply(Objects.requireNonNull(scan));
         state.publishAndSave(tracker.peers(), () -> found.forEach(this::publish));
         ticker.needed(tracker.hasConnectedPeers());
+        rechecks.scanned(cause, found.stream().anyMatch(e -> e.type() == PeerEventType.CONNECTED));
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());
@@ -304,6 +307,7 @@ public final class TrackingService implements AutoCloseable {
         }
         lifecycle.ifPresent(LifecycleWatcher::close);
         ticker.needed(false);
+        rechecks.close();
         coalescer.close();
         scanThread.shutdown();
         source.close();

@@ -1,0 +1,71 @@
+package io.wgmon.tracking;
+
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.Timers;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Rechecks after an urgent scan that found no connect (docs/architecture.md §7, "Scan decisions").
+ * The packet capture sees a handshake's first transport packet before WireGuard has processed it
+ * (NFLOG logs it in netfilter, before the socket; pcap copies it beside the socket), so the urgent
+ * scan can run first and read the old handshake time; the next idle tick would then find the connect,
+ * up to a tick later. Instead the scan is repeated a few milliseconds later, then once or twice more,
+ * until one finds a connect or the delays run out. Rechecks are urgent requests: they spend the
+ * coalescer's tokens like the scan they follow, so forged handshakes cannot multiply scans with them.
+ */
+final class UrgentRechecks {
+    static final List<Duration> DELAYS = List.of(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100));
+
+    private final Timers timers;
+    private final Runnable requestRecheck;
+    /** The delay the next recheck waits, as an index into {@link #DELAYS}. */
+    private int nextDelay;
+    private Cancellable pending;
+
+    /** @param requestRecheck asks for a scan of cause {@link ScanCause#RECHECK}; must not block */
+    UrgentRechecks(Timers timers, Runnable requestRecheck) {
+        this.timers = timers;
+        this.requestRecheck = requestRecheck;
+    }
+
+    /** After each scan, on the scan thread: its cause, and whether it reported a peer connecting. */
+    synchronized void scanned(ScanCause cause, boolean foundConnect) {
+        if (cause != ScanCause.URGENT && cause != ScanCause.RECHECK) {
+            return;
+        }
+        cancel();
+        if (cause == ScanCause.URGENT) {
+            nextDelay = 0;
+        }
+        if (foundConnect || nextDelay >= DELAYS.size()) {
+            return;
+        }
+        Cancellable[] self = new Cancellable[1];
+        self[0] = timers.schedule(DELAYS.get(nextDelay++), () -> due(self[0]));
+        pending = self[0];
+    }
+
+    private void due(Cancellable timer) {
+        synchronized (this) {
+            if (pending != timer) {
+                return;
+            }
+            pending = null;
+        }
+        requestRecheck.run();
+    }
+
+    synchronized void close() {
+        cancel();
+        nextDelay = DELAYS.size();
+    }
+
+    private void cancel() {
+        if (pending != null) {
+            pending.cancel();
+            pending = null;
+        }
+    }
+}

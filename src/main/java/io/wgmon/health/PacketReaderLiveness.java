@@ -27,7 +27,7 @@ public class PacketReaderLiveness implements AsyncHealthCheck {
         return Uni.createFrom().item(this::check);
     }
 
-    HealthCheckResponse check() {
+    private HealthCheckResponse check() {
         String failure = tracking.packetPathFailure();
         boolean alive = failure == null && (!tracking.started() || tracking.source().isReady());
         HealthCheckResponseBuilder response = HealthCheckResponse.named("wgmon-packet-reader")

@@ -29,7 +29,7 @@ public class PipelineReadiness implements AsyncHealthCheck {
         return Uni.createFrom().item(this::check);
     }
 
-    HealthCheckResponse check() {
+    private HealthCheckResponse check() {
         boolean bound = tracking.started() && tracking.source().isReady();
         Scan scan = tracking.lastScan();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("wgmon")

@@ -1,10 +1,11 @@
 package io.wgmon.health;
 
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
 import io.wgmon.tracking.PeerState;
 import io.wgmon.tracking.TrackingService;
 import io.wgmon.wireguard.Scan;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -12,15 +13,23 @@ import org.eclipse.microprofile.health.Readiness;
 /** Ready: the packet source is bound and the watched interfaces answered the last scan ({@link ScanReadiness}). */
 @Readiness
 @ApplicationScoped
-public class PipelineReadiness implements HealthCheck {
+public class PipelineReadiness implements AsyncHealthCheck {
     private final TrackingService tracking;
 
     public PipelineReadiness(TrackingService tracking) {
         this.tracking = tracking;
     }
 
+    /**
+     * Asynchronous only so that a probe is answered on the event loop and needs no worker thread
+     * (docs/architecture.md §3): the check reads published state and never blocks.
+     */
     @Override
-    public HealthCheckResponse call() {
+    public Uni<HealthCheckResponse> call() {
+        return Uni.createFrom().item(this::check);
+    }
+
+    private HealthCheckResponse check() {
         boolean bound = tracking.started() && tracking.source().isReady();
         Scan scan = tracking.lastScan();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("wgmon")

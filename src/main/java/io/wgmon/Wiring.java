@@ -76,7 +76,9 @@ public class Wiring {
         WgmonConfig.WireGuard wireguard = config.wireguard();
         Optional<Path> uapiDir = wireguard.backend() == WgmonConfig.Backend.KERNEL
                 ? Optional.empty() : Optional.of(wireguard.uapiDir());
-        return new LifecycleWatcher(true, uapiDir, timers, registry);
+        Optional<Set<String>> named = wireguard.interfaces().map(Set::copyOf);
+        return new LifecycleWatcher(true, uapiDir, name -> named.map(names -> names.contains(name)).orElse(true),
+                timers, registry);
     }
 
     private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {

@@ -54,6 +54,7 @@ public final class LifecycleWatcher implements AutoCloseable {
 
     private final boolean watchLinks;
     private final Optional<Path> uapiDir;
+    private final Predicate<String> watchedInterface;
     private final Timers timers;
     private final Counter linkEvents;
     private final Counter uapiEvents;
@@ -80,8 +81,19 @@ public final class LifecycleWatcher implements AutoCloseable {
      * @param uapiDir    the UAPI directory to watch, empty when no userspace backend is used
      */
     public LifecycleWatcher(boolean watchLinks, Optional<Path> uapiDir, Timers timers, MeterRegistry registry) {
+        this(watchLinks, uapiDir, name -> true, timers, registry);
+    }
+
+    /**
+     * @param watchedInterface whether an interface of this name is watched at all
+     *                         ({@code wgmon.wireguard.interfaces}): the UAPI directory is shared by every
+     *                         network namespace of the host, so other namespaces' daemons come and go in it
+     */
+    public LifecycleWatcher(boolean watchLinks, Optional<Path> uapiDir, Predicate<String> watchedInterface,
+                            Timers timers, MeterRegistry registry) {
         this.watchLinks = watchLinks;
         this.uapiDir = uapiDir;
+        this.watchedInterface = watchedInterface;
         this.timers = timers;
         this.linkEvents = Counter.builder("wgmon.lifecycle.events").tag("source", "link")
                 .description("Interface lifecycle notifications that asked for a scan").register(registry);
@@ -139,9 +151,9 @@ public final class LifecycleWatcher implements AutoCloseable {
         }
     }
 
-    private static UapiDirectoryWatch openUapi(LibC libc, Path dir) {
+    private UapiDirectoryWatch openUapi(LibC libc, Path dir) {
         try {
-            return UapiDirectoryWatch.open(libc, dir);
+            return UapiDirectoryWatch.open(libc, dir, watchedInterface);
         } catch (NetlinkException | LinkageError e) {
             LOG.warnf("Cannot watch the UAPI directory %s (inotify: %s); a userspace WireGuard daemon that stops "
                     + "is noticed by scans only", dir, e.getMessage());
@@ -261,7 +273,8 @@ public final class LifecycleWatcher implements AutoCloseable {
             LOG.debugf("Skipped a link notification without IFLA_IFNAME (link %d)", change.index());
             return false;
         }
-        boolean relevant = DAEMON_LINK_KINDS.contains(change.kind()) || scannedInterface.test(change.name());
+        boolean relevant = watchedInterface.test(change.name())
+                && (DAEMON_LINK_KINDS.contains(change.kind()) || scannedInterface.test(change.name()));
         if (!relevant) {
             return false;
         }

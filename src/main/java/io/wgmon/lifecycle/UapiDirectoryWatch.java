@@ -5,6 +5,7 @@ import io.wgmon.netlink.NetlinkException;
 import jnr.constants.platform.Errno;
 
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 import static io.wgmon.lifecycle.InotifyEvent.*;
 
@@ -27,25 +28,28 @@ final class UapiDirectoryWatch implements AutoCloseable {
     private final jnr.ffi.Runtime runtime;
     private final int fd;
     private final Path directory;
+    private final Predicate<String> watchedInterface;
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private int directoryWatch = -1;
     private int parentWatch = -1;
     private long malformed;
 
-    private UapiDirectoryWatch(LibC libc, int fd, Path directory) {
+    private UapiDirectoryWatch(LibC libc, int fd, Path directory, Predicate<String> watchedInterface) {
         this.libc = libc;
+        this.watchedInterface = watchedInterface;
         this.runtime = jnr.ffi.Runtime.getRuntime(libc);
         this.fd = fd;
         this.directory = directory.toAbsolutePath();
     }
 
     /** @throws NetlinkException SYSTEM_CALL when inotify or the watch cannot be set up (the errno says why) */
-    static UapiDirectoryWatch open(LibC libc, Path directory) {
+    /** @param watchedInterface whether a socket of this interface name is worth a scan */
+    static UapiDirectoryWatch open(LibC libc, Path directory, Predicate<String> watchedInterface) {
         int fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (fd < 0) {
             throw NetlinkException.systemCall("inotify_init1", jnr.ffi.Runtime.getRuntime(libc).getLastError());
         }
-        UapiDirectoryWatch watch = new UapiDirectoryWatch(libc, fd, directory);
+        UapiDirectoryWatch watch = new UapiDirectoryWatch(libc, fd, directory, watchedInterface);
         try {
             watch.watchDirectoryOrParent();
             return watch;
@@ -110,7 +114,9 @@ final class UapiDirectoryWatch implements AutoCloseable {
                 watchDirectoryOrParent();
                 return true;
             }
-            return event.name().endsWith(SOCKET_SUFFIX) && event.has(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO);
+            return event.name().endsWith(SOCKET_SUFFIX)
+                    && watchedInterface.test(event.name().substring(0, event.name().length() - SOCKET_SUFFIX.length()))
+                    && event.has(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO);
         }
         if (event.watch() == parentWatch && parentWatch >= 0 && event.name().equals(directory.getFileName().toString())
                 && event.has(IN_CREATE | IN_MOVED_TO)) {

@@ -78,6 +78,27 @@ class LifecycleWatcherLiveTest {
     }
 
     @Test
+    void socketsOfInterfacesThatAreNotWatchedAskForNoScan() throws Exception {
+        Path uapi = dir.resolve("wireguard");
+        Files.createDirectory(uapi);
+        // the UAPI directory is shared by every namespace: another namespace's daemon comes and goes
+        watcher = new LifecycleWatcher(false, Optional.of(uapi), "wg0"::equals, timers, registry);
+        watcher.start(() -> scans.add(Instant.now()), name -> false);
+
+        try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            other.bind(UnixDomainSocketAddress.of(uapi.resolve("other0.sock")));
+            assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "a socket of an interface wgmon does not watch");
+        }
+        Files.delete(uapi.resolve("other0.sock"));
+        assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "its removal neither");
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg0.sock")));
+            assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the watched interface's socket appeared");
+        }
+        assertEquals(1.0, registry.get("wgmon.lifecycle.events").tag("source", "uapi").counter().count());
+    }
+
+    @Test
     void aDirectoryThatIsNotThereYetIsWatchedFromItsParent() throws Exception {
         Path uapi = dir.resolve("wireguard");
         watcher = new LifecycleWatcher(false, Optional.of(uapi), timers, registry);

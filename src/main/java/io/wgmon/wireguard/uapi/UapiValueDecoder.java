@@ -30,13 +30,22 @@ final class UapiValueDecoder {
             return -1;
         }
         long value = 0;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (; i <= to - Swar.WIDTH; i += Swar.WIDTH) {
+            long word = Swar.word(text, i);
+            if (!Swar.isEightDigits(word)) {
+                return -1;
+            }
+            value = value * 100_000_000 + Swar.eightDigits(word);
+        }
+        for (; i < to; i++) {
             byte c = text[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
             value = value * 10 + (c - '0');
         }
+        // 19 digits stay below 2^64, so one that passes Long.MAX_VALUE wraps to a negative value
         return value <= max && value >= 0 ? value : -1;
     }
 
@@ -57,7 +66,7 @@ final class UapiValueDecoder {
         for (int i = 0; i < KEY_LENGTH; i++) {
             int high = IpLiterals.hexValue(text[from + 2 * i]);
             int low = IpLiterals.hexValue(text[from + 2 * i + 1]);
-            if (high < 0 || low < 0) {
+            if ((high | low) < 0) {
                 return false;
             }
             out[i] = (byte) ((high << 4) | low);

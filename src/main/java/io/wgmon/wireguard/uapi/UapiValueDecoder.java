@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -22,6 +21,8 @@ final class UapiValueDecoder {
     private final byte[] key = new byte[KEY_LENGTH];
     private final byte[] keyBase64 = new byte[44];
     private final byte[] address = new byte[16];
+    /** InetAddress.getByAddress copies its argument, and takes a 4-byte one for IPv4. */
+    private final byte[] ipv4Address = new byte[4];
     private final AllowedIpFormatter allowedIpText = new AllowedIpFormatter();
 
     /** An unsigned decimal up to {@code max}, or -1. */
@@ -96,10 +97,10 @@ final class UapiValueDecoder {
             }
             host = ipv6(address);
         } else {
-            if (!IpLiterals.parseIpv4(text, from, colon, address, 0)) {
+            if (!IpLiterals.parseIpv4(text, from, colon, ipv4Address, 0)) {
                 return null;
             }
-            host = ipv4(address);
+            host = ipv4(ipv4Address);
         }
         return new InetSocketAddress(host, (int) port);
     }
@@ -121,9 +122,10 @@ final class UapiValueDecoder {
         return null;
     }
 
+    /** @param bytes 4; copied */
     private static InetAddress ipv4(byte[] bytes) {
         try {
-            return InetAddress.getByAddress(Arrays.copyOf(bytes, 4));
+            return InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 bytes are an IPv4 address", e);
         }

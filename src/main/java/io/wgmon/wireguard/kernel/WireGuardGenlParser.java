@@ -19,9 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
 
@@ -59,8 +57,7 @@ public final class WireGuardGenlParser {
     private String publicKey;
     private int listenPort;
     private int fwmark;
-    private final List<PeerDraft> peers = new ArrayList<>();
-    private final Map<String, PeerDraft> peersByKey = new HashMap<>();
+    private final PeersByKey<PeerDraft> peers = new PeersByKey<>();
 
     private final ReplyBudget budget;
 
@@ -115,7 +112,7 @@ public final class WireGuardGenlParser {
             throw malformed("the reply has no device message");
         }
         List<Peer> built = new ArrayList<>(peers.size());
-        for (PeerDraft peer : peers) {
+        for (PeerDraft peer : peers.inOrder()) {
             built.add(peer.build());
         }
         return new Device(deviceName, publicKey, listenPort, fwmark, built);
@@ -150,32 +147,44 @@ public final class WireGuardGenlParser {
     }
 
     private void peer(AttributeDecoder nest) {
-        String peerKey = null;
+        boolean keyed = false;
         peerAttributes.enter(nest);
-        while (peerKey == null && peerAttributes.next()) {
+        while (!keyed && peerAttributes.next()) {
             if (peerAttributes.type() == PEER_A_PUBLIC_KEY) {
-                peerKey = base64Key(peerAttributes, "peer PUBLIC_KEY");
+                keyed = readKey(peerAttributes, "peer PUBLIC_KEY");
             }
         }
-        if (peerKey == null) {
+        if (!keyed) {
             // a malformed attribute met on the way is the first problem, and stays it
             nest.fail("peer " + (peers.size() + 1) + " has no PUBLIC_KEY");
             return;
         }
-        PeerDraft peer = peersByKey.get(peerKey);
+        PeerDraft peer = draftOfKey();
         if (peer == null) {
-            if (!budget.admitPeer()) {
-                nest.fail("too many peers");
-                return;
-            }
-            peer = new PeerDraft(peerKey);
-            peers.add(peer);
-            peersByKey.put(peerKey, peer);
+            nest.fail("too many peers");
+            return;
         }
         peerAttributes.enter(nest);
         while (peerAttributes.next()) {
             peerAttribute(peerAttributes, peer);
         }
+    }
+
+    /**
+     * The draft of the peer whose key {@link #readKey} read, new unless the key was met before
+     * (a peer continued from the message before); null when a new one is over the budget.
+     */
+    private PeerDraft draftOfKey() {
+        PeerDraft known = peers.find(key);
+        if (known != null) {
+            return known;
+        }
+        if (!budget.admitPeer()) {
+            return null;
+        }
+        PeerDraft draft = new PeerDraft(base64Key(), key);
+        peers.add(draft);
+        return draft;
     }
 
     private void peerAttribute(AttributeDecoder attribute, PeerDraft peer) {
@@ -226,10 +235,20 @@ public final class WireGuardGenlParser {
 
     /** The key in base64, null (and an error recorded) when it is not 32 bytes. */
     private String base64Key(AttributeDecoder attribute, String name) {
+        return readKey(attribute, name) ? base64Key() : null;
+    }
+
+    /** Copies the key into {@link #key}; false (and an error recorded) when it is not 32 bytes. */
+    private boolean readKey(AttributeDecoder attribute, String name) {
         if (!attribute.requireLength(KEY_LENGTH, name)) {
-            return null;
+            return false;
         }
         attribute.copy(0, key, KEY_LENGTH);
+        return true;
+    }
+
+    /** {@link #key} in base64. */
+    private String base64Key() {
         Base64.getEncoder().encode(key, keyBase64);
         return new String(keyBase64, StandardCharsets.ISO_8859_1);
     }
@@ -338,9 +357,14 @@ public final class WireGuardGenlParser {
     }
 
     /** A peer as far as the messages read so far describe it. */
-    private static final class PeerDraft {
+    private static final class PeerDraft implements PeersByKey.Keyed {
         private final String publicKey;
-        private final List<String> allowedIps = new ArrayList<>();
+        private final long key0;
+        private final long key1;
+        private final long key2;
+        private final long key3;
+        /** Most peers have one to four; ArrayList's default of ten was 24 bytes a peer more. */
+        private final List<String> allowedIps = new ArrayList<>(4);
         private InetSocketAddress endpoint;
         private Instant lastHandshake;
         private long rxBytes;
@@ -348,8 +372,22 @@ public final class WireGuardGenlParser {
         private int persistentKeepalive;
         private int protocolVersion;
 
-        PeerDraft(String publicKey) {
+        PeerDraft(String publicKey, byte[] key) {
             this.publicKey = publicKey;
+            key0 = PeersByKey.keyWord(key, 0);
+            key1 = PeersByKey.keyWord(key, 1);
+            key2 = PeersByKey.keyWord(key, 2);
+            key3 = PeersByKey.keyWord(key, 3);
+        }
+
+        @Override
+        public long keyWord(int index) {
+            return switch (index) {
+                case 0 -> key0;
+                case 1 -> key1;
+                case 2 -> key2;
+                default -> key3;
+            };
         }
 
         Peer build() {

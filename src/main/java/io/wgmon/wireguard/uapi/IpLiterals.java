@@ -8,6 +8,23 @@ import java.util.Arrays;
  * names: {@code InetAddress.getByName} would turn a malformed literal into a DNS query.
  */
 final class IpLiterals {
+    /**
+     * Hex digit values by byte, -1 for the rest: a table, because the three range tests it
+     * replaces mispredict on random key digits (over a quarter of the UAPI parse time, measured with JFR).
+     */
+    private static final byte[] HEX_VALUES = new byte[256];
+
+    static {
+        Arrays.fill(HEX_VALUES, (byte) -1);
+        for (int i = 0; i < 10; i++) {
+            HEX_VALUES['0' + i] = (byte) i;
+        }
+        for (int i = 0; i < 6; i++) {
+            HEX_VALUES['a' + i] = (byte) (10 + i);
+            HEX_VALUES['A' + i] = (byte) (10 + i);
+        }
+    }
+
     private IpLiterals() {
     }
 
@@ -107,16 +124,8 @@ final class IpLiterals {
         return filled == 16;
     }
 
+    /** The value of a hex digit, or -1. */
     static int hexValue(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return HEX_VALUES[c & 0xff];
     }
 }

@@ -83,18 +83,19 @@ public final class UapiReplyParser {
     private boolean splitLines(byte[] bytes, int offset, int length) throws WireGuardException {
         int end = offset + length;
         int lineStart = offset;
-        for (int i = offset; i < end && !complete; i++) {
-            if (bytes[i] != '\n') {
-                continue;
+        while (!complete) {
+            int newline = Swar.indexOf(bytes, lineStart, end, (byte) '\n');
+            if (newline < 0) {
+                break;
             }
             if (pendingLength > 0) {
-                keepPending(bytes, lineStart, i);
+                keepPending(bytes, lineStart, newline);
                 line(pendingLine, 0, pendingLength);
                 pendingLength = 0;
             } else {
-                line(bytes, lineStart, i);
+                line(bytes, lineStart, newline);
             }
-            lineStart = i + 1;
+            lineStart = newline + 1;
         }
         if (!complete && lineStart < end) {
             keepPending(bytes, lineStart, end);
@@ -143,6 +144,11 @@ public final class UapiReplyParser {
             complete = true;
             return;
         }
+        UapiKey key = UapiKey.startOf(text, from, to);
+        if (key != null) {
+            value(key, text, from + key.length() + 1, to);
+            return;
+        }
         int equals = from;
         while (equals < to && text[equals] != '=') {
             equals++;
@@ -150,10 +156,7 @@ public final class UapiReplyParser {
         if (equals == to) {
             throw problem(null, "not a key=value line");
         }
-        UapiKey key = UapiKey.find(text, from, equals);
-        if (key != null) {
-            value(key, text, equals + 1, to);
-        }
+        // a key wgmon does not know: skipped
     }
 
     private void value(UapiKey key, byte[] text, int from, int to) throws WireGuardException {

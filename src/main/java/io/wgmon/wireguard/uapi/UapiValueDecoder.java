@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -22,6 +21,8 @@ final class UapiValueDecoder {
     private final byte[] key = new byte[KEY_LENGTH];
     private final byte[] keyBase64 = new byte[44];
     private final byte[] address = new byte[16];
+    /** InetAddress.getByAddress copies its argument, and takes a 4-byte one for IPv4. */
+    private final byte[] ipv4Address = new byte[4];
     private final AllowedIpFormatter allowedIpText = new AllowedIpFormatter();
 
     /** An unsigned decimal up to {@code max}, or -1. */
@@ -30,13 +31,22 @@ final class UapiValueDecoder {
             return -1;
         }
         long value = 0;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (; i <= to - Swar.WIDTH; i += Swar.WIDTH) {
+            long word = Swar.word(text, i);
+            if (!Swar.isEightDigits(word)) {
+                return -1;
+            }
+            value = value * 100_000_000 + Swar.eightDigits(word);
+        }
+        for (; i < to; i++) {
             byte c = text[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
             value = value * 10 + (c - '0');
         }
+        // 19 digits stay below 2^64, so one that passes Long.MAX_VALUE wraps to a negative value
         return value <= max && value >= 0 ? value : -1;
     }
 
@@ -57,7 +67,7 @@ final class UapiValueDecoder {
         for (int i = 0; i < KEY_LENGTH; i++) {
             int high = IpLiterals.hexValue(text[from + 2 * i]);
             int low = IpLiterals.hexValue(text[from + 2 * i + 1]);
-            if (high < 0 || low < 0) {
+            if ((high | low) < 0) {
                 return false;
             }
             out[i] = (byte) ((high << 4) | low);
@@ -87,10 +97,10 @@ final class UapiValueDecoder {
             }
             host = ipv6(address);
         } else {
-            if (!IpLiterals.parseIpv4(text, from, colon, address, 0)) {
+            if (!IpLiterals.parseIpv4(text, from, colon, ipv4Address, 0)) {
                 return null;
             }
-            host = ipv4(address);
+            host = ipv4(ipv4Address);
         }
         return new InetSocketAddress(host, (int) port);
     }
@@ -112,9 +122,10 @@ final class UapiValueDecoder {
         return null;
     }
 
+    /** @param bytes 4; copied */
     private static InetAddress ipv4(byte[] bytes) {
         try {
-            return InetAddress.getByAddress(Arrays.copyOf(bytes, 4));
+            return InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 bytes are an IPv4 address", e);
         }

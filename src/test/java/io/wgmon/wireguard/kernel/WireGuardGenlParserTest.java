@@ -112,6 +112,22 @@ class WireGuardGenlParserTest {
     }
 
     @Test
+    void aKeyMetAgainAfterAnotherPeerIsStillMergedIntoItsFirstAppearance() throws Exception {
+        Peer first = new Peer(key(0x01), endpoint("192.0.2.7", 3000), List.of("10.20.0.0/24"),
+                Instant.ofEpochSecond(1_700_000_500L), 5, 6, 0, 1);
+        Peer second = new Peer(key(0x02), null, List.of("10.30.0.1/32"), null, 0, 0, 0, 1);
+        Peer firstAgain = new Peer(key(0x01), endpoint("192.0.2.7", 3000), List.of("10.20.1.0/24"),
+                Instant.ofEpochSecond(1_700_000_500L), 5, 6, 0, 1);
+        List<byte[]> messages = new ArrayList<>(KERNEL.messages(new Device("wg0", DEVICE_KEY, 51820, 0, List.of(first, second)), 1));
+        messages.addAll(KERNEL.messages(new Device("wg0", DEVICE_KEY, 51820, 0, List.of(firstAgain)), 1));
+
+        Device device = parse(messages);
+
+        assertEquals(List.of(new Peer(key(0x01), endpoint("192.0.2.7", 3000), List.of("10.20.0.0/24", "10.20.1.0/24"),
+                Instant.ofEpochSecond(1_700_000_500L), 5, 6, 0, 1), second), device.peers());
+    }
+
+    @Test
     void ipv6EndpointAndAllowedIpsInWgShowForm() throws Exception {
         Peer peer = new Peer(PEER_KEY, endpoint("2001:db8:0:0:0:0:0:2", 51820),
                 List.of("fd00:0:0:0:0:0:0:0/64", "0:0:0:0:0:0:0:0/0", "2001:db8:0:1:0:0:0:0/64", "10.0.0.0/8", "fe80:0:0:0:0:0:0:1/128"),

@@ -99,6 +99,20 @@ class UapiReplyParserTest {
     }
 
     @Test
+    void aKeyThatAKnownKeyIsAPrefixOfIsAnotherKey() throws Exception {
+        Device device = UapiReplyParser.parse("wg0", ascii("listen_ports=1\nlisten_port=2\n" + PEER
+                + "public_keys=" + "cd".repeat(32) + "\nlast_handshake_time_secs=5\nlast_handshake_time_sec=6\n"
+                + "last_handshake_time_se=7\ntx_bytes_total=8\nrx_bytes=9223372036854775807\n" + END));
+
+        assertEquals(2, device.listenPort());
+        assertEquals(1, device.peers().size());
+        Peer peer = device.peers().get(0);
+        assertEquals(Instant.ofEpochSecond(6), peer.lastHandshake());
+        assertEquals(0, peer.txBytes());
+        assertEquals(Long.MAX_VALUE, peer.rxBytes());
+    }
+
+    @Test
     void normalisesAddressesLikeWgShow() throws Exception {
         Device device = UapiReplyParser.parse("wg0", ascii(PEER
                 + "endpoint=[FE80:0:0:0:0:0:0:1%eth0]:51820\n"
@@ -145,6 +159,10 @@ class UapiReplyParserTest {
                 arguments("negative number", "fwmark=-1\nerrno=0\n\n", 1, "fwmark"),
                 arguments("empty number", "errno=\n\n", 1, "errno"),
                 arguments("huge number", PEER + "rx_bytes=99999999999999999999\nerrno=0\n\n", 2, "rx_bytes"),
+                arguments("19 digits past 2^63", PEER + "rx_bytes=9223372036854775808\nerrno=0\n\n", 2, "rx_bytes"),
+                arguments("19 nines", PEER + "tx_bytes=9999999999999999999\nerrno=0\n\n", 2, "tx_bytes"),
+                arguments("non-digit in 8 digits", PEER + "tx_bytes=1234:678\nerrno=0\n\n", 2, "tx_bytes"),
+                arguments("known key, no equals", PEER + "tx_bytes\nerrno=0\n\n", 2, null),
                 arguments("nanoseconds >= 1e9", PEER + "last_handshake_time_nsec=1000000000\nerrno=0\n\n", 2, "last_handshake_time_nsec"),
                 arguments("short public key", "public_key=abcd\nerrno=0\n\n", 1, "public_key"),
                 arguments("non-hex public key", PEER + "public_key=zz\nerrno=0\n\n", 2, "public_key"),

@@ -6,7 +6,7 @@ import io.wgmon.wireguard.ReplyBudget;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import io.wgmon.wireguard.X25519PublicKey;
+import io.wgmon.wireguard.DevicePublicKeys;
 import jnr.constants.platform.Errno;
 
 import java.net.InetSocketAddress;
@@ -14,7 +14,6 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -47,6 +46,7 @@ public final class UapiReplyParser {
     private final List<Peer> peers = new ArrayList<>();
     private final PeerDraft peer = new PeerDraft();
     private final ReplyBudget budget;
+    private final DevicePublicKeys publicKeys;
 
     /** A parser with the limits of this JVM's heap. */
     public UapiReplyParser(String deviceName) {
@@ -55,6 +55,12 @@ public final class UapiReplyParser {
 
     /** @param budget counts this reply's peers and allowed IPs (its bytes are the reader's to count) */
     public UapiReplyParser(String deviceName, ReplyBudget budget) {
+        this(deviceName, budget, new DevicePublicKeys());
+    }
+
+    /** @param publicKeys derives the device's public key from its private key, once per key */
+    public UapiReplyParser(String deviceName, ReplyBudget budget, DevicePublicKeys publicKeys) {
+        this.publicKeys = publicKeys;
         this.deviceName = deviceName;
         this.budget = budget;
     }
@@ -214,7 +220,7 @@ public final class UapiReplyParser {
             if (!UapiValueDecoder.hexKey(text, from, to, privateKey)) {
                 throw problem(UapiKey.PRIVATE_KEY, "not 64 hex digits");
             }
-            return Base64.getEncoder().encodeToString(X25519PublicKey.of(privateKey));
+            return publicKeys.publicKeyOf(deviceName, privateKey);
         } catch (GeneralSecurityException e) {
             // a runtime without XDH (jlinked without jdk.crypto.ec) still reads every peer
             return null;

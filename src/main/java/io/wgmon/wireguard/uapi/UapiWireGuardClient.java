@@ -1,6 +1,7 @@
 package io.wgmon.wireguard.uapi;
 
 import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.DevicePublicKeys;
 import io.wgmon.wireguard.ReplyBudget;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
@@ -44,6 +45,7 @@ public class UapiWireGuardClient implements WireGuardClient {
     private final Path uapiDir;
     private final Duration requestTimeout;
     private final ReplyLimits limits;
+    private final DevicePublicKeys publicKeys = new DevicePublicKeys();
 
     /** A client with the reply limits of this JVM's heap ({@link ReplyLimits#forThisHeap()}). */
     public UapiWireGuardClient(Path uapiDir, Duration requestTimeout) {
@@ -80,6 +82,7 @@ public class UapiWireGuardClient implements WireGuardClient {
             throw new WireGuardException(Reason.IO, "cannot list UAPI sockets in " + uapiDir + ": " + e.getMessage(), e);
         }
         Collections.sort(names);
+        publicKeys.retainOnly(names);
         return List.copyOf(names);
     }
 
@@ -140,7 +143,7 @@ public class UapiWireGuardClient implements WireGuardClient {
     private Device receive(UnixSocketChannel channel, String name, Path socket, long deadline, byte[] chunk)
             throws IOException, WireGuardException {
         ReplyBudget budget = limits.budget(name + ": UAPI reply on " + socket);
-        UapiReplyParser parser = new UapiReplyParser(name, budget);
+        UapiReplyParser parser = new UapiReplyParser(name, budget, publicKeys);
         ByteBuffer buffer = ByteBuffer.wrap(chunk);
         while (true) {
             channel.setOption(UnixSocketOptions.SO_RCVTIMEO, millisLeft(name, socket, deadline));

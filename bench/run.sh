@@ -52,8 +52,12 @@ log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 hwm_mib() { awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 threads() { ls "/proc/$1/task" | wc -l; }
-cpu_ms() { # CPU time of all live threads, ms (scheduler's exact runtime, not clock ticks)
-  cat /proc/"$1"/task/*/sched 2>/dev/null | awk '/^se.sum_exec_runtime/ {s += $3} END {printf "%.3f", s}'
+# cpu_between A B: CPU (ms) the app used between two thread snapshots: each thread of B less what it
+# had in A (a thread started in between counts whole). A thread that ended in between takes its
+# share with it: a plain sum of live threads would go down (Quarkus's worker thread ends 30 s after
+# the last blocking request), so only differences per thread are added.
+cpu_between() {
+  awk 'NR == FNR {a[$1] = $4; next} {s += $4 - (($1 in a) ? a[$1] : 0)} END {printf "%.3f", s}' "$1" "$2"
 }
 thread_snapshot() { # TID NAME SWITCHES CPU_MS per live thread
   local t
@@ -127,13 +131,14 @@ stop_app() { kill -TERM "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/n
 
 # at_rest PREFIX SECONDS: CPU, wakeups, threads of the app over a quiet window, per thread too
 at_rest() {
-  local prefix=$1 seconds=$2 cpu0 cpu1
-  thread_snapshot "$app_pid" > "$RES/a"; cpu0=$(cpu_ms "$app_pid")
+  local prefix=$1 seconds=$2
+  thread_snapshot "$app_pid" > "$RES/a"
   sleep "$seconds"
-  thread_snapshot "$app_pid" > "$RES/b"; cpu1=$(cpu_ms "$app_pid")
-  record "$prefix.rest_cpu_ms_per_min" "$(awk -v a="$cpu0" -v b="$cpu1" -v s="$seconds" 'BEGIN {printf "%.1f", (b - a) * 60 / s}')"
-  LC_ALL=C join "$RES/a" "$RES/b" | awk -v s="$seconds" -v p="$prefix" '
-    { n[$2] += $6 - $3; c[$2]++ ; total += $6 - $3; t[$2] += $7 - $4 }
+  thread_snapshot "$app_pid" > "$RES/b"
+  record "$prefix.rest_cpu_ms_per_min" "$(awk -v c="$(cpu_between "$RES/a" "$RES/b")" -v s="$seconds" 'BEGIN {printf "%.1f", c * 60 / s}')"
+  # per thread name, over the threads of B (one started in the window counts whole, as above)
+  LC_ALL=C join -a 2 -e 0 -o 0,2.2,1.3,1.4,2.3,2.4 "$RES/a" "$RES/b" | awk -v s="$seconds" -v p="$prefix" '
+    { n[$2] += $5 - $3; c[$2]++ ; total += $5 - $3; t[$2] += $6 - $4 }
     END { printf "%s.rest_wakeups_per_s\t%.2f\n", p, total / s
           for (k in n) printf "%s.thread.%s\t%d %.2f %.2f\n", p, k, c[k], n[k] / s, t[k] * 60 / s }' >> "$RES/values.tsv"
   record "$prefix.threads" "$(threads "$app_pid")"
@@ -194,7 +199,7 @@ add_peers() { # add_peers N SECOND_OCTET
 }
 
 wgmon_run() { # one run: start, rest + poller, connects, 1,000 and 10,000 peers
-  local run=$1 first lat cpu0 cpu1 i s0 c0 sum0 w
+  local run=$1 first lat i s0 sum0 w
   bed_up
   # shellcheck disable=SC2086 # LAUNCH is a command line
   start_app $LAUNCH
@@ -215,22 +220,22 @@ wgmon_run() { # one run: start, rest + poller, connects, 1,000 and 10,000 peers
   ip netns exec "$SRV" tcpdump -i any -nn --immediate-mode -w "$RES/warm.$run.pcap" 'udp port 3000 or tcp port 9999' \
     2> /dev/null & local tcpdump_pid=$!
   nap 1
-  thread_snapshot "$app_pid" > "$RES/a"; cpu0=$(cpu_ms "$app_pid")
+  thread_snapshot "$app_pid" > "$RES/a"
   : > "$RES/warm.$run"; : > "$RES/sends.$run"
   for i in $(seq "$CONNECTS"); do
     SENDS=$RES/sends.$run connect_once "$WORK/warm$i.key" "$(cat "$WORK/warm$i.pub")" >> "$RES/warm.$run"
     nap 0.05
   done
-  thread_snapshot "$app_pid" > "$RES/b"; cpu1=$(cpu_ms "$app_pid")
+  thread_snapshot "$app_pid" > "$RES/b"
   nap 0.5; kill "$tcpdump_pid" 2>/dev/null; wait "$tcpdump_pid" 2>/dev/null || true
   anatomy "$RES/warm.$run.pcap" "$RES/sends.$run" | sort -n | awk '{h[NR] = $1; w[NR] = $2; r[NR] = $3}
     function med(v, n,   i, j, x) { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
       return v[int((n + 1) / 2)] }
     END { if (NR) printf "wgmon.warm_handshake_ms\t%.2f\nwgmon.warm_wgmon_ms\t%.2f\nwgmon.warm_receiver_ms\t%.2f\n", med(h, NR), med(w, NR), med(r, NR) }' \
     >> "$RES/values.tsv"
-  LC_ALL=C join "$RES/a" "$RES/b" | awk -v n="$CONNECTS" '{ t[$2] += $7 - $4 }
+  LC_ALL=C join -a 2 -e 0 -o 0,2.2,1.4,2.4 "$RES/a" "$RES/b" | awk -v n="$CONNECTS" '{ t[$2] += $4 - $3 }
     END { for (k in t) printf "wgmon.connectthread.%s\t%.3f\n", k, t[k] / n }' >> "$RES/values.tsv"
-  record wgmon.warm_cpu_ms_per_connect "$(awk -v a="$cpu0" -v b="$cpu1" -v n="$CONNECTS" 'BEGIN {printf "%.2f", (b - a) / n}')"
+  record wgmon.warm_cpu_ms_per_connect "$(awk -v c="$(cpu_between "$RES/a" "$RES/b")" -v n="$CONNECTS" 'BEGIN {printf "%.2f", c / n}')"
   sort -n "$RES/warm.$run" | awk '{v[NR] = $1} END {
     printf "wgmon.warm_connect_p50_ms\t%.2f\n", v[int((NR + 1) / 2)]
     printf "wgmon.warm_connect_p99_ms\t%.2f\n", v[int(NR * 0.99 + 0.999)] }' >> "$RES/values.tsv"
@@ -241,11 +246,11 @@ wgmon_run() { # one run: start, rest + poller, connects, 1,000 and 10,000 peers
   record wgmon.rss_1000_mib "$(rss_mib "$app_pid")"
   add_peers 9000 30
   wait_scans 2
-  s0=$(scans); sum0=$(scan_seconds_sum); c0=$(cpu_ms "$app_pid")
+  s0=$(scans); sum0=$(scan_seconds_sum); thread_snapshot "$app_pid" > "$RES/a"
   wait_scans "$SCANS"
-  cpu1=$(cpu_ms "$app_pid")
-  awk -v c="$(( $(scans) - s0 ))" -v s0="$sum0" -v s1="$(scan_seconds_sum)" -v a="$c0" -v b="$cpu1" 'BEGIN {
-    printf "wgmon.scan_10000_ms\t%.2f\nwgmon.scan_10000_cpu_ms\t%.2f\n", (s1 - s0) * 1000 / c, (b - a) / c }' >> "$RES/values.tsv"
+  thread_snapshot "$app_pid" > "$RES/b"
+  awk -v c="$(( $(scans) - s0 ))" -v s0="$sum0" -v s1="$(scan_seconds_sum)" -v cpu="$(cpu_between "$RES/a" "$RES/b")" 'BEGIN {
+    printf "wgmon.scan_10000_ms\t%.2f\nwgmon.scan_10000_cpu_ms\t%.2f\n", (s1 - s0) * 1000 / c, cpu / c }' >> "$RES/values.tsv"
   record wgmon.rss_10000_mib "$(rss_mib "$app_pid")"
   record wgmon.hwm_10000_mib "$(hwm_mib "$app_pid")"
   w=$(ip netns exec "$SRV" bash -c 'for i in 1 2 3 4 5; do t=${EPOCHREALTIME/./}; wg show "$1" dump > /dev/null; echo $(( ${EPOCHREALTIME/./} - t )); done' _ "$WGS" \

@@ -57,6 +57,7 @@ public final class TrackingService implements AutoCloseable {
     private final Counter scanFailures;
     private final Counter packetErrors;
     private final Counter scanErrors;
+    private final Map<PeerEventType, Counter> eventCounters = new EnumMap<>(PeerEventType.class);
     private final ExecutorService scanThread;
     private final MeterRegistry registry;
     private final Optional<LifecycleWatcher> lifecycle;
@@ -126,6 +127,11 @@ public final class TrackingService implements AutoCloseable {
                 .description("Interfaces or backends that could not be read in a scan").register(registry);
         this.packetErrors = Counter.builder("wgmon.packet.errors")
                 .description("Captured packets whose handling failed unexpectedly (skipped)").register(registry);
+        for (PeerEventType type : PeerEventType.values()) {
+            // resolved once: a lookup by name and tags on every event was cold on the first connect
+            eventCounters.put(type, Counter.builder("wgmon.events").description("Peer events, by type")
+                    .tag("type", type.wireName()).register(registry));
+        }
         this.scanErrors = Counter.builder("wgmon.scan.errors")
                 .description("Scans that failed unexpectedly (the next scan runs as usual)").register(registry);
         Gauge.builder("wgmon.peers.connected", this, s -> s.tracker.peers().stream().filter(PeerState::connected).count())
@@ -215,7 +221,7 @@ public final class TrackingService implements AutoCloseable {
     }
 
     private void publish(PeerEvent event) {
-        registry.counter("wgmon.events", "type", event.type().wireName()).increment();
+        eventCounters.get(event.type()).increment();
         LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
                 event.reason() == null ? "" : " reason " + event.reason().wireName());
         if (event.type() == PeerEventType.CONNECTED) {

@@ -466,7 +466,11 @@ new identity (\`wg set private-key\`) and sending one packet, timed from just be
 receiver's arrival time of \`peer.connected\`; CPU per warm connect is wgmon's CPU over the
 $CONNECTS connects (including the idle ticks in between) divided by $CONNECTS; the scan time is the
 \`wgmon_scans_seconds\` timer over $SCANS scans of 10,000 peers, and one \`wg show\` is the wall time
-of the process (median of 5).
+of the process (median of 5). CPU over a window is the sum over threads of what each used in it
+(a thread that ended in the window is left out, one that started counts whole). The split of a
+warm connect comes from tcpdump in the server namespace during the connects: the client's
+initiation, the server's response, the first data packet after it, and wgmon's POST on the loopback
+wire.
 
 ## wgmon's threads at rest
 

@@ -325,7 +325,7 @@ bare_run() {
 jmh_run() {
   log "JMH: UAPI and genl parse of 10,000 peers (-Pbench)"
   ./mvnw -B -q -ntp ${MVN_OFFLINE:+-o} -Pbench test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec \
-    -Djmh.args="UapiParseBenchmark|GenlParseBenchmark -p peers=10000 -f 1 -wi 3 -i 3 -w 1s -r 1s -prof gc -rf csv -rff $RES/jmh.csv" \
+    -Djmh.args="UapiParseBenchmark|GenlParseBenchmark -p peers=10000 -f 1 -wi 5 -i 5 -w 1s -r 1s -prof gc -rf csv -rff $RES/jmh.csv" \
     > "$RES/jmh.log" 2>&1 || { tail -30 "$RES/jmh.log"; echo "JMH failed"; return 0; }
   # rows: "pkg.Class.method",mode,threads,samples,score,error,unit,peers; secondary rows
   # "pkg.Class.method:gc.alloc.rate.norm" in B/op

@@ -131,14 +131,20 @@ public final class MonitorProcess implements AutoCloseable {
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
-    /** A Prometheus sample of /q/metrics (the first line whose name and labels start with {@code series}). */
+    /** The sum of every sample of {@code series}, whatever its labels (scans are counted per cause). */
     public double metric(String series) throws Exception {
+        double sum = 0;
+        boolean found = false;
         for (String line : getManagement("/q/metrics").body().split("\n")) {
-            if (line.startsWith(series) && !line.startsWith("#")) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith(series + "{") || line.startsWith(series + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
             }
         }
-        throw new IllegalStateException("no " + series + " in /q/metrics");
+        if (!found) {
+            throw new IllegalStateException("no " + series + " in /q/metrics");
+        }
+        return sum;
     }
 
     public boolean isAlive() {

@@ -82,6 +82,25 @@ public final class ScanCoalescer implements AutoCloseable {
     }
 
     /**
+     * Asks for a recheck (docs/architecture.md §7, {@code UrgentRechecks}): at once when nothing else is
+     * asked for or running, spending no token; otherwise it joins what is pending. A recheck is worth
+     * a scan of its own only while the coalescer is quiet: under a flood of forged handshakes a scan is
+     * always pending, so rechecks add none and leave the tokens to real handshakes from other addresses.
+     */
+    public synchronized void requestRecheck() {
+        if (closed) {
+            return;
+        }
+        if (running) {
+            pending = true;
+            return;
+        }
+        if (trailing == null) {
+            startNow();
+        }
+    }
+
+    /**
      * A scan found a peer connecting: one token back (up to the burst), so real handshakes that come in
      * a burst (many peers at once after a server restart) keep their urgent scans while forged ones,
      * which find nothing, stay rationed.

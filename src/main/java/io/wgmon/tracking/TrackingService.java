@@ -118,7 +118,10 @@ public final class TrackingService implements AutoCloseable {
         });
         this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
         this.ticker = new IdleTicker(timers, tick, () -> requestScan(ScanCause.TICK));
-        this.rechecks = new UrgentRechecks(timers, () -> requestScan(ScanCause.RECHECK));
+        this.rechecks = new UrgentRechecks(timers, () -> {
+            causes.note(ScanCause.RECHECK);
+            coalescer.requestRecheck();
+        });
         for (ScanCause cause : ScanCause.values()) {
             scanTimers.put(cause, Timer.builder("wgmon.scans").description("WireGuard scans, by what asked for them")
                     .tag("cause", cause.label()).serviceLevelObjectives(SCAN_BUCKETS).register(registry));
@@ -191,7 +194,7 @@ public final class TrackingService implements AutoCloseable {
 
     private void requestScan(ScanCause cause) {
         causes.note(cause);
-        coalescer.request(cause == ScanCause.URGENT || cause == ScanCause.RECHECK || cause == ScanCause.START);
+        coalescer.request(cause == ScanCause.URGENT || cause == ScanCause.START);
     }
 
     private void scanOnce() {

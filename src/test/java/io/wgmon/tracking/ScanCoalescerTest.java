@@ -100,6 +100,44 @@ class ScanCoalescerTest {
     }
 
     @Test
+    void aRecheckWhileQuietRunsAtOnceAndSpendsNoToken() {
+        for (int i = 0; i < ScanCoalescer.URGENT_BURST; i++) {
+            coalescer.request(true);
+            pass(Duration.ofMillis(5));
+        }
+        long before = timers.nanoTime();
+        coalescer.requestRecheck();
+        drainScans();
+        assertEquals(before, starts.get(starts.size() - 1), "the recheck ran inside the window, without a token");
+        int scans = starts.size();
+        coalescer.request(true);
+        drainScans();
+        assertEquals(scans, starts.size(), "the bucket is still empty: the urgent request waits for the window");
+    }
+
+    @Test
+    void aRecheckJoinsAPendingTrailingScanInsteadOfAddingOne() {
+        coalescer.request(false);
+        coalescer.request(false);
+        drainScans();
+        assertEquals(1, timers.pending().size(), "a trailing scan is pending");
+        coalescer.requestRecheck();
+        pass(WINDOW.multipliedBy(3));
+        assertEquals(2, starts.size(), "leading + trailing, no scan of the recheck's own");
+    }
+
+    @Test
+    void aRecheckDuringAScanIsOneMoreScanAtTheWindowsEnd() {
+        scanTime = Duration.ofMillis(50);
+        coalescer.request(true);
+        requestAt(Duration.ofMillis(10), false);
+        timers.schedule(Duration.ofMillis(20), coalescer::requestRecheck);
+        pass(WINDOW.multipliedBy(3));
+        assertEquals(2, starts.size());
+        assertEquals(WINDOW.toNanos(), starts.get(1) - starts.get(0), "merged with the pending request");
+    }
+
+    @Test
     void afterAQuietWindowTheNextRequestLeadsAgain() {
         coalescer.request(false);
         pass(WINDOW.multipliedBy(2));

@@ -17,8 +17,8 @@
 #   bench/scale.sh [--quick] [--no-doc]
 #
 # Knobs (environment): SECTIONS ("rest scale traffic flood"), SIZES ("100 1000 10000"), CLIENTS (50),
-# HANDSHAKES (80), CONNECTS (2), WARM (10), WINDOW (60), DATA_PPS (5000), SYNTH_PPS (0: as fast as it
-# can), SYNTH_THREADS (2), IDLE_TIMEOUT (10s), TICK (1s), DRAIN (idle-timeout + tick + 10 s after the
+# HANDSHAKES (80), CONNECTS (2), WARM (10), WINDOW (60), DATA_PPS (5000), SYNTH_PPS (100000; 0: as fast as
+# it can), SYNTH_THREADS (2), IDLE_TIMEOUT (10s), TICK (1s), DRAIN (idle-timeout + tick + 10 s after the
 # load), RULE (documented or all: the rule of the scale section), TRAFFIC_RATES ("0 1000 5000 20000
 # max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10), REST_PEERS ("2 1000"),
 # REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
@@ -31,7 +31,7 @@ cd "$(dirname "$0")/.."
 
 SECTIONS=${SECTIONS:-rest scale traffic flood}
 SIZES=${SIZES:-100 1000 10000} CLIENTS=${CLIENTS:-50} HANDSHAKES=${HANDSHAKES:-80} CONNECTS=${CONNECTS:-2}
-WARM=${WARM:-10} WINDOW=${WINDOW:-60} DATA_PPS=${DATA_PPS:-5000} SYNTH_PPS=${SYNTH_PPS:-0}
+WARM=${WARM:-10} WINDOW=${WINDOW:-60} DATA_PPS=${DATA_PPS:-5000} SYNTH_PPS=${SYNTH_PPS:-100000}
 SYNTH_THREADS=${SYNTH_THREADS:-2}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-10s} TICK=${TICK:-1s} RULE=${RULE:-documented}
 TRAFFIC_RATES=${TRAFFIC_RATES:-0 1000 5000 20000 max} TRAFFIC_SECONDS=${TRAFFIC_SECONDS:-8}
@@ -99,8 +99,9 @@ rules() {
   case "$1" in
     all) logged="udp dport $PORT counter log group $GROUP" ;;
     documented)
-      if [ -x scripts/lib/nflog-rule.sh ]; then
-        logged=$(scripts/lib/nflog-rule.sh nft "$PORT" "$GROUP")
+      if [ -f scripts/lib/wgmon-rule.sh ]; then
+        # shellcheck source=/dev/null
+        logged=$(source scripts/lib/wgmon-rule.sh && wgmon_nft_rules "$PORT" "$GROUP" | sed 's/ log group/ counter log group/')
       else
         logged="udp dport $PORT udp length 156 @th,64,32 0x01000000 counter log group $GROUP
 udp dport $PORT udp length 100 @th,64,32 0x02000000 counter log group $GROUP
@@ -111,7 +112,7 @@ udp dport $PORT @th,64,32 0x04000000 @th,128,64 0 counter log group $GROUP"
   ip netns exec "$SRV" nft flush chain inet "$TABLE" input
   ip netns exec "$SRV" nft add rule inet "$TABLE" input udp dport "$PORT" counter
   while read -r rule; do
-    [ -n "$rule" ] && ip netns exec "$SRV" nft add rule inet "$TABLE" input $rule
+    [ -n "$rule" ] && ip netns exec "$SRV" nft "add rule inet $TABLE input $rule"
   done <<< "$logged"
 }
 # counters: "ALL LOGGED": packets on the port so far, and those the logging rules matched
@@ -201,7 +202,20 @@ app_start() {
   case "$status" in *" 200 "*) ;; *) echo "wgmon did not become ready"; cat "$WORK/app.log"; exit 1 ;; esac
   ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
-app_stop() { kill -TERM "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; }
+# alive KEY: whether wgmon still runs; if not (another process on this shared machine killed it),
+# says so in the results instead of figures
+alive() {
+  [ -d "/proc/$app_pid" ] && return 0
+  log "wgmon ended before $1 was measured: $(tail -n 2 "$WORK/app.log" | tr '\n' ' ')"
+  record "$1.threads" "wgmon-ended-(killed-from-outside)"; record "$1.cpu_ms_per_min" "–"; return 1
+}
+app_stop() {
+  local rc=0
+  [ -d "/proc/$app_pid" ] || log "wgmon had ended before it was stopped"
+  kill -TERM "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 143 ] || log "wgmon exited with status $rc"
+  cp "$WORK/app.log" "$RES/app.$(date +%H%M%S).log" 2>/dev/null || true
+}
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
 
 # thread_snapshot PID: "TID NAME SWITCHES CPU_NS" per live thread (schedstat's first field)
@@ -236,6 +250,7 @@ rest_section() {
     thread_snapshot "$app_pid" > "$RES/t0"; a=$(cg_ns wgmon)
     for w in $(seq "$REST_WINDOWS"); do
       sleep "$REST_SECONDS"
+      alive "rest.$peers.$w" || break
       thread_snapshot "$app_pid" > "$RES/t$w"; b=$(cg_ns wgmon)
       record "rest.$peers.$w.cpu_ms_per_min" "$(awk -v a="$a" -v b="$b" -v s="$REST_SECONDS" 'BEGIN {printf "%.1f", (b - a) / 1e6 * 60 / s}')"
       record "rest.$peers.$w.load" "$(loadavg)"
@@ -296,6 +311,7 @@ scale_run() {
   wait "${senders[@]}" 2>/dev/null || true
   wait "$driver" || { cat "$WORK/driver.out"; exit 1; }
   t1=$(date +%s%N)
+  alive "scale.$n" || { app_stop; cleanup; return; }
   scans > "$RES/s1"; a1=$(cg_ns wgmon); p1=$(cg_ns poller); read -r k1 c1 <<< "$(counters)"; sw1=$(switches "$app_pid")
   local dl1; dl1=$(awk '$2 != "silent"' "$WORK/driver.log" | wc -l)
   local secs; secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
@@ -411,6 +427,7 @@ traffic_flood() {
     ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "/var/run/wireguard/${clients[0]}.sock" "$WORK/probe.key" \
       "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" 10 0 0.05 "$WORK/probe.log" > /dev/null
     wait "$flood"
+    for _ in $(seq 100); do grep -q "peer.connected $(awk '{print $3}' "$WORK/probe.key")" "$WORK/events" && break; sleep 0.1; done
     t1=$(date +%s%N); a1=$(cg_ns wgmon); read -r k1 c1 <<< "$(counters)"; scans > "$RES/f1"
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
     lat=$(awk 'FNR == NR { if ($2 == "connect") c[$3] = $1; next } $2 == "peer.connected" && ($3 in c) { printf "%.1f", ($1 - c[$3]) / 1000; exit }' \
@@ -471,7 +488,8 @@ plot() {
     printf "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>\n", W - R + 12, T + 10 + 20 * row, color, W - R + 28, T + 14 + 20 * row, label }' > "$RES/scale.svg"
 }
 
-# --- run it all ---------------------------------------------------------------------------------
+# --- run it all (one function, read whole before it runs: the file may change under a long run) ---
+main() {
 load_before=$(loadavg)
 if [[ $LAUNCH == *wgmon ]] && ! ls "$(dirname "$LAUNCH")"/wgmon-*.jsa > /dev/null 2>&1; then
   log "writing the launcher's class-data archive first (a first start, not measured)"
@@ -579,3 +597,5 @@ else
   { echo; cat "$RES/report.md"; } >> "$OUT"
 fi
 echo "wrote $OUT"
+}
+main; exit

@@ -30,7 +30,7 @@ final class AllPacketsRuleNotice {
                 + "handshakes and the first packet of each session. Log only those, e.g. nft add rule inet wgmon input "
                 + "udp dport %d udp length . @th,64,32 '{ 156 . 0x01000000, 100 . 0x02000000 }' log group N; "
                 + "nft add rule inet wgmon input udp dport %d udp length '>=' 40 @th,64,32 0x04000000 @th,128,64 0 "
-                + "log group N (README, \"Firewall rule\"). Said once; wgmon keeps working with this rule",
+                + "log group N (README, \"The firewall rule\"). Said once; wgmon keeps working with this rule",
                 source, port, port, port);
     }
 }

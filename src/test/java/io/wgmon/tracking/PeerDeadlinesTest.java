@@ -151,6 +151,8 @@ class PeerDeadlinesTest {
             advanceSeconds(120);
             handshakeLogged(alice);
         }
+        System.out.println("DEADLINES: rekey every 120 s for an hour, idle-timeout 180 s: " + deadlineScans.size()
+                + " deadline scans (a 5 s poller: 720)");
         assertTrue(events.stream().noneMatch(e -> e.type() == PeerEventType.DISCONNECTED), events.toString());
         // packets move deadlines only up to REJECT_AFTER_TIME past what a scan confirmed: one scan per few rekeys
         assertTrue(deadlineScans.size() <= 15, deadlineScans.size() + " deadline scans in an hour");
@@ -169,6 +171,8 @@ class PeerDeadlinesTest {
             packets.put(alice.endpoint, timers.now()); // forged: WireGuard's handshake time does not move
         }
         Instant disconnect = disconnectTime();
+        System.out.println("DEADLINES: forged packets every 5 s: disconnect " + Duration.between(lastReal, disconnect)
+                + " after the last real handshake");
         assertTrue(!disconnect.isAfter(lastReal.plus(PeerDeadlines.REJECT_AFTER_TIME).plus(IDLE).plus(TICK)),
                 "reported at " + Duration.between(lastReal, disconnect));
     }
@@ -187,6 +191,9 @@ class PeerDeadlinesTest {
         Instant disconnect = disconnectTime();
         assertTrue(!disconnect.isBefore(lastData.plus(IDLE)) && !disconnect.isAfter(lastData.plus(IDLE).plus(TICK)),
                 "idle-timeout after the last data, within a tick: " + Duration.between(lastData, disconnect));
+        System.out.println("DEADLINES: 30 s of data without handshakes, then quiet: disconnect "
+                + Duration.between(lastData, disconnect).toMillis() + " ms after the last data, " + deadlineScans.size()
+                + " deadline scans");
         assertTrue(deadlineScans.size() <= 30, deadlineScans.size() + " scans: one per tick while data flows, then one");
     }
 
@@ -206,6 +213,8 @@ class PeerDeadlinesTest {
         for (int i = 1; i < deadlineScans.size(); i++) {
             assertFalse(deadlineScans.get(i).isBefore(deadlineScans.get(i - 1).plus(TICK)), deadlineScans.toString());
         }
+        System.out.println("DEADLINES: 200 peers idle within 2 s: " + deadlineScans.size() + " deadline scans at "
+                + deadlineScans);
         assertTrue(deadlineScans.size() <= 3, deadlineScans.size() + " deadline scans for 200 peers idle within 2 s");
     }
 }

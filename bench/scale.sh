@@ -298,6 +298,7 @@ scale_run() {
     "$HANDSHAKES" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" > "$WORK/driver.out" 2>&1 & local driver=$!
   sleep "$WARM"
   scans > "$RES/s0"; a0=$(cg_ns wgmon); p0=$(cg_ns poller); read -r k0 c0 <<< "$(counters)"; sw0=$(switches "$app_pid")
+  thread_snapshot "$app_pid" > "$RES/w0"
   t0=$(date +%s%N)
   local dl0; dl0=$(awk '$2 != "silent"' "$WORK/driver.log" | wc -l)
   local senders=()
@@ -313,6 +314,7 @@ scale_run() {
   t1=$(date +%s%N)
   alive "scale.$n" || { app_stop; cleanup; return; }
   scans > "$RES/s1"; a1=$(cg_ns wgmon); p1=$(cg_ns poller); read -r k1 c1 <<< "$(counters)"; sw1=$(switches "$app_pid")
+  thread_snapshot "$app_pid" > "$RES/w1"
   local dl1; dl1=$(awk '$2 != "silent"' "$WORK/driver.log" | wc -l)
   local secs; secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
   record "scale.$n.load" "$(loadavg)"
@@ -320,6 +322,10 @@ scale_run() {
   record "scale.$n.window_s" "$secs"
   record "scale.$n.wgmon_ms_per_min" "$(awk -v a="$a0" -v b="$a1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / 1e6 * 60 / s}')"
   record "scale.$n.poller_ms_per_min" "$(awk -v a="$p0" -v b="$p1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / 1e6 * 60 / s}')"
+  # where wgmon's CPU went: the threads that used the most, ms/min
+  record "scale.$n.threads" "$(LC_ALL=C join -a 2 -e 0 -o 0,2.2,1.4,2.4 "$RES/w0" "$RES/w1" | awk -v s="$secs" '
+    { c[$2] += ($4 - $3) / 1e6 } END { for (k in c) printf "%.0f %s\n", c[k] * 60 / s, k }' | sort -rn | head -4 \
+    | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}' | tr '_' ' ')"
   record "scale.$n.switches_per_s" "$(awk -v a="$sw0" -v b="$sw1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / s}')"
   record "scale.$n.scans" "$(scans_between "$RES/s0" "$RES/s1")"
   record "scale.$n.dumps_per_min" "$(scans_between "$RES/s0" "$RES/s1" | awk -v s="$secs" '{sub(/.*total=/, ""); printf "%.1f", $1 * 60 / s}')"
@@ -341,8 +347,9 @@ scale_run() {
 # handshake, to the receiver's arrival stamp); a disconnect to the first peer.disconnected of an
 # identity that fell silent (delay: from its last handshake). Anything else is extra.
 ground_truth() {
-  awk -v p="scale.$1." -v bound="$(awk -v i="$idle_s" -v t="$tick_s" 'BEGIN {print (i + t) * 1e6}')" '
+  awk -v p="scale.$1." -v data="$(cat "$WORK/data.pub")" -v bound="$(awk -v i="$idle_s" -v t="$tick_s" 'BEGIN {print (i + t) * 1e6}')" '
     FNR == NR { if ($2 == "connect") { con[$3] = $1; nc++ } else if ($2 == "silent") { sil[$3] = $4; ns++ }; next }
+    $3 == data { dc[$2]++; next }
     $2 == "peer.connected" { if (($3 in con) && !got[$3]++) lat[++nl] = ($1 - con[$3]) / 1000; else xc++ }
     $2 == "peer.disconnected" { if (($3 in sil) && !dgot[$3]++) { d = $1 - sil[$3]; del[++nd] = d / 1e6; if (d > bound) late++ } else xd++ }
     function pct(v, n, q,   i, j, x) { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
@@ -352,6 +359,7 @@ ground_truth() {
       printf "%sconnect_p50_ms\t%.1f\n%sconnect_p99_ms\t%.1f\n%sconnect_max_ms\t%.1f\n", p, pct(lat, nl, 0.5), p, pct(lat, nl, 0.99), p, pct(lat, nl, 1)
       printf "%sdisconnects_expected\t%d\n%sdisconnects_reported\t%d\n%sdisconnects_extra\t%d\n%sdisconnects_late\t%d\n", p, ns, p, nd, p, xd, p, late + 0
       printf "%sdisconnect_p50_s\t%.1f\n%sdisconnect_max_s\t%.1f\n", p, pct(del, nd, 0.5), p, pct(del, nd, 1)
+      printf "%sdata_client_events\t%d connected, %d disconnected\n", p, dc["peer.connected"], dc["peer.disconnected"]
     }' "$WORK/driver.log" "$WORK/events" >> "$RES/values.tsv"
 }
 
@@ -364,6 +372,7 @@ scale_table() {
   row "**the 5-second \`wg show\` poller's CPU, ms/min** (cgroup: shell, wg, sleep)" poller_ms_per_min
   row "wgmon's dumps (scans) per minute (the poller: 12)" dumps_per_min
   row "wgmon's scans in the window, by cause" scans
+  row "of which the busiest threads, ms/min" threads
   row "wgmon's context switches/s" switches_per_s
   row "wgmon's RSS at the end of the window, MiB" rss_mib
   row "client devices handshaking" clients
@@ -383,6 +392,7 @@ scale_table() {
   row "disconnects later than idle-timeout + tick ($IDLE_TIMEOUT + $TICK) after the last handshake" disconnects_late
   row "disconnect delay after the last handshake, p50, s" disconnect_p50_s
   row "disconnect delay, max, s" disconnect_max_s
+  row "the data client (its session opened before wgmon started; data packets are not logged with the documented rule)" data_client_events
   row "load average at the end of the window" load
 }
 

@@ -22,7 +22,9 @@
 # load), RULE (documented or all: the rule of the scale section), TRAFFIC_RATES ("0 1000 5000 20000
 # max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10), REST_PEERS ("2 1000"),
 # REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
-# the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg).
+# the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg);
+# APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control of the counting:
+# wgmon then sees no packet, and the connects and disconnects show up as missed).
 # Default total: about 20 minutes on 2 cores. Needs what scripts/install-deps.sh installs; draws its
 # plot itself (SVG), no plotting package needed.
 set -euo pipefail
@@ -188,7 +190,7 @@ app_start() {
   local t0 status
   cg_make wgmon
   t0=$(date +%s%N)
-  ip netns exec "$SRV" env WGMON_NFLOG_GROUP=$GROUP WGMON_WIREGUARD_INTERFACES="$WGS" \
+  ip netns exec "$SRV" env WGMON_NFLOG_GROUP="${APP_GROUP:-$GROUP}" WGMON_WIREGUARD_INTERFACES="$WGS" \
     WGMON_WEBHOOK_URL=http://127.0.0.1:9999/ WGMON_TRACKING_IDLE_TIMEOUT="$IDLE_TIMEOUT" WGMON_TRACKING_TICK="$TICK" \
     WGMON_METRICS_PER_PEER=false $LAUNCH > "$WORK/app.log" 2>&1 &
   app_pid=$!; pids+=($app_pid)

@@ -197,7 +197,7 @@ public class BenchTool {
         String peer = "public_key=" + serverHex + "\nendpoint=" + endpoint
                 + "\nallowed_ip=10.10.10.1/32\npersistent_keepalive_interval=3600\n";
         List<Client> clients = new ArrayList<>();
-        int nextPort = 40000;
+        int nextPort = 61000; // above the ephemeral range (the senders' sockets take ports there)
         for (String socket : sockets) {
             clients.add(new Client(Path.of(socket), nextPort++));
         }
@@ -223,21 +223,32 @@ public class BenchTool {
                 if (connect && nextIdentity >= pool.size()) {
                     throw new IllegalStateException("no identity left for a first connect: " + pool.size() + " keys");
                 }
-                String request;
                 if (connect) {
                     if (client.identity != null) {
                         silent(out, client);
                         nextConnect += connectEvery;
                     }
                     client.identity = pool.get(nextIdentity++);
-                    client.listenPort = nextPort++;
-                    request = "set=1\nprivate_key=" + client.identity.privateHex() + "\nlisten_port=" + client.listenPort
-                            + "\nreplace_peers=true\n" + peer + "\n";
-                } else {
-                    request = "set=1\nreplace_peers=true\n" + peer + "\n";
                 }
                 long micros = nowMicros();
-                uapiSet(client.socket, request);
+                if (connect) {
+                    // a new port for the new identity; one taken by another socket (EADDRINUSE) is skipped
+                    while (true) {
+                        client.listenPort = nextPort++;
+                        String request = "set=1\nprivate_key=" + client.identity.privateHex() + "\nlisten_port=" + client.listenPort
+                                + "\nreplace_peers=true\n" + peer + "\n";
+                        try {
+                            uapiSet(client.socket, request);
+                            break;
+                        } catch (IllegalStateException e) {
+                            if (!e.getMessage().endsWith("errno=-98") || nextPort > 65535) {
+                                throw e;
+                            }
+                        }
+                    }
+                } else {
+                    uapiSet(client.socket, "set=1\nreplace_peers=true\n" + peer + "\n");
+                }
                 client.lastHandshakeMicros = micros;
                 out.println(micros + (connect ? " connect " : " rekey ") + client.identity.publicBase64());
                 steps++;

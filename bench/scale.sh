@@ -80,7 +80,11 @@ cleanup() {
   ip netns del "$SRV" 2>/dev/null; ip netns del "$CLI" 2>/dev/null
   rm -f "/var/run/wireguard/$WGS.sock" "/var/run/wireguard/$DATA.sock"
   for c in "${clients[@]}"; do rm -f "/var/run/wireguard/$c.sock"; done
-  for d in "$CG"/*/; do [ -d "$d" ] && rmdir "$d"; done
+  for d in "$CG"/*/; do
+    [ -d "$d" ] || continue
+    xargs -r kill < "$d/cgroup.procs" 2>/dev/null   # what is left of ours: the poller's sleep
+    for _ in 1 2 3 4 5; do rmdir "$d" 2>/dev/null && break; sleep 0.2; done
+  done
   pids=() clients=()
 }
 trap 'cleanup; rmdir "$CG"/* "$CG" 2>/dev/null; rm -rf "$TOOL"' EXIT

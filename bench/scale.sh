@@ -480,7 +480,7 @@ plot() {
   awk -v pts="$pts" -v title="wgmon vs the 5-second wg show poller, same bed, same run ($(date -u +%F))" 'BEGIN {
     n = split(pts, v, " "); k = 0
     for (i = 1; i <= n; i += 4) { k++; x[k] = v[i]; w[k] = v[i + 1]; p[k] = v[i + 2]; d[k] = v[i + 3] }
-    W = 640; H = 400; L = 70; R = 170; T = 40; B = 50
+    W = 680; H = 400; L = 70; R = 190; T = 40; B = 50
     ymin = 1; ymax = 1
     for (i = 1; i <= k; i++) { if (w[i] > ymax) ymax = w[i]; if (p[i] > ymax) ymax = p[i]; if (d[i] > ymax) ymax = d[i] }
     ly1 = int(log(ymax) / log(10)) + 1; lx0 = log(x[1]) / log(10); lx1 = log(x[k]) / log(10); if (lx1 == lx0) lx1 = lx0 + 1
@@ -491,8 +491,10 @@ plot() {
     for (i = 1; i <= k; i++) { xx = L + (W - L - R) * (log(x[i]) / log(10) - lx0) / (lx1 - lx0)
       printf "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xx, xx, T, H - B, xx, H - B + 16, x[i] }
     printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">configured peers</text>\n", (L + W - R) / 2, H - 12
-    printf "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">CPU, ms per minute (log)</text>\n", (T + H - B) / 2, (T + H - B) / 2
+    printf "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">per minute (log scale)</text>\n", (T + H - B) / 2, (T + H - B) / 2
     series(w, "#c0392b", "wgmon CPU, ms/min", 0); series(p, "#2c3e50", "poller CPU, ms/min", 1); series(d, "#27ae60", "wgmon dumps/min", 2)
+    for (i = 1; i <= k; i++) q[i] = 12
+    series(q, "#7f8c8d", "poller dumps/min", 3)
     print "</svg>" }
   function series(s, color, label, row,   i, xx, yy, path) {
     path = ""

@@ -40,14 +40,15 @@ import javax.crypto.KeyAgreement;
  *                             N real X25519 key pairs: KEYS gets "privateHex publicHex publicBase64"
  *                             a line, CONF a wg config fragment of them as peers, with distinct /32
  *                             allowed IPs 10.FIRST_OCTET.x.y
- *   drive SOCKETS KEYS SERVER_PUB_B64 ENDPOINT HANDSHAKES_PER_S CONNECTS_PER_S SECONDS LOG
+ *   drive SOCKETS KEYS SERVER_PUB_B64 ENDPOINT HANDSHAKES_PER_S CONNECTS_PER_S SECONDS LOG [HOLD]
  *                             makes handshakes through the client devices whose UAPI sockets are
  *                             listed (comma-separated): first each device takes an identity of KEYS
  *                             (a connect), then, paced, every step re-adds the server peer on the
  *                             next device (a rekey: a new handshake of a connected peer), or, at
  *                             CONNECTS_PER_S while unused identities last, gives it the next
  *                             identity and a new listen port (a connect; the old identity falls
- *                             silent). At the end every device drops its server peer. LOG: one line
+ *                             silent). HOLD seconds (1) after the last step every device drops its
+ *                             server peer. LOG: one line
  *                             per step, "epoch-micros connect|rekey publicB64", and one per identity
  *                             that fell silent, "epoch-micros silent publicB64 lastHandshakeMicros"
  *   send PPS SECONDS HOST PORT [THREADS]
@@ -71,7 +72,8 @@ public class BenchTool {
             case "identities" -> identities(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]),
                     Path.of(args[4]));
             case "drive" -> drive(args[1].split(","), Path.of(args[2]), args[3], args[4], Double.parseDouble(args[5]),
-                    Double.parseDouble(args[6]), Double.parseDouble(args[7]), Path.of(args[8]));
+                    Double.parseDouble(args[6]), Double.parseDouble(args[7]), Path.of(args[8]),
+                    args.length > 9 ? Double.parseDouble(args[9]) : 1);
             case "send" -> send(null, Double.parseDouble(args[1]), Double.parseDouble(args[2]), args[3],
                     Integer.parseInt(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 1);
             case "forge" -> send(args[1], Double.parseDouble(args[2]), Double.parseDouble(args[3]), args[4],
@@ -186,7 +188,7 @@ public class BenchTool {
     }
 
     private static void drive(String[] sockets, Path keys, String serverPub64, String endpoint, double handshakesPerSecond,
-                              double connectsPerSecond, double seconds, Path log) throws Exception {
+                              double connectsPerSecond, double seconds, Path log, double holdSeconds) throws Exception {
         HexFormat hex = HexFormat.of();
         String serverHex = hex.formatHex(Base64.getDecoder().decode(serverPub64));
         List<Identity> pool = new ArrayList<>();
@@ -257,7 +259,7 @@ public class BenchTool {
                     due = System.nanoTime(); // fell a second behind: the machine cannot keep the rate
                 }
             }
-            Thread.sleep(1000); // the last handshakes complete before the peers go
+            Thread.sleep((long) (holdSeconds * 1000)); // the last handshakes complete (or retry) before the peers go
             for (Client client : clients) {
                 uapiSet(client.socket, "set=1\nreplace_peers=true\n\n");
                 silent(out, client);

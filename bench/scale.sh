@@ -345,6 +345,7 @@ scale_run() {
   log "scale, $n peers: load over; $(cat "$WORK/driver.out"); waiting $DRAIN s for the disconnects"
   sleep "$DRAIN"
   ground_truth "$n"
+  cp "$WORK/driver.log" "$RES/driver.$n.log"; cp "$WORK/events" "$RES/events.$n"
   app_stop; cleanup
 }
 
@@ -440,15 +441,21 @@ traffic_flood() {
       > "$WORK/flood.out" 2>&1 & flood=$!
     sleep "$(awk -v s="$FLOOD_SECONDS" 'BEGIN {print s / 2}')"
     : > "$WORK/probe.log"
+    # the client keeps its peer 8 s, so that a handshake the server answers with a cookie (under
+    # load) is retried (REKEY_TIMEOUT, 5 s)
     ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "/var/run/wireguard/${clients[0]}.sock" "$WORK/probe.key" \
-      "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" 10 0 0.05 "$WORK/probe.log" > /dev/null
-    wait "$flood"
+      "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" 10 0 0.05 "$WORK/probe.log" 8 > /dev/null &
+    local probe=$!
+    wait "$flood"; wait "$probe"
+    # did the server complete that handshake at all (wireguard-go under load answers with cookies)?
+    local shake; shake=$(ip netns exec "$SRV" wg show "$WGS" latest-handshakes | awk -v k="$(awk '{print $3}' "$WORK/probe.key")" \
+      -v t="$(awk '$2 == "connect" {print $1}' "$WORK/probe.log")" '$1 == k {print ($2 > 0 ? sprintf("%.1f s after the start", $2 - t / 1e6) : "never")}')
     for _ in $(seq 100); do grep -q "peer.connected $(awk '{print $3}' "$WORK/probe.key")" "$WORK/events" && break; sleep 0.1; done
     t1=$(date +%s%N); a1=$(cg_ns wgmon); read -r k1 c1 <<< "$(counters)"; scans > "$RES/f1"
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
     lat=$(awk 'FNR == NR { if ($2 == "connect") c[$3] = $1; next } $2 == "peer.connected" && ($3 in c) { printf "%.1f", ($1 - c[$3]) / 1000; exit }' \
       "$WORK/probe.log" "$WORK/events")
-    record "flood.$rule" "$(awk '/^sent/ {print $4}' "$WORK/flood.out")|$(awk -v k="$((k1 - k0))" -v c="$((c1 - c0))" -v s="$secs" 'BEGIN {printf "%.0f|%.0f", k / s, c / s}')|$(awk -v a="$a0" -v b="$a1" -v s="$secs" 'BEGIN {printf "%.1f", 100 * (b - a) / 1e9 / s}')|$(scans_between "$RES/f0" "$RES/f1" | awk -v s="$secs" '{t = $NF; sub(/total=/, "", t); printf "%.2f (%s)", t / s, $0}')|${lat:-none}|$(loadavg)"
+    record "flood.$rule" "$(awk '/^sent/ {print $4}' "$WORK/flood.out")|$(awk -v k="$((k1 - k0))" -v c="$((c1 - c0))" -v s="$secs" 'BEGIN {printf "%.0f|%.0f", k / s, c / s}')|$(awk -v a="$a0" -v b="$a1" -v s="$secs" 'BEGIN {printf "%.1f", 100 * (b - a) / 1e9 / s}')|$(scans_between "$RES/f0" "$RES/f1" | awk -v s="$secs" '{t = $NF; sub(/total=/, "", t); printf "%.2f (%s)", t / s, $0}')|${lat:-none}|${shake:-?}|$(loadavg)"
   done
 }
 
@@ -464,12 +471,12 @@ traffic_table() {
 }
 
 flood_table() {
-  echo "| rule | forged datagrams/s sent | on the WireGuard port, /s | logged to NFLOG, /s | wgmon's CPU, % of a core | scans/s (by cause) | a real connect during the flood: handshake start → webhook, ms | load average |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| rule | forged datagrams/s sent | on the WireGuard port, /s | logged to NFLOG, /s | wgmon's CPU, % of a core | scans/s (by cause) | a real connect during the flood: handshake start → webhook, ms | the server's last handshake with that client | load average |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   local rule
   for rule in all documented; do
-    IFS='|' read -r sent port logged cpu sc lat load <<< "$(value "flood.$rule")"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$rule" "$sent" "$port" "$logged" "$cpu" "$sc" "$lat" "$load"
+    IFS='|' read -r sent port logged cpu sc lat shake load <<< "$(value "flood.$rule")"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$rule" "$sent" "$port" "$logged" "$cpu" "$sc" "$lat" "$shake" "$load"
   done
 }
 

@@ -17,8 +17,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>A connected peer's deadline is its last activity a scan confirmed plus idle-timeout: a scan at
  *       that moment finds no newer handshake and no rx growth, and the tracker reports it idle.</li>
- *   <li>A packet from its endpoint since (a rekey handshake, the first packet of a new session) moves
- *       the deadline to that packet plus idle-timeout without a scan. A packet can be forged, so this
+ *   <li>A completed handshake seen since from its endpoint (a response, or the first data packet of a
+ *       new session: {@link SessionStartTimes}) moves the deadline to that packet plus idle-timeout
+ *       without a scan. Initiations and ordinary data do not: a removed peer's client goes on sending
+ *       those, and its removal is found at its deadline. A packet can be forged, so this
  *       holds only up to the confirmed activity plus {@link #REJECT_AFTER_TIME}: WireGuard drops keys
  *       that old, so a real peer has handshaken again by then, and a scan must confirm it.</li>
  *   <li>Rx growth a scan found but no packet dates happened some time since the previous scan. The
@@ -39,7 +41,7 @@ final class PeerDeadlines {
     private Map<PeerKey, Long> rxBefore = Map.of();
     private volatile List<Watched> watched = List.of();
 
-    /** @param lastPacketFrom when the packet source last saw a packet from an endpoint (null: never) */
+    /** @param lastPacketFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
     PeerDeadlines(Duration idleTimeout, Duration tick, Function<InetSocketAddress, Instant> lastPacketFrom) {
         this.idleTimeout = idleTimeout;
         this.tick = tick;

@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  * records a handshake only when the first transport packet after it arrives (counter 0), so an initiation
  * is remembered and the transport packet that follows it from the same source asks for an
  * urgent scan; an initiation with no such packet yet asks for the {@link HandshakeFallback}. Packets from
- * the endpoint of a connected peer need no scan, handshakes included: they are activity, which moves
- * that peer's deadline ({@link PeerDeadlines}). Used from the packet reader thread only.
+ * the endpoint of a connected peer need no scan, handshakes included: a completed one moves that peer's
+ * deadline instead ({@link PeerDeadlines}, {@link SessionStartTimes}). Used from the packet reader thread only.
  * <p>
  * Anyone can send packets that look like a handshake, so urgency is rationed per source address
  * as well as overall (the coalescer's token bucket): a source address gets at most one urgent scan

@@ -50,6 +50,7 @@ public final class TrackingService implements AutoCloseable {
     private final LastPacketTimes lastPackets;
     private final ScanTrigger trigger;
     private final ScanCoalescer coalescer;
+    private final SessionStartTimes sessionStarts = new SessionStartTimes();
     private final PeerDeadlines deadlines;
     private final DeadlineTimer deadlineTimer;
     private final HandshakeFallback fallback;
@@ -121,7 +122,7 @@ public final class TrackingService implements AutoCloseable {
             return t;
         });
         this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
-        this.deadlines = new PeerDeadlines(tracker.idleTimeout(), tick, lastPackets::lastFrom);
+        this.deadlines = new PeerDeadlines(tracker.idleTimeout(), tick, sessionStarts::lastFrom);
         this.deadlineTimer = new DeadlineTimer(timers, tick, deadlines::earliest, () -> requestScan(ScanCause.DEADLINE));
         this.fallback = new HandshakeFallback(timers, () -> requestScan(ScanCause.PACKET));
         this.allPacketsNotice = new AllPacketsRuleNotice(source.describe());
@@ -191,6 +192,7 @@ public final class TrackingService implements AutoCloseable {
 
     private void onPacket(PacketEvent packet) {
         lastPackets.record(packet);
+        sessionStarts.record(packet);
         if (packet instanceof WireGuardPacket wireGuardPacket) {
             allPacketsNotice.seen(wireGuardPacket);
         }

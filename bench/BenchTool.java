@@ -208,7 +208,8 @@ public class BenchTool {
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
             long step = (long) (1e9 / handshakesPerSecond);
-            long connectEvery = connectsPerSecond > 0 ? (long) (1e9 / connectsPerSecond) : Long.MAX_VALUE;
+            boolean connecting = connectsPerSecond > 0;
+            long connectEvery = connecting ? (long) (1e9 / connectsPerSecond) : 0;
             long nextConnect = start + connectEvery;
             long due = start;
             int turn = 0;
@@ -221,7 +222,7 @@ public class BenchTool {
                 Client client = clients.get(turn);
                 turn = (turn + 1) % clients.size();
                 boolean connect = client.identity == null
-                        || (System.nanoTime() >= nextConnect && nextIdentity < pool.size());
+                        || (connecting && System.nanoTime() >= nextConnect && nextIdentity < pool.size());
                 if (connect && nextIdentity >= pool.size()) {
                     throw new IllegalStateException("no identity left for a first connect: " + pool.size() + " keys");
                 }
@@ -236,14 +237,15 @@ public class BenchTool {
                 if (connect) {
                     // a new port for the new identity; one taken by another socket (EADDRINUSE) is skipped
                     while (true) {
-                        client.listenPort = nextPort++;
+                        client.listenPort = nextPort;
+                        nextPort = nextPort == 65535 ? 61000 : nextPort + 1; // a port is free again once its device moved on
                         String request = "set=1\nprivate_key=" + client.identity.privateHex() + "\nlisten_port=" + client.listenPort
                                 + "\nreplace_peers=true\n" + peer + "\n";
                         try {
                             uapiSet(client.socket, request);
                             break;
                         } catch (IllegalStateException e) {
-                            if (!e.getMessage().endsWith("errno=-98") || nextPort > 65535) {
+                            if (!e.getMessage().endsWith("errno=-98")) {
                                 throw e;
                             }
                         }

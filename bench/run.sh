@@ -487,7 +487,9 @@ $(connect_thread_table)
 EOF
   cat bench/notes.md
   # bench/scale.sh's section (between its markers) is kept as it was
-  [ -f "$OUT" ] && awk '/^<!-- scale.sh begin/ {keep = 1} keep {print} /^<!-- scale.sh end/ {keep = 0}' "$OUT" | sed '1s/^/\n/'
+  if [ -f "$OUT" ]; then
+    awk '/^<!-- scale.sh begin/ {keep = 1} keep {print} /^<!-- scale.sh end/ {keep = 0}' "$OUT" | sed '1s/^/\n/'
+  fi
 } > "$RES/out.md"
 cp "$RES/out.md" "$OUT"
 echo "wrote $OUT"

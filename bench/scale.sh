@@ -315,7 +315,7 @@ scale_run() {
     ip netns exec "$CLI" java -cp "$TOOL" BenchTool forge data "$SYNTH_PPS" "$WINDOW" 192.0.2.1 "$PORT" "$SYNTH_THREADS" \
       > "$WORK/synth.out" 2>&1 & senders+=($!)
   fi
-  wait "${senders[@]}" 2>/dev/null || true
+  if [ "${#senders[@]}" -gt 0 ]; then wait "${senders[@]}" 2>/dev/null || true; else sleep "$WINDOW"; fi
   wait "$driver" || { cat "$WORK/driver.out"; exit 1; }
   t1=$(date +%s%N)
   alive "scale.$n" || { app_stop; cleanup; return; }

@@ -237,9 +237,9 @@ final class ChatQueue implements DeliveryQueue {
             List<Entry> sent = message;
             inFlight = sender.send(address, rendered.payload(), headers).subscribe().with(
                     reply -> onContext(() -> onReply(sent, reply)),
-                    failure -> onContext(() -> onFailure(sent, ReceiverQueue.describe(failure), Optional.empty())));
+                    failure -> onContext(() -> onFailure(sent, ReceiverFailure.of(failure, address.url()).getMessage(), Optional.empty())));
         } catch (RuntimeException e) {
-            onFailure(message, ReceiverQueue.describe(e), Optional.empty());
+            onFailure(message, ReceiverFailure.of(e, address.url()).getMessage(), Optional.empty());
         }
     }
 

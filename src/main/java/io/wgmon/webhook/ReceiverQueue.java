@@ -396,12 +396,7 @@ final class ReceiverQueue implements DeliveryQueue {
         thread.run(task);
     }
 
-    static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        return root == failure ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    private String describe(Throwable failure) {
+        return ReceiverFailure.of(failure, receiver.address().url()).getMessage();
     }
 }

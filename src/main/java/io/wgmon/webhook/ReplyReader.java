@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -64,7 +65,12 @@ final class ReplyReader {
                 .setMethod(HttpMethod.valueOf(request.method()))
                 .setAbsoluteURI(request.target().toString())
                 .setFollowRedirects(false);
-        http.request(options).onFailure(emitter::fail).onSuccess(outgoing -> {
+        Consumer<Throwable> fail = failure -> {
+            if (finished.compareAndSet(false, true)) {
+                emitter.fail(failure);
+            }
+        };
+        http.request(options).onFailure(fail::accept).onSuccess(outgoing -> {
             sent.set(outgoing);
             if (cancelled.get()) {
                 outgoing.reset();
@@ -73,17 +79,18 @@ final class ReplyReader {
             // from here, not from the call: a wait for a pooled connection is not the receiver's delay
             deadline.set(Infrastructure.getDefaultWorkerPool().schedule(() -> {
                 if (finished.compareAndSet(false, true)) {
+                    emitter.fail(ReceiverFailure.noReplyWithin(requestTimeout)); // before the reset fails it otherwise
                     outgoing.reset();
-                    emitter.fail(ReceiverFailure.noReplyWithin(requestTimeout));
                 }
             }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
             request.headers().forEach(outgoing::putHeader);
-            outgoing.send(Buffer.buffer(request.body())).onFailure(emitter::fail)
-                    .onSuccess(reply -> read(reply, emitter, finished));
+            outgoing.send(Buffer.buffer(request.body())).onFailure(fail::accept)
+                    .onSuccess(reply -> read(reply, emitter, finished, fail));
         });
     }
 
-    private static void read(HttpClientResponse reply, UniEmitter<? super ReceiverReply> emitter, AtomicBoolean finished) {
+    private static void read(HttpClientResponse reply, UniEmitter<? super ReceiverReply> emitter, AtomicBoolean finished,
+                             Consumer<Throwable> fail) {
         ReceiverReply answer = new ReceiverReply(reply.statusCode(), reply.getHeader("Retry-After"));
         boolean accepted = ReplyOutcome.of(answer.status()) == ReplyOutcome.DELIVERED;
         long[] read = {0};
@@ -101,11 +108,7 @@ final class ReplyReader {
             overCap.run();
             return;
         }
-        reply.exceptionHandler(failure -> {
-            if (finished.compareAndSet(false, true)) {
-                emitter.fail(failure);
-            }
-        });
+        reply.exceptionHandler(fail::accept);
         reply.handler(chunk -> {
             read[0] += chunk.length();
             if (read[0] > MAX_BODY) {

@@ -11,10 +11,14 @@ import java.util.function.UnaryOperator;
 /**
  * What a receiver's store kept from the previous run: rows past max-age are marked done, counted and
  * logged at once (on the constructing thread, so the start-up log says what was dropped); the rest go
- * first.
+ * first, except those that were on the wire when a previous process ended (docs/architecture.md §8): once
+ * they go last, behind every other kept row; from {@link #POISONED_AFTER} times on they are set aside, kept
+ * in the store but never sent again, so a reply that ends the process cannot end it on every start.
  */
 final class Backlog {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    /** Attempts that each ended with the process before a delivery is no longer tried. */
+    static final int POISONED_AFTER = 2;
 
     private Backlog() {
     }
@@ -26,14 +30,22 @@ final class Backlog {
         if (stored.isEmpty()) {
             return List.of();
         }
-        List<DeliveryStore.Stored> kept = new ArrayList<>();
+        List<DeliveryStore.Stored> first = new ArrayList<>();
+        List<DeliveryStore.Stored> last = new ArrayList<>();
         int expired = 0;
         for (DeliveryStore.Stored row : stored) {
             if (isExpired(row.delivery(), now, maxAge)) {
                 expired++;
                 store.done(row.seq());
+            } else if (row.started() >= POISONED_AFTER) {
+                metrics.poisoned().increment();
+                metrics.failed().increment();
+                LOG.warnf("webhook spool for %s: %s was on the wire each of the %d times wgmon ended; set aside "
+                        + "(kept in the store, never sent again)", label, row.delivery().describe(), row.started());
             } else {
-                kept.add(new DeliveryStore.Stored(row.seq(), prepare.apply(row.delivery())));
+                DeliveryStore.Stored kept = new DeliveryStore.Stored(row.seq(), prepare.apply(row.delivery()),
+                        row.started());
+                (row.started() > 0 ? last : first).add(kept);
             }
         }
         if (expired > 0) {
@@ -42,8 +54,13 @@ final class Backlog {
                     maxAge);
         }
         LOG.infof("webhook spool for %s: %d undelivered events from before the restart go first", label,
-                kept.size());
-        return kept;
+                first.size() + last.size());
+        if (!last.isEmpty()) {
+            LOG.warnf("webhook spool for %s: %d of them were on the wire when wgmon ended; they go last", label,
+                    last.size());
+        }
+        first.addAll(last);
+        return first;
     }
 
     static boolean isExpired(Delivery delivery, Instant now, Duration maxAge) {

@@ -120,6 +120,7 @@ final class ChatQueue implements DeliveryQueue {
         thread.stop(() -> {
             if (inFlight != null) {
                 inFlight.cancel();
+                store.attemptEnded(seqs(message)); // stopped by wgmon, not ended with it
             }
             waiting.clear();
             message = null;
@@ -235,12 +236,31 @@ final class ChatQueue implements DeliveryQueue {
             ChatRenderer.Message rendered = chat.render(events);
             DeliveryHeaders headers = renderer.headers(eventType, first.id(), rendered, timers.now());
             List<Entry> sent = message;
-            inFlight = sender.send(address, rendered.payload(), headers).subscribe().with(
-                    reply -> onContext(() -> onReply(sent, reply)),
-                    failure -> onContext(() -> onFailure(sent, ReceiverFailure.of(failure, address.url()).getMessage(), Optional.empty())));
+            store.attemptStarting(seqs(sent), () -> onContext(() -> transmit(sent, rendered.payload(), headers)));
         } catch (RuntimeException e) {
+            store.attemptStarting(seqs(message), () -> { });
             onFailure(message, ReceiverFailure.of(e, address.url()).getMessage(), Optional.empty());
         }
+    }
+
+    /** The attempt is counted in the store: the message goes on the wire. */
+    private void transmit(List<Entry> sent, Payload payload, DeliveryHeaders headers) {
+        if (closed || sent != message) {
+            store.attemptEnded(seqs(sent));
+            return;
+        }
+        try {
+            inFlight = sender.send(address, payload, headers).subscribe().with(
+                    reply -> onContext(() -> onReply(sent, reply)),
+                    failure -> onContext(() -> onFailure(sent, ReceiverFailure.of(failure, address.url()).getMessage(),
+                            Optional.empty())));
+        } catch (RuntimeException e) {
+            onFailure(sent, ReceiverFailure.of(e, address.url()).getMessage(), Optional.empty());
+        }
+    }
+
+    private static List<Long> seqs(List<Entry> entries) {
+        return entries.stream().map(Entry::seq).toList();
     }
 
     /** Takes finished entries out of the message; @return whether events are left to send */
@@ -300,6 +320,7 @@ final class ChatQueue implements DeliveryQueue {
 
     private void onFailure(List<Entry> sent, String cause, Optional<Duration> retryAfter) {
         inFlight = null;
+        store.attemptEnded(seqs(sent));
         if (closed || sent != message) {
             return;
         }

@@ -128,6 +128,7 @@ final class ReceiverQueue implements DeliveryQueue {
             for (QueuedDelivery head : lanes.heads()) {
                 if (head.inFlight != null) {
                     head.inFlight.cancel();
+                    store.attemptEnded(List.of(head.seq)); // stopped by wgmon, not ended with it
                 }
             }
             lanes.clear();
@@ -206,8 +207,19 @@ final class ReceiverQueue implements DeliveryQueue {
         store.whenStored(head.seq, () -> onContext(() -> send(head)));
     }
 
-    /** The head's row is committed (or the store is memory): it goes on the wire. */
+    /** The head's row is committed (or the store is memory): its attempt is counted, then it goes on the wire. */
     private void send(QueuedDelivery head) {
+        if (gone(head)) {
+            return;
+        }
+        store.attemptStarting(List.of(head.seq), () -> onContext(() -> transmit(head)));
+    }
+
+    private void transmit(QueuedDelivery head) {
+        if (closed) {
+            store.attemptEnded(List.of(head.seq));
+            return;
+        }
         if (gone(head)) {
             return;
         }
@@ -304,6 +316,7 @@ final class ReceiverQueue implements DeliveryQueue {
 
     private void onFailure(QueuedDelivery head, String cause, Optional<Duration> retryAfter) {
         head.inFlight = null;
+        store.attemptEnded(List.of(head.seq));
         if (gone(head)) {
             return;
         }

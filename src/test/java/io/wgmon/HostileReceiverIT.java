@@ -82,8 +82,10 @@ class HostileReceiverIT {
                                 + written.get() + " bytes written over " + hostileRequests.get() + " requests");
                         System.out.println("hostile receiver: " + hostileRequests.get() + " requests, "
                                 + written.get() + " bytes written before wgmon closed the connections");
-                    } catch (AssertionError | RuntimeException e) {
-                        System.err.println("---- wgmon log ----\n" + monitor.log());
+                    } catch (AssertionError | Exception e) {
+                        System.err.println("---- wgmon log (alive: " + monitor.isAlive() + ") ----\n"
+                                + String.join("\n", monitor.log().lines().filter(line -> !line.startsWith("\tat "))
+                                .toList()));
                         throw e;
                     }
                 }

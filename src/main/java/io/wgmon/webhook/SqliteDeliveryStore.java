@@ -215,14 +215,14 @@ final class SqliteDeliveryStore implements DeliveryStore {
 
         @Override
         public void committed(boolean durable) {
-            if (!durable && change > 0) {
-                LOG.errorf("cannot count an attempt in the store of %s: if it ends the process, it is tried first "
-                        + "again", label);
-            }
             synchronized (SqliteDeliveryStore.this) {
                 if (closed) {
                     return;
                 }
+            }
+            if (!durable && change > 0) {
+                LOG.errorf("cannot count an attempt in the store of %s: if it ends the process, it is tried first "
+                        + "again", label);
             }
             then.run(); // sent even when the disk failed: delivery goes on in memory, as for inserts
         }

@@ -36,14 +36,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 19, finding 1, live against the packaged app with the launcher's 64 MiB heap: two strangers in
  * other namespaces hold 20,000 half-sent requests (`GET / HTTP/1.1`, a header line that never ends)
- * on the API port, which the operator opened on wgmon's non-loopback address, and open a new one
- * whenever wgmon closes one. wgmon stays up with no OutOfMemoryError, its health answers where the
- * probes ask it (the management port on loopback), a real connect made during the flood reaches the
- * webhook receiver, and an event stream reader that was connected before the flood, quiet for longer
- * than the idle timeout, still gets that connect (docs/architecture.md §12, "Listening and limits").
+ * on the API port, which the operator opened on wgmon's non-loopback address as the README says (with
+ * its nft connection limit for an opened port), and open a new one whenever one is closed or
+ * refused. wgmon stays up with no OutOfMemoryError, its health answers where the probes ask it (the
+ * management port on loopback), a real connect made during the flood reaches the webhook receiver,
+ * and an event stream reader that was connected before the flood, quiet for longer than the idle
+ * timeout, still gets that connect (docs/architecture.md §12, "Listening and limits").
  *
- * <p>With {@code -Dwgmon.flood.old-defaults=true} it runs against the settings before issue 19 (no
- * connection cap, Quarkus's 30 min idle timeout): that run is expected to fail.
+ * <p>{@code -Dwgmon.flood.old-defaults=true} runs it against the settings before issue 19 (HTTP/2 on, no
+ * connection cap, Quarkus's 30 min idle timeout, no nft limit): expected to fail.
+ * {@code -Dwgmon.flood.without-nft=true} leaves the nft limit out, so that only wgmon's own settings
+ * bound the flood.
  */
 class ConnectionFloodIT {
     private static final String SERVER_ADDRESS = "192.0.2.1";
@@ -83,13 +86,19 @@ class ConnectionFloodIT {
             if (oldDefaults) {
                 env.put("QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS", "1000000");
                 env.put("QUARKUS_HTTP_IDLE_TIMEOUT", "30M");
+                env.put("QUARKUS_HTTP_HTTP2", "true");
+            }
+            boolean nftLimit = !oldDefaults && !Boolean.getBoolean("wgmon.flood.without-nft");
+            if (nftLimit) {
+                limitConnections(testbed, MonitorProcess.DEFAULT_API_PORT, 64);
             }
             // the heap and OOM behaviour of src/main/bin/jvm.options, as the launcher runs wgmon
             List<String> jvm = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log, jvm)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try {
-                    run(testbed, receiver, monitor, warmUp, alice, reader, strangers, oldDefaults);
+                    run(testbed, receiver, monitor, warmUp, alice, reader, strangers,
+                            oldDefaults ? "old defaults" : nftLimit ? "issue-19 settings and nft limit" : "issue-19 settings, no nft limit");
                 } catch (AssertionError | RuntimeException e) {
                     String text = monitor.log();
                     System.err.println("---- wgmon log (last 4000 characters) ----\n"
@@ -103,7 +112,7 @@ class ConnectionFloodIT {
     }
 
     private void run(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor, Testbed.Client warmUp,
-                     Testbed.Client alice, Testbed.Client reader, List<Testbed.Client> strangers, boolean oldDefaults)
+                     Testbed.Client alice, Testbed.Client reader, List<Testbed.Client> strangers, String setup)
             throws Exception {
         testbed.ping(warmUp);
         assertNotNull(receiver.await(d -> d.is("peer.connected", warmUp.publicKey()), Duration.ofSeconds(10)),
@@ -119,6 +128,7 @@ class ConnectionFloodIT {
             }
             List<CompletableFuture<List<String>>> outputs = senders.stream().map(ConnectionFloodIT::lines).toList();
 
+            List<Integer> held = new ArrayList<>();
             List<Duration> health = new ArrayList<>();
             List<Integer> healthStatus = new ArrayList<>();
             Instant pinged = null;
@@ -130,6 +140,7 @@ class ConnectionFloodIT {
                 if (!monitor.isAlive()) {
                     break;
                 }
+                held.add(establishedTo(testbed, monitor.httpPort()));
                 long start = System.nanoTime();
                 int status;
                 try {
@@ -155,24 +166,41 @@ class ConnectionFloodIT {
             long healthy = healthStatus.stream().filter(s -> s == 200).count();
             Duration worstHealth = health.stream().max(Duration::compareTo).orElse(Duration.ZERO);
             Duration delivery = connected == null ? null : Duration.between(pinged, connected.receivedAt());
-            System.out.printf("CONNECTION FLOOD (%s): senders %s; wgmon alive %s, OutOfMemoryError in log %s; "
+            long attempts = finals.stream().mapToLong(line -> field(line, "opened") + field(line, "failed")).sum();
+            System.out.printf("CONNECTION FLOOD (%s): %d connection attempts, senders %s; connections wgmon's port held "
+                            + "(sampled each second) at most %d; wgmon alive %s, OutOfMemoryError in log %s; "
                             + "health 200 in %d of %d checks, slowest %d ms; ping -> webhook %s; event stream reader %s%n",
-                    oldDefaults ? "old defaults" : "issue-19 settings", finals, alive, text.contains("OutOfMemoryError"),
+                    setup, attempts, finals, held.stream().max(Integer::compare).orElse(0), alive, text.contains("OutOfMemoryError"),
                     healthy, healthStatus.size(), worstHealth.toMillis(),
                     delivery == null ? "NOT delivered" : delivery.toMillis() + " ms",
                     streamed == null ? "did NOT get the connect" : "got the connect " + Duration.between(pinged, streamed).toMillis() + " ms after the ping");
 
             assertTrue(alive, "wgmon ended during the flood");
             assertFalse(text.contains("OutOfMemoryError"), "wgmon ran out of memory");
-            long opened = finals.stream().mapToLong(line -> field(line, "opened")).sum();
-            assertTrue(opened >= 2L * CONNECTIONS_PER_SENDER,
-                    "the strangers made only " + opened + " connections: " + finals);
+            assertTrue(attempts >= 2L * CONNECTIONS_PER_SENDER,
+                    "the strangers tried only " + attempts + " connections: " + finals);
             assertEquals(healthStatus.size(), healthy, "health did not answer 200 every time: " + healthStatus);
             assertTrue(worstHealth.compareTo(HEALTH_BOUND) <= 0, "health took " + worstHealth + " under the flood");
             assertNotNull(connected, "the connect made during the flood never reached the receiver");
             assertTrue(delivery.compareTo(DELIVERY_BOUND) <= 0, "the connect took " + delivery + " to reach the receiver");
             assertNotNull(streamed, "the event stream reader connected before the flood did not get the connect");
         }
+    }
+
+    /** Established TCP connections to {@code port} in wgmon's namespace (ss), its accept queue included. */
+    private static int establishedTo(Testbed testbed, int port) {
+        String lines = testbed.sh(testbed.serverNs(), "ss", "-Htn", "state", "established", "( sport = :" + port + " )");
+        return (int) lines.lines().filter(line -> !line.isBlank()).count();
+    }
+
+    /** The README's connection limit for a port opened beyond loopback (What listens where). */
+    private static void limitConnections(Testbed testbed, int port, int count) {
+        String table = "wgmonlimit";
+        testbed.sh(testbed.serverNs(), "nft", "add", "table", "inet", table);
+        testbed.sh(testbed.serverNs(), "nft", "add", "chain", "inet", table, "input",
+                "{ type filter hook input priority 0 ; }");
+        testbed.sh(testbed.serverNs(), "nft", "add", "rule", "inet", table, "input", "iifname", "!=", "lo", "tcp", "dport",
+                String.valueOf(port), "ct", "state", "new", "ct", "count", "over", String.valueOf(count), "reject", "with", "tcp", "reset");
     }
 
     /** A reader of /api/events from another host (with the token), connected before the flood. */

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * integration tests) running inside a namespace, as an operator would run it.
  */
 public final class MonitorProcess implements AutoCloseable {
-    private static final String DEFAULT_HTTP_PORT = "18080";
+    /** The API port unless env sets QUARKUS_HTTP_PORT. */
+    public static final int DEFAULT_API_PORT = 18080;
+    private static final String DEFAULT_HTTP_PORT = String.valueOf(DEFAULT_API_PORT);
     private static final String DEFAULT_MANAGEMENT_PORT = "18090";
     /** USER_HZ: what /proc reports CPU times in, 100 on every Linux architecture wgmon runs on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;

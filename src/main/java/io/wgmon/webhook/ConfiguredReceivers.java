@@ -78,7 +78,7 @@ final class ConfiguredReceivers {
             }
             String presetName = "preset " + ChatPresets.configName(preset);
             return new TemplatePayloadFormat(presetName, compiled(() -> templates.compile(presetName, spec.body(),
-                    EventFacts.sample().templateData())), spec.contentType());
+                    EventFacts.sample().templateData(), spec.contentType())), spec.contentType());
         }
         Optional<String> template = receiver.template();
         String key = prefix + ".template";
@@ -91,7 +91,7 @@ final class ConfiguredReceivers {
             String what = key;
             String content = template.get();
             return new TemplatePayloadFormat("template", compiled(() -> templates.compile(what, content,
-                    EventFacts.sample().templateData())), receiver.contentType());
+                    EventFacts.sample().templateData(), receiver.contentType())), receiver.contentType());
         }
         return PayloadFormat.of(receiver.format().orElse(config.format()));
     }

@@ -220,6 +220,26 @@ public interface WgmonConfig {
          * (docs/architecture.md §12); without it only loopback is answered.
          */
         Optional<String> token();
+
+        /**
+         * Whether a client whose connection comes from loopback needs no token (docs/architecture.md §12).
+         * Unset: trusted only while no token is configured.
+         */
+        @WithName("trust-loopback")
+        Optional<Boolean> trustLoopback();
+
+        /**
+         * The Host header values (names or addresses, without port) the API, the page and the metrics answer
+         * to, against DNS rebinding; {@code *} answers any. Unset: localhost, the loopback addresses, the
+         * machine's host name ({@code wgmon.host}) and its addresses.
+         */
+        @WithName("allowed-hosts")
+        Optional<List<String>> allowedHosts();
+
+        /** How long a status-page login lasts; a restart (a new token) ends every session sooner. */
+        @WithName("session-lifetime")
+        @WithDefault("12h")
+        Duration sessionLifetime();
     }
 
     /** Per-peer series on /q/metrics (docs/architecture.md §12). */

@@ -74,6 +74,10 @@ class ConfigCheckTest {
         // an empty variable (an optional Secret left empty) is no token at all
         assertEquals(Optional.empty(), config(Map.of("wgmon.api.token", "")).api().token());
         assertEquals(List.of(), problems("wgmon.api.token", ""));
+        // the manifests list the access keys with empty values: unset, so their defaults apply
+        WgmonConfig.Api empty = config(Map.of("wgmon.api.trust-loopback", "", "wgmon.api.allowed-hosts", "")).api();
+        assertEquals(Optional.empty(), empty.trustLoopback());
+        assertEquals(Optional.empty(), empty.allowedHosts());
     }
 
     @Test

@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
 /**
  * The one gate of both HTTP servers (docs/architecture.md §12). Everything on the main port (the
  * API, the event stream, the page) and everything on the management port but health (metrics,
- * OpenAPI) answers only a listed {@code Host} and what {@link ApiAccess} allows, a live login
- * session, or a source not throttled by {@link AuthFailures}. Health stays open so that probes
- * work from the node, with its details for loopback only ({@link StatusOnlyHealth}).
+ * OpenAPI) answers only requests with an allowed {@code Host} ({@link AllowedHosts}) that
+ * {@link ApiAccess} lets in (trusted loopback, the token) or that carry a live login session
+ * ({@link LoginSessions}); a source with too many wrong tokens gets 429 ({@link AuthFailures}).
+ * Health stays open so that probes work from the node, with its details for loopback only
+ * ({@link StatusOnlyHealth}).
  *
  * <p>The client is the socket's peer, {@code request.connection().remoteAddress()}: with Quarkus's
  * proxy support on, {@code request.remoteAddress()} is the first forwarded hop, which the client

@@ -58,6 +58,7 @@ public final class ConfigCheck {
         }
         checkWebhook(problems, config.webhook());
         checkApiToken(problems, config.api());
+        positive(problems, "wgmon.api.session-lifetime", config.api().sessionLifetime());
         return problems;
     }
 

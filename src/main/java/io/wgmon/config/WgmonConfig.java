@@ -229,9 +229,9 @@ public interface WgmonConfig {
         Optional<Boolean> trustLoopback();
 
         /**
-         * The Host header values (names or addresses, without port) the API, the page and the metrics answer
-         * to, against DNS rebinding; {@code *} answers any. Unset: localhost, the loopback addresses, the
-         * machine's host name ({@code wgmon.host}) and its addresses.
+         * Host names the API, the page and the metrics answer to in {@code Host}, against DNS rebinding; IP
+         * addresses always pass, {@code *} lets any name pass. Unset: localhost and the host name
+         * ({@code wgmon.host}, else the kernel's).
          */
         @WithName("allowed-hosts")
         Optional<List<String>> allowedHosts();

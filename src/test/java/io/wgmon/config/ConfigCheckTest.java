@@ -78,6 +78,8 @@ class ConfigCheckTest {
         WgmonConfig.Api empty = config(Map.of("wgmon.api.trust-loopback", "", "wgmon.api.allowed-hosts", "")).api();
         assertEquals(Optional.empty(), empty.trustLoopback());
         assertEquals(Optional.empty(), empty.allowedHosts());
+        assertEquals(List.of("wgmon.api.session-lifetime=0s is not allowed: use a positive duration such as 5s"),
+                problems("wgmon.api.session-lifetime", "0s"));
     }
 
     @Test

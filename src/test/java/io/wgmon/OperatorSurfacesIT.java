@@ -77,8 +77,13 @@ class OperatorSurfacesIT {
                     "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
                     "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
                     "WGMON_API_TOKEN", TOKEN,
+                    // the checks below read the API and the metrics from loopback without the token
+                    "WGMON_API_TRUST_LOOPBACK", "true",
                     "WGMON_PEERS_NAMES", names.toString(),
-                    "WGMON_METRICS_EXPORTER_NAMES", "true");
+                    "WGMON_METRICS_EXPORTER_NAMES", "true",
+                    // the browser and Prometheus come from 192.0.2.1: the operator opens both ports
+                    "QUARKUS_HTTP_HOST", "0.0.0.0",
+                    "QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try (PrometheusServer prometheus = PrometheusServer.startIn(testbed.serverNs(), scrapeConfigs(monitor, work), work);

@@ -1,6 +1,7 @@
 package io.wgmon.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class ConfigCheck {
     /** RFC 6750's b64token: what a client can put after {@code Bearer }. */
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
     private static final int MIN_TOKEN_LENGTH = 16;
+    private static final int MIN_TOKEN_BITS = 40;
     /** Characters of a value quoted in a message. */
     static final int QUOTED = 100;
 
@@ -57,7 +59,17 @@ public final class ConfigCheck {
         }
         checkWebhook(problems, config.webhook());
         checkApiToken(problems, config.api());
+        positive(problems, "wgmon.api.session-lifetime", config.api().sessionLifetime());
         return problems;
+    }
+
+    /**
+     * A floor against mistakes, not a measure of randomness: a token's length times log2 of the number
+     * of different characters in it. 16 equal characters give 0, {@code openssl rand -base64 24} about 150.
+     */
+    static double estimatedBits(String token) {
+        long distinct = token.codePoints().distinct().count();
+        return distinct < 2 ? 0 : token.codePointCount(0, token.length()) * (Math.log(distinct) / Math.log(2));
     }
 
     /** Never quotes the token: a start-up error line ends up in logs. */
@@ -66,6 +78,10 @@ public final class ConfigCheck {
             if (token.length() < MIN_TOKEN_LENGTH) {
                 problems.add("wgmon.api.token is shorter than " + MIN_TOKEN_LENGTH + " characters, which is not "
                         + "allowed: use a random token such as the output of `openssl rand -base64 24`");
+            } else if (estimatedBits(token) < MIN_TOKEN_BITS) {
+                problems.add("wgmon.api.token is too easy to guess (it repeats few different characters: under "
+                        + MIN_TOKEN_BITS + " bits by length x log2(distinct characters)), which is not allowed: use a "
+                        + "random token such as the output of `openssl rand -base64 24`");
             } else if (!BEARER_TOKEN.matcher(token).matches()) {
                 problems.add("wgmon.api.token has a character a bearer token cannot carry: use letters, digits "
                         + "and -._~+/ (= only at the end), such as the output of `openssl rand -base64 24`");
@@ -74,7 +90,7 @@ public final class ConfigCheck {
     }
 
     private static void checkWebhook(List<String> problems, WgmonConfig.Webhook webhook) {
-        for (URI url : webhook.url().orElse(List.of())) {
+        for (String url : webhook.url().orElse(List.of())) {
             checkUrl(problems, "wgmon.webhook.url", url);
         }
         if (webhook.secret().map(String::isEmpty).orElse(false)) {
@@ -158,13 +174,38 @@ public final class ConfigCheck {
         }
     }
 
-    private static void checkUrl(List<String> problems, String key, URI url) {
+    private static void checkUrl(List<String> problems, String key, String text) {
+        try {
+            url(key, text);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
+    /**
+     * A receiver URL of configuration, checked; quotes only scheme and host in the error, since the rest
+     * of a webhook URL is often a token.
+     *
+     * @throws IllegalArgumentException one line naming {@code key} and what is wrong
+     */
+    public static URI url(String key, String text) {
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (URISyntaxException e) {
+            String origin = SecretValues.origin(text);
+            throw new IllegalArgumentException(key + " has a value " + (origin.isEmpty() ? "" : "starting '" + origin
+                    + "' ") + "that is not a URL: " + e.getReason() + " at character " + (e.getIndex() + 1)
+                    + " (the path and query are not printed): use an absolute http:// or https:// URL, "
+                    + "percent-encoded");
+        }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-            // only scheme and host: the rest of a webhook URL is often a token
-            problems.add(key + " has a value with scheme '" + cut(url.getScheme()) + "' and host '"
-                    + cut(url.getHost()) + "', which is not allowed: use an absolute http:// or https:// URL");
+            throw new IllegalArgumentException(key + " has a value with scheme '" + cut(url.getScheme())
+                    + "' and host '" + cut(url.getHost()) + "', which is not allowed: use an absolute http:// or "
+                    + "https:// URL");
         }
+        return url;
     }
 
     private static void checkHeaders(List<String> problems, String key, Map<String, String> headers) {

@@ -5,7 +5,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,7 +99,8 @@ public interface WgmonConfig {
     }
 
     interface Webhook {
-        Optional<List<URI>> url();
+        /** Strings, not URIs: {@link ConfigCheck} checks them without printing more than scheme and host. */
+        Optional<List<String>> url();
 
         @WithDefault("json")
         WebhookFormat format();
@@ -159,7 +159,8 @@ public interface WgmonConfig {
         Tls tls();
 
         interface Receiver {
-            URI url();
+            /** Checked by {@link ConfigCheck}, like {@link Webhook#url()}. */
+            String url();
 
             /** Defaults to {@code wgmon.webhook.format}. */
             Optional<WebhookFormat> format();
@@ -220,6 +221,26 @@ public interface WgmonConfig {
          * (docs/architecture.md §12); without it only loopback is answered.
          */
         Optional<String> token();
+
+        /**
+         * Whether a client whose connection comes from loopback needs no token (docs/architecture.md §12).
+         * Unset: trusted only while no token is configured.
+         */
+        @WithName("trust-loopback")
+        Optional<Boolean> trustLoopback();
+
+        /**
+         * Host names the API, the page and the metrics answer to in {@code Host}, against DNS rebinding; IP
+         * addresses always pass, {@code *} lets any name pass. Unset: localhost and the host name
+         * ({@code wgmon.host}, else the kernel's).
+         */
+        @WithName("allowed-hosts")
+        Optional<List<String>> allowedHosts();
+
+        /** How long a status-page login lasts; a restart (a new token) ends every session sooner. */
+        @WithName("session-lifetime")
+        @WithDefault("12h")
+        Duration sessionLifetime();
     }
 
     /** Per-peer series on /q/metrics (docs/architecture.md §12). */

@@ -37,15 +37,15 @@ final class PeerDeadlines {
 
     private final Duration idleTimeout;
     private final Duration tick;
-    private final Function<InetSocketAddress, Instant> lastPacketFrom;
+    private final Function<InetSocketAddress, Instant> lastHandshakeFrom;
     private Map<PeerKey, Long> rxBefore = Map.of();
     private volatile List<Watched> watched = List.of();
 
-    /** @param lastPacketFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
-    PeerDeadlines(Duration idleTimeout, Duration tick, Function<InetSocketAddress, Instant> lastPacketFrom) {
+    /** @param lastHandshakeFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
+    PeerDeadlines(Duration idleTimeout, Duration tick, Function<InetSocketAddress, Instant> lastHandshakeFrom) {
         this.idleTimeout = idleTimeout;
         this.tick = tick;
-        this.lastPacketFrom = lastPacketFrom;
+        this.lastHandshakeFrom = lastHandshakeFrom;
     }
 
     /** After each scan: the tracker's peers as that scan, taken at {@code now}, left them. */
@@ -84,7 +84,7 @@ final class PeerDeadlines {
             return peer.recheckAt();
         }
         Instant due = peer.confirmed().plus(idleTimeout);
-        Instant packet = peer.endpoint() == null ? null : lastPacketFrom.apply(peer.endpoint());
+        Instant packet = peer.endpoint() == null ? null : lastHandshakeFrom.apply(peer.endpoint());
         if (packet != null && packet.isAfter(peer.confirmed())) {
             Instant trusted = min(packet, peer.confirmed().plus(REJECT_AFTER_TIME));
             due = max(due, trusted.plus(idleTimeout));

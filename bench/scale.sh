@@ -9,7 +9,7 @@
 #            DATA_PPS, a synthetic NFLOG load of forged data packets at SYNTH_PPS; wgmon's CPU and the
 #            poller's (each in a cpuacct cgroup of its own), scans by cause, connect latency and
 #            disconnects counted against the driver's log (the bed's ground truth)
-#   traffic  UDP through the tunnel at TRAFFIC_RATES packets/s (0: as fast as the sender can), with
+#   traffic  UDP through the tunnel at TRAFFIC_RATES packets/s (max: as fast as the sender can), with
 #            the all-packets rule and the documented rule: wgmon's CPU, per packet, switches/s
 #   flood    forged handshakes (ForgedPacketFloodIT's pattern) at FORGE_PPS for FLOOD_SECONDS, with
 #            each rule: wgmon's CPU, scans/s, and a real connect during the flood
@@ -23,8 +23,8 @@
 # max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10), REST_PEERS ("2 1000"),
 # REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
 # the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg);
-# APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control of the counting:
-# wgmon then sees no packet, and the connects and disconnects show up as missed).
+# APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control: wgmon then sees
+# no packet, and its connects come late, found by the deadline scans of peers already connected).
 # Default total: about 20 minutes on 2 cores. Needs what scripts/install-deps.sh installs; draws its
 # plot itself (SVG), no plotting package needed.
 set -euo pipefail
@@ -87,7 +87,7 @@ cleanup() {
   done
   pids=() clients=()
 }
-trap 'cleanup; rmdir "$CG"/* "$CG" 2>/dev/null; rm -rf "$TOOL"' EXIT
+trap 'cleanup; rmdir "$CG"/* "$CG" 2>/dev/null; rm -rf "$TOOL" "$RES/bed"' EXIT   # the bed holds throwaway private keys
 mkdir -p "$CG"
 mkfifo "$RES/never"
 
@@ -105,14 +105,8 @@ rules() {
   case "$1" in
     all) logged="udp dport $PORT counter log group $GROUP" ;;
     documented)
-      if [ -f scripts/lib/wgmon-rule.sh ]; then
-        # shellcheck source=/dev/null
-        logged=$(source scripts/lib/wgmon-rule.sh && wgmon_nft_rules "$PORT" "$GROUP" | sed 's/ log group/ counter log group/')
-      else
-        logged="udp dport $PORT udp length 156 @th,64,32 0x01000000 counter log group $GROUP
-udp dport $PORT udp length 100 @th,64,32 0x02000000 counter log group $GROUP
-udp dport $PORT @th,64,32 0x04000000 @th,128,64 0 counter log group $GROUP"
-      fi ;;
+      # shellcheck source=../scripts/lib/wgmon-rule.sh
+      logged=$(source scripts/lib/wgmon-rule.sh && wgmon_nft_rules "$PORT" "$GROUP" | sed 's/ log group/ counter log group/') ;;
     *) echo "unknown rule $1 (documented or all)"; exit 2 ;;
   esac
   ip netns exec "$SRV" nft flush chain inet "$TABLE" input

@@ -445,12 +445,13 @@ traffic_flood() {
     ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "/var/run/wireguard/${clients[0]}.sock" "$WORK/probe.key" \
       "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" 10 0 0.05 "$WORK/probe.log" 8 > /dev/null &
     local probe=$!
-    wait "$flood"; wait "$probe"
+    wait "$flood"
+    t1=$(date +%s%N); a1=$(cg_ns wgmon); read -r k1 c1 <<< "$(counters)"; scans > "$RES/f1"   # the flood's window
+    wait "$probe"
     # did the server complete that handshake at all (wireguard-go under load answers with cookies)?
     local shake; shake=$(ip netns exec "$SRV" wg show "$WGS" latest-handshakes | awk -v k="$(awk '{print $3}' "$WORK/probe.key")" \
       -v t="$(awk '$2 == "connect" {print $1}' "$WORK/probe.log")" '$1 == k {print ($2 > 0 ? sprintf("%d s after the start (whole seconds)", $2 - int(t / 1e6)) : "never")}')
     for _ in $(seq 100); do grep -q "peer.connected $(awk '{print $3}' "$WORK/probe.key")" "$WORK/events" && break; sleep 0.1; done
-    t1=$(date +%s%N); a1=$(cg_ns wgmon); read -r k1 c1 <<< "$(counters)"; scans > "$RES/f1"
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
     lat=$(awk 'FNR == NR { if ($2 == "connect") c[$3] = $1; next } $2 == "peer.connected" && ($3 in c) { printf "%.1f", ($1 - c[$3]) / 1000; exit }' \
       "$WORK/probe.log" "$WORK/events")

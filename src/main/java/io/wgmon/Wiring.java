@@ -6,6 +6,7 @@ import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.lifecycle.LifecycleWatcher;
+import io.wgmon.store.StoreDatabase;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.LastPacketTimes;
@@ -47,7 +48,7 @@ public class Wiring {
     @Produces
     @Singleton
     TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry,
-                                    PeerNames names, WebhookDispatcher dispatcher) {
+                                    PeerNames names, Optional<StoreDatabase> store, WebhookDispatcher outbox) {
         WgmonConfig.Tracking tracking = config.tracking();
         LastPacketTimes lastPackets = new LastPacketTimes();
         ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
@@ -58,17 +59,18 @@ public class Wiring {
         return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
                 tracking.coalesce(), tracking.tick(), timers, registry,
                 config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()),
-                Optional.of(lifecycleWatcher(config, timers, registry)), trackerState(dispatcher, tracking));
+                Optional.of(lifecycleWatcher(config, timers, registry)), trackerState(store, tracking), outbox);
     }
 
-    /** The tracker's state lives in the store, which exists with a spool and a receiver (docs/architecture.md §8). */
-    private static TrackerState trackerState(WebhookDispatcher dispatcher, WgmonConfig.Tracking tracking) {
-        return dispatcher.database().<TrackerState>map(database -> new StoredTrackerState(database,
-                tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);
-    }
-
+    /** Closed at shutdown by {@link PipelineStartup} already; a second close does nothing. */
     void close(@Disposes TrackingService tracking) {
         tracking.close();
+    }
+
+    /** The tracker's state lives in the store, when there is one (docs/architecture.md §8). */
+    private static TrackerState trackerState(Optional<StoreDatabase> store, WgmonConfig.Tracking tracking) {
+        return store.<TrackerState>map(database -> new StoredTrackerState(database,
+                tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);
     }
 
     /** Link notifications always (kernel links and wireguard-go's tun); the UAPI directory when userspace is read. */

@@ -62,6 +62,7 @@ public final class TrackingService implements AutoCloseable {
     private final MeterRegistry registry;
     private final Optional<LifecycleWatcher> lifecycle;
     private final TrackerState state;
+    private final EventOutbox outbox;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private volatile Scan lastScan;
@@ -91,18 +92,20 @@ public final class TrackingService implements AutoCloseable {
                            Timers timers, MeterRegistry registry, Set<String> namedInterfaces,
                            Optional<LifecycleWatcher> lifecycle) {
         this(source, scanner, tracker, lastPackets, coalesce, tick, timers, registry, namedInterfaces,
-                lifecycle, TrackerState.none());
+                lifecycle, TrackerState.none(), (events, changes) -> { });
     }
 
     /**
-     * @param state the tracker's state across restarts: loaded by {@link #start()} before the first scan,
-     *              saved after each scan with its events, flushed by {@link #close()}
+     * @param state  the tracker's state across restarts: loaded by {@link #start()} before the first scan,
+     *               saved after each scan with its events, and at {@link #close()}
+     * @param outbox takes each scan's events with the state's changes, before the events are published
      */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
                            LastPacketTimes lastPackets, Duration coalesce, Duration tick,
                            Timers timers, MeterRegistry registry, Set<String> namedInterfaces,
-                           Optional<LifecycleWatcher> lifecycle, TrackerState state) {
+                           Optional<LifecycleWatcher> lifecycle, TrackerState state, EventOutbox outbox) {
         this.state = state;
+        this.outbox = outbox;
         this.lifecycle = lifecycle;
         this.source = source;
         this.namedInterfaces = Set.copyOf(namedInterfaces);
@@ -214,7 +217,8 @@ public final class TrackingService implements AutoCloseable {
         reportFailures(scan.failures());
         reportMissing(scan);
         List<PeerEvent> found = tracker.apply(Objects.requireNonNull(scan));
-        state.publishAndSave(tracker.peers(), () -> found.forEach(this::publish));
+        outbox.commit(found, state.changes(tracker.peers(), false));
+        found.forEach(this::publish);
         ticker.needed(tracker.hasConnectedPeers());
         rechecks.scanned(cause, found.stream().anyMatch(e -> e.type() == PeerEventType.CONNECTED));
         if (first) {
@@ -322,7 +326,7 @@ public final class TrackingService implements AutoCloseable {
         source.close();
         awaitScanEnd();
         if (started) {
-            state.flush(tracker.peers());
+            outbox.commit(List.of(), state.changes(tracker.peers(), true));
         }
         scanner.close();
         events.onComplete();

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.StoreTransaction;
 import io.wgmon.tracking.PeerEvent;
 import org.jboss.logging.Logger;
 
@@ -12,9 +13,9 @@ record Admitted(long seq, Delivery delivery, List<Long> evicted) {
 
     /** Empty when the store refused it: counted as overflow and logged. */
     static Optional<Admitted> admit(PeerEvent event, DeliveryRenderer renderer, DeliveryStore store,
-                                    ReceiverMetrics metrics, String label) {
+                                    ReceiverMetrics metrics, String label, StoreTransaction transaction) {
         Delivery delivery = renderer.render(event);
-        DeliveryStore.Admission admission = store.admit(delivery);
+        DeliveryStore.Admission admission = store.admit(delivery, transaction);
         if (!admission.isAdmitted()) {
             metrics.overflow().increment();
             LOG.warnf("webhook queue for %s: %s; dropped %s", label, admission.refusal(), delivery.describe());

@@ -3,6 +3,7 @@ package io.wgmon.webhook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.wgmon.timing.Timers;
+import io.wgmon.store.StoreTransaction;
 import io.wgmon.tracking.PeerEvent;
 import org.jboss.logging.Logger;
 
@@ -84,7 +85,7 @@ final class ChatQueue implements DeliveryQueue {
     }
 
     @Override
-    public void offer(PeerEvent event) {
+    public void offer(PeerEvent event, StoreTransaction transaction) {
         if (closed) {
             return;
         }
@@ -92,7 +93,7 @@ final class ChatQueue implements DeliveryQueue {
             metrics.failed().increment();
             return;
         }
-        Admitted.admit(event, renderer, store, metrics, label).ifPresent(admitted -> {
+        Admitted.admit(event, renderer, store, metrics, label, transaction).ifPresent(admitted -> {
             pending.incrementAndGet();
             Entry entry = new Entry(admitted.seq(), admitted.delivery());
             onContext(() -> admitted(List.of(entry), admitted.evicted()));

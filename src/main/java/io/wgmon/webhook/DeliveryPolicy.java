@@ -3,25 +3,19 @@ package io.wgmon.webhook;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * How every receiver's deliveries are kept and retried. Every wait (retry, probe, Retry-After) and every
  * age is measured on {@code timers}: its clock and its timers, never the wall clock directly.
  *
- * @param queueSize        events held per receiver without a spool; beyond it new ones are dropped
+ * @param queueSize        events held per receiver without a store; beyond it new ones are dropped
  * @param circuitThreshold consecutive failures after which a receiver is only probed
  * @param maxAge           events older than this (by their time) are dropped instead of sent
- * @param spool            with a spool, every receiver's events are kept in the store in {@code <dir>}
+ * @param spoolMaxBytes    with a store, the bound of each receiver's undelivered events in it
  */
 public record DeliveryPolicy(int queueSize, Backoff backoff, int circuitThreshold, Duration maxAge,
-                             Optional<Spooling> spool, Timers timers) {
-
-    /** @param maxBytes bound of each receiver's undelivered events in the store */
-    public record Spooling(Path dir, long maxBytes) {
-    }
+                             long spoolMaxBytes, Timers timers) {
 
     public DeliveryPolicy {
         if (queueSize < 1) {

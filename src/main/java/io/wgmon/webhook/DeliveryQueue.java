@@ -1,12 +1,16 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.StoreTransaction;
 import io.wgmon.tracking.PeerEvent;
 
 /** What the dispatcher needs of one receiver's queue: {@link ReceiverQueue} or {@link ChatQueue}. */
 interface DeliveryQueue {
 
-    /** On the caller's (scan) thread: admits the event without I/O or waiting. */
-    void offer(PeerEvent event);
+    /**
+     * On the caller's (scan) thread: admits the event without I/O or waiting; a durable queue adds its row to
+     * {@code transaction}, and sends it once the transaction committed.
+     */
+    void offer(PeerEvent event, StoreTransaction transaction);
 
     int pending();
 

@@ -1,5 +1,7 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.StoreTransaction;
+
 import java.util.List;
 
 /**
@@ -34,8 +36,11 @@ interface DeliveryStore extends AutoCloseable {
     /** Deliveries left undelivered by the previous run, oldest first, unsigned; handed over once. */
     List<Stored> recover();
 
-    /** Decides at once (bound, eviction); a durable store writes the row on its own thread. */
-    Admission admit(Delivery delivery);
+    /**
+     * Decides at once (bound, eviction); a durable store adds the row (and the deletion of evicted rows) to
+     * {@code transaction}, which the caller submits.
+     */
+    Admission admit(Delivery delivery, StoreTransaction transaction);
 
     /** Runs {@code then} (on any thread) once the delivery is durable: at once in memory. */
     void whenStored(long seq, Runnable then);

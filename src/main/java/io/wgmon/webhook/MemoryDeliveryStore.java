@@ -1,5 +1,7 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.StoreTransaction;
+
 import java.util.List;
 
 /** Deliveries held in memory only, at most {@code capacity}; beyond it new ones are refused. */
@@ -21,7 +23,7 @@ final class MemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized Admission admit(Delivery delivery) {
+    public synchronized Admission admit(Delivery delivery, StoreTransaction transaction) {
         if (held >= capacity) {
             return Admission.refused("the queue is full (" + capacity + " events)");
         }

@@ -2,6 +2,7 @@ package io.wgmon.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.timing.Timers;
+import io.wgmon.store.StoreTransaction;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerKey;
 import org.jboss.logging.Logger;
@@ -82,7 +83,7 @@ final class ReceiverQueue implements DeliveryQueue {
 
     /** On the caller's (scan) thread: renders, admits in memory and hands the delivery to the context. */
     @Override
-    public void offer(PeerEvent event) {
+    public void offer(PeerEvent event, StoreTransaction transaction) {
         if (closed) {
             return;
         }
@@ -90,7 +91,7 @@ final class ReceiverQueue implements DeliveryQueue {
             metrics.failed().increment();
             return;
         }
-        Admitted.admit(event, renderer, store, metrics, label).ifPresent(admitted -> {
+        Admitted.admit(event, renderer, store, metrics, label, transaction).ifPresent(admitted -> {
             pending.incrementAndGet();
             QueuedDelivery queued = new QueuedDelivery(admitted.seq(), admitted.delivery());
             onContext(() -> admitted(queued, admitted.evicted()));

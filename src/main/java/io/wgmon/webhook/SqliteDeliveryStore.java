@@ -1,6 +1,7 @@
 package io.wgmon.webhook;
 
 import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreTransaction;
 import io.wgmon.store.StoreWrite;
 import org.jboss.logging.Logger;
 
@@ -9,15 +10,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One receiver's deliveries in the {@link StoreDatabase} (docs/architecture.md §8). Admission and the size
  * bound are decided here in memory, at once and without I/O; the row (and the deletion of rows evicted to
- * keep the bound) is handed to the store thread, which commits it with whatever else is queued. A delivery
+ * keep the bound) joins the caller's {@link StoreTransaction}, committed on the store thread with the scan's
+ * state changes. A delivery
  * is first sent only once its row is committed ({@link #whenStored}). When the disk fails, deliveries go
  * on in memory only (logged at ERROR).
  */
@@ -33,6 +37,11 @@ final class SqliteDeliveryStore implements DeliveryStore {
     /** Undelivered rows, oldest first, with the bytes each counts against the bound. */
     private final LinkedHashMap<Long, Long> live = new LinkedHashMap<>();
     private final Map<Long, Runnable> awaitingCommit = new HashMap<>();
+    /**
+     * Done before their insert committed (dropped unsent): the insert, still in its scan's transaction, may
+     * reach the store after the delete, so it skips the row.
+     */
+    private final Set<Long> doneBeforeInsert = new HashSet<>();
     private List<Stored> recovered;
     private long bytes;
     private long nextSeq;
@@ -74,7 +83,7 @@ final class SqliteDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public Admission admit(Delivery delivery) {
+    public Admission admit(Delivery delivery, StoreTransaction transaction) {
         long cost = cost(delivery);
         if (cost > maxBytes) {
             return Admission.refused("a body of " + delivery.payload().body().length
@@ -94,7 +103,7 @@ final class SqliteDeliveryStore implements DeliveryStore {
             live.put(seq, cost);
             bytes += cost;
         }
-        database.submit(new Insert(seq, delivery, evicted));
+        transaction.add(new Insert(seq, delivery, evicted));
         return Admission.admitted(seq, evicted);
     }
 
@@ -117,6 +126,9 @@ final class SqliteDeliveryStore implements DeliveryStore {
                 return;
             }
             bytes -= cost;
+            if (seq > committedThrough) {
+                doneBeforeInsert.add(seq);
+            }
         }
         database.submit(new Delete(List.of(seq)));
     }
@@ -146,10 +158,15 @@ final class SqliteDeliveryStore implements DeliveryStore {
         synchronized (this) {
             committedThrough = Math.max(committedThrough, seq);
             then = awaitingCommit.remove(seq);
+            doneBeforeInsert.remove(seq);
         }
         if (then != null) {
             then.run();
         }
+    }
+
+    private synchronized boolean doneBefore(long seq) {
+        return doneBeforeInsert.contains(seq);
     }
 
     static long cost(Delivery delivery) {
@@ -178,7 +195,9 @@ final class SqliteDeliveryStore implements DeliveryStore {
             if (!evicted.isEmpty()) {
                 DeliveryTable.delete(connection, receiver, evicted);
             }
-            DeliveryTable.insert(connection, receiver, seq, delivery);
+            if (!doneBefore(seq)) {
+                DeliveryTable.insert(connection, receiver, seq, delivery);
+            }
         }
 
         @Override

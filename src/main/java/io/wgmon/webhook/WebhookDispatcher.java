@@ -1,67 +1,49 @@
 package io.wgmon.webhook;
 
-import io.wgmon.timing.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.PeerStateTable;
+import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreTransaction;
+import io.wgmon.tracking.EventOutbox;
 import io.wgmon.tracking.PeerEvent;
 import org.jboss.logging.Logger;
 
-import io.wgmon.store.StoreDatabase;
-import io.wgmon.timing.Timers;
-
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fans peer events out to the configured receivers (docs/architecture.md §1, §8): at-least-once, in order
  * per peer, retried with backoff until the receiver accepts (2xx) or refuses (4xx) the event; each
  * receiver gets every event independently, in its own format, with its own queue, circuit and context.
- * {@link #submit} never blocks and never writes to disk: with a spool the store's own thread writes the
- * event. With no receiver each event is logged at INFO as one JSON line.
+ * As tracking's {@link EventOutbox} it takes each scan's events with the tracker's state changes and hands
+ * both to the store as one transaction; {@link #commit} never blocks and never writes to disk itself. With
+ * no receiver each event is logged at INFO as one JSON line.
  */
-public final class WebhookDispatcher implements AutoCloseable {
+public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     private static final Duration DRAIN_POLL = Duration.ofMillis(20);
-    private static final int DEFAULT_CIRCUIT_THRESHOLD = 5;
-    /** The plain constructor keeps events until delivered, however old. */
-    private static final Duration NO_MAX_AGE = Duration.ofSeconds(Long.MAX_VALUE);
 
     private final List<DeliveryQueue> receivers;
     private final JsonPayloadFormat logFormat = new JsonPayloadFormat();
-    private final Optional<StoreDatabase> database;
-
-    /**
-     * Every URL with the same format and signer, no spool, no max age, the default circuit threshold.
-     *
-     * @param receivers  receiver URLs; empty = log events only
-     * @param queueSize  events held per receiver (queued or in flight) before new ones are dropped
-     * @param sender     not closed by this dispatcher
-     */
-    public WebhookDispatcher(List<URI> receivers, int queueSize, Backoff backoff, PayloadFormat format,
-                             Optional<WebhookSigner> signer, Timers timers, ReceiverContexts contexts,
-                             WebhookSender sender, MeterRegistry registry) {
-        this(byUrl(receivers, format, signer), new DeliveryPolicy(queueSize, backoff, DEFAULT_CIRCUIT_THRESHOLD,
-                NO_MAX_AGE, Optional.empty(), timers), contexts, sender, registry);
-    }
+    private final Optional<StoreDatabase> store;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param receivers empty = log events only
+     * @param store     the open store, or none: then every receiver's events are held in memory only, and
+     *                  state changes cannot be committed; not closed by this dispatcher
      * @param sender    not closed by this dispatcher
-     * @throws io.wgmon.store.StoreException naming the directory when the store cannot be opened
      */
-    public WebhookDispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy, ReceiverContexts contexts,
-                             WebhookSender sender, MeterRegistry registry) {
-        this.database = receivers.isEmpty() ? Optional.empty() : policy.spool().map(spooling -> {
-            StoreDatabase opened = StoreDatabase.open(spooling.dir());
-            LegacySpool.migrate(spooling.dir(), opened);
-            return opened;
-        });
+    public WebhookDispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy, Optional<StoreDatabase> store,
+                             ReceiverContexts contexts, WebhookSender sender, MeterRegistry registry) {
+        this.store = store;
+        store.ifPresent(database -> LegacySpool.migrate(database.dir(), database));
         List<DeliveryQueue> queues = new ArrayList<>();
         try {
             for (WebhookReceiver receiver : receivers) {
@@ -73,16 +55,31 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             queues.forEach(DeliveryQueue::close);
-            database.ifPresent(StoreDatabase::close);
             throw e;
         }
         this.receivers = List.copyOf(queues);
-        database.ifPresent(db -> warnAboutUnused(db,
+        store.ifPresent(database -> warnAboutUnused(database,
                 Set.copyOf(receivers.stream().map(WebhookReceiver::spoolName).toList())));
     }
 
-    /** Queues the event for every receiver and returns at once. Never throws for a bad event. */
-    public void submit(PeerEvent event) {
+    /**
+     * Admits every event for every receiver and submits their rows with {@code changes} as one store
+     * transaction; returns at once. Never throws for a bad event.
+     */
+    @Override
+    public void commit(List<PeerEvent> events, PeerStateChanges changes) {
+        StoreTransaction transaction = new StoreTransaction();
+        if (!changes.isEmpty()) {
+            transaction.add(PeerStateTable.write(changes));
+        }
+        events.forEach(event -> admit(event, transaction));
+        if (!transaction.isEmpty()) {
+            store.orElseThrow(() -> new IllegalStateException("rows to commit, but no store is open"))
+                    .submit(transaction);
+        }
+    }
+
+    private void admit(PeerEvent event, StoreTransaction transaction) {
         if (receivers.isEmpty()) {
             try {
                 LOG.info(logFormat.renderText(event));
@@ -93,16 +90,16 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         for (DeliveryQueue receiver : receivers) {
             try {
-                receiver.offer(event);
+                receiver.offer(event, transaction);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "cannot deliver event %s to %s; dropped", event, receiver.label());
             }
         }
     }
 
-    /** The durable store, open while the dispatcher is (with a spool and at least one receiver). */
-    public Optional<StoreDatabase> database() {
-        return database;
+    /** Whether undelivered events outlive {@link #close}: there is a store. */
+    public boolean durable() {
+        return store.isPresent();
     }
 
     /** Events queued or in flight, summed over all receivers. */
@@ -128,11 +125,14 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * Stops all deliveries at once; what is still pending is lost (or stays in the store) and logged. The
-     * store commits what was queued for it before it closes.
+     * Stops all deliveries at once; what is still pending is lost (or stays in the store) and logged. A
+     * second call does nothing.
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         int lost = 0;
         for (DeliveryQueue receiver : receivers) {
             int left = receiver.close();
@@ -143,18 +143,16 @@ public final class WebhookDispatcher implements AutoCloseable {
                 lost += left;
             }
         }
-        database.ifPresent(StoreDatabase::close);
         if (lost > 0) {
             LOG.warnf("webhook dispatcher stopped with %d undelivered events", lost);
         }
     }
 
     private DeliveryStore store(WebhookReceiver receiver, DeliveryPolicy policy) {
-        if (database.isEmpty()) {
+        if (store.isEmpty()) {
             return new MemoryDeliveryStore(policy.queueSize());
         }
-        return SqliteDeliveryStore.open(database.get(), receiver.spoolName(), policy.spool().orElseThrow().maxBytes(),
-                receiver.label());
+        return SqliteDeliveryStore.open(store.get(), receiver.spoolName(), policy.spoolMaxBytes(), receiver.label());
     }
 
     /** Undelivered events of receivers no longer configured are not sent: say so. */
@@ -165,12 +163,5 @@ public final class WebhookDispatcher implements AutoCloseable {
                         + "URL changed): its %d events are not sent", name, database.dir(), count);
             }
         });
-    }
-
-    private static List<WebhookReceiver> byUrl(List<URI> urls, PayloadFormat format, Optional<WebhookSigner> signer) {
-        List<String> tags = Receivers.tags(urls);
-        return IntStream.range(0, urls.size())
-                .mapToObj(i -> WebhookReceiver.ofUrl(urls.get(i), tags.get(i), Map.of(), format, signer))
-                .toList();
     }
 }

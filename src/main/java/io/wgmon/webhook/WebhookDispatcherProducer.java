@@ -1,15 +1,20 @@
 package io.wgmon.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.ShutdownOrder;
 import io.wgmon.StartupFailure;
+import io.wgmon.config.StoreFolder;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.store.StoreException;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -32,6 +37,7 @@ public class WebhookDispatcherProducer {
     private final String version;
     private final Vertx vertx;
     private final Timers timers;
+    private volatile Optional<WebhookDispatcher> produced = Optional.empty();
 
     public WebhookDispatcherProducer(WgmonConfig config, MeterRegistry registry,
                                      @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
@@ -58,7 +64,7 @@ public class WebhookDispatcherProducer {
     @Produces
     @Singleton
     @Startup
-    WebhookDispatcher dispatcher(RestClientWebhookSender sender) {
+    WebhookDispatcher dispatcher(RestClientWebhookSender sender, Optional<StoreDatabase> store) {
         List<WebhookReceiver> receivers = ConfiguredReceivers.of(config);
         if (receivers.isEmpty()) {
             LOG.info("no wgmon.webhook.url configured: events are only logged");
@@ -70,24 +76,24 @@ public class WebhookDispatcherProducer {
                             : receiver.signer().isPresent() ? "signed" : "unsigned",
                     receiver.address().headers().isEmpty() ? "" : ", headers " + receiver.address().headers().keySet());
         }
-        Optional<DeliveryPolicy.Spooling> spool = config.spoolDir().map(dir ->
-                new DeliveryPolicy.Spooling(dir, config.spoolMaxSize().asLongValue()));
+        long spoolMaxBytes = config.spoolMaxSize().asLongValue();
         if (!receivers.isEmpty()) {
-            LOG.info(spool.map(s -> "webhook events are stored in " + s.dir().resolve(StoreDatabase.FILE) + " (at most " + s.maxBytes()
-                            + " bytes per receiver) and survive a restart")
+            LOG.info(store.map(s -> "webhook events are stored in " + s.dir().resolve(StoreDatabase.FILE) + " (at most "
+                            + spoolMaxBytes + " bytes per receiver) and survive a restart")
                     .orElse("webhook events are queued in memory only (at most " + config.queueSize()
-                            + " per receiver); set wgmon.webhook.spool-dir to keep them across restarts"));
+                            + " per receiver); set " + StoreFolder.KEY + " to keep them across restarts"));
         }
         DeliveryPolicy policy = new DeliveryPolicy(config.queueSize(),
                 new Backoff(config.retryInitial(), config.retryMax(), new Random()), config.circuitThreshold(),
-                config.maxAge(), spool, timers);
+                config.maxAge(), spoolMaxBytes, timers);
         WebhookDispatcher dispatcher;
         try {
-            dispatcher = new WebhookDispatcher(receivers, policy, ReceiverContexts.on(vertx), sender, registry);
+            dispatcher = new WebhookDispatcher(receivers, policy, store, ReceiverContexts.on(vertx), sender, registry);
         } catch (StoreException e) {
-            throw new StartupFailure("wgmon.webhook.spool-dir: " + e.getMessage());
+            throw new StartupFailure(StoreFolder.KEY + ": " + e.getMessage());
         }
         new DeliveryWarmUp(vertx, receivers, this::sender).start();
+        produced = Optional.of(dispatcher);
         return dispatcher;
     }
 
@@ -105,15 +111,20 @@ public class WebhookDispatcherProducer {
     }
 
     /**
-     * Gives in-flight deliveries time to finish before stopping: up to one request timeout when events
-     * live only in memory, and at most {@link #DURABLE_DRAIN} with a store, where what is pending is on
-     * disk already and goes out after the next start, so SIGTERM ends wgmon within a second.
+     * Gives in-flight deliveries time to finish before stopping, after tracking's last commit and before the
+     * store closes: up to one request timeout when events live only in memory, and at most
+     * {@link #DURABLE_DRAIN} with a store, where what is pending is on disk already and goes out after the
+     * next start, so SIGTERM ends wgmon within a second.
      */
-    void closeDispatcher(@Disposes WebhookDispatcher dispatcher) throws InterruptedException {
-        Duration drain = config.spoolDir().isPresent() && config.requestTimeout().compareTo(DURABLE_DRAIN) > 0
+    void closeDispatcher(@Observes @Priority(ShutdownOrder.DELIVERY) ShutdownEvent event) throws InterruptedException {
+        Optional<WebhookDispatcher> dispatcher = produced;
+        if (dispatcher.isEmpty()) {
+            return;
+        }
+        Duration drain = dispatcher.get().durable() && config.requestTimeout().compareTo(DURABLE_DRAIN) > 0
                 ? DURABLE_DRAIN : config.requestTimeout();
-        dispatcher.awaitDrained(drain);
-        dispatcher.close();
+        dispatcher.get().awaitDrained(drain);
+        dispatcher.get().close();
     }
 
 }

@@ -1,11 +1,13 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wgmon.config.TestWgmonConfig;
 import io.wgmon.testbed.LivePrerequisites;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -61,7 +63,7 @@ class AdnanhWebhookLiveTest {
                             "wgmon.webhook.receivers.wrong.secret", "not-the-secret",
                             "wgmon.webhook.receivers.unsigned.url", url)).webhook()),
                     DispatcherFixture.policy(Optional.empty()));
-            dispatcher.submit(TestEvents.connectedNow(TestEvents.KEY, Instant.now()));
+            dispatcher.commit(List.of(TestEvents.connectedNow(TestEvents.KEY, Instant.now())), PeerStateChanges.NONE);
             Await.until("answers", WAIT, () -> fixture.count("delivered", "right") == 1
                     && fixture.count("failed", "unsigned") == 1 && fixture.count("retries", "wrong") >= 2);
             String log = Files.readString(dir.resolve("webhook.log"));

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,7 +82,7 @@ class AppriseComparisonLiveTest {
                         "wgmon.webhook.receivers.chat.url", service.uri(path).toString(),
                         "wgmon.webhook.receivers.chat.preset", preset)).webhook()),
                 DispatcherFixture.policy(Optional.empty()));
-        dispatcher.submit(ChatPresetsLiveTest.connectedNow(TestEvents.KEY, "alice-laptop"));
+        dispatcher.commit(List.of(ChatPresetsLiveTest.connectedNow(TestEvents.KEY, "alice-laptop")), PeerStateChanges.NONE);
         Await.until("wgmon's request", WAIT, () -> service.requests().size() == 1);
         return service.requests().get(0);
     }

@@ -1,5 +1,7 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.StoreDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,7 +70,7 @@ class ChatPresetsLiveTest {
         config.put("wgmon.webhook.receivers.chat.url", service.uri(path).toString());
         config.put("wgmon.webhook.receivers.chat.preset", preset);
         WebhookDispatcher dispatcher = dispatcher(config);
-        dispatcher.submit(connectedNow(TestEvents.KEY, "alice-laptop"));
+        dispatcher.commit(List.of(connectedNow(TestEvents.KEY, "alice-laptop")), PeerStateChanges.NONE);
         Await.until(preset + " request", WAIT, () -> service.requests().size() == 1);
         return service.requests().get(0);
     }
@@ -175,7 +177,7 @@ class ChatPresetsLiveTest {
                 "wgmon.webhook.receivers.chat.preset", "slack",
                 "wgmon.webhook.receivers.api.url", service.uri("/json").toString()));
         for (int i = 0; i < 300; i++) {
-            dispatcher.submit(disconnectedNow(TestEvents.key(i), "peer-" + i, Duration.ofMinutes(133)));
+            dispatcher.commit(List.of(disconnectedNow(TestEvents.key(i), "peer-" + i, Duration.ofMinutes(133))), PeerStateChanges.NONE);
         }
         Await.until("300 json events", WAIT, () -> requestsTo(service, "/json").size() == 300);
         Await.until("everything delivered", WAIT, () -> dispatcher.pending() == 0);
@@ -200,13 +202,14 @@ class ChatPresetsLiveTest {
                     "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
                     "wgmon.webhook.receivers.chat.preset", "slack");
             DeliveryPolicy policy = DispatcherFixture.policy(DispatcherFixture.spool(spool, 16 << 20),
-                    Duration.ofSeconds(5), Duration.ofDays(1), DispatcherFixture.realTime());
+                    Duration.ofSeconds(5), Duration.ofDays(1), DispatcherFixture.realTime()).policy();
+            Optional<StoreDatabase> store = Optional.of(fixture.store(spool));
             List<WebhookReceiver> receivers = ConfiguredReceivers.of(TestWgmonConfig.of(config).webhook());
-            WebhookDispatcher first = new WebhookDispatcher(receivers, policy, DispatcherFixture.contexts(),
+            WebhookDispatcher first = new WebhookDispatcher(receivers, policy, store, DispatcherFixture.contexts(),
                     fixture.sender(), fixture.registry);
             try {
                 for (int i = 0; i < 300; i++) {
-                    first.submit(disconnectedNow(TestEvents.key(i), "peer-" + i, Duration.ofMinutes(5)));
+                    first.commit(List.of(disconnectedNow(TestEvents.key(i), "peer-" + i, Duration.ofMinutes(5))), PeerStateChanges.NONE);
                 }
                 Await.until("a failed attempt", WAIT, () -> !service.requests().isEmpty());
             } finally {
@@ -218,7 +221,7 @@ class ChatPresetsLiveTest {
             service.respondWith(request -> Reply.of(200));
             int before = service.requests().size();
             WebhookDispatcher second = fixture.closeLater(new WebhookDispatcher(
-                    ConfiguredReceivers.of(TestWgmonConfig.of(config).webhook()), policy, DispatcherFixture.contexts(),
+                    ConfiguredReceivers.of(TestWgmonConfig.of(config).webhook()), policy, store, DispatcherFixture.contexts(),
                     fixture.sender(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
             Await.until("the stored burst delivered", WAIT, () -> second.pending() == 0
                     && service.requests().stream().anyMatch(r -> r.headers().containsKey("X-Wgmon-Delivery")
@@ -242,10 +245,10 @@ class ChatPresetsLiveTest {
                     "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
                     "wgmon.webhook.receivers.chat.preset", "slack",
                     "wgmon.webhook.receivers.api.url", service.uri("/json").toString()));
-            dispatcher.submit(connectedNow(TestEvents.KEY, "alice-laptop"));
+            dispatcher.commit(List.of(connectedNow(TestEvents.KEY, "alice-laptop")), PeerStateChanges.NONE);
             Await.until("both disabled", WAIT, () -> fixture.gauge("disabled", "chat") == 1
                     && fixture.gauge("disabled", "api") == 1);
-            dispatcher.submit(connectedNow(TestEvents.key(1), "bob"));
+            dispatcher.commit(List.of(connectedNow(TestEvents.key(1), "bob")), PeerStateChanges.NONE);
             Thread.sleep(ChatQueue.GATHER.toMillis() + 500);
             assertEquals(1, requestsTo(service, "/slack").size(), "nothing more after 410");
             assertEquals(1, requestsTo(service, "/json").size(), "nothing more after 410");
@@ -263,10 +266,10 @@ class ChatPresetsLiveTest {
                 "wgmon.webhook.receivers.chat.url", service.uri("/bot1:A/sendMessage").toString(),
                 "wgmon.webhook.receivers.chat.preset", "telegram",
                 "wgmon.webhook.receivers.chat.chat-id", "42"));
-        dispatcher.submit(connectedNow(TestEvents.KEY, "alice-laptop"));
+        dispatcher.commit(List.of(connectedNow(TestEvents.KEY, "alice-laptop")), PeerStateChanges.NONE);
         Await.until("the first message", WAIT, () -> service.requests().size() == 1);
-        dispatcher.submit(connectedNow(TestEvents.key(1), "bob-phone"));
-        dispatcher.submit(connectedNow(TestEvents.key(2), "carol-tablet"));
+        dispatcher.commit(List.of(connectedNow(TestEvents.key(1), "bob-phone")), PeerStateChanges.NONE);
+        dispatcher.commit(List.of(connectedNow(TestEvents.key(2), "carol-tablet")), PeerStateChanges.NONE);
         Await.until("the second message", WAIT, () -> service.requests().size() == 2);
         long gap = service.requests().get(1).receivedNanos() - service.requests().get(0).receivedNanos();
         System.out.printf("telegram preset: second message %d ms after the first (interval %d ms)%n",
@@ -281,8 +284,8 @@ class ChatPresetsLiveTest {
         WebhookDispatcher dispatcher = dispatcher(Map.of(
                 "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
                 "wgmon.webhook.receivers.chat.preset", "slack"));
-        dispatcher.submit(TestEvents.connected()); // happened days ago; max-age is a day
-        dispatcher.submit(connectedNow(TestEvents.key(1), "bob-phone"));
+        dispatcher.commit(List.of(TestEvents.connected()), PeerStateChanges.NONE); // happened days ago; max-age is a day
+        dispatcher.commit(List.of(connectedNow(TestEvents.key(1), "bob-phone")), PeerStateChanges.NONE);
         Await.until("the fresh one delivered", WAIT, () -> dispatcher.pending() == 0);
         assertEquals(1, fixture.count("expired", "chat"));
         assertEquals(1, service.requests().size());
@@ -297,7 +300,7 @@ class ChatPresetsLiveTest {
         WebhookDispatcher dispatcher = dispatcher(Map.of(
                 "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
                 "wgmon.webhook.receivers.chat.preset", "slack"));
-        dispatcher.submit(connectedNow(TestEvents.KEY, "alice-laptop"));
+        dispatcher.commit(List.of(connectedNow(TestEvents.KEY, "alice-laptop")), PeerStateChanges.NONE);
         Await.until("the retry", WAIT, () -> service.requests().size() == 2);
         long waited = service.requests().get(1).receivedNanos() - service.requests().get(0).receivedNanos();
         System.out.printf("429 Retry-After: 1 -> the retry came %d ms later%n", waited / 1_000_000);

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,7 +42,7 @@ class ConfiguredDispatcherTest {
         URI api = config.webhook().receivers().get("api").url();
         PeerEvent event = TestEvents.connectedNow(TestEvents.KEY, Instant.now());
         try (TestReceiver receiver = TestReceiver.start(api.getPort(), request -> Reply.of(200))) {
-            dispatcher.submit(event);
+            dispatcher.commit(List.of(event), PeerStateChanges.NONE);
             Await.until("three deliveries", WAIT, () -> receiver.requests().size() == 3);
 
             Request list = only(receiver, "/list");
@@ -64,7 +65,7 @@ class ConfiguredDispatcherTest {
             assertEquals(null, list.header("Authorization"));
         }
 
-        Path spoolDir = config.webhook().spoolDir().orElseThrow();
+        Path spoolDir = config.store().dir().orElseThrow();
         Set<String> names = Set.copyOf(StoreInspector.receivers(spoolDir));
         assertEquals(3, names.size(), names.toString());
         assertTrue(names.containsAll(List.of("receiver-api", "receiver-discord")), names.toString());

@@ -31,7 +31,7 @@ public class ConfiguredReceiversResource implements QuarkusTestResourceLifecycle
                 Map.entry("wgmon.webhook.receivers.api.format", "cloudevents"),
                 Map.entry("wgmon.webhook.receivers.api.secret", "api-secret"),
                 Map.entry("wgmon.webhook.receivers.api.headers.Authorization", "Bearer t0ken"),
-                Map.entry("wgmon.webhook.spool-dir", spoolDir.toString()),
+                Map.entry("wgmon.store.dir", spoolDir.toString()),
                 Map.entry("wgmon.webhook.spool-max-size", "1M"),
                 Map.entry("wgmon.webhook.retry-initial", "50ms"),
                 Map.entry("wgmon.webhook.retry-max", "500ms"));

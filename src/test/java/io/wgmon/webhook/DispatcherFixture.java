@@ -19,16 +19,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /** Builds dispatchers with the real REST-client sender and real receivers, and closes them all at the end. */
 final class DispatcherFixture implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Map<Path, StoreDatabase> stores = new HashMap<>();
 
     TestReceiver receiver(Function<Request, Reply> responder) throws IOException {
         return closeLater(TestReceiver.start(responder));
@@ -42,8 +45,24 @@ final class DispatcherFixture implements AutoCloseable {
         return closeLater(new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofSeconds(2), "wgmon/test"));
     }
 
-    WebhookDispatcher dispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy) {
-        return closeLater(new WebhookDispatcher(receivers, policy, contexts(), sender(), registry));
+    /** A policy and, with a spool, the store's folder and bound. */
+    record Setup(DeliveryPolicy policy, Optional<Spool> spool) {
+    }
+
+    record Spool(Path dir, long maxBytes) {
+    }
+
+    WebhookDispatcher dispatcher(List<WebhookReceiver> receivers, Setup setup) {
+        Optional<StoreDatabase> store = setup.spool().map(spool -> store(spool.dir()));
+        return closeLater(new WebhookDispatcher(receivers, setup.policy(), store, contexts(), sender(), registry));
+    }
+
+    /**
+     * The store in {@code dir}, opened once and closed after every dispatcher on it: a dispatcher that is
+     * closed and made again finds what its predecessor left, as after a restart of wgmon.
+     */
+    StoreDatabase store(Path dir) {
+        return stores.computeIfAbsent(dir, open -> closeLater(StoreDatabase.open(open)));
     }
 
     /** Quarkus's Vert.x: receiver contexts and the production timers run on it, as in wgmon. */
@@ -81,23 +100,35 @@ final class DispatcherFixture implements AutoCloseable {
         return StoreDatabase.open(dir);
     }
 
+    /** Receivers of plain URLs, tagged as {@code wgmon.webhook.url}'s are, all with one format and signer. */
+    static List<WebhookReceiver> byUrl(List<URI> urls, PayloadFormat format, Optional<WebhookSigner> signer) {
+        List<String> tags = Receivers.tags(urls);
+        return IntStream.range(0, urls.size())
+                .mapToObj(i -> WebhookReceiver.ofUrl(urls.get(i), tags.get(i), Map.of(), format, signer))
+                .toList();
+    }
+
+    /** Events kept until delivered however old, the circuit after 5 failures, memory only. */
+    static DeliveryPolicy memoryPolicy(int queueSize, Backoff backoff, Timers timers) {
+        return new DeliveryPolicy(queueSize, backoff, 5, Duration.ofSeconds(Long.MAX_VALUE), 1L << 20, timers);
+    }
+
     static WebhookReceiver json(String name, URI url) {
         return WebhookReceiver.named(name, url, Map.of(), new JsonPayloadFormat(), Optional.empty());
     }
 
     /** Fast retries (10..200 ms), circuit after 5 failures, a day of max age, real time. */
-    static DeliveryPolicy policy(Optional<DeliveryPolicy.Spooling> spool) {
+    static Setup policy(Optional<Spool> spool) {
         return policy(spool, Duration.ofMillis(200), Duration.ofDays(1), realTime());
     }
 
-    static DeliveryPolicy policy(Optional<DeliveryPolicy.Spooling> spool, Duration retryMax, Duration maxAge,
-                                 Timers timers) {
-        return new DeliveryPolicy(1000, new Backoff(Duration.ofMillis(10), retryMax, new Random()), 5, maxAge, spool,
-                timers);
+    static Setup policy(Optional<Spool> spool, Duration retryMax, Duration maxAge, Timers timers) {
+        return new Setup(new DeliveryPolicy(1000, new Backoff(Duration.ofMillis(10), retryMax, new Random()), 5, maxAge,
+                spool.map(Spool::maxBytes).orElse(1L << 20), timers), spool);
     }
 
-    static Optional<DeliveryPolicy.Spooling> spool(Path dir, long maxBytes) {
-        return Optional.of(new DeliveryPolicy.Spooling(dir, maxBytes));
+    static Optional<Spool> spool(Path dir, long maxBytes) {
+        return Optional.of(new Spool(dir, maxBytes));
     }
 
     double count(String name, String receiverTag) {

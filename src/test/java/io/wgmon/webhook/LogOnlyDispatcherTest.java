@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.ManualTimers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,12 +51,11 @@ class LogOnlyDispatcherTest {
             public void close() {
             }
         };
-        try (WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(), 10,
-                new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), new Random()), new FormPayloadFormat(),
-                Optional.of(new WebhookSigner("x")), new ManualTimers(), () -> Runnable::run, unused,
-                new SimpleMeterRegistry())) {
+        try (WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(),
+                DispatcherFixture.memoryPolicy(10, new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), new Random()),
+                        new ManualTimers()), Optional.empty(), () -> Runnable::run, unused, new SimpleMeterRegistry())) {
             PeerEvent event = TestEvents.connected();
-            dispatcher.submit(event);
+            dispatcher.commit(List.of(event), PeerStateChanges.NONE);
 
             List<LogRecord> lines = records.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue()).toList();
             assertEquals(1, lines.size());

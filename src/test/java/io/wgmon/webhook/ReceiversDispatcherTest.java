@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,8 +54,8 @@ class ReceiversDispatcherTest {
         PeerEvent connected = TestEvents.connectedNow(TestEvents.KEY, Instant.now());
         PeerEvent disconnected = TestEvents.disconnectedNow(TestEvents.KEY, Instant.now());
 
-        dispatcher.submit(connected);
-        dispatcher.submit(disconnected);
+        dispatcher.commit(List.of(connected), PeerStateChanges.NONE);
+        dispatcher.commit(List.of(disconnected), PeerStateChanges.NONE);
         Await.until("six deliveries", WAIT, () -> receiver.requests().size() == 6);
 
         List<Request> toApi = requestsTo(receiver, "/api");
@@ -106,7 +107,7 @@ class ReceiversDispatcherTest {
             events.add(TestEvents.connectedNow(TestEvents.key(peer), Instant.now()));
         }
 
-        events.forEach(dispatcher::submit);
+        events.forEach(event -> dispatcher.commit(List.of(event), PeerStateChanges.NONE));
         Await.until("the working receiver has everything", Duration.ofSeconds(5),
                 () -> fixture.count("delivered", "up") == 20);
         BooleanSupplier answered = () -> fixture.count("retries", "down") == down.requests().size();

@@ -1,5 +1,7 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.StoreDatabase;
 import io.vertx.core.Vertx;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
@@ -46,14 +48,15 @@ public final class SpoolWriterMain {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Vertx vertx = Vertx.vertx();
         WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(receiver(url)),
-                policy(spoolDir, new VertxTimers(vertx, Clock.systemUTC())), ReceiverContexts.on(vertx),
-                new JdkHttpWebhookSender(), registry);
+                policy(spoolDir, new VertxTimers(vertx, Clock.systemUTC())).policy(),
+                Optional.of(StoreDatabase.open(spoolDir)), ReceiverContexts.on(vertx), new JdkHttpWebhookSender(),
+                registry);
         String spoolName = receiver(url).spoolName();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
         List<PeerEvent> before = List.of(TestEvents.connectedNow(TestEvents.key(0), Instant.now()),
                 TestEvents.disconnectedNow(TestEvents.key(0), Instant.now()));
-        before.forEach(dispatcher::submit);
+        before.forEach(event -> dispatcher.commit(List.of(event), PeerStateChanges.NONE));
         waitFor(() -> dispatcher.pending() == 0);
         waitFor(() -> StoreInspector.ids(spoolDir, spoolName).isEmpty());
         System.out.println("ACKED " + ids(before));
@@ -66,7 +69,7 @@ public final class SpoolWriterMain {
             during.add(TestEvents.connectedNow(TestEvents.key(peer), Instant.now()));
         }
         during.add(TestEvents.disconnectedNow(TestEvents.key(1), Instant.now()));
-        during.forEach(dispatcher::submit);
+        during.forEach(event -> dispatcher.commit(List.of(event), PeerStateChanges.NONE));
         waitFor(() -> registry.get("wgmon.webhook.retries").counter().count() >= 3);
         waitFor(() -> StoreInspector.ids(spoolDir, spoolName).size() == during.size());
         System.out.println("SPOOLED " + ids(during));
@@ -78,9 +81,10 @@ public final class SpoolWriterMain {
                 Optional.of(new WebhookSigner("restart-secret")));
     }
 
-    static DeliveryPolicy policy(Path spoolDir, Timers timers) {
-        return new DeliveryPolicy(100, new Backoff(Duration.ofMillis(20), Duration.ofMillis(300), new Random()), 5,
-                Duration.ofDays(1), Optional.of(new DeliveryPolicy.Spooling(spoolDir, 1 << 20)), timers);
+    static DispatcherFixture.Setup policy(Path spoolDir, Timers timers) {
+        return new DispatcherFixture.Setup(new DeliveryPolicy(100,
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(300), new Random()), 5, Duration.ofDays(1),
+                1 << 20, timers), DispatcherFixture.spool(spoolDir, 1 << 20));
     }
 
     private static String ids(List<PeerEvent> events) {

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.webhook.TestReceiver.Reply;
@@ -78,7 +79,7 @@ class SpoolingDispatcherTest {
      * Three peers connect and one disconnects while nothing listens on the receiver's port; when it comes up
      * it gets all four events exactly once, each peer's in order.
      */
-    private void outage(Duration outage, Optional<DeliveryPolicy.Spooling> spool) throws Exception {
+    private void outage(Duration outage, Optional<DispatcherFixture.Spool> spool) throws Exception {
         int port = FreePort.pick();
         URI url = URI.create("http://127.0.0.1:" + port + "/hook");
         WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("outage", url)),
@@ -88,11 +89,11 @@ class SpoolingDispatcherTest {
         for (int peer = 1; peer <= 3; peer++) {
             events.add(TestEvents.connectedNow(TestEvents.key(peer), timers.now()));
         }
-        events.forEach(dispatcher::submit);
+        events.forEach(event -> dispatcher.commit(List.of(event), PeerStateChanges.NONE));
         advanceFor(outage.dividedBy(2));
         PeerEvent disconnect = TestEvents.disconnectedNow(TestEvents.key(1), timers.now());
         events.add(disconnect);
-        dispatcher.submit(disconnect);
+        dispatcher.commit(List.of(disconnect), PeerStateChanges.NONE);
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "outage") >= 3);
         advanceFor(outage.minusNanos(timers.nanoTime() - start));
         assertEquals(0.0, fixture.count("delivered", "outage"));
@@ -132,7 +133,7 @@ class SpoolingDispatcherTest {
                 policy(spool(spoolRoot, SPOOL_BYTES)));
 
         for (int i = 0; i < 20; i++) {
-            dispatcher.submit(TestEvents.connectedNow(TestEvents.key(i % 4), Instant.now()));
+            dispatcher.commit(List.of(TestEvents.connectedNow(TestEvents.key(i % 4), Instant.now())), PeerStateChanges.NONE);
         }
         Await.until("all delivered", WAIT, () -> fixture.count("delivered", "durable") == 20);
         assertEquals(List.of(), notDurableAtArrival);
@@ -148,7 +149,7 @@ class SpoolingDispatcherTest {
                 TestEvents.connectedNow(TestEvents.key(2), Instant.now()));
         WebhookDispatcher first = fixture.dispatcher(List.of(json("next", url)),
                 policy(spool(spoolRoot, SPOOL_BYTES)));
-        events.forEach(first::submit);
+        events.forEach(event -> first.commit(List.of(event), PeerStateChanges.NONE));
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "next") >= 2);
         first.close();
 
@@ -156,7 +157,7 @@ class SpoolingDispatcherTest {
         WebhookDispatcher second = fixture.dispatcher(List.of(json("next", url)),
                 policy(spool(spoolRoot, SPOOL_BYTES)));
         PeerEvent later = TestEvents.connectedNow(TestEvents.key(1), Instant.now());
-        second.submit(later);
+        second.commit(List.of(later), PeerStateChanges.NONE);
         Await.until("all delivered", WAIT, () -> receiver.requests().size() == 4);
         Await.until("all finished", WAIT, () -> second.pending() == 0);
 
@@ -228,7 +229,7 @@ class SpoolingDispatcherTest {
             for (int i = 0; i < 100; i++) {
                 PeerEvent event = TestEvents.connectedNow(TestEvents.key(i % 5), Instant.now());
                 submitted.add(event.id().toString());
-                dispatcher.submit(event);
+                dispatcher.commit(List.of(event), PeerStateChanges.NONE);
                 assertTrue(StoreInspector.bytes(spoolRoot, "receiver-small") <= maxBytes);
             }
             Await.until("the drops logged", WAIT,
@@ -258,18 +259,18 @@ class SpoolingDispatcherTest {
     void eventsOlderThanMaxAgeAreDroppedCountedAndLogged() throws Exception {
         int port = FreePort.pick();
         URI url = URI.create("http://127.0.0.1:" + port + "/hook");
-        DeliveryPolicy policy = policy(spool(spoolRoot, SPOOL_BYTES), Duration.ofMillis(200),
+        DispatcherFixture.Setup policy = policy(spool(spoolRoot, SPOOL_BYTES), Duration.ofMillis(200),
                 Duration.ofHours(1), timers);
         WebhookDispatcher dispatcher = fixture.dispatcher(List.of(json("aged", url)), policy);
-        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(1), timers.now()));
-        dispatcher.submit(TestEvents.disconnectedNow(TestEvents.key(1), timers.now()));
-        dispatcher.submit(TestEvents.connectedNow(TestEvents.key(2), timers.now()));
+        dispatcher.commit(List.of(TestEvents.connectedNow(TestEvents.key(1), timers.now())), PeerStateChanges.NONE);
+        dispatcher.commit(List.of(TestEvents.disconnectedNow(TestEvents.key(1), timers.now())), PeerStateChanges.NONE);
+        dispatcher.commit(List.of(TestEvents.connectedNow(TestEvents.key(2), timers.now())), PeerStateChanges.NONE);
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "aged") >= 2);
 
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
             timers.advance(Duration.ofHours(2));
             PeerEvent fresh = TestEvents.connectedNow(TestEvents.key(3), timers.now());
-            dispatcher.submit(fresh);
+            dispatcher.commit(List.of(fresh), PeerStateChanges.NONE);
             TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
             advanceUntil("the old ones dropped, the fresh one delivered", timers, STEP, WAIT,
                     () -> dispatcher.pending() == 0);
@@ -283,7 +284,7 @@ class SpoolingDispatcherTest {
         URI down = URI.create("http://127.0.0.1:" + downPort + "/hook");
         dispatcher.close();
         WebhookDispatcher before = fixture.dispatcher(List.of(json("aged", down)), policy);
-        before.submit(TestEvents.connectedNow(TestEvents.key(4), timers.now()));
+        before.commit(List.of(TestEvents.connectedNow(TestEvents.key(4), timers.now())), PeerStateChanges.NONE);
         before.close();
         timers.advance(Duration.ofHours(2));
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
@@ -301,8 +302,8 @@ class SpoolingDispatcherTest {
         PeerEvent old = TestEvents.connectedNow(TestEvents.key(1), timers.now().minus(Duration.ofHours(2)));
         PeerEvent fresh = TestEvents.disconnectedNow(TestEvents.key(1), timers.now());
         try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
-            dispatcher.submit(old);
-            dispatcher.submit(fresh);
+            dispatcher.commit(List.of(old), PeerStateChanges.NONE);
+            dispatcher.commit(List.of(fresh), PeerStateChanges.NONE);
             Await.until("the fresh one delivered", WAIT, () -> fixture.count("delivered", "memory") == 1);
             assertEquals(1, log.warningsContaining("dropped " + old.type().wireName() + " " + old.id()).size(),
                     log.warnings().toString());

@@ -2,6 +2,7 @@ package io.wgmon.webhook;
 
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.store.StoreException;
+import io.wgmon.store.StoreTransaction;
 import io.wgmon.store.StoreWrite;
 import io.wgmon.tracking.PeerKey;
 import org.junit.jupiter.api.AfterEach;
@@ -43,20 +44,30 @@ class SqliteDeliveryStoreTest {
         open.forEach(StoreDatabase::close);
     }
 
+    /** Admits as the dispatcher does: the row joins a transaction, submitted once the scan's events are in. */
+    private static DeliveryStore.Admission admit(SqliteDeliveryStore store, StoreDatabase database, Delivery delivery) {
+        StoreTransaction transaction = new StoreTransaction();
+        DeliveryStore.Admission admission = store.admit(delivery, transaction);
+        if (!transaction.isEmpty()) {
+            database.submit(transaction);
+        }
+        return admission;
+    }
+
     @Test
     void undeliveredRowsComeBackInOrderAndSequenceNumbersGoOn() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             SqliteDeliveryStore store = store(database, LARGE);
             assertEquals(List.of(), store.recover());
             for (String text : List.of("a", "b", "c", "d")) {
-                store.admit(delivery(text));
+                admit(store, database, delivery(text));
             }
             store.done(1);
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             SqliteDeliveryStore store = store(database, LARGE);
             assertEquals(List.of("0:a", "2:c", "3:d"), texts(store.recover()));
-            assertEquals(4, store.admit(delivery("e")).seq());
+            assertEquals(4, admit(store, database, delivery("e")).seq());
             store.done(0);
             store.done(3);
             store.done(99);
@@ -64,6 +75,20 @@ class SqliteDeliveryStoreTest {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             assertEquals(List.of("2:c", "4:e"), texts(store(database, LARGE).recover()));
         }
+    }
+
+    /** A delivery dropped unsent before its scan's transaction reached the store leaves no row behind. */
+    @Test
+    void aDeliveryDoneBeforeItsTransactionIsSubmittedLeavesNoRow() {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            SqliteDeliveryStore store = store(database, LARGE);
+            StoreTransaction transaction = new StoreTransaction();
+            long seq = store.admit(delivery("expired at once"), transaction).seq();
+            store.done(seq);
+            database.submit(transaction);
+            admit(store, database, delivery("next"));
+        }
+        assertEquals(List.of("id-next"), StoreInspector.ids(dir, "r"));
     }
 
     @Test
@@ -91,7 +116,7 @@ class SqliteDeliveryStoreTest {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             SqliteDeliveryStore store = store(database, maxBytes);
             for (int i = 0; i < 100; i++) {
-                DeliveryStore.Admission admission = store.admit(delivery("x".repeat(80)));
+                DeliveryStore.Admission admission = admit(store, database, delivery("x".repeat(80)));
                 evicted.addAll(admission.evicted());
                 kept.add(admission.seq());
                 kept.removeAll(admission.evicted());
@@ -110,8 +135,8 @@ class SqliteDeliveryStoreTest {
     void aDeliveryLargerThanTheBoundIsRefused() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             SqliteDeliveryStore store = store(database, 1000);
-            assertTrue(store.admit(delivery("x".repeat(400))).isAdmitted());
-            DeliveryStore.Admission refused = store.admit(delivery("x".repeat(1000)));
+            assertTrue(admit(store, database, delivery("x".repeat(400))).isAdmitted());
+            DeliveryStore.Admission refused = admit(store, database, delivery("x".repeat(1000)));
             assertFalse(refused.isAdmitted());
             assertTrue(refused.refusal().contains("does not fit wgmon.webhook.spool-max-size"), refused.refusal());
         }
@@ -143,7 +168,7 @@ class SqliteDeliveryStoreTest {
             List<String> seenCommitted = new java.util.concurrent.CopyOnWriteArrayList<>();
             CountDownLatch stored = new CountDownLatch(20);
             for (int i = 0; i < 20; i++) {
-                long seq = store.admit(delivery("event " + i)).seq();
+                long seq = admit(store, database, delivery("event " + i)).seq();
                 store.whenStored(seq, () -> {
                     seenCommitted.add(String.valueOf(StoreInspector.ids(dir, "r").contains("id-event " + seq)));
                     stored.countDown();
@@ -170,7 +195,7 @@ class SqliteDeliveryStoreTest {
             SqliteDeliveryStore store = store(database, LARGE);
             for (String text : List.of("first", "second", "third, torn by a crash")) {
                 CountDownLatch stored = new CountDownLatch(1);
-                store.whenStored(store.admit(delivery(text)).seq(), stored::countDown);
+                store.whenStored(admit(store, database, delivery(text)).seq(), stored::countDown);
                 assertTrue(stored.await(10, TimeUnit.SECONDS), "one transaction per row");
             }
             for (String file : List.of(StoreDatabase.FILE, StoreDatabase.FILE + "-wal")) {
@@ -192,7 +217,7 @@ class SqliteDeliveryStoreTest {
         Delivery delivery = new Delivery(new PeerKey("wg0", "k"), "peer.connected", "id", Instant.ofEpochMilli(5),
                 new Payload(body, "application/octet-stream"), "sig");
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            store(database, LARGE).admit(delivery);
+            admit(store(database, LARGE), database, delivery);
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             Delivery back = store(database, LARGE).recover().get(0).delivery();

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,7 +59,7 @@ class StandardWebhooksLiveTest {
                         "wgmon.webhook.receivers.std.signature", "standard",
                         "wgmon.webhook.receivers.std.secret", secret)).webhook()),
                 DispatcherFixture.policy(Optional.empty()));
-        dispatcher.submit(TestEvents.connectedNow(TestEvents.KEY, Instant.now()));
+        dispatcher.commit(List.of(TestEvents.connectedNow(TestEvents.KEY, Instant.now())), PeerStateChanges.NONE);
         Await.until("the retry", WAIT, () -> receiver.requests().size() == 2);
 
         Webhook verifier = new Webhook(secret);

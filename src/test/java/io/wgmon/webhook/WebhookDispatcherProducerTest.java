@@ -1,11 +1,13 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wgmon.webhook.TestReceiver.Reply;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +30,7 @@ class WebhookDispatcherProducerTest {
 
     @Test
     void withoutUrlEventsAreOnlyLogged() {
-        assertDoesNotThrow(() -> dispatcher.submit(TestEvents.connected()));
+        assertDoesNotThrow(() -> dispatcher.commit(List.of(TestEvents.connected()), PeerStateChanges.NONE));
         assertEquals(0, dispatcher.pending());
     }
 

@@ -1,5 +1,6 @@
 package io.wgmon.webhook;
 
+import io.wgmon.store.PeerStateChanges;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.ManualTimers;
 import io.wgmon.timing.Timers;
@@ -63,7 +64,7 @@ class WebhookDispatcherTest {
                 new JsonPayloadFormat(), Optional.of(new WebhookSigner("s3cret")));
         PeerEvent event = TestEvents.connected();
 
-        dispatcher.submit(event);
+        dispatcher.commit(List.of(event), PeerStateChanges.NONE);
         Await.until("one delivery", WAIT, () -> count("delivered", uri) == 1);
 
         List<Request> requests = receiver.requests();
@@ -90,7 +91,7 @@ class WebhookDispatcherTest {
             URI uri = receiver.uri("/hook");
             WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), Duration.ofMillis(100),
                     format, Optional.empty());
-            dispatcher.submit(event);
+            dispatcher.commit(List.of(event), PeerStateChanges.NONE);
             Await.until("delivery in " + format, WAIT, () -> count("delivered", uri) == 1);
             Request request = receiver.requests().get(0);
             Payload expected = format.render(event);
@@ -105,15 +106,16 @@ class WebhookDispatcherTest {
         TestReceiver receiver = receiver(request -> Reply.of(request.path().equals("/down") ? 503 : 200));
         URI up = receiver.uri("/up");
         URI down = receiver.uri("/down");
-        WebhookDispatcher dispatcher = closeLater(new WebhookDispatcher(List.of(up, down), 10,
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), new Random()), new JsonPayloadFormat(),
-                Optional.empty(), DispatcherFixture.realTime(), DispatcherFixture.contexts(),
+        WebhookDispatcher dispatcher = closeLater(new WebhookDispatcher(
+                DispatcherFixture.byUrl(List.of(up, down), new JsonPayloadFormat(), Optional.empty()),
+                DispatcherFixture.memoryPolicy(10, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        new Random()), DispatcherFixture.realTime()), Optional.empty(), DispatcherFixture.contexts(),
                 sender(Duration.ofMillis(500), Duration.ofSeconds(2)), registry));
         String upTag = hostAndPort(up);
         String downTag = hostAndPort(down) + "#2";
 
-        dispatcher.submit(TestEvents.numbered(TestEvents.key(1), 1));
-        dispatcher.submit(TestEvents.numbered(TestEvents.key(1), 2));
+        dispatcher.commit(List.of(TestEvents.numbered(TestEvents.key(1), 1)), PeerStateChanges.NONE);
+        dispatcher.commit(List.of(TestEvents.numbered(TestEvents.key(1), 2)), PeerStateChanges.NONE);
         Await.until("both delivered to the receiver that is up", WAIT, () -> count("delivered", upTag) == 2);
         Await.until("retries at the receiver that is down", WAIT, () -> count("retries", downTag) >= 3);
 
@@ -134,7 +136,7 @@ class WebhookDispatcherTest {
                 sender(Duration.ofMillis(500), Duration.ofSeconds(2)), timers);
         PeerEvent event = TestEvents.connected();
 
-        dispatcher.submit(event);
+        dispatcher.commit(List.of(event), PeerStateChanges.NONE);
         DispatcherFixture.advanceUntil("delivered", timers, Duration.ofMillis(20), WAIT,
                 () -> count("delivered", uri) == 1);
         Await.until("the delivery finished", WAIT, () -> dispatcher.pending() == 0);
@@ -162,8 +164,8 @@ class WebhookDispatcherTest {
         WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), Duration.ofMillis(100),
                 new JsonPayloadFormat(), Optional.empty());
 
-        dispatcher.submit(refused);
-        dispatcher.submit(next);
+        dispatcher.commit(List.of(refused), PeerStateChanges.NONE);
+        dispatcher.commit(List.of(next), PeerStateChanges.NONE);
         Await.until("second event delivered", WAIT, () -> count("delivered", uri) == 1);
         Await.until("both finished", WAIT, () -> dispatcher.pending() == 0);
 
@@ -186,7 +188,7 @@ class WebhookDispatcherTest {
         PeerEvent event = TestEvents.connected();
 
         long before = System.nanoTime();
-        dispatcher.submit(event);
+        dispatcher.commit(List.of(event), PeerStateChanges.NONE);
         assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(200), "submit must not block");
         Await.until("three refused attempts", WAIT, () -> count("retries", uri) >= 3);
         assertEquals(1, dispatcher.pending());
@@ -207,7 +209,7 @@ class WebhookDispatcherTest {
         WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), Duration.ofMillis(100),
                 new JsonPayloadFormat(), Optional.empty(), sender);
 
-        dispatcher.submit(TestEvents.connected());
+        dispatcher.commit(List.of(TestEvents.connected()), PeerStateChanges.NONE);
         Await.until("delivered after a timeout", WAIT, () -> count("delivered", uri) == 1);
         assertTrue(count("retries", uri) >= 1);
         assertTrue(receiver.requests().size() >= 2);
@@ -244,7 +246,7 @@ class WebhookDispatcherTest {
 
         for (long sequence = 0; sequence < eventsPerPeer; sequence++) {
             for (int peer = 0; peer < peers; peer++) {
-                dispatcher.submit(TestEvents.numbered(TestEvents.key(peer), sequence));
+                dispatcher.commit(List.of(TestEvents.numbered(TestEvents.key(peer), sequence)), PeerStateChanges.NONE);
             }
         }
         Await.until("all delivered", Duration.ofSeconds(60), () -> dispatcher.pending() == 0);
@@ -283,7 +285,7 @@ class WebhookDispatcherTest {
             events.add(TestEvents.numbered(TestEvents.key(7), i));
         }
 
-        events.forEach(dispatcher::submit);
+        events.forEach(event -> dispatcher.commit(List.of(event), PeerStateChanges.NONE));
         assertEquals(3, dispatcher.pending());
         assertEquals(7.0, count("overflow", uri));
         assertEquals(3.0, registry.get("wgmon.webhook.pending").tag("receiver", hostAndPort(uri)).gauge().value());
@@ -292,7 +294,7 @@ class WebhookDispatcherTest {
         Await.until("the queued three delivered", WAIT, () -> count("delivered", uri) == 3);
         assertEquals(events.subList(0, 3).stream().map(e -> e.id().toString()).toList(),
                 receiver.requests().stream().map(r -> r.header("X-Wgmon-Delivery")).toList());
-        dispatcher.submit(TestEvents.numbered(TestEvents.key(7), 10));
+        dispatcher.commit(List.of(TestEvents.numbered(TestEvents.key(7), 10)), PeerStateChanges.NONE);
         Await.until("room again", WAIT, () -> count("delivered", uri) == 4);
         assertEquals(7.0, count("overflow", uri));
     }
@@ -318,7 +320,7 @@ class WebhookDispatcherTest {
                 new JsonPayloadFormat(), Optional.empty(), sender(Duration.ofMillis(500), Duration.ofSeconds(2)),
                 timers);
 
-        dispatcher.submit(TestEvents.connected());
+        dispatcher.commit(List.of(TestEvents.connected()), PeerStateChanges.NONE);
         Await.until("the retry scheduled", WAIT, () -> !timers.pending().isEmpty());
         assertEquals(List.of(expected), timers.pending());
         timers.advance(expected.minusMillis(1));
@@ -336,7 +338,7 @@ class WebhookDispatcherTest {
         WebhookDispatcher dispatcher = dispatcher(uri, 10, Duration.ofMillis(10), Duration.ofMillis(20),
                 new JsonPayloadFormat(), Optional.empty(), sender(Duration.ofMillis(500), Duration.ofSeconds(2)),
                 timers);
-        dispatcher.submit(TestEvents.connected());
+        dispatcher.commit(List.of(TestEvents.connected()), PeerStateChanges.NONE);
         DispatcherFixture.advanceUntil("some attempts", timers, Duration.ofMillis(10), WAIT,
                 () -> receiver.requests().size() >= 3);
 
@@ -348,7 +350,7 @@ class WebhookDispatcherTest {
         Thread.sleep(300);
         assertEquals(attempts, receiver.requests().size());
         assertEquals(0, dispatcher.pending());
-        dispatcher.submit(TestEvents.connected());
+        dispatcher.commit(List.of(TestEvents.connected()), PeerStateChanges.NONE);
         assertEquals(0, dispatcher.pending());
     }
 
@@ -397,8 +399,9 @@ class WebhookDispatcherTest {
 
     private WebhookDispatcher dispatcher(URI uri, int queueSize, Duration initial, Duration max, PayloadFormat format,
                                          Optional<WebhookSigner> signer, WebhookSender sender, Timers timers) {
-        return closeLater(new WebhookDispatcher(List.of(uri), queueSize, new Backoff(initial, max, new Random()),
-                format, signer, timers, DispatcherFixture.contexts(), sender, registry));
+        return closeLater(new WebhookDispatcher(DispatcherFixture.byUrl(List.of(uri), format, signer),
+                DispatcherFixture.memoryPolicy(queueSize, new Backoff(initial, max, new Random()), timers),
+                Optional.empty(), DispatcherFixture.contexts(), sender, registry));
     }
 
     private <T extends AutoCloseable> T closeLater(T closeable) {

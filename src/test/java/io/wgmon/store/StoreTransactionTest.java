@@ -13,8 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Writes submitted inside {@link StoreDatabase#together} commit as one transaction, or not at all. */
-class StoreTogetherTest {
+/** The writes of a {@link StoreTransaction} commit as one transaction, in order, or not at all. */
+class StoreTransactionTest {
     @TempDir
     Path dir;
 
@@ -48,13 +48,13 @@ class StoreTogetherTest {
     }
 
     @Test
-    void writesSubmittedTogetherCommitInOneTransactionInOrder() {
+    void theWritesOfATransactionCommitInOneTransactionInOrder() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            database.together(() -> {
-                database.submit(upsert("a"));
-                database.submit(upsert("b"));
-                database.together(() -> database.submit(upsert("c")));
-            });
+            StoreTransaction transaction = new StoreTransaction();
+            transaction.add(upsert("a"));
+            transaction.add(upsert("b"));
+            transaction.add(upsert("c"));
+            database.submit(transaction);
             assertEquals(3, database.call(PeerStateTable::all).size());
             assertEquals(List.of("a=true", "b=true", "c=true"), outcomes);
         }
@@ -63,12 +63,12 @@ class StoreTogetherTest {
     @Test
     void whenOneOfThemFailsNoneIsStored() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            database.together(() -> {
-                database.submit(upsert("a"));
-                database.submit(write("broken", connection -> {
-                    throw new SQLException("disk says no");
-                }));
-            });
+            StoreTransaction transaction = new StoreTransaction();
+            transaction.add(upsert("a"));
+            transaction.add(write("broken", connection -> {
+                throw new SQLException("disk says no");
+            }));
+            database.submit(transaction);
             database.submit(upsert("alone"));
             assertEquals(List.of("alone"), database.call(PeerStateTable::all).stream().map(PeerStateRow::publicKey).toList(),
                     "the delivery row and the state change are stored together or not at all");

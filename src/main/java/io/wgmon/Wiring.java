@@ -9,12 +9,22 @@ import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
+import io.wgmon.tracking.IdleTicker;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.ReloadingPeerNames;
+import io.wgmon.tracking.ScanCause;
+import io.wgmon.tracking.ScanCoalescer;
+import io.wgmon.tracking.ScanProblems;
+import io.wgmon.tracking.ScanRequests;
+import io.wgmon.tracking.ScanRunner;
+import io.wgmon.tracking.ScanTrigger;
 import io.wgmon.tracking.StoredTrackerState;
 import io.wgmon.tracking.TrackerState;
+import io.wgmon.tracking.TrackingMetrics;
 import io.wgmon.tracking.TrackingService;
+import io.wgmon.tracking.TrackingView;
+import io.wgmon.tracking.UrgentRechecks;
 import io.wgmon.webhook.WebhookDispatcher;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
@@ -38,28 +48,83 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
-/** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
+/** Builds the pipeline's parts from configuration. Nothing here opens a socket: TrackingService.start() does. */
 @ApplicationScoped
 public class Wiring {
     private static final Logger LOG = Logger.getLogger(Wiring.class);
 
     @Produces
     @Singleton
-    TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry,
-                                    PeerNames names, Optional<StoreDatabase> store, WebhookDispatcher outbox) {
+    TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry, PacketSource source,
+                                    LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
+                                    TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox) {
         WgmonConfig.Tracking tracking = config.tracking();
-        LastPacketTimes lastPackets = new LastPacketTimes();
-        ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
-                tracking.reportExisting(), tracking.reportRoaming(), names, UUID::randomUUID,
-                lastPackets::lastFrom, processStart());
-        WireGuardScanner scanner = new WireGuardScanner(backends(config),
-                config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
-        return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
-                tracking.coalesce(), tracking.tick(), timers, registry,
-                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()),
-                Optional.of(lifecycleWatcher(config, timers, registry)), trackerState(store, tracking), outbox);
+        ExecutorService scanThread = scanThread();
+        ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
+        TrackingMetrics metrics = new TrackingMetrics(registry, view);
+        ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking), outbox, view, metrics,
+                new ScanProblems(view.namedInterfaces(), scanner.backendNames()));
+        return new TrackingService(source, lastPackets, new ScanTrigger(tracker::connectedEndpoints), requests,
+                new IdleTicker(timers, tracking.tick(), () -> requests.request(ScanCause.TICK)),
+                new UrgentRechecks(timers, requests::recheck), runner, view, metrics,
+                Optional.of(lifecycleWatcher(config, timers, registry)));
+    }
+
+    /** What api, health and metrics read of tracking. */
+    @Produces
+    @Singleton
+    TrackingView trackingView(WgmonConfig config, PacketSource source, ConnectionTracker tracker,
+                              WireGuardScanner scanner) {
+        return new TrackingView(source, tracker, scanner.backendNames(),
+                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()));
+    }
+
+    /** When the packet source last saw each endpoint; the tracker dates rx growth with it. */
+    @Produces
+    @Singleton
+    LastPacketTimes lastPackets() {
+        return new LastPacketTimes();
+    }
+
+    @Produces
+    @Singleton
+    ConnectionTracker tracker(WgmonConfig config, PeerNames names, LastPacketTimes lastPackets) {
+        WgmonConfig.Tracking tracking = config.tracking();
+        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(),
+                tracking.reportRoaming(), names, UUID::randomUUID, lastPackets::lastFrom, processStart());
+    }
+
+    /** Opens nothing: {@link TrackingService#start()} starts it, and its close closes it. */
+    @Produces
+    @Singleton
+    PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
+        return switch (config.monitor()) {
+            case NFLOG -> new NflogPacketSource(config.nflog().group(), registry, Clock.systemUTC(),
+                    NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES);
+            case BPF -> new PcapPacketSource(config.bpf().networkInterface(), config.bpf().filter(),
+                    config.bpf().promiscuous(), registry, Clock.systemUTC(), PcapPacketSource.LIBPCAP_NAMES);
+        };
+    }
+
+    /** Closed by {@link TrackingService#close()}. */
+    @Produces
+    @Singleton
+    WireGuardScanner scanner(WgmonConfig config) {
+        return new WireGuardScanner(backends(config), config.wireguard().interfaces().map(HashSet::new),
+                Clock.systemUTC());
+    }
+
+    /** The one thread scans run on, {@code wgmon-scan}; shut down when tracking stops. */
+    private static ExecutorService scanThread() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wgmon-scan");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Closed at shutdown by {@link PipelineStartup} already; a second close does nothing. */
@@ -81,14 +146,6 @@ public class Wiring {
         Optional<Set<String>> named = wireguard.interfaces().map(Set::copyOf);
         return new LifecycleWatcher(true, uapiDir, name -> named.map(names -> names.contains(name)).orElse(true),
                 timers, registry);
-    }
-
-    private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
-        return switch (config.monitor()) {
-            case NFLOG -> new NflogPacketSource(config.nflog().group(), registry, Clock.systemUTC());
-            case BPF -> new PcapPacketSource(config.bpf().networkInterface(), config.bpf().filter(),
-                    config.bpf().promiscuous(), registry, Clock.systemUTC());
-        };
     }
 
     private static List<WireGuardClient> backends(WgmonConfig config) {

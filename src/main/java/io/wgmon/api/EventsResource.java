@@ -2,7 +2,7 @@ package io.wgmon.api;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
-import io.wgmon.tracking.TrackingService;
+import io.wgmon.tracking.TrackingView;
 import io.wgmon.webhook.JsonPayloadFormat;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,10 +17,10 @@ public class EventsResource {
     /** Events held for one slow stream reader; beyond that its stream fails, and only its. */
     static final int PER_CLIENT_BUFFER = 1024;
 
-    private final TrackingService tracking;
+    private final TrackingView tracking;
     private final JsonPayloadFormat json = new JsonPayloadFormat();
 
-    public EventsResource(TrackingService tracking) {
+    public EventsResource(TrackingView tracking) {
         this.tracking = tracking;
     }
 

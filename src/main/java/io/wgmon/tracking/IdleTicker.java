@@ -13,7 +13,7 @@ import java.time.Duration;
  * scheduler was the clock before: its trigger check ran every second from start-up whether or not
  * a job existed, 19.5 of the 21.5 ms of CPU per minute wgmon used at rest.)
  */
-final class IdleTicker {
+public final class IdleTicker {
     private static final Logger LOG = Logger.getLogger(IdleTicker.class);
 
     private final Timers timers;
@@ -22,7 +22,7 @@ final class IdleTicker {
     /** The next tick's timer, or null while no tick is needed; a replaced timer that fires does nothing. */
     private Cancellable next;
 
-    IdleTicker(Timers timers, Duration tick, Runnable onTick) {
+    public IdleTicker(Timers timers, Duration tick, Runnable onTick) {
         this.timers = timers;
         this.tick = tick;
         this.onTick = onTick;

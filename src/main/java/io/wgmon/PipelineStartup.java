@@ -17,19 +17,31 @@ import jakarta.enterprise.inject.Instance;
 import java.util.List;
 
 /**
- * Starts watching once Quarkus is up: checks the configuration and binds the packet source. Left out of the test profile, so in-process tests need no root.
+ * Starts watching once Quarkus is up: checks the configuration and binds the packet source. Left out of
+ * the test profile, so in-process tests need no root.
  */
 @ApplicationScoped
 @UnlessBuildProfile("test")
 public class PipelineStartup {
+    /** Ahead of the default start-up priority, which every other observer has. */
+    private static final int CHECK_FIRST = 100;
+
     /** The service start() got, so stop() closes only what was made (not a bean that failed to build). */
     private volatile TrackingService running;
 
-    void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking) {
+    /**
+     * Before the start-up observers that build parts (the {@code @Startup} dispatcher, the metrics binding's
+     * view, whose packet source refuses a bad group with an exception of its own): bad configuration is the
+     * one line naming the key.
+     */
+    void check(@Observes @Priority(CHECK_FIRST) StartupEvent event, WgmonConfig config) {
         List<String> problems = ConfigCheck.problems(config);
         if (!problems.isEmpty()) {
             throw new StartupFailure("Invalid configuration: " + String.join("; ", problems));
         }
+    }
+
+    void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking) {
         TrackingService service = tracking.get();
         running = service;
         try {

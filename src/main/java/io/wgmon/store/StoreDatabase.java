@@ -50,11 +50,13 @@ public final class StoreDatabase implements AutoCloseable {
         try {
             PrivateStoreFiles.folder(dir);
             lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // before the lock: making a file private opens and closes a descriptor of it, and closing any
+            // descriptor of the lock file drops this process's lock on it (POSIX record locks)
+            PrivateStoreFiles.files(dir, FILE, LOCK);
             FileLock lock = tryLock(lockChannel);
             if (lock == null) {
                 throw new StoreException("the store directory " + dir + " is in use by another wgmon");
             }
-            PrivateStoreFiles.files(dir, FILE, LOCK);
             Connection connection = connect(dir);
             try {
                 Schema.migrate(connection);

@@ -9,8 +9,12 @@ import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.ConnectionTracker;
-import io.wgmon.tracking.IdleTicker;
+import io.wgmon.tracking.AllPacketsRuleNotice;
+import io.wgmon.tracking.DeadlineTimer;
+import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
+import io.wgmon.tracking.PacketTriage;
+import io.wgmon.tracking.PeerDeadlines;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.ReloadingPeerNames;
 import io.wgmon.tracking.ScanCause;
@@ -19,6 +23,7 @@ import io.wgmon.tracking.ScanProblems;
 import io.wgmon.tracking.ScanRequests;
 import io.wgmon.tracking.ScanRunner;
 import io.wgmon.tracking.ScanTrigger;
+import io.wgmon.tracking.SessionStartTimes;
 import io.wgmon.tracking.StoredTrackerState;
 import io.wgmon.tracking.TrackerState;
 import io.wgmon.tracking.TrackingMetrics;
@@ -66,11 +71,16 @@ public class Wiring {
         ExecutorService scanThread = scanThread();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
         TrackingMetrics metrics = new TrackingMetrics(registry, view);
+        SessionStartTimes sessionStarts = new SessionStartTimes();
+        PeerDeadlines deadlines = new PeerDeadlines(tracker.idleTimeout(), tracking.tick(), sessionStarts::lastFrom);
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking), outbox, view, metrics,
-                new ScanProblems(view.namedInterfaces(), scanner.backendNames()));
-        return new TrackingService(source, lastPackets, new ScanTrigger(tracker::connectedEndpoints), requests,
-                new IdleTicker(timers, tracking.tick(), () -> requests.request(ScanCause.TICK)),
-                new UrgentRechecks(timers, requests::recheck), runner, view, metrics,
+                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines);
+        PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
+                new ScanTrigger(tracker::connectedEndpoints),
+                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests);
+        return new TrackingService(source, triage, requests, runner,
+                new DeadlineTimer(timers, tracking.tick(), deadlines::earliest, () -> requests.request(ScanCause.DEADLINE)),
+                new UrgentRechecks(timers, requests::recheck), view, metrics,
                 Optional.of(lifecycleWatcher(config, timers, registry)));
     }
 
@@ -192,7 +202,7 @@ public class Wiring {
     }
 
     /** The configured host name, else the kernel's (no DNS lookup). */
-    static String host(WgmonConfig config) {
+    public static String host(WgmonConfig config) {
         return config.host().orElseGet(() -> {
             try {
                 return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();

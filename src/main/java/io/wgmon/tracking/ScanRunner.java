@@ -22,10 +22,14 @@ public final class ScanRunner {
     private final TrackingView view;
     private final TrackingMetrics metrics;
     private final ScanProblems problems;
+    private final PeerDeadlines deadlines;
 
-    /** @param view written by this runner: the scans and the events */
+    /**
+     * @param view      written by this runner: the scans and the events
+     * @param deadlines told each scan's outcome, for the next disconnect check
+     */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
-                      TrackingView view, TrackingMetrics metrics, ScanProblems problems) {
+                      TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines) {
         this.scanner = scanner;
         this.tracker = tracker;
         this.state = state;
@@ -33,6 +37,7 @@ public final class ScanRunner {
         this.view = view;
         this.metrics = metrics;
         this.problems = problems;
+        this.deadlines = deadlines;
     }
 
     /** Before the first scan: the state the last run left (may block). */
@@ -50,15 +55,12 @@ public final class ScanRunner {
         List<PeerEvent> found = tracker.apply(scan);
         outbox.commit(found, state.changes(tracker.peers(), false));
         found.forEach(this::publish);
+        deadlines.scanned(scan.time(), tracker.peers());
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());
         }
         return found;
-    }
-
-    boolean anyConnected() {
-        return tracker.hasConnectedPeers();
     }
 
     /** After the last scan: every peer's state, activity included, through the outbox. */

@@ -2,7 +2,6 @@ package io.wgmon.tracking;
 
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketSource;
-import io.wgmon.capture.PacketsLost;
 import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.wireguard.Scan;
 import org.jboss.logging.Logger;
@@ -12,9 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs the pipeline's tracking part: packets from the source are triaged and turned into scan requests,
- * scans run one at a time (the {@link ScanRunner}), and what a scan found sets the idle ticker, the
- * rechecks and the triage for the packets after it. The parts are built by the wiring.
+ * Runs the pipeline's tracking part: packets from the source go to the {@link PacketTriage}, which asks
+ * for scans; scans run one at a time (the {@link ScanRunner}); what a scan found sets the deadline timer,
+ * the rechecks and the triage for the packets after it. While a peer is connected, the timer for the
+ * earliest peer deadline asks for scans too ({@link PeerDeadlines}). The parts are built by the wiring.
  * <p>
  * Neither path can die silently (docs/architecture.md §7): a packet that cannot be handled and a scan
  * that throws are logged and counted, and the stream goes on; if the packet stream itself ends, the
@@ -24,34 +24,31 @@ public final class TrackingService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrackingService.class);
 
     private final PacketSource source;
-    private final LastPacketTimes lastPackets;
-    private final ScanTrigger trigger;
+    private final PacketTriage triage;
     private final ScanRequests requests;
-    private final IdleTicker ticker;
-    private final UrgentRechecks rechecks;
     private final ScanRunner runner;
+    private final DeadlineTimer deadlineTimer;
+    private final UrgentRechecks rechecks;
     private final TrackingView view;
     private final TrackingMetrics metrics;
     private final Optional<LifecycleWatcher> lifecycle;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * @param lastPackets the same instance the tracker dates rx growth with
-     * @param ticker      asks {@code requests} for idle checks while a peer is connected
-     * @param rechecks    ask {@code requests} for rechecks after an urgent scan that found no connect
-     * @param lifecycle   started with the packet source: link and UAPI socket changes ask for a scan at
-     *                    once (docs/architecture.md §7), and closed with the service
+     * @param deadlineTimer asks {@code requests} for a scan when a connected peer's deadline falls due
+     * @param rechecks      ask {@code requests} for rechecks after an urgent scan that found no connect
+     * @param lifecycle     started with the packet source: link and UAPI socket changes ask for a scan at
+     *                      once (docs/architecture.md §7), and closed with the service
      */
-    public TrackingService(PacketSource source, LastPacketTimes lastPackets, ScanTrigger trigger,
-                           ScanRequests requests, IdleTicker ticker, UrgentRechecks rechecks, ScanRunner runner,
-                           TrackingView view, TrackingMetrics metrics, Optional<LifecycleWatcher> lifecycle) {
+    public TrackingService(PacketSource source, PacketTriage triage, ScanRequests requests, ScanRunner runner,
+                           DeadlineTimer deadlineTimer, UrgentRechecks rechecks, TrackingView view,
+                           TrackingMetrics metrics, Optional<LifecycleWatcher> lifecycle) {
         this.source = source;
-        this.lastPackets = lastPackets;
-        this.trigger = trigger;
+        this.triage = triage;
         this.requests = requests;
-        this.ticker = ticker;
-        this.rechecks = rechecks;
         this.runner = runner;
+        this.deadlineTimer = deadlineTimer;
+        this.rechecks = rechecks;
         this.view = view;
         this.metrics = metrics;
         this.lifecycle = lifecycle;
@@ -79,7 +76,7 @@ public final class TrackingService implements AutoCloseable {
     /** A throwing subscriber would be cancelled by Mutiny and packets would stop: never let one escape. */
     private void onPacketGuarded(PacketEvent packet) {
         try {
-            onPacket(packet);
+            triage.onPacket(packet);
         } catch (Throwable e) {
             metrics.packetError();
             LOG.errorf(e, "Cannot handle a packet from %s; skipped, later packets are handled as usual",
@@ -99,16 +96,6 @@ public final class TrackingService implements AutoCloseable {
         }
     }
 
-    private void onPacket(PacketEvent packet) {
-        lastPackets.record(packet);
-        switch (trigger.decide(packet)) {
-            case URGENT_SCAN -> requests.request(ScanCause.URGENT);
-            case SCAN -> requests.request(packet instanceof PacketsLost ? ScanCause.RECOVERY : ScanCause.PACKET);
-            case NONE -> {
-            }
-        }
-    }
-
     private void scanOnce() {
         try {
             ScanCause cause = requests.take();
@@ -120,15 +107,16 @@ public final class TrackingService implements AutoCloseable {
                     // a real handshake: its urgency was deserved (forged ones find nothing), so no rationing for it
                     requests.refundUrgent();
                     if (event.peer().endpoint() != null) {
-                        trigger.connected(event.peer().endpoint().getAddress());
+                        triage.connected(event.peer().endpoint().getAddress());
                     }
                 }
             }
-            ticker.needed(runner.anyConnected());
             rechecks.scanned(cause, connect);
         } catch (Throwable e) {
             metrics.scanError();
             LOG.errorf(e, "Scan failed unexpectedly; the next scan runs as usual");
+        } finally {
+            deadlineTimer.rearm();
         }
     }
 
@@ -139,7 +127,8 @@ public final class TrackingService implements AutoCloseable {
             return;
         }
         lifecycle.ifPresent(LifecycleWatcher::close);
-        ticker.needed(false);
+        deadlineTimer.close();
+        triage.close();
         rechecks.close();
         requests.stop();
         source.close();

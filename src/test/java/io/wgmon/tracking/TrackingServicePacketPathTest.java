@@ -97,12 +97,17 @@ class TrackingServicePacketPathTest {
         ExecutorService scanThread = Executors.newSingleThreadExecutor();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(Duration.ofMillis(250), timers, scanThread),
                 scanThread);
-        service = new TrackingService(source, lastPackets, new ScanTrigger(tracker::connectedEndpoints), requests,
-                new IdleTicker(timers, Duration.ofSeconds(5), () -> requests.request(ScanCause.TICK)),
-                new UrgentRechecks(timers, requests::recheck),
+        SessionStartTimes sessionStarts = new SessionStartTimes();
+        PeerDeadlines deadlines = new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5),
+                sessionStarts::lastFrom);
+        service = new TrackingService(source, new PacketTriage(lastPackets, sessionStarts,
+                new AllPacketsRuleNotice(source.describe()), new ScanTrigger(tracker::connectedEndpoints),
+                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests), requests,
                 new ScanRunner(scanner, tracker, TrackerState.none(), (events, changes) -> { }, view, metrics,
-                        new ScanProblems(Set.of(), scanner.backendNames())),
-                view, metrics, Optional.empty());
+                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines),
+                new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
+                        () -> requests.request(ScanCause.DEADLINE)),
+                new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty());
     }
 
     @AfterEach
@@ -112,7 +117,7 @@ class TrackingServicePacketPathTest {
 
     private static WireGuardPacket packet(int sourcePort, long second) throws Exception {
         return new WireGuardPacket(T0.plusSeconds(second), InetAddress.getByName("192.0.2.2"), sourcePort,
-                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA);
+                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA, false);
     }
 
     @Test

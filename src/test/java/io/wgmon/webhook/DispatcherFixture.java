@@ -42,7 +42,7 @@ final class DispatcherFixture implements AutoCloseable {
     }
 
     RestClientWebhookSender sender() {
-        return closeLater(new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofSeconds(2), "wgmon/test"));
+        return closeLater(new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofSeconds(2), "wgmon/test", WebhookTls.jvmTrustStore()));
     }
 
     /** A policy and, with a spool, the store's folder and bound. */

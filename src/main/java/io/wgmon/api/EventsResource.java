@@ -2,8 +2,8 @@ package io.wgmon.api;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
+import io.wgmon.delivery.format.JsonPayloadFormat;
 import io.wgmon.tracking.TrackingView;
-import io.wgmon.webhook.JsonPayloadFormat;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

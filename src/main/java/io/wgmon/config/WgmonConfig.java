@@ -35,11 +35,21 @@ public interface WgmonConfig {
 
     Webhook webhook();
 
+    Store store();
+
     Peers peers();
 
     Api api();
 
     Metrics metrics();
+
+    interface Store {
+        /**
+         * The folder of wgmon's store, the SQLite database {@code wgmon.db}: with it the tracker's state and
+         * every receiver's undelivered events survive a restart; without it nothing is kept.
+         */
+        Optional<Path> dir();
+    }
 
     interface Nflog {
         /** NFLOG group the firewall logs WireGuard packets to, 0..65535. */
@@ -137,7 +147,7 @@ public interface WgmonConfig {
          */
         Map<String, Receiver> receivers();
 
-        /** With a directory, every event is stored in its SQLite database ({@code wgmon.db}) before it is sent. */
+        /** Deprecated alias of {@code wgmon.store.dir}. */
         @WithName("spool-dir")
         Optional<Path> spoolDir();
 

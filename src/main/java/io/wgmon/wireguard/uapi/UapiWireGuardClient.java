@@ -47,11 +47,6 @@ public class UapiWireGuardClient implements WireGuardClient {
     private final ReplyLimits limits;
     private final DevicePublicKeys publicKeys = new DevicePublicKeys();
 
-    /** A client with the reply limits of this JVM's heap ({@link ReplyLimits#forThisHeap()}). */
-    public UapiWireGuardClient(Path uapiDir, Duration requestTimeout) {
-        this(uapiDir, requestTimeout, ReplyLimits.forThisHeap());
-    }
-
     public UapiWireGuardClient(Path uapiDir, Duration requestTimeout, ReplyLimits limits) {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("UAPI request timeout must be positive: " + requestTimeout);

@@ -1,6 +1,7 @@
 package io.wgmon.api;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,7 +28,7 @@ public final class AllowedHosts {
 
     /** The names allowed when {@code wgmon.api.allowed-hosts} is not set. */
     public static AllowedHosts defaults(String hostName) {
-        return new AllowedHosts(Set.of("localhost", hostName));
+        return new AllowedHosts(List.of("localhost", hostName));
     }
 
     /**

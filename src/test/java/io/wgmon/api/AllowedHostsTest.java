@@ -36,4 +36,13 @@ class AllowedHostsTest {
         assertFalse(listed.allows("localhost"));
         assertTrue(new AllowedHosts(List.of("*")).allows("anything.example"));
     }
+
+    @Test
+    void aMachineNamedLocalhostStarts() {
+        for (String name : new String[] {"localhost", "LOCALHOST", "localhost."}) {
+            AllowedHosts named = AllowedHosts.defaults(name);
+            assertTrue(named.allows("localhost"), name);
+            assertFalse(named.allows("rebind.attacker.example"), name);
+        }
+    }
 }

@@ -197,10 +197,11 @@ public final class ChatQueue implements DeliveryQueue {
         try {
             ChatRenderer.Message rendered = chat.render(events);
             DeliveryHeaders headers = core.renderer.headers(eventType, first.id(), rendered, core.timers.now());
-            core.attempt(seqs(sent), rendered.payload(), headers,
+            core.attempt(seqs(sent), sent.stream().map(Entry::delivery).toList(), rendered.payload(), headers,
                     attempt -> inFlight = attempt,
                     reply -> onReply(sent, reply),
-                    (cause, retryAfter) -> onFailure(sent, cause, retryAfter));
+                    (cause, retryAfter) -> onFailure(sent, cause, retryAfter),
+                    this::attempt);
         } catch (RuntimeException e) {
             onFailure(sent, e.getClass().getSimpleName() + ": " + e.getMessage(), Optional.empty());
         }

@@ -113,13 +113,22 @@ public final class QueueCore {
      * Counts the attempt in the store, then sends once the count is committed; the reply or the failure (its
      * description scrubbed of the receiver's secrets) comes back on the context, the attempt counted back
      * first when it did not finish its deliveries (a failure, a status to retry). {@code sent} receives the
-     * attempt on the wire, to be cancelled on close; nothing is sent when the queue closed meanwhile.
+     * attempt on the wire, to be cancelled on close; nothing is sent when the queue closed meanwhile. The
+     * expiry of {@code deliveries} is checked again here, right before the send: time passes while the
+     * commits are awaited, and an event older than max-age never goes on the wire; {@code expiredMeanwhile}
+     * then runs instead (the caller's attempt again, which drops what expired).
      */
-    public void attempt(List<Long> seqs, Payload payload, DeliveryHeaders headers, Consumer<Cancellable> sent,
-                 Consumer<ReceiverReply> onReply, BiConsumer<String, Optional<Duration>> onFailure) {
+    public void attempt(List<Long> seqs, List<Delivery> deliveries, Payload payload, DeliveryHeaders headers,
+                 Consumer<Cancellable> sent, Consumer<ReceiverReply> onReply,
+                 BiConsumer<String, Optional<Duration>> onFailure, Runnable expiredMeanwhile) {
         store.attemptStarting(seqs, () -> run(() -> {
             if (closed) {
                 store.attemptEnded(seqs);
+                return;
+            }
+            if (deliveries.stream().anyMatch(this::isExpired)) {
+                store.attemptEnded(seqs);
+                expiredMeanwhile.run();
                 return;
             }
             BiConsumer<String, Optional<Duration>> failed = (cause, retryAfter) -> {

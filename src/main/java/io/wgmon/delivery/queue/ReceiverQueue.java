@@ -151,10 +151,12 @@ public final class ReceiverQueue implements DeliveryQueue {
         if (gone(head)) {
             return;
         }
-        core.attempt(List.of(head.seq), head.delivery.payload(), core.renderer.headers(head.delivery, core.timers.now()),
+        core.attempt(List.of(head.seq), List.of(head.delivery), head.delivery.payload(),
+                core.renderer.headers(head.delivery, core.timers.now()),
                 inFlight -> head.inFlight = inFlight,
                 reply -> onReply(head, reply),
-                (cause, retryAfter) -> onFailure(head, cause, retryAfter));
+                (cause, retryAfter) -> onFailure(head, cause, retryAfter),
+                () -> attempt(head));
     }
 
     private void onReply(QueuedDelivery head, ReceiverReply reply) {

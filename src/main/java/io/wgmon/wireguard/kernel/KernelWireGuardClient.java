@@ -1,6 +1,6 @@
 package io.wgmon.wireguard.kernel;
 
-import io.wgmon.netlink.LibC;
+import io.wgmon.os.LibC;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkSocket;

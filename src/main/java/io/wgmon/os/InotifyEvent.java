@@ -1,4 +1,4 @@
-package io.wgmon.lifecycle;
+package io.wgmon.os;
 
 /**
  * One {@code struct inotify_event} (docs/architecture.md §7): the watch it belongs to, what

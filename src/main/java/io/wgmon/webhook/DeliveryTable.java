@@ -30,10 +30,9 @@ final class DeliveryTable {
         }
     }
 
-    /** Ignores a row already there: migrating an old spool twice (after a crash in between) adds nothing. */
     static void insert(Connection connection, String receiver, long seq, Delivery delivery) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT OR IGNORE INTO delivery (receiver, seq, interface, public_key, event_type, event_id,
+                INSERT INTO delivery (receiver, seq, interface, public_key, event_type, event_id,
                                                 event_time, content_type, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)) {

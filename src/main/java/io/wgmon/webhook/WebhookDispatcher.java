@@ -57,11 +57,7 @@ public final class WebhookDispatcher implements AutoCloseable {
      */
     public WebhookDispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy, ReceiverContexts contexts,
                              WebhookSender sender, MeterRegistry registry) {
-        this.database = receivers.isEmpty() ? Optional.empty() : policy.spool().map(spooling -> {
-            StoreDatabase opened = StoreDatabase.open(spooling.dir());
-            LegacySpool.migrate(spooling.dir(), opened);
-            return opened;
-        });
+        this.database = receivers.isEmpty() ? Optional.empty() : policy.spool().map(spooling -> StoreDatabase.open(spooling.dir()));
         List<DeliveryQueue> queues = new ArrayList<>();
         try {
             for (WebhookReceiver receiver : receivers) {

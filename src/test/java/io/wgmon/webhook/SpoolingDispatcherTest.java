@@ -10,12 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.wgmon.timing.ManualTimers;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -167,55 +163,6 @@ class SpoolingDispatcherTest {
                 peerOne, "peer 1's spooled events before its new one");
     }
 
-    /** A spool of the format before the store, torn by a crash, is migrated: its good records are delivered. */
-    @Test
-    void tornOldSpoolFilesAreMigratedAndTheirGoodRecordsDelivered() throws Exception {
-        List<PeerEvent> events = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            events.add(TestEvents.connectedNow(TestEvents.key(i), Instant.now()));
-        }
-        Path garbage = spoolRoot.resolve("receiver-garbage");
-        Path truncated = spoolRoot.resolve("receiver-truncated");
-        Files.write(writeOldSpool(garbage, events), "\u0000\u0000\u0001\u0000garbage after a crash".getBytes(),
-                StandardOpenOption.APPEND);
-        try (FileChannel log = FileChannel.open(writeOldSpool(truncated, events), StandardOpenOption.WRITE)) {
-            log.truncate(log.size() - 7);
-        }
-
-        TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
-        WebhookDispatcher dispatcher;
-        try (LogCapture log = LogCapture.warningsOf(LegacySpool.class)) {
-            dispatcher = fixture.dispatcher(List.of(json("garbage", receiver.uri("/garbage")),
-                            json("truncated", receiver.uri("/truncated"))),
-                    policy(spool(spoolRoot, SPOOL_BYTES)));
-            assertEquals(2, log.warningsContaining("not a complete record").size(), log.warnings().toString());
-        }
-        assertFalse(Files.exists(garbage), "the old spool is removed once migrated");
-        assertFalse(Files.exists(truncated));
-        Await.until("the good records delivered", WAIT, () -> receiver.requests().size() == 5);
-        Await.until("all finished", WAIT, () -> dispatcher.pending() == 0);
-        List<String> all = events.stream().map(e -> e.id().toString()).toList();
-        assertEquals(Set.copyOf(all), Set.copyOf(ids(requestsTo(receiver, "/garbage"))));
-        assertEquals(Set.copyOf(all.subList(0, 2)), Set.copyOf(ids(requestsTo(receiver, "/truncated"))));
-        assertEquals(5, receiver.requests().size());
-    }
-
-    @Test
-    void anOldSpoolThatCannotBeReadIsNamedInOneLineAndLeftInPlace() throws Exception {
-        Path unreadable = spoolRoot.resolve("receiver-unreadable");
-        Path log = writeOldSpool(unreadable, List.of(TestEvents.connected()));
-        Files.delete(log);
-        Files.createDirectory(log); // a "segment" that is a directory cannot be read
-        try (LogCapture capture = LogCapture.warningsOf(LegacySpool.class)) {
-            fixture.dispatcher(List.of(json("unreadable", URI.create("http://127.0.0.1:9/hook"))),
-                    policy(spool(spoolRoot, SPOOL_BYTES)));
-            List<String> lines = capture.warningsContaining("cannot read the old webhook spool " + unreadable);
-            assertEquals(1, lines.size(), capture.warnings().toString());
-            assertFalse(lines.get(0).contains("\n"), lines.get(0));
-        }
-        assertTrue(Files.exists(log));
-    }
-
     @Test
     void theSizeBoundDropsTheOldestCountsAndLogsThem() throws Exception {
         int port = FreePort.pick();
@@ -309,11 +256,6 @@ class SpoolingDispatcherTest {
         }
         assertEquals(1.0, fixture.count("expired", "memory"));
         assertEquals(List.of(fresh.id().toString()), ids(receiver.requests()));
-    }
-
-    private static Path writeOldSpool(Path dir, List<PeerEvent> events) throws IOException {
-        DeliveryRenderer renderer = new DeliveryRenderer(new JsonPayloadFormat(), Optional.empty());
-        return LegacySpoolWriter.write(dir, events.stream().map(renderer::render).toList(), List.of());
     }
 
     private void assertNothingLeftInTheSpool(String receiverName) throws Exception {

@@ -68,18 +68,15 @@ public interface WgmonConfig {
         /** Interfaces to watch; empty means all that exist. */
         Optional<List<String>> interfaces();
 
-        @WithName("uapi-dir")
         @WithDefault("/var/run/wireguard")
         Path uapiDir();
 
         /** How long one backend request may take before the scan counts as failed. */
-        @WithName("request-timeout")
         @WithDefault("2s")
         Duration requestTimeout();
     }
 
     interface Tracking {
-        @WithName("idle-timeout")
         @WithDefault("180s")
         Duration idleTimeout();
 
@@ -89,12 +86,10 @@ public interface WgmonConfig {
         @WithDefault("250ms")
         Duration coalesce();
 
-        @WithName("report-existing")
         @WithDefault("false")
         boolean reportExisting();
 
         /** Whether endpoint changes of connected peers are reported as {@code peer.roamed}. */
-        @WithName("report-roaming")
         @WithDefault("false")
         boolean reportRoaming();
     }
@@ -107,24 +102,19 @@ public interface WgmonConfig {
 
         Optional<String> secret();
 
-        @WithName("connect-timeout")
         @WithDefault("2s")
         Duration connectTimeout();
 
-        @WithName("request-timeout")
         @WithDefault("5s")
         Duration requestTimeout();
 
-        @WithName("retry-initial")
         @WithDefault("500ms")
         Duration retryInitial();
 
-        @WithName("retry-max")
         @WithDefault("60s")
         Duration retryMax();
 
         /** Events held in memory per receiver before new ones are dropped (and counted); without a spool only. */
-        @WithName("queue-size")
         @WithDefault("10000")
         int queueSize();
 
@@ -138,21 +128,17 @@ public interface WgmonConfig {
         Map<String, Receiver> receivers();
 
         /** With a directory, every event is stored in its SQLite database ({@code wgmon.db}) before it is sent. */
-        @WithName("spool-dir")
         Optional<Path> spoolDir();
 
         /** Bytes of one receiver's undelivered events in the store; at the bound the oldest are dropped (and counted). */
-        @WithName("spool-max-size")
         @WithDefault("16M")
         MemorySize spoolMaxSize();
 
         /** Events not delivered within this time after they happened are dropped (and counted). */
-        @WithName("max-age")
         @WithDefault("24h")
         Duration maxAge();
 
         /** Consecutive failed attempts after which a receiver gets one probe at a time instead of every lane. */
-        @WithName("circuit-threshold")
         @WithDefault("5")
         int circuitThreshold();
 
@@ -177,11 +163,9 @@ public interface WgmonConfig {
             Optional<String> template();
 
             /** A file holding the Qute template of the body. */
-            @WithName("template-file")
             Optional<Path> templateFile();
 
             /** Content-Type of a templated body. */
-            @WithName("content-type")
             @WithDefault("application/json")
             String contentType();
 
@@ -190,17 +174,14 @@ public interface WgmonConfig {
             SignatureScheme signature();
 
             /** The chat of the {@code telegram} preset. */
-            @WithName("chat-id")
             Optional<String> chatId();
         }
 
         interface Tls {
             /** PEM file with CA certificates trusted in addition to the JVM trust store. */
-            @WithName("ca-file")
             Optional<Path> caFile();
 
             /** Accept any certificate and host name; for tests only, logged as a WARN at start. */
-            @WithName("insecure-skip-verify")
             @WithDefault("false")
             boolean insecureSkipVerify();
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * When a group fails, each of its writes is tried again alone, so one bad write does not fail the others.
  */
 final class StoreWriter implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(StoreDatabase.class);
+    private static final Logger LOG = Logger.getLogger(StoreWriter.class);
 
     private final Connection connection;
     private final BlockingQueue<StoreWrite> queue = new LinkedBlockingQueue<>();

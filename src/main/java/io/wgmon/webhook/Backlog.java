@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * first.
  */
 final class Backlog {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(Backlog.class);
 
     private Backlog() {
     }

@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
 
 /** A delivery queue's one serial context: its tasks, its timers, and how it stops (docs/architecture.md §8). */
 final class QueueContext {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(QueueContext.class);
 
     private final Executor context;
     private final Timers timers;

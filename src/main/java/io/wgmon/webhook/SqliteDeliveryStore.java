@@ -22,7 +22,7 @@ import java.util.Map;
  * on in memory only (logged at ERROR).
  */
 final class SqliteDeliveryStore implements DeliveryStore {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(SqliteDeliveryStore.class);
     /** Bytes counted per row beside its body and strings: keys, time, SQLite's record overhead. */
     private static final int ROW_OVERHEAD = 48;
 

@@ -237,7 +237,7 @@ class ChatPresetsLiveTest {
     @Test
     void goneDisablesTheReceiverWithAnErrorAndAMetric() throws Exception {
         TestReceiver service = fixture.receiver(request -> Reply.of(410));
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(Gone.class)) {
             WebhookDispatcher dispatcher = dispatcher(Map.of(
                     "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
                     "wgmon.webhook.receivers.chat.preset", "slack",

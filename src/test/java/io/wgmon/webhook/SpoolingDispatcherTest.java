@@ -233,7 +233,7 @@ class SpoolingDispatcherTest {
         before.submit(TestEvents.connectedNow(TestEvents.key(4), timers.now()));
         before.close();
         timers.advance(Duration.ofHours(2));
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(Backlog.class)) {
             fixture.dispatcher(List.of(json("aged", down)), policy);
             assertEquals(1, log.warningsContaining("dropped 1 events older than wgmon.webhook.max-age").size(),
                     log.warnings().toString());

@@ -11,7 +11,7 @@ import java.time.Duration;
  * set again after each tick, that exists only while at least one peer is connected. An idle
  * monitor therefore has no timer at all and nothing wakes up for it. (quarkus-scheduler's simple
  * scheduler was the clock before: its trigger check ran every second from start-up whether or not
- * a job existed, 19.5 of the 21.5 ms of CPU per minute wgmon used at rest.)
+ * a job existed, most of the CPU wgmon used at rest; docs/benchmarks.md#profiles-behind-code-choices.)
  */
 final class IdleTicker {
     private static final Logger LOG = Logger.getLogger(IdleTicker.class);

@@ -26,7 +26,7 @@ enum UapiKey {
     /**
      * The keys by their first four bytes, open addressing: a line's key is found without looking
      * for its '=' first and with one comparison (finding the '=' and then comparing the text
-     * before it with each key was a quarter of the parse, measured with JFR). Only
+     * before it with each key showed in the profile: docs/benchmarks.md#profiles-behind-code-choices). Only
      * last_handshake_time_sec and _nsec share their first four bytes.
      */
     private static final UapiKey[] BY_PREFIX = byPrefix();

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,7 +28,6 @@ class DaemonRestartIT {
     private static final Duration IDLE = Duration.ofSeconds(60);
     private static final Duration TICK = Duration.ofSeconds(2);
     private static final Duration DOWN = Duration.ofMillis(1700);
-    private static final Pattern SCANS = Pattern.compile("^wgmon_scans_seconds_count\\S* (\\S+)$", Pattern.MULTILINE);
 
     private static LiveBed bed;
 
@@ -46,9 +43,9 @@ class DaemonRestartIT {
         }
     }
 
+    /** Scans of every cause: the series has one count per cause label. */
     private static double scans(MonitorProcess monitor) throws Exception {
-        Matcher m = SCANS.matcher(monitor.getManagement("/q/metrics").body());
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        return monitor.metric("wgmon_scans_seconds_count");
     }
 
     @Test
@@ -68,6 +65,8 @@ class DaemonRestartIT {
                 while (scans(monitor) == before && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
+                assertTrue(scans(monitor) > before, "no idle tick within " + TICK.multipliedBy(3)
+                        + ": the kill would not follow a tick");
                 Instant killed = Instant.now();
                 testbed.killServerDaemon();
                 Thread.sleep(DOWN.toMillis());

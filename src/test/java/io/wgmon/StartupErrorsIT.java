@@ -153,6 +153,31 @@ class StartupErrorsIT {
         }
     }
 
+    /**
+     * A receiver URL that does not parse, its credential in the path and the query (as Slack's and
+     * Gotify's are): the key and the reason, scheme and host at most, never the secrets.
+     */
+    @Test
+    void aReceiverUrlThatIsNotAUrlIsOneLineWithoutItsPathOrQuery() throws Exception {
+        LivePrerequisites.require("ip");
+        String url = "https://hooks.slack.com/services/T000/B000/SUPERSECRETPATHTOKEN?token=QUERYSECRET|x";
+        try (Testbed testbed = Testbed.create(3000)) {
+            for (Map<String, String> env : List.of(Map.of("WGMON_WEBHOOK_URL", url),
+                    Map.of("webhook", url))) {
+                String output = failedStart(testbed.serverNs(), env);
+                assertFalse(output.contains("SUPERSECRETPATHTOKEN") || output.contains("QUERYSECRET"), output);
+                assertTrue(output.lines().anyMatch(line -> line.contains("Invalid configuration: wgmon.webhook.url "
+                        + "has a value starting 'https://hooks.slack.com' that is not a URL: "
+                        + "Illegal character in query")), output);
+            }
+            String token = "TOKENSECRET".repeat(1000);
+            String output = failedStart(testbed.serverNs(), Map.of("WGMON_API_TOKEN", token));
+            assertFalse(output.contains("TOKENSECRET"), output);
+            assertTrue(output.contains("wgmon.api.token has a value of 11000 characters, which is not allowed: at "
+                    + "most 8192 (a secret: not quoted)"), output);
+        }
+    }
+
     /** A value longer than 8,192 characters that does reach wgmon (the environment carries up to 128 KiB). */
     @Test
     void anOverlongValueIsOneShortLineNamingTheKey() throws Exception {

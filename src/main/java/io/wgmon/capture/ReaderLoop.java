@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * The body of every packet source's reader thread (docs/architecture.md §5): wait, read what is
  * waiting, parse, emit, count, until the source is closed. Nothing escapes it:
  * <ul>
- * <li>losses the reader reports become one {@link PacketsLost} each time;
+ * <li>losses the reader reports become one {@link PacketsLost} each time, and a warning at most once a
+ *     minute ({@link LossWarnings});
  * <li>unusable items are counted by reason and skipped;
  * <li>read errors, unexpected exceptions and long runs of wake-ups that bring nothing are
  *     counted, logged and followed by a pause that grows with each failure in a row (a read
@@ -43,6 +44,7 @@ public final class ReaderLoop<F> implements Runnable {
     private final Backoff backoff;
     private final Pause pause;
     private final String description;
+    private final LossWarnings lossWarnings = new LossWarnings();
     private int failuresInARow;
     private int emptyWakeups;
 
@@ -120,7 +122,13 @@ public final class ReaderLoop<F> implements Runnable {
 
     private void lost(String what) {
         metrics.lost();
-        LOG.warnf("%s: %s", description, what);
+        long told = lossWarnings.lost(clock.instant());
+        if (told == 1) {
+            LOG.warnf("%s: %s", description, what);
+        } else if (told > 1) {
+            LOG.warnf("%s: %s; %d losses since the last warning (one warning a minute at most)", description, what,
+                    told);
+        }
         emit(new PacketsLost(clock.instant()));
     }
 

@@ -1,6 +1,7 @@
 package io.wgmon.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class ConfigCheck {
     }
 
     private static void checkWebhook(List<String> problems, WgmonConfig.Webhook webhook) {
-        for (URI url : webhook.url().orElse(List.of())) {
+        for (String url : webhook.url().orElse(List.of())) {
             checkUrl(problems, "wgmon.webhook.url", url);
         }
         if (webhook.secret().map(String::isEmpty).orElse(false)) {
@@ -158,13 +159,38 @@ public final class ConfigCheck {
         }
     }
 
-    private static void checkUrl(List<String> problems, String key, URI url) {
+    private static void checkUrl(List<String> problems, String key, String text) {
+        try {
+            url(key, text);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
+    /**
+     * A receiver URL of configuration, checked; quotes only scheme and host in the error, since the rest
+     * of a webhook URL is often a token.
+     *
+     * @throws IllegalArgumentException one line naming {@code key} and what is wrong
+     */
+    public static URI url(String key, String text) {
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (URISyntaxException e) {
+            String origin = SecretValues.origin(text);
+            throw new IllegalArgumentException(key + " has a value " + (origin.isEmpty() ? "" : "starting '" + origin
+                    + "' ") + "that is not a URL: " + e.getReason() + " at character " + (e.getIndex() + 1)
+                    + " (the path and query are not printed): use an absolute http:// or https:// URL, "
+                    + "percent-encoded");
+        }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-            // only scheme and host: the rest of a webhook URL is often a token
-            problems.add(key + " has a value with scheme '" + cut(url.getScheme()) + "' and host '"
-                    + cut(url.getHost()) + "', which is not allowed: use an absolute http:// or https:// URL");
+            throw new IllegalArgumentException(key + " has a value with scheme '" + cut(url.getScheme())
+                    + "' and host '" + cut(url.getHost()) + "', which is not allowed: use an absolute http:// or "
+                    + "https:// URL");
         }
+        return url;
     }
 
     private static void checkHeaders(List<String> problems, String key, Map<String, String> headers) {

@@ -5,7 +5,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -95,7 +94,8 @@ public interface WgmonConfig {
     }
 
     interface Webhook {
-        Optional<List<URI>> url();
+        /** Strings, not URIs: {@link ConfigCheck} checks them without printing more than scheme and host. */
+        Optional<List<String>> url();
 
         @WithDefault("json")
         WebhookFormat format();
@@ -145,7 +145,8 @@ public interface WgmonConfig {
         Tls tls();
 
         interface Receiver {
-            URI url();
+            /** Checked by {@link ConfigCheck}, like {@link Webhook#url()}. */
+            String url();
 
             /** Defaults to {@code wgmon.webhook.format}. */
             Optional<WebhookFormat> format();

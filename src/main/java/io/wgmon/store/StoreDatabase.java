@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +18,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * wgmon's durable store: one SQLite database, {@value #FILE} in {@code wgmon.webhook.spool-dir}
  * (docs/architecture.md §8). WAL journal with {@code synchronous=FULL}: a committed transaction survives
- * SIGKILL and power loss, a torn write loses only the transaction it belonged to. The directory is made
- * private to wgmon's user and locked ({@value #LOCK}) so a second wgmon cannot open it. Only the
+ * SIGKILL and power loss, a torn write loses only the transaction it belonged to. The directory and its
+ * files are made private to wgmon's user ({@link PrivateStoreFiles}), and the directory is locked
+ * ({@value #LOCK}) so a second wgmon cannot open it. Only the
  * {@code wgmon-store} thread touches the connection: writes are grouped into one transaction per batch.
  */
 public final class StoreDatabase implements AutoCloseable {
@@ -47,16 +46,18 @@ public final class StoreDatabase implements AutoCloseable {
     public static StoreDatabase open(Path dir) {
         FileChannel lockChannel = null;
         try {
-            createPrivateDirectory(dir);
+            PrivateStoreFiles.folder(dir);
             lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = tryLock(lockChannel);
             if (lock == null) {
                 throw new StoreException("the store directory " + dir + " is in use by another wgmon");
             }
+            PrivateStoreFiles.files(dir, FILE, LOCK);
             Connection connection = connect(dir);
             try {
                 Schema.migrate(connection);
-            } catch (SQLException e) {
+                PrivateStoreFiles.files(dir, FILE, LOCK);
+            } catch (SQLException | IOException e) {
                 connection.close();
                 throw e;
             }
@@ -154,22 +155,6 @@ public final class StoreDatabase implements AutoCloseable {
             return channel.tryLock();
         } catch (OverlappingFileLockException e) {
             return null;
-        }
-    }
-
-    /** Events name peers and their addresses: only wgmon's user may read them (where the file system allows). */
-    private static void createPrivateDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Path parent = dir.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createDirectory(dir);
         }
     }
 

@@ -5,29 +5,33 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Friendly names that follow their files (docs/architecture.md §12): the directories of the names files
- * are watched (on Linux the JDK's WatchService is inotify; its thread blocks until the kernel reports a
- * change, no timer runs at rest), and when one of the files is written, replaced by a rename (as
- * editors and ConfigMap updates do) or appears, all files are read again. A file that cannot be read
+ * are watched, and so are the directories their symbolic links end in (on Linux the JDK's WatchService
+ * is inotify; its thread blocks until the kernel reports a change, no timer runs at rest). Any change
+ * in a watched directory makes all files be read again: a write, a rename onto a file, the kubelet's
+ * ConfigMap update (a new {@code ..<timestamp>} folder, then {@code ..data_tmp} renamed over
+ * {@code ..data}, which the names file's link goes through) and a write to a link's target elsewhere.
+ * After each read the watched directories follow the links as they now are. A file that cannot be read
  * keeps the names known before, with a WARN.
  */
 public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReloadingPeerNames.class);
 
     private final List<Path> files;
-    private final Set<Path> fileNames = new HashSet<>();
     private final WatchService watcher;
+    private final Map<Path, WatchKey> watched = new HashMap<>();
     private final Thread thread;
     private volatile Map<String, String> names;
     private volatile long reloads;
@@ -37,14 +41,11 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
         this.files = files.stream().map(Path::toAbsolutePath).toList();
         this.names = PeerNamesFile.read(this.files);
         this.watcher = FileSystems.getDefault().newWatchService();
-        Set<Path> directories = new HashSet<>();
-        for (Path file : this.files) {
-            fileNames.add(file.getFileName());
-            directories.add(file.getParent());
-        }
-        for (Path directory : directories) {
-            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
+        synchronized (watched) {
+            for (Path directory : this.files.stream().map(Path::getParent).distinct().toList()) {
+                watched.put(directory, register(directory));
+            }
+            followLinks();
         }
         this.thread = new Thread(this::watch, "wgmon-names");
         thread.setDaemon(true);
@@ -71,16 +72,11 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
         try {
             while (true) {
                 WatchKey key = watcher.take();
-                boolean ours = false;
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    Object context = event.context();
-                    ours |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                            || (context instanceof Path name && fileNames.contains(name));
+                key.pollEvents();
+                if (!key.reset()) {
+                    forget(key);
                 }
-                key.reset();
-                if (ours) {
-                    reload();
-                }
+                reload();
             }
         } catch (ClosedWatchServiceException | InterruptedException closed) {
             // close()
@@ -98,6 +94,55 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
             reloads++;
         } catch (IOException | RuntimeException e) {
             LOG.warnf("Cannot re-read the friendly names from %s (%s); the %d names known stay", files, e, names.size());
+        }
+        synchronized (watched) {
+            followLinks();
+        }
+    }
+
+    /**
+     * Watches the directory of each configured path and of each file's real path, and stops watching
+     * directories no link leads to any more (or that were deleted).
+     */
+    private void followLinks() {
+        Set<Path> wanted = new LinkedHashSet<>();
+        for (Path file : files) {
+            wanted.add(file.getParent());
+            try {
+                Path real = file.toRealPath();
+                if (!real.equals(file) && real.getParent() != null) {
+                    wanted.add(real.getParent());
+                }
+            } catch (IOException | RuntimeException gone) {
+                // a missing target: the configured directory still tells when it comes back
+            }
+        }
+        watched.entrySet().removeIf(entry -> {
+            boolean stale = !wanted.contains(entry.getKey()) || !entry.getValue().isValid();
+            if (stale) {
+                entry.getValue().cancel();
+            }
+            return stale;
+        });
+        for (Path directory : wanted) {
+            if (!watched.containsKey(directory) && Files.isDirectory(directory)) {
+                try {
+                    watched.put(directory, register(directory));
+                } catch (IOException | RuntimeException e) {
+                    LOG.debugf("Cannot watch %s (%s)", directory, e);
+                }
+            }
+        }
+    }
+
+    private WatchKey register(Path directory) throws IOException {
+        return directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    private void forget(WatchKey key) {
+        synchronized (watched) {
+            watched.values().remove(key);
         }
     }
 

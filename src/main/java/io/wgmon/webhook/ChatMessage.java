@@ -46,8 +46,11 @@ final class ChatMessage {
      * The data a preset template sees: every field of {@link EventFacts#templateData} (all null in a
      * summary, but {@code host}), plus {@code title}, {@code text}, {@code count}, {@code color} (for
      * embeds and cards), {@code ntfyTags}, {@code ntfyPriority}, {@code gotifyPriority} and {@code chatId}.
+     * Names are escaped for the chat wherever they appear ({@code name}, {@code label}, {@code title},
+     * {@code text}).
      */
-    static Map<String, Object> data(List<EventFacts> events, String chatId) {
+    static Map<String, Object> data(List<EventFacts> raw, String chatId, NameEscaping names) {
+        List<EventFacts> events = raw.stream().map(event -> event.withName(names.escape(event.name()))).toList();
         Map<String, Object> data = events.size() == 1 ? events.get(0).templateData() : summaryFields(events);
         Kind kind = kind(events);
         data.put("title", events.size() == 1 ? events.get(0).label() + " " + events.get(0).verb() : summaryTitle(events));

@@ -23,12 +23,14 @@ final class ChatRenderer {
     private final boolean put;
     private final Duration interval;
     private final String chatId;
+    private final NameEscaping names;
 
     ChatRenderer(ChatPreset preset, EventTemplates templates, String chatId) {
         ChatPresets.Spec spec = ChatPresets.of(preset);
         this.presetName = ChatPresets.configName(preset);
-        Map<String, Object> sample = ChatMessage.data(List.of(EventFacts.sample()), chatId);
-        this.body = templates.compile("preset " + presetName, spec.body(), sample);
+        this.names = spec.names();
+        Map<String, Object> sample = ChatMessage.data(List.of(EventFacts.sample()), chatId, names);
+        this.body = templates.compile("preset " + presetName, spec.body(), sample, spec.contentType());
         spec.headers().forEach((name, value) ->
                 headers.put(name, templates.compile("preset " + presetName + " header " + name, value, sample)));
         this.contentType = spec.contentType();
@@ -47,7 +49,7 @@ final class ChatRenderer {
     }
 
     Message render(List<EventFacts> events) {
-        Map<String, Object> data = ChatMessage.data(events, chatId);
+        Map<String, Object> data = ChatMessage.data(events, chatId, names);
         Map<String, String> rendered = new LinkedHashMap<>();
         headers.forEach((name, template) -> rendered.put(name, headerValue(EventTemplates.render(template, data))));
         String transaction = put ? "wgmon-" + events.get(0).id() + "-" + events.size() : null;

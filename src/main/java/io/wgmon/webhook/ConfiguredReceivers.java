@@ -1,6 +1,7 @@
 package io.wgmon.webhook;
 
 import io.wgmon.StartupFailure;
+import io.wgmon.config.ConfigCheck;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.config.WgmonConfig.ChatPreset;
 import io.wgmon.config.WgmonConfig.SignatureScheme;
@@ -29,7 +30,8 @@ final class ConfiguredReceivers {
 
     static List<WebhookReceiver> of(WgmonConfig.Webhook config) {
         List<WebhookReceiver> receivers = new ArrayList<>();
-        List<URI> urls = config.url().orElse(List.of());
+        List<URI> urls = config.url().orElse(List.of()).stream()
+                .map(url -> compiled(() -> ConfigCheck.url("wgmon.webhook.url", url))).toList();
         List<String> tags = Receivers.tags(urls);
         Optional<WebhookSigner> defaultSigner = config.secret().map(WebhookSigner::new);
         for (int i = 0; i < urls.size(); i++) {
@@ -47,7 +49,8 @@ final class ConfiguredReceivers {
         String prefix = "wgmon.webhook.receivers." + name;
         Optional<String> secret = receiver.secret().or(config::secret);
         boolean standard = receiver.signature() == SignatureScheme.STANDARD;
-        WebhookReceiver built = WebhookReceiver.named(name, receiver.url(), merge(config.headers(), receiver.headers()),
+        URI url = compiled(() -> ConfigCheck.url(prefix + ".url", receiver.url()));
+        WebhookReceiver built = WebhookReceiver.named(name, url, merge(config.headers(), receiver.headers()),
                 format(config, prefix, receiver, templates),
                 standard ? Optional.empty() : secret.map(WebhookSigner::new));
         if (standard) {
@@ -75,7 +78,7 @@ final class ConfiguredReceivers {
             }
             String presetName = "preset " + ChatPresets.configName(preset);
             return new TemplatePayloadFormat(presetName, compiled(() -> templates.compile(presetName, spec.body(),
-                    EventFacts.sample().templateData())), spec.contentType());
+                    EventFacts.sample().templateData(), spec.contentType())), spec.contentType());
         }
         Optional<String> template = receiver.template();
         String key = prefix + ".template";
@@ -88,7 +91,7 @@ final class ConfiguredReceivers {
             String what = key;
             String content = template.get();
             return new TemplatePayloadFormat("template", compiled(() -> templates.compile(what, content,
-                    EventFacts.sample().templateData())), receiver.contentType());
+                    EventFacts.sample().templateData(), receiver.contentType())), receiver.contentType());
         }
         return PayloadFormat.of(receiver.format().orElse(config.format()));
     }

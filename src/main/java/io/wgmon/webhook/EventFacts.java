@@ -39,6 +39,11 @@ record EventFacts(String event, String id, Instant time, String host, String int
                 "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=", "alice-laptop", "198.51.100.7:51820", "idle", 7980L);
     }
 
+    /** The same event under another name (a chat's escaped one). */
+    EventFacts withName(String other) {
+        return new EventFacts(event, id, time, host, interfaceName, key, other, endpoint, reason, connectedSeconds);
+    }
+
     /** @param json a body of {@link JsonPayloadFormat} */
     static EventFacts fromJson(byte[] json) {
         try {

@@ -3,12 +3,17 @@ package io.wgmon.webhook;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.EvalContext;
+import io.quarkus.qute.JsonEscaper;
 import io.quarkus.qute.NamespaceResolver;
+import io.quarkus.qute.RawString;
 import io.quarkus.qute.ReflectionValueResolver;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
+import io.quarkus.qute.ValueResolvers;
+import io.quarkus.qute.Variant;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,7 +22,8 @@ import java.util.function.Function;
 /**
  * The Qute engine of receiver templates (docs/architecture.md §10), the standalone {@code io.quarkus.qute}
  * engine: templates come from configuration at run time, so the extension's build-time validation has
- * nothing to check. Rendering is strict (an unknown name fails), nothing is HTML-escaped, and two helper
+ * nothing to check. Rendering is strict (an unknown name fails), nothing is HTML-escaped, values in a
+ * template of a JSON content type are JSON-escaped, and two helper
  * namespaces exist: {@code {json:str(name)}} (a JSON string literal, quotes included, {@code null} for
  * null) and {@code {human:duration(connectedSeconds)}} ("2 h 13 min").
  */
@@ -25,8 +31,10 @@ final class EventTemplates {
     private final Engine engine = Engine.builder()
             .addDefaults()
             .addValueResolver(new ReflectionValueResolver())
+            .addValueResolver(ValueResolvers.rawResolver())
             .addNamespaceResolver(function("json", "str", EventTemplates::jsonString))
             .addNamespaceResolver(function("human", "duration", EventTemplates::humanDuration))
+            .addResultMapper(new JsonEscaper())
             .strictRendering(true)
             .removeStandaloneLines(true)
             .build();
@@ -38,14 +46,34 @@ final class EventTemplates {
      * @throws IllegalArgumentException one line: {@code what}, the line and Qute's message
      */
     Template compile(String what, String content, Map<String, Object> sample) {
+        return compile(what, content, sample, null);
+    }
+
+    /**
+     * As {@link #compile(String, String, Map)}; in a template of a JSON content type every value written
+     * is JSON-escaped (to go inside quotes: {@code "peer":"{name}"}), but {@code json:str}'s literals and
+     * {@code .raw} values.
+     */
+    Template compile(String what, String content, Map<String, Object> sample, String contentType) {
         try {
-            Template template = engine.parse(content);
+            Template template = isJson(contentType)
+                    ? engine.parse(content, new Variant(Locale.ROOT, Variant.APPLICATION_JSON, "UTF-8"))
+                    : engine.parse(content);
             template.data(sample).render();
             return template;
         } catch (TemplateException e) {
             String line = e.getOrigin() == null ? "" : " line " + e.getOrigin().getLine() + ":";
             throw new IllegalArgumentException(what + " does not compile:" + line + " " + oneLine(e.getMessage()));
         }
+    }
+
+    /** application/json and the +json types (application/cloudevents+json...), parameters aside. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     static String render(Template template, Map<String, Object> data) {
@@ -68,11 +96,12 @@ final class EventTemplates {
         return context.evaluate(context.getParams().get(0)).thenApply(body);
     }
 
-    static String jsonString(Object value) {
+    /** A whole JSON string literal, written as it is even where values are JSON-escaped. */
+    static RawString jsonString(Object value) {
         if (value == null) {
-            return "null";
+            return new RawString("null");
         }
-        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value.toString())) + "\"";
+        return new RawString("\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value.toString())) + "\"");
     }
 
     private static Object humanDuration(Object seconds) {

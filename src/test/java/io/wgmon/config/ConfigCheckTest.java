@@ -73,12 +73,83 @@ class ConfigCheckTest {
     void theOriginalsLowerCaseVariablesAreAliases() {
         WgmonConfig config = config(Map.of("webhook", "http://127.0.0.1:9/a,https://example.invalid/b",
                 "monitor", "bpf", "group", "7", "interface", "ens3", "filter", "udp and dst port 51820"));
-        assertEquals(List.of(URI.create("http://127.0.0.1:9/a"), URI.create("https://example.invalid/b")),
+        assertEquals(List.of("http://127.0.0.1:9/a", "https://example.invalid/b"),
                 config.webhook().url().orElseThrow());
         assertEquals(WgmonConfig.MonitorMode.BPF, config.monitor());
         assertEquals(7, config.nflog().group());
         assertEquals("ens3", config.bpf().networkInterface());
         assertEquals("udp and dst port 51820", config.bpf().filter());
+    }
+
+    /**
+     * A URL that does not parse: the key and the reason, scheme and host at most; never the path or the
+     * query, where Slack, Discord, Telegram and others keep the credential (SmallRye's SRCFG00039 printed
+     * the whole value when the mapping converted it).
+     */
+    @Test
+    void aReceiverUrlThatIsNotAUrlIsNamedByKeyAndReasonWithoutItsPathOrQuery() {
+        String bad = "https://hooks.slack.com/services/T000/B000/SUPERSECRETPATHTOKEN?token=QUERYSECRET|x";
+        for (String key : List.of("wgmon.webhook.url", "webhook", "wgmon.webhook.receivers.slack.url")) {
+            String output = outputOf(() -> problems(key, bad));
+            String named = key.equals("webhook") ? "wgmon.webhook.url" : key;
+            assertEquals("[" + named + " has a value starting 'https://hooks.slack.com' that is not a URL: Illegal "
+                    + "character in query at character 82 (the path and query are not printed): use an absolute "
+                    + "http:// or https:// URL, percent-encoded]", output, key);
+            assertFalse(output.contains("SUPERSECRETPATHTOKEN") || output.contains("QUERYSECRET"), output);
+        }
+        String userInfo = outputOf(() -> problems("wgmon.webhook.url", "https://user:PASSWORD@example.org/a b"));
+        assertTrue(userInfo.contains("starting 'https://example.org'") && !userInfo.contains("PASSWORD"), userInfo);
+    }
+
+    /** Whatever the mapping or the check throws or returns, as one text. */
+    private static String outputOf(java.util.function.Supplier<List<String>> check) {
+        try {
+            return check.get().toString();
+        } catch (RuntimeException e) {
+            StringBuilder text = new StringBuilder();
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                text.append(cause).append('\n');
+            }
+            return text.toString();
+        }
+    }
+
+    @Test
+    void anOverlongSecretIsNeverQuotedAndAnOverlongUrlOnlyByItsSchemeAndHost() {
+        ValueLengthLimit limit = new ValueLengthLimit();
+        String secret = "SECRETVALUE".repeat(1000);
+        String url = "https://hooks.slack.com/services/T000/B000/SUPERSECRETPATHTOKEN?token=" + secret;
+        Map<String, String> values = Map.of("wgmon.api.token", secret, "wgmon.webhook.receivers.a.secret", secret,
+                "wgmon.webhook.headers.Authorization", "Bearer " + secret, "wgmon.webhook.url", url,
+                "wgmon.webhook.receivers.a.url", url, "wgmon.bpf.filter", "udp and " + "x".repeat(9000));
+        Map<String, String> messages = new java.util.TreeMap<>();
+        values.forEach((key, value) -> messages.put(key, assertThrows(IllegalArgumentException.class,
+                () -> limit.getValue(new OneValue(value), key)).getMessage()));
+        messages.forEach((key, message) -> {
+            assertTrue(message.startsWith(key + " has a value of "), message);
+            assertFalse(message.contains("SECRETVALUE") || message.contains("SUPERSECRETPATHTOKEN"), message);
+        });
+        assertTrue(messages.get("wgmon.api.token").endsWith("at most 8192 (a secret: not quoted)"));
+        assertTrue(messages.get("wgmon.webhook.url").endsWith("at most 8192 (it starts 'https://hooks.slack.com...')"));
+        assertTrue(messages.get("wgmon.bpf.filter").contains("(it starts 'udp and xxx"), "other values are quoted");
+    }
+
+    /** The interceptor's view of a source that has one value for every name. */
+    private record OneValue(String value) implements io.smallrye.config.ConfigSourceInterceptorContext {
+        @Override
+        public io.smallrye.config.ConfigValue proceed(String name) {
+            return io.smallrye.config.ConfigValue.builder().withName(name).withValue(value).build();
+        }
+
+        @Override
+        public io.smallrye.config.ConfigValue restart(String name) {
+            return proceed(name);
+        }
+
+        @Override
+        public java.util.Iterator<String> iterateNames() {
+            return java.util.Collections.emptyIterator();
+        }
     }
 
     @Test
@@ -147,7 +218,7 @@ class ConfigCheckTest {
                 "wgmon.webhook.receivers.api.headers.X-Api-Key", "k")).webhook();
         assertEquals(Set.of("discord", "api"), webhook.receivers().keySet());
         WgmonConfig.Webhook.Receiver discord = webhook.receivers().get("discord");
-        assertEquals(URI.create("https://discord.com/api/webhooks/1/t"), discord.url());
+        assertEquals("https://discord.com/api/webhooks/1/t", discord.url());
         assertEquals(Optional.of(WgmonConfig.WebhookFormat.FORM), discord.format());
         assertEquals(Optional.empty(), discord.secret());
         assertEquals(Map.of(), discord.headers());

@@ -69,6 +69,67 @@ class ReloadingPeerNamesTest {
         }
     }
 
+    /**
+     * The kubelet's ConfigMap volume, as its atomic writer lays it out and updates it: the data in a
+     * timestamped folder, {@code ..data} a link to it, {@code names} a link through {@code ..data}; an
+     * update writes a new folder, links {@code ..data_tmp} to it, renames that over {@code ..data} and
+     * deletes the old folder. No event ever names {@code names} itself.
+     */
+    @Test
+    void aConfigMapUpdateByTheKubeletsDataSwapIsReadAgain() throws Exception {
+        Path first = directory.resolve("..2026_12_06_23_00_00.123");
+        Files.createDirectory(first);
+        Files.writeString(first.resolve("names"), ALICE + " = alice-v1\n");
+        Files.createSymbolicLink(directory.resolve("..data"), first.getFileName());
+        Path names = directory.resolve("names");
+        Files.createSymbolicLink(names, Path.of("..data/names"));
+        try (ReloadingPeerNames reloading = new ReloadingPeerNames(List.of(names))) {
+            assertEquals("alice-v1", reloading.nameOf(ALICE_KEY));
+
+            Path second = directory.resolve("..2026_12_06_23_05_00.456");
+            Files.createDirectory(second);
+            Files.writeString(second.resolve("names"), ALICE + " = alice-v2\n");
+            Path dataTmp = directory.resolve("..data_tmp");
+            Files.createSymbolicLink(dataTmp, second.getFileName());
+            Files.move(dataTmp, directory.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(first.resolve("names"));
+            Files.delete(first);
+            awaitEquals("alice-v2", () -> reloading.nameOf(ALICE_KEY));
+
+            Path third = directory.resolve("..2026_12_06_23_10_00.789");
+            Files.createDirectory(third);
+            Files.writeString(third.resolve("names"), ALICE + " = alice-v3\n");
+            Files.createSymbolicLink(dataTmp, third.getFileName());
+            Files.move(dataTmp, directory.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(second.resolve("names"));
+            Files.delete(second);
+            awaitEquals("alice-v3", () -> reloading.nameOf(ALICE_KEY));
+        }
+    }
+
+    @Test
+    void aLinkedFileWhoseTargetIsWrittenElsewhereIsReadAgain() throws Exception {
+        Path elsewhere = Files.createDirectory(directory.resolve("elsewhere"));
+        Path target = elsewhere.resolve("peers.txt");
+        Files.writeString(target, BOB + " = bob-v1\n");
+        Path configured = Files.createDirectory(directory.resolve("etc"));
+        Path names = configured.resolve("names");
+        Files.createSymbolicLink(names, target);
+        try (ReloadingPeerNames reloading = new ReloadingPeerNames(List.of(names))) {
+            assertEquals("bob-v1", reloading.nameOf(BOB_KEY));
+            Files.writeString(target, BOB + " = bob-v2\n");
+            awaitEquals("bob-v2", () -> reloading.nameOf(BOB_KEY));
+
+            Path moved = Files.createDirectory(directory.resolve("moved"));
+            Files.writeString(moved.resolve("peers.txt"), BOB + " = bob-v3\n");
+            Files.delete(names);
+            Files.createSymbolicLink(names, moved.resolve("peers.txt"));
+            awaitEquals("bob-v3", () -> reloading.nameOf(BOB_KEY));
+            Files.writeString(moved.resolve("peers.txt"), BOB + " = bob-v4\n");
+            awaitEquals("bob-v4", () -> reloading.nameOf(BOB_KEY));
+        }
+    }
+
     private static void awaitEquals(String expected, Supplier<String> actual) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!Objects.equals(expected, actual.get()) && System.nanoTime() < deadline) {

@@ -176,6 +176,123 @@ class ChatTemplatesTest {
         }
     }
 
+    private static final String HOSTILE = "<!channel> @everyone @here @channel @all @room **bold** <users/all> "
+            + "<https://evil|vpn> [vpn](https://evil) <@123> && x\n- a second line";
+
+    /** What each preset's message says when a name is hostile: one line, no ping, no link, no markup. */
+    private static String hostileText(ChatPreset preset) throws Exception {
+        ChatRenderer chat = only(Map.of(
+                "wgmon.webhook.receivers.p.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.p.preset", ChatPresets.configName(preset),
+                "wgmon.webhook.receivers.p.chat-id", "-100123")).chat().orElseThrow();
+        PeerEvent event = TestEvents.event(io.wgmon.tracking.PeerEventType.CONNECTED, TestEvents.peer(TestEvents.KEY,
+                TestEvents.endpoint("198.51.100.7", 51820), TestEvents.HANDSHAKE, 1), HOSTILE);
+        ChatRenderer.Message message = chat.render(List.of(EventFacts.of(event)));
+        String body = new String(message.payload().body(), StandardCharsets.UTF_8);
+        String text = switch (preset) {
+            case NTFY -> body;
+            case DISCORD -> JSON.readTree(body).get("embeds").get(0).get("description").asText();
+            case TEAMS -> JSON.readTree(body).get("attachments").get(0).get("content").get("body").get(1).get("text")
+                    .asText();
+            case GOTIFY -> JSON.readTree(body).get("message").asText();
+            case MATRIX -> JSON.readTree(body).get("body").asText();
+            default -> JSON.readTree(body).get("text").asText();
+        };
+        assertFalse(text.contains("\n"), preset + ": a name's line break makes a second line: " + text);
+        assertTrue(text.endsWith(" (wg0) connected from 198.51.100.7"), preset + ": " + text);
+        return text;
+    }
+
+    private static void noMention(ChatPreset preset, String text) {
+        for (String mention : List.of("@everyone", "@here", "@channel", "@all", "@room", "@123")) {
+            assertFalse(text.contains(mention), preset + " reads " + mention + " as a mention: " + text);
+        }
+    }
+
+    @Test
+    void slackAndMattermostGetNamesWithoutMentionsLinksOrMarkup() throws Exception {
+        String slack = hostileText(ChatPreset.SLACK);
+        assertFalse(slack.contains("<") || slack.contains(">"), "Slack reads <...> as a link or a mention: " + slack);
+        assertTrue(slack.startsWith("&lt;!channel&gt; "), slack);
+        assertTrue(slack.contains("&lt;https://evil|vpn&gt;") && slack.contains("&amp;&amp; x"), slack);
+        noMention(ChatPreset.SLACK, slack);
+
+        String mattermost = hostileText(ChatPreset.MATTERMOST);
+        assertFalse(mattermost.contains("<") || mattermost.contains(">"), mattermost);
+        assertTrue(mattermost.contains("\\*\\*bold\\*\\*") && mattermost.contains("\\[vpn\\](https://evil)"),
+                mattermost);
+        assertTrue(mattermost.contains("&lt;https://evil\\|vpn&gt;"), mattermost);
+        noMention(ChatPreset.MATTERMOST, mattermost);
+    }
+
+    @Test
+    void discordGetsEscapedMarkdownAndNoMentionIsEverParsed() throws Exception {
+        String discord = hostileText(ChatPreset.DISCORD);
+        for (int i = 0; i < discord.length(); i++) {
+            if ("<>*[]|".indexOf(discord.charAt(i)) >= 0) {
+                assertEquals('\\', discord.charAt(i - 1), "unescaped at " + i + ": " + discord);
+            }
+        }
+        noMention(ChatPreset.DISCORD, discord);
+        ChatRenderer chat = only(Map.of("wgmon.webhook.receivers.p.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.p.preset", "discord")).chat().orElseThrow();
+        JsonNode body = JSON.readTree(chat.render(List.of(EventFacts.of(TestEvents.connected()))).payload().body());
+        assertTrue(body.get("allowed_mentions").get("parse").isArray(), body.toString());
+        assertEquals(0, body.get("allowed_mentions").get("parse").size(), "no mention of any kind pings: " + body);
+    }
+
+    @Test
+    void teamsGoogleChatTelegramAndMatrixGetNamesThatReadAsThemselves() throws Exception {
+        String teams = hostileText(ChatPreset.TEAMS);
+        assertTrue(teams.contains("\\*\\*bold\\*\\*") && teams.contains("\\[vpn\\](https://evil)"), teams);
+        String chat = hostileText(ChatPreset.GOOGLE_CHAT);
+        assertFalse(chat.contains("<users/") || chat.contains("<https:") || chat.contains("<!channel"),
+                "Google Chat reads <users/all> as a mention of everyone: " + chat);
+        noMention(ChatPreset.GOOGLE_CHAT, chat);
+        String telegram = hostileText(ChatPreset.TELEGRAM);
+        assertTrue(telegram.startsWith("<!channel> "), "plain text stays as written: " + telegram);
+        noMention(ChatPreset.TELEGRAM, telegram);
+        noMention(ChatPreset.MATRIX, hostileText(ChatPreset.MATRIX));
+        assertTrue(hostileText(ChatPreset.NTFY).startsWith("<!channel> @everyone"), "ntfy has no markup or mentions");
+        assertTrue(hostileText(ChatPreset.GOTIFY).startsWith("<!channel> @everyone"), "gotify neither");
+    }
+
+    @Test
+    void aListMarkerAtTheStartOfANameIsEscaped() {
+        assertEquals("\\- x", NameEscaping.DISCORD.escape("- x"));
+        assertEquals("1\\. x", NameEscaping.TEAMS.escape("1. x"));
+        assertEquals("\\# x", NameEscaping.MATTERMOST.escape("# x"));
+        assertEquals("alice-laptop", NameEscaping.DISCORD.escape("alice-laptop"));
+        assertEquals(null, NameEscaping.SLACK.escape(null));
+    }
+
+    /** A JSON template writes values JSON-escaped by default: a name cannot end the string or add fields. */
+    @Test
+    void aJsonTemplateEscapesEveryValueByDefault() throws Exception {
+        String name = "bob\", \"admin\": true, \"x\": \"\n\\";
+        PeerEvent event = TestEvents.event(io.wgmon.tracking.PeerEventType.CONNECTED,
+                TestEvents.peer(TestEvents.KEY, null, TestEvents.HANDSHAKE, 1), name);
+        WebhookReceiver receiver = only(Map.of(
+                "wgmon.webhook.receivers.t.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.t.template", "{\"peer\":\"{name}\",\"text\":\"{text}\",\"n\":{json:str(name)}}"));
+        JsonNode body = JSON.readTree(receiver.format().render(event).body());
+        assertEquals(3, body.size(), body.toString());
+        assertEquals(name, body.get("peer").asText());
+        assertEquals(name, body.get("n").asText());
+        assertFalse(body.has("admin"), body.toString());
+        WebhookReceiver raw = only(Map.of(
+                "wgmon.webhook.receivers.t.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.t.template", "{\"a\":\"{verb}\",\"b\":{verb.raw}}"));
+        assertEquals("{\"a\":\"connected\",\"b\":connected}",
+                new String(raw.format().render(event).body(), StandardCharsets.UTF_8), ".raw writes a value as it is");
+        WebhookReceiver plain = only(Map.of(
+                "wgmon.webhook.receivers.t.url", "http://127.0.0.1:9/hook",
+                "wgmon.webhook.receivers.t.content-type", "text/plain",
+                "wgmon.webhook.receivers.t.template", "{name}"));
+        assertEquals(name, new String(plain.format().render(event).body(), StandardCharsets.UTF_8),
+                "other content types are written as they are");
+    }
+
     @Test
     void aHeaderThatIsNotAsciiIsAnRfc2047EncodedWord() {
         assertEquals("alice-laptop connected", ChatRenderer.headerValue("alice-laptop connected"));

@@ -38,7 +38,7 @@ class ConfiguredDispatcherTest {
 
     @Test
     void everyConfiguredReceiverGetsTheEventAsConfigured() throws Exception {
-        URI api = config.webhook().receivers().get("api").url();
+        URI api = URI.create(config.webhook().receivers().get("api").url());
         PeerEvent event = TestEvents.connectedNow(TestEvents.KEY, Instant.now());
         try (TestReceiver receiver = TestReceiver.start(api.getPort(), request -> Reply.of(200))) {
             dispatcher.submit(event);

@@ -110,6 +110,66 @@ class NflogReaderLoopTest {
         assertEquals(1.0, count("wgmon.packet.source.errors"));
     }
 
+    /** A volumetric flood: an overrun every round for 90 s of logical time, 100 ms apart. */
+    @Test
+    void overrunRoundAfterRoundIsOneWarningAMinuteWithTheCount() {
+        for (int round = 0; round < 900; round++) {
+            script.add(() -> { throw new NetlinkException("recv", Errno.ENOBUFS); });
+        }
+        script.add(() -> { throw NetlinkException.closed(); });
+        long[] calls = {0};
+        Clock advancing = new Clock() {
+            @Override
+            public Instant instant() {
+                return NOW.plusMillis(50 * calls[0]++); // two calls per loss: 100 ms a round
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                            : record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ReaderLoop.class.getName());
+        logger.addHandler(handler);
+        try {
+            new ReaderLoop<>(new NflogReader(() -> script.pop().get(), "test"),
+                    new NflogPacketParser(Clock.fixed(NOW, ZoneOffset.UTC)), events::add,
+                    new PacketSourceMetrics(registry, "nflog"), advancing,
+                    BackoffWithoutJitter.of(Duration.ofMillis(100), Duration.ofSeconds(5)), this::recordPause,
+                    "nflog group 1").run();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(900, events.size(), "every overrun still asks for a recovery scan");
+        assertEquals(900.0, count("wgmon.packets.lost"));
+        assertEquals(List.of("nflog group 1: receive buffer overrun, some packets were lost (ENOBUFS)",
+                "nflog group 1: receive buffer overrun, some packets were lost (ENOBUFS); 600 losses since the last "
+                        + "warning (one warning a minute at most)"), warnings);
+    }
+
     private ReaderLoop<ByteBuffer> loop(ReaderLoop.Pause pause) {
         return loop(events::add, delay -> {
             pauses.add(delay);

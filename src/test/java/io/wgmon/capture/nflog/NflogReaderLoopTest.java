@@ -114,7 +114,7 @@ class NflogReaderLoopTest {
     @Test
     void overrunRoundAfterRoundIsOneWarningAMinuteWithTheCount() {
         for (int round = 0; round < 900; round++) {
-            script.add(() -> { throw new NetlinkException("recv", Errno.ENOBUFS); });
+            script.add(() -> { throw NetlinkException.systemCall("recv", Errno.ENOBUFS); });
         }
         script.add(() -> { throw NetlinkException.closed(); });
         long[] calls = {0};

@@ -80,7 +80,10 @@ class OperatorSurfacesIT {
                     "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
                     "WGMON_API_TOKEN", TOKEN,
                     "WGMON_PEERS_NAMES", names.toString(),
-                    "WGMON_METRICS_EXPORTER_NAMES", "true");
+                    "WGMON_METRICS_EXPORTER_NAMES", "true",
+                    // the browser and Prometheus come from 192.0.2.1: the operator opens both ports
+                    "QUARKUS_HTTP_HOST", "0.0.0.0",
+                    "QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try (PrometheusServer prometheus = PrometheusServer.startIn(testbed.serverNs(), scrapeConfigs(monitor, work), work);

@@ -39,7 +39,10 @@ class ApiAccessIT {
             Map<String, String> env = Map.of(
                     "WGMON_NFLOG_GROUP", String.valueOf(group),
                     "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                    "WGMON_API_TOKEN", TOKEN);
+                    "WGMON_API_TOKEN", TOKEN,
+                    // both ports on every address: the operator's choice (the default is loopback)
+                    "QUARKUS_HTTP_HOST", "0.0.0.0",
+                    "QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try {

@@ -74,7 +74,19 @@ class ContainerTierIT {
         System.out.println("container tier: clean-up done (pods down, namespaces and host folders removed)");
     }
 
+    /**
+     * Issue 19, finding 17: no setuid or setgid file in the image, while the file capabilities of
+     * wgmon-setcaps still raise NET_ADMIN (the non-root tests below check the process's capabilities).
+     */
     @Test
+    void theImageHoldsNoSetuidOrSetgidFile() {
+        String found = podman.run("run", "--rm", "--network", "none", "--user", "0:0", "--entrypoint", "find",
+                images.monitor(), "/", "-xdev", "-perm", "/6000", "-type", "f").strip();
+        System.out.println("container tier: setuid/setgid files in the image: " + (found.isEmpty() ? "none" : found));
+        assertEquals("", found, "setuid or setgid files in " + images.monitor());
+    }
+
+@Test
     void theShippedManifestReportsAConnectAndTheIdleDisconnectAsUid10001() throws Exception {
         try (Setup setup = Setup.nonRoot("nflog")) {
             setup.playAndCheck(UnaryOperator.identity(), WGMON_UID);

@@ -77,7 +77,7 @@ class DaemonSetManifestTest {
     }
 
     @Test
-    void probesAskQuarkusHealthOnTheManagementPortAndNoPortIsAHostPort() {
+    void probesAreExecProbesOfTheImageAndNoPortIsAHostPort() {
         Map<String, String> settings = ManifestSettings.daemonSet().literalValues();
         Map<String, Object> api = named(list(monitor, "ports"), "api");
         Map<String, Object> management = named(list(monitor, "ports"), "management");
@@ -87,11 +87,12 @@ class DaemonSetManifestTest {
         assertEquals(Integer.parseInt(settings.get("QUARKUS_HTTP_PORT")), api.get("containerPort"), "the API's port");
         int managementPort = Integer.parseInt(settings.get("QUARKUS_MANAGEMENT_PORT"));
         assertEquals(managementPort, management.get("containerPort"), "health and metrics");
-        assertEquals("/q/health/started", string(monitor, "startupProbe", "httpGet", "path"));
-        assertEquals("/q/health/live", string(monitor, "livenessProbe", "httpGet", "path"));
-        assertEquals("/q/health/ready", string(monitor, "readinessProbe", "httpGet", "path"));
+        // exec probes: the management port listens on loopback, where the kubelet's httpGet never asks
+        assertEquals(List.of("/opt/wgmon/bin/wgmon-probe", "started"), at(monitor, "startupProbe", "exec", "command"));
+        assertEquals(List.of("/opt/wgmon/bin/wgmon-probe", "live"), at(monitor, "livenessProbe", "exec", "command"));
+        assertEquals(List.of("/opt/wgmon/bin/wgmon-probe", "ready"), at(monitor, "readinessProbe", "exec", "command"));
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
-            assertEquals("management", string(monitor, probe, "httpGet", "port"), probe);
+            assertFalse(has(monitor, probe, "httpGet"), probe);
         }
         Map<String, Object> service = ofKind(documents, "Service");
         assertEquals("management", string(service, "spec", "ports", 0, "targetPort"), "/q/metrics is there");

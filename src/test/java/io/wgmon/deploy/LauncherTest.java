@@ -1,5 +1,6 @@
 package io.wgmon.deploy;
 
+import io.wgmon.testbed.LivePrerequisites;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,71 @@ class LauncherTest {
         assertFalse(off.contains("ArchiveClassesAtExit") || off.contains("SharedArchiveFile"), off);
     }
 
+    /** Issue 19, finding 16: the archive is code the JVM runs, so only a folder no other account can write is used. */
+    @Test
+    void anArchiveInAFolderOthersCanWriteOrOwnIsNeitherUsedNorWritten() throws Exception {
+        LivePrerequisites.require("chown");
+        Path jdk = jdk("17.0.9");
+        Path shared = Files.createDirectories(root.resolve("cds"));
+        Path archive = shared.resolve("wgmon-17.0.9.jsa");
+        Map<String, String> env = Map.of("WGMON_CDS_DIR", shared.toString());
+
+        chmod(shared, "rwxr-xr-x");
+        String ours = run(jdk, env);
+        assertTrue(ours.contains(" -XX:ArchiveClassesAtExit=" + archive + " "), ours);
+        Files.createFile(archive);
+        chmod(archive, "rw-r--r--");
+        assertTrue(run(jdk, env).contains(" -XX:SharedArchiveFile=" + archive + " "));
+
+        chmod(shared, "rwxrwxr-x");
+        assertRunsWithoutArchive(run(jdk, env), "a folder its group can write");
+        chmod(shared, "rwxr-xrwx");
+        assertRunsWithoutArchive(run(jdk, env), "a folder everyone can write");
+        chmod(shared, "rwxr-xr-x");
+        chmod(archive, "rw-rw-rw-");
+        assertRunsWithoutArchive(run(jdk, env), "an archive everyone can write");
+        chmod(archive, "rw-r--r--");
+        chown(shared, 65534);
+        assertRunsWithoutArchive(run(jdk, env), "a folder of another user");
+        Files.delete(archive);
+        assertRunsWithoutArchive(run(jdk, env), "a folder of another user, no archive yet");
+    }
+
+    /** The same rule for a user other than root: a folder of its own is used, root's too, another user's not. */
+    @Test
+    void forAnUnprivilegedUserItsOwnFolderOrRootsIsUsedAndNoOtherUsers() throws Exception {
+        LivePrerequisites.require("chown", "setpriv");
+        Path jdk = jdk("17.0.9");
+        chmod(root, "rwxr-xr-x");
+        Path own = Files.createDirectories(root.resolve("own"));
+        Files.createFile(own.resolve("wgmon-17.0.9.jsa"));
+        chown(own, 65534);
+        chown(own.resolve("wgmon-17.0.9.jsa"), 65534);
+        assertTrue(runAs(65534, jdk, Map.of("WGMON_CDS_DIR", own.toString())).contains(" -XX:SharedArchiveFile="));
+        Path roots = Files.createDirectories(root.resolve("roots"));
+        Files.createFile(roots.resolve("wgmon-17.0.9.jsa"));
+        assertTrue(runAs(65534, jdk, Map.of("WGMON_CDS_DIR", roots.toString())).contains(" -XX:SharedArchiveFile="));
+        Path others = Files.createDirectories(root.resolve("others"));
+        Files.createFile(others.resolve("wgmon-17.0.9.jsa"));
+        chown(others, 65533);
+        assertRunsWithoutArchive(runAs(65534, jdk, Map.of("WGMON_CDS_DIR", others.toString())), "another user's folder");
+    }
+
+    private static void assertRunsWithoutArchive(String output, String what) {
+        assertFalse(output.contains("SharedArchiveFile") || output.contains("ArchiveClassesAtExit"), what + ": " + output);
+        assertTrue(output.startsWith("wgmon: not using a class-data archive in "), what + ": " + output);
+        assertEquals(1, output.split("class-data archive", -1).length - 1, "said once: " + output);
+    }
+
+    private static void chmod(Path path, String permissions) throws IOException {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+    }
+
+    private static void chown(Path path, int uid) throws Exception {
+        Process chown = new ProcessBuilder("chown", uid + ":" + uid, path.toString()).inheritIO().start();
+        assertEquals(0, chown.waitFor(), "chown " + uid + " " + path + " (the launcher tests run as root)");
+    }
+
     @Test
     void aConfigurationFileWithAHugeLineIsRefusedInOneLineBeforeJavaStarts() throws Exception {
         Path work = Files.createDirectories(root.resolve("work"));
@@ -126,7 +192,18 @@ class LauncherTest {
     }
 
     private String run(Path jdk, Map<String, String> env, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + jdk));
+        return run(List.of(), jdk, env, args);
+    }
+
+    private String runAs(int uid, Path jdk, Map<String, String> env) throws Exception {
+        chmod(app, "rwxr-xr-x");
+        chmod(jdk, "rwxr-xr-x");
+        return run(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"), jdk, env);
+    }
+
+    private String run(List<String> as, Path jdk, Map<String, String> env, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(as);
+        argv.addAll(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + jdk));
         env.forEach((name, value) -> argv.add(name + "=" + value));
         argv.add(app.resolve("wgmon").toString());
         argv.addAll(List.of(args));

@@ -67,6 +67,25 @@ class ManifestSettingsTest {
         assertEquals(List.of(), uncommented, manifest + ": settings without a comment line above them");
     }
 
+    /**
+     * Issue 19, finding 8: with hostNetwork (network_mode host) every address of the node is the
+     * node's, so each server of each shipped file listens on loopback, and the application's own
+     * default is loopback too (a file that left the host out would get it).
+     */
+    @ParameterizedTest
+    @MethodSource("manifests")
+    void noShippedManifestListensOnAPublicAddress(ManifestSettings manifest) throws IOException {
+        Map<String, String> values = manifest.literalValues();
+        for (String host : List.of("QUARKUS_HTTP_HOST", "QUARKUS_MANAGEMENT_HOST")) {
+            assertEquals("127.0.0.1", values.get(host), manifest + ": " + host);
+            assertTrue(manifest.settings().stream().filter(setting -> setting.name().equals(host)).allMatch(ManifestSettings.Setting::literal),
+                    manifest + ": " + host + " is taken from outside the file");
+        }
+        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
+        assertTrue(properties.contains("\nquarkus.http.host=127.0.0.1\n"), "the application's default API address");
+        assertTrue(properties.contains("\nquarkus.management.host=127.0.0.1\n"), "the application's default management address");
+    }
+
     @Test
     void everyKeyOfWgmonIsListed() {
         List<String> names = ManifestSettings.kube().names();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * integration tests) running inside a namespace, as an operator would run it.
  */
 public final class MonitorProcess implements AutoCloseable {
-    private static final String DEFAULT_HTTP_PORT = "18080";
+    /** The API port unless env sets QUARKUS_HTTP_PORT. */
+    public static final int DEFAULT_API_PORT = 18080;
+    private static final String DEFAULT_HTTP_PORT = String.valueOf(DEFAULT_API_PORT);
     private static final String DEFAULT_MANAGEMENT_PORT = "18090";
     /** USER_HZ: what /proc reports CPU times in, 100 on every Linux architecture wgmon runs on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
@@ -49,8 +52,16 @@ public final class MonitorProcess implements AutoCloseable {
      * management port (health, metrics) 18090 unless env sets QUARKUS_MANAGEMENT_PORT.
      */
     public static MonitorProcess start(String namespace, Map<String, String> env, Path log) throws IOException {
-        List<String> command = List.of("ip", "netns", "exec", namespace,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", jar().toString());
+        return start(namespace, env, log, List.of());
+    }
+
+    /** As {@link #start(String, Map, Path)}, with JVM options after the default -Xmx128m (a later -Xmx wins). */
+    public static MonitorProcess start(String namespace, Map<String, String> env, Path log, List<String> jvmOptions)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_HTTP_PORT", DEFAULT_HTTP_PORT);
         builder.environment().put("QUARKUS_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT);

@@ -133,7 +133,7 @@ public class Wiring {
     }
 
     /** The configured host name, else the kernel's (no DNS lookup). */
-    static String host(WgmonConfig config) {
+    public static String host(WgmonConfig config) {
         return config.host().orElseGet(() -> {
             try {
                 return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();

@@ -79,6 +79,8 @@ class OperatorSurfacesIT {
                     "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
                     "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
                     "WGMON_API_TOKEN", TOKEN,
+                    // the checks below read the API and the metrics from loopback without the token
+                    "WGMON_API_TRUST_LOOPBACK", "true",
                     "WGMON_PEERS_NAMES", names.toString(),
                     "WGMON_METRICS_EXPORTER_NAMES", "true",
                     // the browser and Prometheus come from 192.0.2.1: the operator opens both ports

@@ -1,42 +1,67 @@
 package io.wgmon.api;
 
+import io.wgmon.config.WgmonConfig;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
- * Who may read the API, the event stream and the metrics (docs/architecture.md §12): a client on
- * loopback, or one that sends {@code Authorization: Bearer <wgmon.api.token>}. Without a token
- * configured only loopback is answered.
+ * Who may read the API, the event stream and the metrics (docs/architecture.md §12): a client that
+ * sends {@code Authorization: Bearer <wgmon.api.token>}, and a client whose connection comes from
+ * loopback while {@code wgmon.api.trust-loopback} holds (by default only without a token). Without a
+ * token configured nothing but trusted loopback is answered.
  */
 public final class ApiAccess {
 
     public enum Decision {
         ALLOW,
-        /** 401: a token is configured and the request did not carry it. */
+        /** 401: a token is configured and the request carried none. */
         NEEDS_TOKEN,
-        /** 403: no token is configured, so nothing but loopback can get in. */
+        /** 401, and counted against the source: the request carried a token that is not the one. */
+        WRONG_TOKEN,
+        /** 403: no token is configured, so nothing but trusted loopback can get in. */
         CLOSED
     }
 
     /** SHA-256 of the token, or null without one; digests of equal length make the compare's time independent of the token. */
     private final byte[] tokenDigest;
+    private final boolean trustLoopback;
 
-    public ApiAccess(Optional<String> token) {
+    public ApiAccess(Optional<String> token, Optional<Boolean> trustLoopback) {
         this.tokenDigest = token.map(ApiAccess::sha256).orElse(null);
+        this.trustLoopback = trustLoopback.orElse(token.isEmpty());
     }
 
-    public Decision decide(boolean loopback, String authorization) {
-        if (loopback) {
-            return Decision.ALLOW;
-        }
+    public static ApiAccess of(WgmonConfig.Api api) {
+        return new ApiAccess(api.token(), api.trustLoopback());
+    }
+
+    /** Whether a client whose socket peer is loopback gets in without a token. */
+    public boolean trusts(boolean loopback) {
+        return loopback && trustLoopback;
+    }
+
+    public boolean tokenConfigured() {
+        return tokenDigest != null;
+    }
+
+    /** What an {@code Authorization} header value (or null) opens, for a client not trusted by its address. */
+    public Decision decide(String authorization) {
         if (tokenDigest == null) {
             return Decision.CLOSED;
         }
         String presented = bearerToken(authorization);
-        return presented != null && MessageDigest.isEqual(tokenDigest, sha256(presented))
-                ? Decision.ALLOW : Decision.NEEDS_TOKEN;
+        if (presented == null) {
+            return Decision.NEEDS_TOKEN;
+        }
+        return matches(presented) ? Decision.ALLOW : Decision.WRONG_TOKEN;
+    }
+
+    /** Whether {@code presented} is the configured token; false without one. */
+    public boolean matches(String presented) {
+        return tokenDigest != null && MessageDigest.isEqual(tokenDigest, sha256(presented));
     }
 
     /** The credentials of an {@code Authorization: Bearer ...} value (scheme case-insensitive, RFC 7235), else null. */
@@ -53,7 +78,7 @@ public final class ApiAccess {
         return credentials.isEmpty() ? null : credentials;
     }
 
-    private static byte[] sha256(String text) {
+    static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -25,6 +25,7 @@ public final class ConfigCheck {
     /** RFC 6750's b64token: what a client can put after {@code Bearer }. */
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
     private static final int MIN_TOKEN_LENGTH = 16;
+    private static final int MIN_TOKEN_BITS = 40;
     /** Characters of a value quoted in a message. */
     static final int QUOTED = 100;
 
@@ -58,7 +59,17 @@ public final class ConfigCheck {
         }
         checkWebhook(problems, config.webhook());
         checkApiToken(problems, config.api());
+        positive(problems, "wgmon.api.session-lifetime", config.api().sessionLifetime());
         return problems;
+    }
+
+    /**
+     * A floor against mistakes, not a measure of randomness: a token's length times log2 of the number
+     * of different characters in it. 16 equal characters give 0, {@code openssl rand -base64 24} about 150.
+     */
+    static double estimatedBits(String token) {
+        long distinct = token.codePoints().distinct().count();
+        return distinct < 2 ? 0 : token.codePointCount(0, token.length()) * (Math.log(distinct) / Math.log(2));
     }
 
     /** Never quotes the token: a start-up error line ends up in logs. */
@@ -67,6 +78,10 @@ public final class ConfigCheck {
             if (token.length() < MIN_TOKEN_LENGTH) {
                 problems.add("wgmon.api.token is shorter than " + MIN_TOKEN_LENGTH + " characters, which is not "
                         + "allowed: use a random token such as the output of `openssl rand -base64 24`");
+            } else if (estimatedBits(token) < MIN_TOKEN_BITS) {
+                problems.add("wgmon.api.token is too easy to guess (it repeats few different characters: under "
+                        + MIN_TOKEN_BITS + " bits by length x log2(distinct characters)), which is not allowed: use a "
+                        + "random token such as the output of `openssl rand -base64 24`");
             } else if (!BEARER_TOKEN.matcher(token).matches()) {
                 problems.add("wgmon.api.token has a character a bearer token cannot carry: use letters, digits "
                         + "and -._~+/ (= only at the end), such as the output of `openssl rand -base64 24`");

@@ -202,6 +202,26 @@ public interface WgmonConfig {
          * (docs/architecture.md §12); without it only loopback is answered.
          */
         Optional<String> token();
+
+        /**
+         * Whether a client whose connection comes from loopback needs no token (docs/architecture.md §12).
+         * Unset: trusted only while no token is configured.
+         */
+        @WithName("trust-loopback")
+        Optional<Boolean> trustLoopback();
+
+        /**
+         * Host names the API, the page and the metrics answer to in {@code Host}, against DNS rebinding; IP
+         * addresses always pass, {@code *} lets any name pass. Unset: localhost and the host name
+         * ({@code wgmon.host}, else the kernel's).
+         */
+        @WithName("allowed-hosts")
+        Optional<List<String>> allowedHosts();
+
+        /** How long a status-page login lasts; a restart (a new token) ends every session sooner. */
+        @WithName("session-lifetime")
+        @WithDefault("12h")
+        Duration sessionLifetime();
     }
 
     /** Per-peer series on /q/metrics (docs/architecture.md §12). */

@@ -28,9 +28,11 @@ class AccessFilterTest extends FromAnotherHost {
     }
 
     @Test
-    void loopbackNeedsNoToken() throws Exception {
-        assertEquals(200, HttpProbe.get(url("127.0.0.1", main, "/api/peers"), null).status());
-        assertEquals(200, HttpProbe.get(url("127.0.0.1", management, "/q/metrics"), null).status());
+    void withATokenLoopbackIsNoCredential() throws Exception {
+        assertEquals(401, HttpProbe.get(url("127.0.0.1", main, "/api/peers"), null).status());
+        assertEquals(401, HttpProbe.get(url("127.0.0.1", management, "/q/metrics"), null).status());
+        assertEquals(200, HttpProbe.get(url("127.0.0.1", main, "/api/peers"), "Bearer " + TOKEN).status());
+        assertEquals(200, HttpProbe.get(url("127.0.0.1", management, "/q/metrics"), "Bearer " + TOKEN).status());
     }
 
     @Test
@@ -69,5 +71,19 @@ class AccessFilterTest extends FromAnotherHost {
         }
         assertEquals(401, HttpProbe.get(url(stranger, main, "/q/health/live"), null).status(),
                 "the main port has no open path");
+    }
+
+    @Test
+    void healthGivesItsDetailsToLoopbackOnly() throws Exception {
+        for (String path : new String[] {"/q/health", "/q/health/live", "/q/health/ready", "/q/health/started"}) {
+            HttpProbe local = HttpProbe.get(url("127.0.0.1", management, path), null);
+            HttpProbe outside = HttpProbe.get(url(stranger, management, path), "Bearer " + TOKEN);
+            System.out.println("HEALTH: " + path + " loopback " + local.status() + " " + local.body().replaceAll("\\s+", " ")
+                    + " | other host " + outside.status() + " " + outside.body());
+            assertEquals(local.status(), outside.status(), path + ": the same code");
+            assertTrue(local.body().contains("\"checks\""), local.body());
+            assertTrue(outside.body().matches("\\{\"status\":\"(UP|DOWN)\"}"), outside.body());
+        }
+        assertEquals(404, HttpProbe.get(url(stranger, management, "/q/health/group"), null).status());
     }
 }

@@ -68,9 +68,16 @@ class ApiAccessIT {
         for (String path : new String[] {"/q/health/live", "/q/health/ready"}) {
             expect(stranger, management + path, null, 200);
         }
-        assertEquals(200, monitor.get("/api/peers").status(), "loopback needs no token");
-        System.out.println("ACCESS: loopback, no token: /api/peers " + monitor.get("/api/peers").status()
-                + ", /q/metrics " + monitor.getManagement("/q/metrics").status());
+        assertEquals(401, monitor.get("/api/peers").status(), "with a token set, loopback is no credential");
+        assertEquals(401, monitor.getManagement("/q/metrics").status(), "with a token set, loopback is no credential");
+        System.out.println("ACCESS: loopback, no token (wgmon.api.trust-loopback unset): /api/peers "
+                + monitor.get("/api/peers").status() + ", /q/metrics " + monitor.getManagement("/q/metrics").status());
+        String localHealth = monitor.getManagement("/q/health/ready").body();
+        HttpProbe outsideHealth = NetNs.call(stranger, () -> HttpProbe.get(management + "/q/health/ready", null));
+        System.out.println("ACCESS: /q/health/ready from loopback has checks: " + localHealth.contains("\"checks\"")
+                + "; from " + stranger + ": " + outsideHealth.status() + " " + outsideHealth.body());
+        assertTrue(localHealth.contains("connectedPeers"), localHealth);
+        assertEquals("{\"status\":\"UP\"}", outsideHealth.body());
     }
 
     private static void expect(String namespace, String url, String authorization, int status) throws Exception {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import static io.wgmon.api.ApiAccess.Decision.ALLOW;
 import static io.wgmon.api.ApiAccess.Decision.CLOSED;
 import static io.wgmon.api.ApiAccess.Decision.NEEDS_TOKEN;
+import static io.wgmon.api.ApiAccess.Decision.WRONG_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,37 +16,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApiAccessTest {
     private static final String TOKEN = "Kx3+9/a_b.c~d-EfGhIjKl==";
-    private final ApiAccess withToken = new ApiAccess(Optional.of(TOKEN));
-    private final ApiAccess withoutToken = new ApiAccess(Optional.empty());
+    private final ApiAccess withToken = new ApiAccess(Optional.of(TOKEN), Optional.empty());
+    private final ApiAccess withoutToken = new ApiAccess(Optional.empty(), Optional.empty());
 
     @Test
-    void loopbackIsAllowedWithOrWithoutAToken() {
-        assertEquals(ALLOW, withToken.decide(true, null));
-        assertEquals(ALLOW, withToken.decide(true, "Bearer wrong-token-wrong-token"));
-        assertEquals(ALLOW, withoutToken.decide(true, null));
+    void loopbackIsTrustedByDefaultOnlyWithoutAToken() {
+        assertTrue(withoutToken.trusts(true));
+        assertFalse(withToken.trusts(true), "with a token, loopback is not a credential");
+        assertTrue(new ApiAccess(Optional.of(TOKEN), Optional.of(true)).trusts(true));
+        assertFalse(new ApiAccess(Optional.empty(), Optional.of(false)).trusts(true));
+        assertFalse(withoutToken.trusts(false));
+        assertFalse(new ApiAccess(Optional.of(TOKEN), Optional.of(true)).trusts(false));
     }
 
     @Test
     void anotherHostNeedsTheRightToken() {
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, null));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, ""));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, "Bearer"));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, "Bearer "));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, "Bearer " + TOKEN.substring(1)));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, "Bearer " + TOKEN + "x"));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, "Basic " + TOKEN));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, TOKEN));
-        assertEquals(NEEDS_TOKEN, withToken.decide(false, "Bearer" + TOKEN));
-        assertEquals(ALLOW, withToken.decide(false, "Bearer " + TOKEN));
-        assertEquals(ALLOW, withToken.decide(false, "bearer " + TOKEN), "the scheme is case-insensitive");
-        assertEquals(ALLOW, withToken.decide(false, "  Bearer   " + TOKEN + " "));
+        assertEquals(NEEDS_TOKEN, withToken.decide(null));
+        assertEquals(NEEDS_TOKEN, withToken.decide(""));
+        assertEquals(NEEDS_TOKEN, withToken.decide("Bearer"));
+        assertEquals(NEEDS_TOKEN, withToken.decide("Bearer "));
+        assertEquals(NEEDS_TOKEN, withToken.decide("Basic " + TOKEN));
+        assertEquals(NEEDS_TOKEN, withToken.decide(TOKEN));
+        assertEquals(NEEDS_TOKEN, withToken.decide("Bearer" + TOKEN));
+        assertEquals(WRONG_TOKEN, withToken.decide("Bearer " + TOKEN.substring(1)));
+        assertEquals(WRONG_TOKEN, withToken.decide("Bearer " + TOKEN + "x"));
+        assertEquals(ALLOW, withToken.decide("Bearer " + TOKEN));
+        assertEquals(ALLOW, withToken.decide("bearer " + TOKEN), "the scheme is case-insensitive");
+        assertEquals(ALLOW, withToken.decide("  Bearer   " + TOKEN + " "));
     }
 
     @Test
     void withoutATokenAnotherHostIsRefusedWhateverItSends() {
-        assertEquals(CLOSED, withoutToken.decide(false, null));
-        assertEquals(CLOSED, withoutToken.decide(false, "Bearer " + TOKEN));
-        assertEquals(CLOSED, withoutToken.decide(false, "Bearer "));
+        assertEquals(CLOSED, withoutToken.decide(null));
+        assertEquals(CLOSED, withoutToken.decide("Bearer " + TOKEN));
+        assertEquals(CLOSED, withoutToken.decide("Bearer "));
+        assertFalse(withoutToken.matches(TOKEN));
     }
 
     @Test

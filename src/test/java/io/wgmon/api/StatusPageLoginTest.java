@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 
 import static io.wgmon.api.ThisHost.url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,8 +42,12 @@ class StatusPageLoginTest extends FromAnotherHost {
         HttpResponse<String> right = login(AccessFilterTest.TOKEN);
         assertEquals(303, right.statusCode());
         String setCookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+        System.out.println("LOGIN: Set-Cookie over plain HTTP: " + setCookie.replaceAll("=[A-Za-z0-9_-]{43};", "=<session>;"));
         assertTrue(setCookie.toLowerCase(java.util.Locale.ROOT).contains("httponly"), setCookie);
         assertTrue(setCookie.contains("SameSite=Strict"), setCookie);
+        assertTrue(setCookie.contains("Path=/"), setCookie);
+        assertTrue(setCookie.startsWith("wgmon-session-" + main.getPort() + "="), "named for this port: " + setCookie);
+        assertFalse(setCookie.contains(AccessFilterTest.TOKEN), "the cookie is a session, not the token");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
 
         HttpResponse<String> opened = get(url(stranger, main, "/"), cookie);
@@ -50,13 +55,28 @@ class StatusPageLoginTest extends FromAnotherHost {
         assertTrue(opened.body().contains("status.js"), opened.body());
         assertEquals(200, get(url(stranger, main, "/api/peers"), cookie).statusCode());
         assertEquals(200, get(url(stranger, main, "/status.js"), cookie).statusCode());
-        assertEquals(401, get(url(stranger, main, "/api/peers"), "wgmon_token=wrong-token-0123456789abc").statusCode());
+        assertEquals(401, get(url(stranger, main, "/api/peers"), "wgmon_token=" + AccessFilterTest.TOKEN).statusCode(),
+                "the token itself as a cookie opens nothing");
         assertEquals(401, get(url(stranger, main, "/status.js"), null).statusCode());
+        String value = cookie.substring(cookie.indexOf('=') + 1);
+        assertEquals(401, get(url(stranger, main, "/api/peers"), "wgmon-session-" + (main.getPort() + 1) + "=" + value)
+                .statusCode(), "the session under another port's name");
+        assertEquals(401, get(url(stranger, management, "/q/metrics"), "wgmon-session-" + management.getPort() + "="
+                + value).statusCode(), "a session of the main port on the management port");
+
+        HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create(url(stranger, main, "/logout")))
+                .header("Cookie", cookie).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, logout.statusCode());
+        assertTrue(logout.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"));
+        assertEquals(401, get(url(stranger, main, "/api/peers"), cookie).statusCode(), "logout ended the session");
+        assertEquals(303, get(url(stranger, main, "/"), cookie).statusCode());
     }
 
     @Test
     void theOpenApiDocumentDescribesTheApi() throws Exception {
-        HttpResponse<String> document = get(url("127.0.0.1", management, "/q/openapi"), null);
+        HttpResponse<String> document = http.send(HttpRequest.newBuilder(URI.create(url(stranger, management, "/q/openapi")))
+                .header("Authorization", "Bearer " + AccessFilterTest.TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, document.statusCode());
         for (String path : new String[] {"/api/peers:", "/api/peers/{interface}:", "/api/events:"}) {
             assertTrue(document.body().contains(path), path + " missing from\n" + document.body());
@@ -66,7 +86,8 @@ class StatusPageLoginTest extends FromAnotherHost {
 
     @Test
     void anInterfaceTheLastScanDidNotSeeIs404() throws Exception {
-        assertEquals(404, get(url("127.0.0.1", main, "/api/peers/no-such-wg"), null).statusCode());
+        HttpProbe reply = HttpProbe.get(url(stranger, main, "/api/peers/no-such-wg"), "Bearer " + AccessFilterTest.TOKEN);
+        assertEquals(404, reply.status());
     }
 
     private HttpResponse<String> login(String token) throws Exception {

@@ -64,9 +64,22 @@ class ConfigCheckTest {
         assertEquals(List.of(), problems("wgmon.api.token", shortToken));
         assertEquals(List.of(), problems("wgmon.api.token", "Kx3+9/a_b.c~d-EfGhIjKl=="));
         assertEquals(Optional.of(shortToken), config(Map.of("wgmon.api.token", shortToken)).api().token());
+        for (String weak : new String[] {"aaaaaaaaaaaaaaaa", "abababababababababababab", "abcdeabcdeabcdea"}) {
+            List<String> tooEasy = problems("wgmon.api.token", weak);
+            assertEquals(1, tooEasy.size(), weak + ": " + tooEasy);
+            assertTrue(tooEasy.get(0).startsWith("wgmon.api.token is too easy to guess"), tooEasy.get(0));
+            assertFalse(tooEasy.get(0).contains(weak), "the token itself is never printed");
+        }
+        assertEquals(List.of(), problems("wgmon.api.token", "0123456789abcdef"), "16 hex digits are enough");
         // an empty variable (an optional Secret left empty) is no token at all
         assertEquals(Optional.empty(), config(Map.of("wgmon.api.token", "")).api().token());
         assertEquals(List.of(), problems("wgmon.api.token", ""));
+        // the manifests list the access keys with empty values: unset, so their defaults apply
+        WgmonConfig.Api empty = config(Map.of("wgmon.api.trust-loopback", "", "wgmon.api.allowed-hosts", "")).api();
+        assertEquals(Optional.empty(), empty.trustLoopback());
+        assertEquals(Optional.empty(), empty.allowedHosts());
+        assertEquals(List.of("wgmon.api.session-lifetime=0s is not allowed: use a positive duration such as 5s"),
+                problems("wgmon.api.session-lifetime", "0s"));
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** Collects the formatted messages a logger writes at WARN or above while open. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
@@ -35,15 +35,15 @@ final class LogCapture implements AutoCloseable {
         logger.addHandler(handler);
     }
 
-    static LogCapture warningsOf(Class<?> loggerClass) {
+    public static LogCapture warningsOf(Class<?> loggerClass) {
         return new LogCapture(loggerClass);
     }
 
-    List<String> warnings() {
+    public List<String> warnings() {
         return List.copyOf(warnings);
     }
 
-    List<String> warningsContaining(String text) {
+    public List<String> warningsContaining(String text) {
         return warnings.stream().filter(line -> line.contains(text)).toList();
     }
 

@@ -72,20 +72,20 @@ class OperatorSurfacesIT {
             Files.writeString(names, "[Interface]\nPrivateKey = none-of-wgmons-business\n\n# friendly_name = alice\n"
                     + "[Peer]\nPublicKey = " + alice.publicKey() + "\n\n[Peer]\n# friendly_json = {\"name\": \"carol\"}\n"
                     + "PublicKey = " + carol.publicKey() + "\n");
-            Map<String, String> env = Map.of(
-                    "WGMON_NFLOG_GROUP", String.valueOf(group),
-                    "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                    "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
-                    "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
-                    "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
-                    "WGMON_API_TOKEN", TOKEN,
+            Map<String, String> env = Map.ofEntries(
+                    Map.entry("WGMON_NFLOG_GROUP", String.valueOf(group)),
+                    Map.entry("WGMON_WIREGUARD_INTERFACES", testbed.serverInterface()),
+                    Map.entry("WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s"),
+                    Map.entry("WGMON_TRACKING_TICK", TICK.toSeconds() + "s"),
+                    Map.entry("WGMON_WEBHOOK_URL", receiver.url("/hook").toString()),
+                    Map.entry("WGMON_API_TOKEN", TOKEN),
                     // the checks below read the API and the metrics from loopback without the token
-                    "WGMON_API_TRUST_LOOPBACK", "true",
-                    "WGMON_PEERS_NAMES", names.toString(),
-                    "WGMON_METRICS_EXPORTER_NAMES", "true",
+                    Map.entry("WGMON_API_TRUST_LOOPBACK", "true"),
+                    Map.entry("WGMON_PEERS_NAMES", names.toString()),
+                    Map.entry("WGMON_METRICS_EXPORTER_NAMES", "true"),
                     // the browser and Prometheus come from 192.0.2.1: the operator opens both ports
-                    "QUARKUS_HTTP_HOST", "0.0.0.0",
-                    "QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
+                    Map.entry("QUARKUS_HTTP_HOST", "0.0.0.0"),
+                    Map.entry("QUARKUS_MANAGEMENT_HOST", "0.0.0.0"));
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try (PrometheusServer prometheus = PrometheusServer.startIn(testbed.serverNs(), scrapeConfigs(monitor, work), work);

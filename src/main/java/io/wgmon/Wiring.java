@@ -61,7 +61,7 @@ public class Wiring {
                 Optional.of(lifecycleWatcher(config, timers, registry)), trackerState(dispatcher, tracking));
     }
 
-    /** The tracker's state lives in the store, which exists with a spool and a receiver (docs/architecture.md §8). */
+    /** The tracker's state lives in the store, which exists with a spool and a receiver (docs/architecture.md#delivery). */
     private static TrackerState trackerState(WebhookDispatcher dispatcher, WgmonConfig.Tracking tracking) {
         return dispatcher.database().<TrackerState>map(database -> new StoredTrackerState(database,
                 tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 11, item 3, live: a stranger floods the WireGuard port with datagrams that look like
  * handshakes (first byte 2, and type-1-then-type-4 pairs from one source) while a real client
  * connects. The packaged wgmon scans at most 5 times a second and still reports the real
- * handshake within 250 ms of the client's ping (docs/architecture.md §7, "Coalescing").
+ * handshake within 250 ms of the client's ping (docs/architecture.md#coalescing).
  */
 class ForgedPacketFloodIT {
     private static final Duration FLOOD = Duration.ofSeconds(8);
@@ -40,7 +40,7 @@ class ForgedPacketFloodIT {
     private static final double MAX_SCANS_PER_SECOND = 5;
     /** Of the forged datagrams, the share wgmon must have counted (the rest may be lost to overruns, counted apart). */
     private static final double FLOOD_SEEN = 0.5;
-    /** Sizes of WireGuard's messages (docs/architecture.md §11): initiation, response, keepalive. */
+    /** Sizes of WireGuard's messages (docs/architecture.md#protocols): initiation, response, keepalive. */
     private static final int INITIATION = 148;
     private static final int RESPONSE = 92;
     private static final int TRANSPORT = 32;

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What operators look at, live (docs/architecture.md §12): the packaged wgmon in the server namespace
+ * What operators look at, live (docs/architecture.md#surfaces): the packaged wgmon in the server namespace
  * of a fresh test bed with real wireguard-go peers; Debian's real prometheus scraping it over the
  * network address with the bearer token; Debian's real headless Chromium on the status page, logged
  * in through the form; names from a wg-quick file that changes while wgmon runs; and a stream client

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * All of wgmon's settings (docs/architecture.md §9). The original wgmon's lower-case environment
+ * All of wgmon's settings (docs/architecture.md#config). The original wgmon's lower-case environment
  * variables are mapped onto these keys by {@link LegacyEnvAliases}.
  */
 @ConfigMapping(prefix = "wgmon")
@@ -157,7 +157,7 @@ public interface WgmonConfig {
             /** Added to {@code wgmon.webhook.headers}; the receiver's value wins for the same name. */
             Map<String, String> headers();
 
-            /** A chat service's request and message (docs/architecture.md §10); replaces {@code format}. */
+            /** A chat service's request and message (docs/architecture.md#events); replaces {@code format}. */
             Optional<ChatPreset> preset();
 
             /** A Qute template of the body; replaces {@code format}. */
@@ -199,12 +199,12 @@ public interface WgmonConfig {
     interface Api {
         /**
          * Bearer token that opens the API, the event stream and the metrics to other hosts
-         * (docs/architecture.md §12); without it only loopback is answered.
+         * (docs/architecture.md#surfaces); without it only loopback is answered.
          */
         Optional<String> token();
 
         /**
-         * Whether a client whose connection comes from loopback needs no token (docs/architecture.md §12).
+         * Whether a client whose connection comes from loopback needs no token (docs/architecture.md#surfaces).
          * Unset: trusted only while no token is configured.
          */
         @WithName("trust-loopback")
@@ -224,7 +224,7 @@ public interface WgmonConfig {
         Duration sessionLifetime();
     }
 
-    /** Per-peer series on /q/metrics (docs/architecture.md §12). */
+    /** Per-peer series on /q/metrics (docs/architecture.md#surfaces). */
     interface Metrics {
         /** Per-peer series at all; off on hosts with so many peers that a scrape would be too big. */
         @WithDefault("true")

@@ -29,7 +29,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Interface lifecycle as events (docs/architecture.md §7): one thread, {@code wgmon-links}, waits in
+ * Interface lifecycle as events (docs/architecture.md#tracking): one thread, {@code wgmon-links}, waits in
  * poll(2) on an rtnetlink socket subscribed to {@code RTNLGRP_LINK} and an inotify descriptor on
  * the UAPI directory (plus the eventfd that wakes it to stop), so it costs nothing at rest. A
  * WireGuard link (kind "wireguard"), a tun link (wireguard-go's) or a link the last scan read that

@@ -14,7 +14,7 @@ import static io.wgmon.os.InotifyEvent.*;
 
 /**
  * An inotify descriptor on the UAPI directory: a socket file created, deleted or renamed there
- * is a userspace WireGuard daemon starting or stopping (docs/architecture.md §7). The directory
+ * is a userspace WireGuard daemon starting or stopping (docs/architecture.md#tracking). The directory
  * may not exist yet (wireguard-go makes it when the first daemon starts): then its parent is
  * watched until it appears, and again if it is removed. Non-blocking; one thread reads it.
  */

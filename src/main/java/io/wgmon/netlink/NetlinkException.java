@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * Anything that went wrong on a netlink socket, with the {@link Reason} a caller branches on and,
- * as every {@link OsException}, the errno number (docs/architecture.md §4).
+ * as every {@link OsException}, the errno number (docs/architecture.md#netlink).
  */
 public class NetlinkException extends OsException {
 

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * share the receive buffer); {@link #send(byte[])} and {@link #close()} may be called from any
  * thread. A receive blocks in a {@link ReadinessWaiter}, so an idle reader costs nothing, and
  * {@link #close()} wakes it and closes the socket once the reader has let go of it. A request's
- * deadline is the timeout of that same poll(2) (docs/architecture.md §4).
+ * deadline is the timeout of that same poll(2) (docs/architecture.md#netlink).
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 32 * 1024;
@@ -139,7 +139,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * The one request/reply path (docs/architecture.md §4): sends {@code body} as a request of
+     * The one request/reply path (docs/architecture.md#netlink): sends {@code body} as a request of
      * {@code type} (REQUEST is added to {@code flags}) and hands each data message of the reply to
      * {@code handler}, until the reply is complete: DONE for NLM_F_DUMP, the acknowledgement for
      * NLM_F_ACK, else the first message. The whole reply must arrive within {@code timeout}

@@ -2,7 +2,7 @@ package io.wgmon.os;
 
 /**
  * A system call that failed, with the errno number it set. Callers branch on {@link #errno()}
- * compared with {@link Errno}'s numbers (docs/architecture.md §4).
+ * compared with {@link Errno}'s numbers (docs/architecture.md#os).
  */
 public class OsException extends RuntimeException {
     private final int errno;

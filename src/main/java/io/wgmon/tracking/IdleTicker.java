@@ -7,7 +7,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 
 /**
- * The idle check's clock (docs/architecture.md §3): a one-shot timer on the shared {@link Timers},
+ * The idle check's clock (docs/architecture.md#threads): a one-shot timer on the shared {@link Timers},
  * set again after each tick, that exists only while at least one peer is connected. An idle
  * monitor therefore has no timer at all and nothing wakes up for it. (quarkus-scheduler's simple
  * scheduler was the clock before: its trigger check ran every second from start-up whether or not

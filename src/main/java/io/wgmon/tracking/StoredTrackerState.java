@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The tracker's state in the store's {@code peer_state} table (docs/architecture.md §7, §8). Writes go to
+ * The tracker's state in the store's {@code peer_state} table (docs/architecture.md#tracking, docs/architecture.md#store). Writes go to
  * the store's thread; each scan's state changes are submitted inside {@link StoreDatabase#together} with
  * the events' delivery rows, so a crash keeps both or neither: no event is reported twice, none is lost.
  */

@@ -3,7 +3,7 @@ package io.wgmon.tracking;
 import java.util.List;
 
 /**
- * Where the tracker's per-peer state outlives the process (docs/architecture.md §7, §8), so a restart
+ * Where the tracker's per-peer state outlives the process (docs/architecture.md#tracking, docs/architecture.md#delivery), so a restart
  * reports nothing twice and reports what changed while wgmon was down.
  */
 public interface TrackerState {

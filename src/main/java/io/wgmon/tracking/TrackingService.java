@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * turns scans into events, and events go out on {@link #events()}. While a peer is connected the
  * idle ticker asks for scans too.
  * <p>
- * Neither path can die silently (docs/architecture.md §7): a packet that cannot be handled and a scan
+ * Neither path can die silently (docs/architecture.md#tracking): a packet that cannot be handled and a scan
  * that throws are logged and counted, and the stream goes on; if the packet stream itself ends,
  * {@link #packetPathFailure()} says why and liveness goes DOWN.
  */
@@ -84,7 +84,7 @@ public final class TrackingService implements AutoCloseable {
 
     /**
      * @param lifecycle started with the packet source: link and UAPI socket changes ask for a scan at
-     *                  once (docs/architecture.md §7), and closed with the service
+     *                  once (docs/architecture.md#tracking), and closed with the service
      */
     public TrackingService(PacketSource source, WireGuardScanner scanner, ConnectionTracker tracker,
                            LastPacketTimes lastPackets, Duration coalesce, Duration tick,

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Rechecks after an urgent scan that found no connect (docs/architecture.md §7, "Scan decisions").
+ * Rechecks after an urgent scan that found no connect (docs/architecture.md#scan-decisions).
  * The packet capture sees a handshake's first transport packet before WireGuard has processed it
  * (NFLOG logs it in netfilter, before the socket; pcap copies it beside the socket), so the urgent
  * scan can run first and read the old handshake time; the next idle tick would then find the connect,

@@ -17,7 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Deliveries to one chat preset's receiver (docs/architecture.md §8): one message at a time, never two
+ * Deliveries to one chat preset's receiver (docs/architecture.md#delivery): one message at a time, never two
  * within the preset's interval, and everything that is pending when a message goes out goes out in it:
  * one event's line, or one summary of a burst. The store keeps the events (their {@link JsonPayloadFormat}
  * bodies), not messages; a message is rendered when it is sent, so a burst read back after a restart is

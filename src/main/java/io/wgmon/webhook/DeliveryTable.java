@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code delivery} and {@code receiver} tables (docs/architecture.md §8): one row per undelivered
+ * The {@code delivery} and {@code receiver} tables (docs/architecture.md#store): one row per undelivered
  * event per receiver, keyed by the receiver's spool name and the delivery's sequence number. The rendered
  * body is kept rather than the event, so a restart sends exactly the bytes it would have sent; the
  * signature is not kept but computed again with the current secret. Called on the store thread only.

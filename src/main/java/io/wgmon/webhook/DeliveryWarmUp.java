@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * extra headers, to a throwaway HTTP server of wgmon's own on a loopback port, which answers 204. The
  * first real event then finds the classes of rendering, signing, the REST client and the HTTP codec
  * loaded and initialised: in a cold JVM most of its delivery time was class loading
- * (docs/benchmarks.md#profiles-behind-code-choices; docs/architecture.md §8). TLS is not warmed (the server speaks plain HTTP), nor a
+ * (docs/benchmarks.md#profiles-behind-code-choices; docs/architecture.md#delivery). TLS is not warmed (the server speaks plain HTTP), nor a
  * chat preset's message template (its receiver's stored JSON body is what is posted here).
  */
 final class DeliveryWarmUp {

@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** A delivery queue's one serial context: its tasks, its timers, and how it stops (docs/architecture.md §8). */
+/** A delivery queue's one serial context: its tasks, its timers, and how it stops (docs/architecture.md#delivery). */
 final class QueueContext {
     private static final Logger LOG = Logger.getLogger(QueueContext.class);
 

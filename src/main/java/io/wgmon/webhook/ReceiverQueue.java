@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Deliveries to one receiver (docs/architecture.md §8). Each peer has a lane (a FIFO); only the head of a
+ * Deliveries to one receiver (docs/architecture.md#delivery). Each peer has a lane (a FIFO); only the head of a
  * lane is in flight or waiting for a retry, so one peer's events arrive strictly in order while different
  * peers proceed in parallel. A delivery is retried until the receiver accepts or refuses it, or it is
  * older than max-age.

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One receiver's deliveries in the {@link StoreDatabase} (docs/architecture.md §8). Admission and the size
+ * One receiver's deliveries in the {@link StoreDatabase} (docs/architecture.md#store). Admission and the size
  * bound are decided here in memory, at once and without I/O; the row (and the deletion of rows evicted to
  * keep the bound) is handed to the store thread, which commits it with whatever else is queued. A delivery
  * is first sent only once its row is committed ({@link #whenStored}). When the disk fails, deliveries go

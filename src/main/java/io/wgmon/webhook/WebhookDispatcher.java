@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
- * Fans peer events out to the configured receivers (docs/architecture.md §1, §8): at-least-once, in order
+ * Fans peer events out to the configured receivers (docs/architecture.md#pipeline, docs/architecture.md#delivery): at-least-once, in order
  * per peer, retried with backoff until the receiver accepts (2xx) or refuses (4xx) the event; each
  * receiver gets every event independently, in its own format, with its own queue, circuit and context.
  * {@link #submit} never blocks and never writes to disk: with a spool the store's own thread writes the

@@ -4,7 +4,7 @@ package io.wgmon.wireguard;
  * How large one device reply (a UAPI {@code get=1} answer, a {@code WG_CMD_GET_DEVICE} dump) may
  * be, in bytes read and in what it makes wgmon keep: peers and allowed IPs. The limits follow the
  * heap, so a socket that streams an endless valid-looking peer list fails one read with TOO_LARGE
- * instead of running the heap out (docs/architecture.md §6).
+ * instead of running the heap out (docs/architecture.md#wireguard).
  *
  * <p>{@link #forHeap}: peers may take half the heap at {@value #PEER_COST_BYTES} bytes each, the
  * whole footprint of a peer in wgmon (the parsed {@code Peer}: record, key string, endpoint,

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Kernel WireGuard over generic netlink, in the manner of wgctrl-go's wglinux: interfaces are the
  * links of kind "wireguard" in an rtnetlink dump, a device is one {@code WG_CMD_GET_DEVICE} dump
- * (docs/architecture.md §6).
+ * (docs/architecture.md#wireguard).
  *
  * <p>Sockets are opened on first use, in the network namespace of the calling thread, and kept;
  * a socket whose reply was cut short (timeout, malformed reply) is dropped and a new one opened
@@ -43,7 +43,7 @@ public final class KernelWireGuardClient implements WireGuardClient {
         this(requestTimeout, ReplyLimits.forThisHeap());
     }
 
-    /** @param limits bound each device dump in bytes, peers and allowed IPs (docs/architecture.md §6) */
+    /** @param limits bound each device dump in bytes, peers and allowed IPs (docs/architecture.md#wireguard) */
     public KernelWireGuardClient(Duration requestTimeout, ReplyLimits limits) {
         this.limits = limits;
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * Userspace WireGuard (wireguard-go, boringtun) over the cross-platform UAPI: one unix socket
  * per interface, {@code <uapiDir>/<name>.sock}, answering {@code get=1}. Every request is bounded
  * in time and size ({@link ReplyLimits}: bytes, peers, allowed IPs), so a hung or babbling daemon
- * cannot hold up a scan or fill the heap (docs/architecture.md §6).
+ * cannot hold up a scan or fill the heap (docs/architecture.md#wireguard).
  */
 public class UapiWireGuardClient implements WireGuardClient {
     private static final String SOCKET_SUFFIX = ".sock";

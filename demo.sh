@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# wgmon demo: builds wgmon, makes a throwaway two-namespace WireGuard link (wireguard-go) with an
-# nft rule logging the WireGuard port to NFLOG, runs wgmon in the server namespace with a small
+# wgmon demo: builds wgmon, makes a throwaway two-namespace WireGuard link (wireguard-go) with
+# wgmon's nft rules logging WireGuard handshakes to NFLOG (scripts/lib/wgmon-rule.sh), runs wgmon in the server namespace with a small
 # webhook receiver, makes a peer connect and then go idle, shows both events, and cleans up.
 # Run as root on Debian/Ubuntu: ./demo.sh
 set -euo pipefail

@@ -2,7 +2,7 @@
 # Smoke scenario for the kernel test tier, run INSIDE the VM by run.sh:
 #   scripts/kernel-vm/run.sh .cache/kernel-vm /tmp/kernel-vm-out -- scripts/kernel-vm/smoke.sh
 # Two network namespaces joined by a veth, a kernel WireGuard interface in each, a ping through
-# the tunnel (handshake), an nft rule logging the WireGuard port to NFLOG group 5 with tcpdump
+# the tunnel (handshake), wgmon's nft rules logging the handshake to NFLOG group 5 with tcpdump
 # bound to that group, and the JVM. Leaves in $KERNEL_VM_OUT (run.sh's OUT_DIR):
 #   wg-dump.txt   server side `wg show all dump`, private key masked
 #   nflog.txt     what tcpdump read from NFLOG group 5
@@ -41,10 +41,9 @@ ip -n cli addr add 10.10.10.2/24 dev wg1
 ip -n srv link set wg0 up
 ip -n cli link set wg1 up
 
-step "nft log rule to NFLOG group $group, tcpdump bound to it"
-ip netns exec srv nft add table inet wgmon
-ip netns exec srv nft add chain inet wgmon input '{ type filter hook input priority 0 ; }'
-ip netns exec srv nft add rule inet wgmon input udp dport $port log group $group
+step "wgmon's nft rules to NFLOG group $group, tcpdump bound to it"
+source "$(dirname "$0")/../lib/wgmon-rule.sh"
+wgmon_add_nft_rules srv $port $group
 ip netns exec srv timeout 120 tcpdump -n -l -i nflog:$group -c 2 >"$out/nflog.txt" 2>"$out/tcpdump.err" &
 tcpdump_pid=$!
 for _ in $(seq 60); do

@@ -5,6 +5,8 @@
 #   WORK         scratch folder     pids      background processes, killed by wglink_cleanup
 #   client_pid   the client's wireguard-go, to make the client go away
 
+source "$(dirname "${BASH_SOURCE[0]}")/wgmon-rule.sh"
+
 SRV=wgdemo-srv-$$ CLI=wgdemo-cli-$$ WGS=wgds$$ WGC=wgdc$$
 WORK=$(mktemp -d)
 pids=()
@@ -39,9 +41,7 @@ wglink_setup() {
   ip netns exec "$CLI" wg set "$WGC" private-key "$WORK/cli.key" peer "$(cat "$WORK/srv.pub")" allowed-ips 10.10.10.1/32 endpoint 192.0.2.1:3000
   ip -n "$SRV" addr add 10.10.10.1/24 dev "$WGS"; ip -n "$SRV" link set "$WGS" up
   ip -n "$CLI" addr add 10.10.10.2/24 dev "$WGC"; ip -n "$CLI" link set "$WGC" up
-  ip netns exec "$SRV" nft add table inet wgmon
-  ip netns exec "$SRV" nft add chain inet wgmon input '{ type filter hook input priority 0 ; }'
-  ip netns exec "$SRV" nft add rule inet wgmon input udp dport 3000 log group 1
+  wgmon_add_nft_rules "$SRV" 3000 1
 }
 
 # wgmon_start [NAME=VALUE]...: starts wgmon in the server namespace, logging to $WORK/wgmon.log,

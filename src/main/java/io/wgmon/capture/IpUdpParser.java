@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 
 /**
  * Reads an IPv4 or IPv6 packet (possibly cut short by the capture's copy range) down to the
- * UDP header and the first payload byte. Pure; throws {@link PacketRejectedException}.
+ * UDP header, the WireGuard message type and, for transport data, whether its counter is 0. Pure;
+ * throws {@link PacketRejectedException}.
  */
 public final class IpUdpParser {
     private static final int PROTOCOL_UDP = 17;
@@ -17,6 +18,9 @@ public final class IpUdpParser {
     private static final int IPV6_DESTINATION_OPTIONS = 60;
     private static final int IPV6_HEADER_LENGTH = 40;
     private static final int UDP_HEADER_LENGTH = 8;
+    /** Transport data: type, 3 reserved bytes, receiver index (4), then the 8-byte little-endian counter. */
+    private static final int COUNTER_OFFSET = 8;
+    private static final int COUNTER_END = COUNTER_OFFSET + Long.BYTES;
 
     private IpUdpParser() {
     }
@@ -92,7 +96,10 @@ public final class IpUdpParser {
         int destinationPort = Short.toUnsignedInt(ip.getShort(offset + 2));
         int payload = offset + UDP_HEADER_LENGTH;
         MessageType type = end > payload ? MessageType.of(Byte.toUnsignedInt(ip.get(payload))) : MessageType.UNKNOWN;
-        return new UdpFlow(source, sourcePort, destination, destinationPort, type);
+        // a counter cut off by the capture's copy range counts as not 0: ordinary data
+        boolean sessionStart = type == MessageType.TRANSPORT_DATA && end >= payload + COUNTER_END
+                && ip.getLong(payload + COUNTER_OFFSET) == 0;
+        return new UdpFlow(source, sourcePort, destination, destinationPort, type, sessionStart);
     }
 
     private static void require(ByteBuffer ip, int length, String reason, String what) {

@@ -8,6 +8,8 @@ import java.time.Instant;
  *
  * @param interfaceIndex inbound interface index, 0 when unknown
  * @param prefix         the log prefix set by the firewall rule, empty when none
+ * @param sessionStart   a transport data message with counter 0, the first under a new keypair: the
+ *                       packet that completes a handshake for the responder (docs/architecture.md#capture)
  */
 public record WireGuardPacket(
         Instant time,
@@ -17,5 +19,11 @@ public record WireGuardPacket(
         int destinationPort,
         int interfaceIndex,
         String prefix,
-        MessageType type) implements PacketEvent {
+        MessageType type,
+        boolean sessionStart) implements PacketEvent {
+
+    /** A transport data message that is not the first of its session: what a handshake-only rule filters out. */
+    public boolean ordinaryData() {
+        return type == MessageType.TRANSPORT_DATA && !sessionStart;
+    }
 }

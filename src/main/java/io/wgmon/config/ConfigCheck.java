@@ -55,7 +55,7 @@ public final class ConfigCheck {
                         + "', which is not an interface name: 1..15 characters, no '/', ':' or spaces")));
         positive(problems, "wgmon.wireguard.request-timeout", config.wireguard().requestTimeout());
         if (config.monitor() == WgmonConfig.MonitorMode.BPF && config.bpf().filter().isBlank()) {
-            problems.add("wgmon.bpf.filter is empty: give a pcap filter such as 'udp and dst port 3000'");
+            problems.add("wgmon.bpf.filter is empty: give a pcap filter such as 'udp and dst port 3000 and (udp[8] = 1 or udp[8] = 2 or (udp[8] = 4 and udp[16:4] = 0 and udp[20:4] = 0))'");
         }
         checkWebhook(problems, config.webhook());
         checkApiToken(problems, config.api());

@@ -52,7 +52,7 @@ public interface WgmonConfig {
         @WithDefault("eth0")
         String networkInterface();
 
-        @WithDefault("udp and dst port 3000")
+        @WithDefault("udp and dst port 3000 and (udp[8] = 1 or udp[8] = 2 or (udp[8] = 4 and udp[16:4] = 0 and udp[20:4] = 0))")
         String filter();
 
         /** Capture in promiscuous mode; not needed to see traffic addressed to this host. */

@@ -281,6 +281,10 @@ public final class ConnectionTracker {
         return Set.copyOf(endpoints);
     }
 
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     public boolean hasConnectedPeers() {
         return published.stream().anyMatch(PeerState::connected);
     }

@@ -17,8 +17,8 @@ public enum ScanCause {
     RECOVERY,
     /** A packet from an endpoint that is not connected. */
     PACKET,
-    /** The idle tick, while a peer is connected. */
-    TICK;
+    /** A connected peer's deadline fell due: a check for idle peers ({@link PeerDeadlines}). */
+    DEADLINE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -8,10 +8,10 @@ final class ScanCauses {
         pending |= 1 << cause.ordinal();
     }
 
-    /** The first pending cause in {@link ScanCause}'s order (tick when none is noted), and forgets them all. */
+    /** The first pending cause in {@link ScanCause}'s order (deadline when none is noted), and forgets them all. */
     synchronized ScanCause take() {
         int taken = pending;
         pending = 0;
-        return taken == 0 ? ScanCause.TICK : ScanCause.values()[Integer.numberOfTrailingZeros(taken)];
+        return taken == 0 ? ScanCause.DEADLINE : ScanCause.values()[Integer.numberOfTrailingZeros(taken)];
     }
 }

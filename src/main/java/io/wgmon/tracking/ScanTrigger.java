@@ -16,10 +16,11 @@ import java.util.function.Supplier;
 
 /**
  * Decides from one packet whether WireGuard must be scanned (docs/architecture.md#scan-decisions). A responder
- * records a handshake only when the first transport packet after it arrives, so an initiation
+ * records a handshake only when the first transport packet after it arrives (counter 0), so an initiation
  * is remembered and the transport packet that follows it from the same source asks for an
- * urgent scan. Transport packets from endpoints already connected need no scan: the idle tick
- * sees their rx growth. Used from the packet reader thread only.
+ * urgent scan; an initiation with no such packet yet asks for the {@link HandshakeFallback}. Packets from
+ * the endpoint of a connected peer need no scan, handshakes included: a completed one moves that peer's
+ * deadline instead ({@link PeerDeadlines}, {@link SessionStartTimes}). Used from the packet reader thread only.
  * <p>
  * Anyone can send packets that look like a handshake, so urgency is rationed per source address
  * as well as overall (the coalescer's token bucket): a source address gets at most one urgent scan
@@ -36,7 +37,13 @@ public final class ScanTrigger {
     private static final Duration HANDSHAKE_MEMORY = Duration.ofSeconds(10);
     static final Duration URGENT_PER_SOURCE = Duration.ofSeconds(2);
 
-    public enum Decision { NONE, SCAN, URGENT_SCAN }
+    public enum Decision {
+        NONE,
+        /** An initiation from a source that is not connected: scan later unless its session's first packet comes. */
+        AWAIT_SESSION,
+        SCAN,
+        URGENT_SCAN
+    }
 
     private final Supplier<Set<InetSocketAddress>> connectedEndpoints;
     private final Map<InetSocketAddress, Instant> initiations = new LinkedHashMap<>(64, 0.75f, false) {
@@ -78,9 +85,9 @@ public final class ScanTrigger {
             case HANDSHAKE_INITIATION -> {
                 initiations.remove(source);
                 initiations.put(source, packet.time());
-                yield Decision.NONE;
+                yield connected(source) ? Decision.NONE : Decision.AWAIT_SESSION;
             }
-            case HANDSHAKE_RESPONSE -> urgent(packet.source(), packet.time());
+            case HANDSHAKE_RESPONSE -> connected(source) ? Decision.NONE : urgent(packet.source(), packet.time());
             case COOKIE_REPLY -> Decision.NONE;
             case TRANSPORT_DATA -> transport(source, packet.time());
             case UNKNOWN -> Decision.SCAN;
@@ -89,10 +96,17 @@ public final class ScanTrigger {
 
     private Decision transport(InetSocketAddress source, Instant time) {
         Instant initiated = initiations.remove(source);
+        if (connected(source)) {
+            return Decision.NONE;
+        }
         if (initiated != null && !time.isAfter(initiated.plus(HANDSHAKE_MEMORY))) {
             return urgent(source.getAddress(), time);
         }
-        return connectedEndpoints.get().contains(source) ? Decision.NONE : Decision.SCAN;
+        return Decision.SCAN;
+    }
+
+    private boolean connected(InetSocketAddress source) {
+        return connectedEndpoints.get().contains(source);
     }
 
     private Decision urgent(InetAddress source, Instant time) {

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.PacketsLost;
+import io.wgmon.capture.WireGuardPacket;
 import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.timing.Timers;
 import io.wgmon.wireguard.Scan;
@@ -30,8 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * Wires the pipeline: packets from the source are triaged, coalesced into scans, the tracker
- * turns scans into events, and events go out on {@link #events()}. While a peer is connected the
- * idle ticker asks for scans too.
+ * turns scans into events, and events go out on {@link #events()}. While a peer is connected, the
+ * timer for the earliest peer deadline asks for scans too ({@link PeerDeadlines}).
  * <p>
  * Neither path can die silently (docs/architecture.md#tracking): a packet that cannot be handled and a scan
  * that throws are logged and counted, and the stream goes on; if the packet stream itself ends,
@@ -49,7 +50,11 @@ public final class TrackingService implements AutoCloseable {
     private final LastPacketTimes lastPackets;
     private final ScanTrigger trigger;
     private final ScanCoalescer coalescer;
-    private final IdleTicker ticker;
+    private final SessionStartTimes sessionStarts = new SessionStartTimes();
+    private final PeerDeadlines deadlines;
+    private final DeadlineTimer deadlineTimer;
+    private final HandshakeFallback fallback;
+    private final AllPacketsRuleNotice allPacketsNotice;
     private final UrgentRechecks rechecks;
     private final BroadcastProcessor<PeerEvent> events = BroadcastProcessor.create();
     private final ScanCauses causes = new ScanCauses();
@@ -117,7 +122,10 @@ public final class TrackingService implements AutoCloseable {
             return t;
         });
         this.coalescer = new ScanCoalescer(this::scanOnce, coalesce, timers, scanThread);
-        this.ticker = new IdleTicker(timers, tick, () -> requestScan(ScanCause.TICK));
+        this.deadlines = new PeerDeadlines(tracker.idleTimeout(), tick, sessionStarts::lastFrom);
+        this.deadlineTimer = new DeadlineTimer(timers, tick, deadlines::earliest, () -> requestScan(ScanCause.DEADLINE));
+        this.fallback = new HandshakeFallback(timers, () -> requestScan(ScanCause.PACKET));
+        this.allPacketsNotice = new AllPacketsRuleNotice(source.describe());
         this.rechecks = new UrgentRechecks(timers, () -> {
             causes.note(ScanCause.RECHECK);
             coalescer.requestRecheck();
@@ -184,8 +192,16 @@ public final class TrackingService implements AutoCloseable {
 
     private void onPacket(PacketEvent packet) {
         lastPackets.record(packet);
+        sessionStarts.record(packet);
+        if (packet instanceof WireGuardPacket wireGuardPacket) {
+            allPacketsNotice.seen(wireGuardPacket);
+        }
         switch (trigger.decide(packet)) {
-            case URGENT_SCAN -> requestScan(ScanCause.URGENT);
+            case URGENT_SCAN -> {
+                fallback.completed();
+                requestScan(ScanCause.URGENT);
+            }
+            case AWAIT_SESSION -> fallback.initiated();
             case SCAN -> requestScan(packet instanceof PacketsLost ? ScanCause.RECOVERY : ScanCause.PACKET);
             case NONE -> {
             }
@@ -203,6 +219,8 @@ public final class TrackingService implements AutoCloseable {
         } catch (Throwable e) {
             scanErrors.increment();
             LOG.errorf(e, "Scan failed unexpectedly; the next scan runs as usual");
+        } finally {
+            deadlineTimer.rearm();
         }
     }
 
@@ -215,7 +233,7 @@ public final class TrackingService implements AutoCloseable {
         reportMissing(scan);
         List<PeerEvent> found = tracker.apply(Objects.requireNonNull(scan));
         state.publishAndSave(tracker.peers(), () -> found.forEach(this::publish));
-        ticker.needed(tracker.hasConnectedPeers());
+        deadlines.scanned(scan.time(), tracker.peers());
         rechecks.scanned(cause, found.stream().anyMatch(e -> e.type() == PeerEventType.CONNECTED));
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
@@ -304,8 +322,9 @@ public final class TrackingService implements AutoCloseable {
         return scanner.backendNames();
     }
 
-    public boolean idleTickRunning() {
-        return ticker.running();
+    /** Whether a peer deadline's timer is set: only while a peer is connected. */
+    public boolean deadlineTimerArmed() {
+        return deadlineTimer.armed();
     }
 
     /** Stops scanning and saves the tracker's state; a second call does nothing. */
@@ -315,7 +334,8 @@ public final class TrackingService implements AutoCloseable {
             return;
         }
         lifecycle.ifPresent(LifecycleWatcher::close);
-        ticker.needed(false);
+        deadlineTimer.close();
+        fallback.close();
         rechecks.close();
         coalescer.close();
         scanThread.shutdown();

@@ -10,8 +10,8 @@ import java.util.List;
  * Rechecks after an urgent scan that found no connect (docs/architecture.md#scan-decisions).
  * The packet capture sees a handshake's first transport packet before WireGuard has processed it
  * (NFLOG logs it in netfilter, before the socket; pcap copies it beside the socket), so the urgent
- * scan can run first and read the old handshake time; the next idle tick would then find the connect,
- * up to a tick later. Instead the scan is repeated a few milliseconds later, then once or twice more,
+ * scan can run first and read the old handshake time; the next deadline scan would then find the connect,
+ * much later. Instead the scan is repeated a few milliseconds later, then once or twice more,
  * until one finds a connect or the delays run out. A recheck runs at once only while nothing else is
  * pending ({@link ScanCoalescer#requestRecheck}) and spends no urgent token: under a flood of forged
  * handshakes a scan is always pending, so rechecks add none, and the tokens stay for real handshakes

@@ -38,7 +38,7 @@ class ConfigCheckTest {
         assertEquals(WgmonConfig.MonitorMode.NFLOG, config.monitor());
         assertEquals(1, config.nflog().group());
         assertEquals("eth0", config.bpf().networkInterface());
-        assertEquals("udp and dst port 3000", config.bpf().filter());
+        assertEquals("udp and dst port 3000 and (udp[8] = 1 or udp[8] = 2 or (udp[8] = 4 and udp[16:4] = 0 and udp[20:4] = 0))", config.bpf().filter());
         assertEquals(WgmonConfig.Backend.AUTO, config.wireguard().backend());
         assertEquals("/var/run/wireguard", config.wireguard().uapiDir().toString());
         assertEquals(Duration.ofSeconds(180), config.tracking().idleTimeout());

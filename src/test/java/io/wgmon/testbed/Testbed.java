@@ -243,13 +243,32 @@ public final class Testbed implements AutoCloseable {
         return publicKey;
     }
 
-    /** Logs the WireGuard port's inbound packets to an NFLOG group, as an operator would. */
+    /**
+     * Logs the WireGuard port's inbound handshakes and each session's first data packet to an NFLOG group,
+     * with the rules the README documents.
+     */
     public void logToNflog(int group) {
+        addNftChain();
+        String port = String.valueOf(listenPort);
+        sh(serverNs(), "nft", "add", "rule", "inet", "wgmon", "input", "udp", "dport", port,
+                "udp", "length", ".", "@th,64,32", "{ 156 . 0x01000000, 100 . 0x02000000 }",
+                "log", "group", String.valueOf(group));
+        sh(serverNs(), "nft", "add", "rule", "inet", "wgmon", "input", "udp", "dport", port,
+                "udp", "length", ">=", "40", "@th,64,32", "0x04000000", "@th,128,64", "0",
+                "log", "group", String.valueOf(group));
+    }
+
+    /** Logs every inbound packet to the WireGuard port, data included: the rule wgmon documented before. */
+    public void logEveryPacketToNflog(int group) {
+        addNftChain();
+        sh(serverNs(), "nft", "add", "rule", "inet", "wgmon", "input", "udp", "dport",
+                String.valueOf(listenPort), "log", "group", String.valueOf(group));
+    }
+
+    private void addNftChain() {
         sh(serverNs(), "nft", "add", "table", "inet", "wgmon");
         sh(serverNs(), "nft", "add", "chain", "inet", "wgmon", "input",
                 "{ type filter hook input priority 0 ; }");
-        sh(serverNs(), "nft", "add", "rule", "inet", "wgmon", "input", "udp", "dport",
-                String.valueOf(listenPort), "log", "group", String.valueOf(group));
     }
 
     public String sh(String namespace, String... argv) {

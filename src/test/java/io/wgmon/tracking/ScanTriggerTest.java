@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
+import static io.wgmon.tracking.ScanTrigger.Decision.AWAIT_SESSION;
 import static io.wgmon.tracking.ScanTrigger.Decision.NONE;
 import static io.wgmon.tracking.ScanTrigger.Decision.SCAN;
 import static io.wgmon.tracking.ScanTrigger.Decision.URGENT_SCAN;
@@ -23,12 +24,12 @@ class ScanTriggerTest {
 
     private static WireGuardPacket packet(String source, int port, MessageType type, long millis) throws Exception {
         return new WireGuardPacket(T0.plusMillis(millis), InetAddress.getByName(source), port,
-                InetAddress.getByName("192.0.2.1"), 3000, 2, "", type);
+                InetAddress.getByName("192.0.2.1"), 3000, 2, "", type, type == MessageType.TRANSPORT_DATA);
     }
 
     @Test
     void theTransportPacketAfterAnInitiationIsTheHandshakeCompleting() throws Exception {
-        assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_INITIATION, 0)));
+        assertEquals(AWAIT_SESSION, trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_INITIATION, 0)));
         assertEquals(URGENT_SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 2)));
         assertEquals(SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 3)),
                 "only the first one: the source is not known as connected yet");
@@ -42,10 +43,14 @@ class ScanTriggerTest {
     }
 
     @Test
-    void aRehandshakeOfAConnectedPeerIsScannedUrgently() throws Exception {
+    void aRekeyOfAConnectedPeerIsActivityNotAScan() throws Exception {
         connected.add(new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 4000));
         assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_INITIATION, 0)));
-        assertEquals(URGENT_SCAN, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 1)));
+        assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.TRANSPORT_DATA, 1)));
+        assertEquals(NONE, trigger.decide(packet("192.0.2.2", 4000, MessageType.HANDSHAKE_RESPONSE, 2)),
+                "a rekey this side initiated");
+        assertEquals(AWAIT_SESSION, trigger.decide(packet("192.0.2.2", 4001, MessageType.HANDSHAKE_INITIATION, 3)),
+                "another port: not what wgmon knows");
     }
 
     @Test

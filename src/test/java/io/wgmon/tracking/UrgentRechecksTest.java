@@ -69,7 +69,7 @@ class UrgentRechecksTest {
     @Test
     void otherScansLeaveAPendingRecheckAlone() {
         rechecks.scanned(ScanCause.URGENT, false);
-        rechecks.scanned(ScanCause.TICK, false);
+        rechecks.scanned(ScanCause.DEADLINE, false);
         rechecks.scanned(ScanCause.PACKET, true);
         assertEquals(List.of(Duration.ofMillis(5)), timers.pending());
     }

@@ -34,7 +34,8 @@ final class PcapPacketParser implements PacketParser<CapturedFrame> {
         UdpFlow flow = IpUdpParser.parse(linkLayer.ipPacket(frame.data()));
         int headerIndex = linkLayer.interfaceIndex(frame.data());
         return new WireGuardPacket(time(frame), flow.source(), flow.sourcePort(), flow.destination(),
-                flow.destinationPort(), headerIndex != 0 ? headerIndex : captureInterfaceIndex, "", flow.type());
+                flow.destinationPort(), headerIndex != 0 ? headerIndex : captureInterfaceIndex, "", flow.type(),
+                flow.sessionStart());
     }
 
     private Instant time(CapturedFrame frame) {

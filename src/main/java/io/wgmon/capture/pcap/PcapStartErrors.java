@@ -43,7 +43,7 @@ final class PcapStartErrors {
 
     static String filter(String filter, String detail) {
         return "wgmon.bpf.filter '" + filter + "' is not a valid pcap filter: " + oneLine(detail)
-                + " (see man pcap-filter; the default is 'udp and dst port 3000')";
+                + " (see man pcap-filter; the default is 'udp and dst port 3000 and (udp[8] = 1 or udp[8] = 2 or (udp[8] = 4 and udp[16:4] = 0 and udp[20:4] = 0))')";
     }
 
     static String linkType(String interfaceName, int linkType, String linkTypeName) {

@@ -47,7 +47,7 @@ class PcapStartErrorsTest {
     @Test
     void aBadFilterIsQuoted() {
         assertEquals("wgmon.bpf.filter 'udp and' is not a valid pcap filter: can't parse filter expression:"
-                        + " syntax error (see man pcap-filter; the default is 'udp and dst port 3000')",
+                        + " syntax error (see man pcap-filter; the default is 'udp and dst port 3000 and (udp[8] = 1 or udp[8] = 2 or (udp[8] = 4 and udp[16:4] = 0 and udp[20:4] = 0))')",
                 PcapStartErrors.filter("udp and", "can't parse filter expression: syntax error"));
     }
 

@@ -1,0 +1,102 @@
+package io.wgmon.tracking;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * When each connected peer must be looked at again (docs/architecture.md#deadlines). Pure logic in
+ * the time of the scans and packets it is given; {@link #scanned} on the scan thread, {@link #earliest}
+ * on any thread.
+ * <ul>
+ *   <li>A connected peer's deadline is its last activity a scan confirmed plus idle-timeout: a scan at
+ *       that moment finds no newer handshake and no rx growth, and the tracker reports it idle.</li>
+ *   <li>A completed handshake seen since from its endpoint (a response, or the first data packet of a
+ *       new session: {@link SessionStartTimes}) moves the deadline to that packet plus idle-timeout
+ *       without a scan. Initiations and ordinary data do not: a removed peer's client goes on sending
+ *       those, and its removal is found at its deadline. A packet can be forged, so this
+ *       holds only up to the confirmed activity plus {@link #REJECT_AFTER_TIME}: WireGuard drops keys
+ *       that old, so a real peer has handshaken again by then, and a scan must confirm it.</li>
+ *   <li>Rx growth a scan found but no packet dates happened some time since the previous scan. The
+ *       tracker dates it at the scan (never too early); so that the end of that traffic is dated
+ *       within a tick, the peer is looked at again one tick later, and so on while rx keeps growing.</li>
+ * </ul>
+ */
+final class PeerDeadlines {
+    /** WireGuard's REJECT_AFTER_TIME: no packet is accepted under keys older than this. */
+    static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
+
+    private record Watched(InetSocketAddress endpoint, Instant confirmed, Instant recheckAt) {
+    }
+
+    private final Duration idleTimeout;
+    private final Duration tick;
+    private final Function<InetSocketAddress, Instant> lastHandshakeFrom;
+    private Map<PeerKey, Long> rxBefore = Map.of();
+    private volatile List<Watched> watched = List.of();
+
+    /** @param lastHandshakeFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
+    PeerDeadlines(Duration idleTimeout, Duration tick, Function<InetSocketAddress, Instant> lastHandshakeFrom) {
+        this.idleTimeout = idleTimeout;
+        this.tick = tick;
+        this.lastHandshakeFrom = lastHandshakeFrom;
+    }
+
+    /** After each scan: the tracker's peers as that scan, taken at {@code now}, left them. */
+    void scanned(Instant now, List<PeerState> peers) {
+        List<Watched> next = new ArrayList<>();
+        Map<PeerKey, Long> rx = new HashMap<>();
+        for (PeerState state : peers) {
+            if (!state.connected()) {
+                continue;
+            }
+            rx.put(state.key(), state.last().rxBytes());
+            Instant confirmed = state.lastActivity() == null ? state.connectedSince() : state.lastActivity();
+            // a peer connected by this scan has no growth to date: its handshake is its activity
+            Long before = rxBefore.get(state.key());
+            boolean grewUndated = before != null && before != state.last().rxBytes() && now.equals(confirmed);
+            next.add(new Watched(state.last().endpoint(), confirmed, grewUndated ? now.plus(tick) : null));
+        }
+        rxBefore = rx;
+        watched = List.copyOf(next);
+    }
+
+    /** The earliest deadline of a connected peer, counting packets seen since the last scan; empty when none is connected. */
+    Optional<Instant> earliest() {
+        Instant earliest = null;
+        for (Watched peer : watched) {
+            Instant due = deadline(peer);
+            if (earliest == null || due.isBefore(earliest)) {
+                earliest = due;
+            }
+        }
+        return Optional.ofNullable(earliest);
+    }
+
+    private Instant deadline(Watched peer) {
+        if (peer.recheckAt() != null) {
+            return peer.recheckAt();
+        }
+        Instant due = peer.confirmed().plus(idleTimeout);
+        Instant packet = peer.endpoint() == null ? null : lastHandshakeFrom.apply(peer.endpoint());
+        if (packet != null && packet.isAfter(peer.confirmed())) {
+            Instant trusted = min(packet, peer.confirmed().plus(REJECT_AFTER_TIME));
+            due = max(due, trusted.plus(idleTimeout));
+        }
+        return due;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

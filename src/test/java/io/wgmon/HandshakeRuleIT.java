@@ -1,0 +1,159 @@
+package io.wgmon;
+
+import io.wgmon.testbed.LivePrerequisites;
+import io.wgmon.testbed.MonitorProcess;
+import io.wgmon.testbed.Testbed;
+import io.wgmon.testbed.WebhookReceiver;
+import io.wgmon.testbed.WebhookReceiver.Delivery;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The documented nft rule (handshakes and each session's first data packet) against real wireguard-go and
+ * the packaged monitor: connect, a rekey without a scan, a roam and an idle disconnect; and the old
+ * all-packets rule: it still works, and wgmon says once that it costs CPU for nothing.
+ */
+class HandshakeRuleIT {
+    private static final Duration IDLE = Duration.ofSeconds(6);
+    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final String ALL_PACKETS_WARNING = "delivers every WireGuard data packet";
+
+    @BeforeAll
+    static void prerequisites() {
+        LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping");
+    }
+
+    private static Map<String, String> env(Testbed testbed, WebhookReceiver receiver, int group) {
+        return Map.of(
+                "WGMON_NFLOG_GROUP", String.valueOf(group),
+                "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
+                "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
+                "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
+                "WGMON_TRACKING_REPORT_ROAMING", "true",
+                "WGMON_WEBHOOK_URL", receiver.url("/hook").toString());
+    }
+
+    @Test
+    void theDocumentedRuleDeliversConnectRekeyWithoutAScanRoamAndIdleDisconnect() throws Exception {
+        Path log = Files.createTempFile("wgmon-rule-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
+            int group = ThreadLocalRandom.current().nextInt(100, 60000);
+            testbed.logToNflog(group);
+            Testbed.Client alice = testbed.addClient();
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
+                monitor.awaitReady(Duration.ofSeconds(60));
+                try {
+                    documentedRule(testbed, receiver, monitor, alice);
+                } catch (AssertionError | RuntimeException e) {
+                    System.err.println("---- wgmon log ----\n" + monitor.log());
+                    throw e;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private void documentedRule(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor,
+                                Testbed.Client alice) throws Exception {
+        Instant pinged = Instant.now();
+        testbed.ping(alice);
+        Delivery connected = receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5));
+        assertNotNull(connected, "no peer.connected with the handshake-only rule");
+        System.out.println("RULE: ping -> peer.connected received " + Duration.between(pinged, connected.receivedAt()).toMillis()
+                + " ms");
+        Thread.sleep(500);
+
+        String handshakeBefore = latestHandshake(testbed);
+        double scansBefore = monitor.metric("wgmon_scans_seconds_count");
+        testbed.renewSession(alice);
+        Thread.sleep(1100); // a new handshake time differs in its second
+        testbed.ping(alice);
+        Thread.sleep(1000);
+        String handshakeAfter = latestHandshake(testbed);
+        double rekeyScans = monitor.metric("wgmon_scans_seconds_count") - scansBefore;
+        System.out.println("RULE: rekey: server's latest handshake " + handshakeBefore + " -> " + handshakeAfter
+                + "; scans during it: " + rekeyScans);
+        assertNotEquals(handshakeBefore, handshakeAfter, "the session was not renewed: no rekey to test");
+        assertEquals(0.0, rekeyScans, "a rekey from a connected peer's endpoint is activity, not a scan");
+
+        testbed.sh(alice.namespace(), "wg", "set", alice.interfaceName(), "listen-port", "47123");
+        Instant moved = Instant.now();
+        testbed.ping(alice);
+        Delivery roamed = receiver.await(d -> d.is("peer.roamed", alice.publicKey()),
+                IDLE.plus(TICK.multipliedBy(3)).plusSeconds(5));
+        assertNotNull(roamed, "no peer.roamed after the client's source port changed");
+        assertTrue(roamed.json().get("peer").get("endpoint").asText().endsWith(":47123"), roamed.json().toString());
+        System.out.println("RULE: source port changed -> peer.roamed received "
+                + Duration.between(moved, roamed.receivedAt()).toMillis() + " ms (found by the deadline scan)");
+
+        testbed.stopClient(alice);
+        Instant stopped = Instant.now();
+        Duration bound = IDLE.plus(TICK.multipliedBy(2));
+        Delivery idle = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), bound.plusSeconds(5));
+        assertNotNull(idle, "no idle disconnect");
+        assertEquals("idle", idle.json().get("reason").asText());
+        Duration idleLatency = Duration.between(stopped, idle.receivedAt());
+        System.out.println("RULE: client stopped -> peer.disconnected (idle) received " + idleLatency.toMillis()
+                + " ms (idle-timeout " + IDLE.toMillis() + " ms, tick " + TICK.toMillis() + " ms)");
+        assertTrue(idleLatency.compareTo(bound) <= 0, "idle disconnect took " + idleLatency + ", bound " + bound);
+        assertEquals(0, occurrences(monitor.log(), ALL_PACKETS_WARNING), "no warning with the documented rule");
+        System.out.println("RULE: scans by the end: " + monitor.metric("wgmon_scans_seconds_count"));
+    }
+
+    @Test
+    void anAllPacketsRuleStillWorksAndIsWarnedAboutOnce() throws Exception {
+        Path log = Files.createTempFile("wgmon-rule-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
+            int group = ThreadLocalRandom.current().nextInt(100, 60000);
+            testbed.logEveryPacketToNflog(group);
+            Testbed.Client alice = testbed.addClient();
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
+                monitor.awaitReady(Duration.ofSeconds(60));
+                try {
+                    testbed.ping(alice);
+                    assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
+                            "no peer.connected with the all-packets rule");
+                    testbed.sh(alice.namespace(), "ping", "-q", "-c", "300", "-i", "0.005", "10.10.10.1");
+                    Thread.sleep(500);
+                    int warnings = occurrences(monitor.log(), ALL_PACKETS_WARNING);
+                    System.out.println("RULE: all-packets rule, 300 pings after the connect: warnings " + warnings);
+                    assertEquals(1, warnings, "the all-packets rule is warned about exactly once");
+                    assertTrue(monitor.log().contains("udp dport 3000 udp length . @th,64,32"),
+                            "the warning gives the rule to use");
+                } catch (AssertionError | RuntimeException e) {
+                    System.err.println("---- wgmon log ----\n" + monitor.log());
+                    throw e;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String latestHandshake(Testbed testbed) {
+        return testbed.sh(testbed.serverNs(), "wg", "show", testbed.serverInterface(), "latest-handshakes").trim();
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+}

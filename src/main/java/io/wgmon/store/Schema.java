@@ -44,6 +44,8 @@ final class Schema {
             """, """
             ALTER TABLE peer_state ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE peer_state ADD COLUMN last_activity INTEGER;
+            """, """
+            ALTER TABLE delivery ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
             """);
 
     static final int VERSION = MIGRATIONS.size();

@@ -2,7 +2,6 @@ package io.wgmon.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.wgmon.timing.Timers;
 import io.wgmon.tracking.PeerEvent;
 import org.jboss.logging.Logger;
 
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Deliveries to one chat preset's receiver (docs/architecture.md#delivery): one message at a time, never two
@@ -25,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with backoff and Retry-After; a refused one (4xx) is dropped; 410 Gone disables the receiver.
  * <p>
  * Threads as in {@link ReceiverQueue}: {@link #offer} admits on the caller's thread, all else runs on the
- * queue's one {@code context}.
+ * queue's one context ({@link QueueCore}).
  */
 final class ChatQueue implements DeliveryQueue {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
@@ -33,23 +31,12 @@ final class ChatQueue implements DeliveryQueue {
     static final Duration GATHER = Duration.ofSeconds(1);
     /** Events one message covers at most; the rest go in the next. */
     static final int MAX_EVENTS = 1000;
-    private static final int WARN_EVERY = 10;
 
     private record Entry(long seq, Delivery delivery) {
     }
 
-    private final String label;
-    private final ReceiverAddress address;
+    private final QueueCore core;
     private final ChatRenderer chat;
-    private final DeliveryRenderer renderer;
-    private final DeliveryStore store;
-    private final WebhookSender sender;
-    private final RetryPolicy retries;
-    private final Duration maxAge;
-    private final Timers timers;
-    private final QueueContext thread;
-    private final MeterRegistry registry;
-    private final ReceiverMetrics metrics;
 
     // confined to the context
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
@@ -60,101 +47,63 @@ final class ChatQueue implements DeliveryQueue {
     private Instant nextAllowed = Instant.MIN;
     private Cancellable inFlight;
 
-    // shared
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile boolean closed;
-    private volatile boolean disabled;
-
     ChatQueue(WebhookReceiver receiver, DeliveryStore store, DeliveryPolicy policy, WebhookSender sender,
               Executor context, MeterRegistry registry) {
-        this.label = receiver.label();
-        this.address = receiver.address();
+        this.core = new QueueCore(receiver, store, policy, sender, context, registry, () -> false);
         this.chat = receiver.chat().orElseThrow();
-        this.renderer = new DeliveryRenderer(receiver);
-        this.store = store;
-        this.sender = sender;
-        this.retries = new RetryPolicy(policy);
-        this.maxAge = policy.maxAge();
-        this.timers = policy.timers();
-        this.thread = new QueueContext(context, timers, label, () -> closed);
-        this.registry = registry;
-        this.metrics = ReceiverMetrics.register(registry, receiver.tag(), this::pending, () -> false,
-                () -> disabled);
         resume();
     }
 
     @Override
     public void offer(PeerEvent event) {
-        if (closed) {
-            return;
-        }
-        if (disabled) {
-            metrics.failed().increment();
-            return;
-        }
-        Admitted.admit(event, renderer, store, metrics, label).ifPresent(admitted -> {
-            pending.incrementAndGet();
-            Entry entry = new Entry(admitted.seq(), admitted.delivery());
-            onContext(() -> admitted(List.of(entry), admitted.evicted()));
-        });
+        core.offer(event, admitted -> admitted(List.of(new Entry(admitted.seq(), admitted.delivery())),
+                admitted.evicted()));
     }
 
     @Override
     public int pending() {
-        return pending.get();
+        return core.pending();
     }
 
     @Override
     public String label() {
-        return label;
+        return core.label;
     }
 
     @Override
     public boolean durable() {
-        return store.durable();
+        return core.store.durable();
     }
 
     @Override
     public int close() {
-        closed = true;
-        thread.stop(() -> {
+        return core.close(() -> {
             if (inFlight != null) {
                 inFlight.cancel();
+                core.attemptEnded(seqs(message)); // stopped by wgmon, not ended with it
             }
             waiting.clear();
             message = null;
         });
-        int left = pending.getAndSet(0);
-        store.close();
-        metrics.unregisterGauges(registry);
-        return left;
     }
 
     private void resume() {
-        List<Entry> kept = Backlog.recover(store, timers.now(), maxAge, metrics, label, delivery -> delivery).stream()
+        List<Entry> kept = core.backlog(delivery -> delivery).stream()
                 .map(row -> new Entry(row.seq(), row.delivery())).toList();
-        if (kept.isEmpty()) {
-            return;
+        if (!kept.isEmpty()) {
+            core.run(() -> admitted(kept, List.of()));
         }
-        pending.addAndGet(kept.size());
-        onContext(() -> admitted(kept, List.of()));
     }
 
     private void admitted(List<Entry> entries, List<Long> evicted) {
-        if (closed) {
+        if (core.closed()) {
             return;
         }
         if (!evicted.isEmpty()) {
             Set<Long> gone = Set.copyOf(evicted);
             int before = waiting.size();
             waiting.removeIf(entry -> gone.contains(entry.seq()));
-            int dropped = before - waiting.size();
-            if (dropped > 0) {
-                pending.addAndGet(-dropped);
-                metrics.overflow().increment(dropped);
-                LOG.warnf("webhook spool for %s reached wgmon.webhook.spool-max-size: dropped the %d oldest "
-                        + "undelivered events", label, dropped);
-            }
+            core.evicted(before - waiting.size());
         }
         waiting.addAll(entries);
         schedule();
@@ -166,21 +115,20 @@ final class ChatQueue implements DeliveryQueue {
             return;
         }
         scheduled = true;
-        Instant now = timers.now();
+        Instant now = core.timers.now();
         Duration untilAllowed = nextAllowed.isAfter(now) ? Duration.between(now, nextAllowed) : Duration.ZERO;
-        later(untilAllowed.compareTo(GATHER) > 0 ? untilAllowed : GATHER, this::take);
+        core.later(untilAllowed.compareTo(GATHER) > 0 ? untilAllowed : GATHER, this::take);
     }
 
     private void take() {
         scheduled = false;
-        if (closed || message != null) {
+        if (core.closed() || message != null) {
             return;
         }
-        Instant now = timers.now();
         List<Entry> taken = new ArrayList<>();
         while (!waiting.isEmpty() && taken.size() < MAX_EVENTS) {
             Entry entry = waiting.pollFirst();
-            if (isExpired(entry.delivery(), now)) {
+            if (core.isExpired(entry.delivery())) {
                 dropExpired(List.of(entry));
             } else {
                 taken.add(entry);
@@ -192,19 +140,19 @@ final class ChatQueue implements DeliveryQueue {
         message = taken;
         failedAttempts = 0;
         long last = taken.get(taken.size() - 1).seq();
-        store.whenStored(last, () -> onContext(this::attempt)); // the store commits in order: all are stored
+        core.store.whenStored(last, () -> core.run(this::attempt)); // the store commits in order: all are stored
     }
 
     private void attempt() {
-        if (closed || message == null) {
+        if (core.closed() || message == null) {
             return;
         }
-        if (disabled) {
-            finish(message);
+        if (core.disabled()) {
+            core.finished(seqs(message));
             message = null;
             return;
         }
-        List<Entry> expired = message.stream().filter(entry -> isExpired(entry.delivery(), timers.now())).toList();
+        List<Entry> expired = message.stream().filter(entry -> core.isExpired(entry.delivery())).toList();
         if (!expired.isEmpty()) {
             dropExpired(expired);
         }
@@ -222,24 +170,25 @@ final class ChatQueue implements DeliveryQueue {
         }
         if (!unreadable.isEmpty()) {
             LOG.warnf("webhook spool for %s: %d stored events are not wgmon's JSON events (stored under another "
-                    + "format?); dropped", label, unreadable.size());
-            metrics.failed().increment(unreadable.size());
-            finish(unreadable);
+                    + "format?); dropped", core.label, unreadable.size());
+            core.metrics.failed().increment(unreadable.size());
+            core.finished(seqs(unreadable));
         }
         if (!leave(unreadable)) {
             return;
         }
         Delivery first = message.get(0).delivery();
         String eventType = message.size() == 1 ? first.eventType() : "summary";
+        List<Entry> sent = message;
         try {
             ChatRenderer.Message rendered = chat.render(events);
-            DeliveryHeaders headers = renderer.headers(eventType, first.id(), rendered, timers.now());
-            List<Entry> sent = message;
-            inFlight = sender.send(address, rendered.payload(), headers).subscribe().with(
-                    reply -> onContext(() -> onReply(sent, reply)),
-                    failure -> onContext(() -> onFailure(sent, ReceiverQueue.describe(failure), Optional.empty())));
+            DeliveryHeaders headers = core.renderer.headers(eventType, first.id(), rendered, core.timers.now());
+            core.attempt(seqs(sent), rendered.payload(), headers,
+                    attempt -> inFlight = attempt,
+                    reply -> onReply(sent, reply),
+                    (cause, retryAfter) -> onFailure(sent, cause, retryAfter));
         } catch (RuntimeException e) {
-            onFailure(message, ReceiverQueue.describe(e), Optional.empty());
+            onFailure(sent, e.getClass().getSimpleName() + ": " + e.getMessage(), Optional.empty());
         }
     }
 
@@ -260,85 +209,56 @@ final class ChatQueue implements DeliveryQueue {
 
     private void onReply(List<Entry> sent, ReceiverReply reply) {
         inFlight = null;
-        if (closed || sent != message) {
+        if (core.closed() || sent != message) {
             return;
         }
-        if (reply.status() == Gone.STATUS) {
-            disabled = true;
-            int dropped = pending.get();
-            Gone.log(label, dropped);
-            metrics.failed().increment(dropped);
-            finish(sent);
-            message = null;
-            List<Entry> rest = new ArrayList<>(waiting);
-            waiting.clear();
-            finish(rest);
-            return;
-        }
-        switch (ReplyOutcome.of(reply.status())) {
+        switch (core.answer(reply)) {
+            case GONE -> {
+                core.gone();
+                core.finished(seqs(sent));
+                message = null;
+                List<Entry> rest = new ArrayList<>(waiting);
+                waiting.clear();
+                core.finished(seqs(rest));
+            }
             case DELIVERED -> {
-                metrics.delivered().increment(sent.size());
-                LOG.debugf("delivered a message of %d events to %s (HTTP %d)", (Object) sent.size(), label, reply.status());
+                core.delivered(sent.size(), "a message of " + sent.size() + " events", reply.status());
                 sent(sent);
             }
             case REJECTED -> {
-                metrics.failed().increment(sent.size());
-                LOG.warnf("%s refused a message of %d events with HTTP %d; dropped (not retried)", label, sent.size(),
-                        reply.status());
+                core.refused(sent.size(), "a message of " + sent.size() + " events", reply.status());
                 sent(sent);
             }
-            case RETRY -> onFailure(sent, "HTTP " + reply.status(), retries.retryAfter(reply));
+            case RETRY -> onFailure(sent, "HTTP " + reply.status(), core.retries.retryAfter(reply));
         }
     }
 
     private void sent(List<Entry> sent) {
-        finish(sent);
+        core.finished(seqs(sent));
         message = null;
-        nextAllowed = timers.now().plus(chat.interval());
+        nextAllowed = core.timers.now().plus(chat.interval());
         schedule();
     }
 
     private void onFailure(List<Entry> sent, String cause, Optional<Duration> retryAfter) {
         inFlight = null;
-        if (closed || sent != message) {
+        if (core.closed() || sent != message) {
             return;
         }
         failedAttempts++;
-        metrics.retries().increment();
-        Duration delay = retries.retryDelay(failedAttempts, retryAfter);
-        String text = String.format("delivering a message of %d events to %s failed (attempt %d: %s); retrying in "
-                + "%d ms", sent.size(), label, failedAttempts, cause, delay.toMillis());
-        if (failedAttempts == 1 || failedAttempts % WARN_EVERY == 0) {
-            LOG.warn(text);
-        } else {
-            LOG.debug(text);
-        }
-        later(delay, this::attempt);
+        core.metrics.retries().increment();
+        Duration delay = core.retries.retryDelay(failedAttempts, retryAfter);
+        core.logFailure("a message of " + sent.size() + " events", failedAttempts, cause,
+                "retrying in " + delay.toMillis() + " ms");
+        core.later(delay, this::attempt);
     }
 
     private void dropExpired(List<Entry> entries) {
-        metrics.expired().increment(entries.size());
-        LOG.warnf("webhook for %s: dropped %d events, not delivered within wgmon.webhook.max-age=%s", label,
-                entries.size(), maxAge);
-        finish(entries);
+        core.expired(entries.size(), entries.size() + " events");
+        core.finished(seqs(entries));
     }
 
-    private void finish(List<Entry> entries) {
-        for (Entry entry : entries) {
-            store.done(entry.seq());
-        }
-        pending.addAndGet(-entries.size());
-    }
-
-    private boolean isExpired(Delivery delivery, Instant now) {
-        return Backlog.isExpired(delivery, now, maxAge);
-    }
-
-    private void later(Duration delay, Runnable task) {
-        thread.later(delay, task);
-    }
-
-    private void onContext(Runnable task) {
-        thread.run(task);
+    private static List<Long> seqs(List<Entry> entries) {
+        return entries.stream().map(Entry::seq).toList();
     }
 }

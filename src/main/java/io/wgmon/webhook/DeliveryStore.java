@@ -9,7 +9,11 @@ import java.util.List;
  */
 interface DeliveryStore extends AutoCloseable {
 
-    record Stored(long seq, Delivery delivery) {
+    /**
+     * @param started attempts that began and were never seen to end: each one was on the wire when a
+     *                previous process died
+     */
+    record Stored(long seq, Delivery delivery, int started) {
     }
 
     /**
@@ -39,6 +43,16 @@ interface DeliveryStore extends AutoCloseable {
 
     /** Runs {@code then} (on any thread) once the delivery is durable: at once in memory. */
     void whenStored(long seq, Runnable then);
+
+    /**
+     * An attempt of these deliveries is about to go on the wire: a durable store counts it first and runs
+     * {@code then} (on any thread) once that count is committed, so a process that dies during the attempt
+     * leaves it counted. At once in memory.
+     */
+    void attemptStarting(List<Long> seqs, Runnable then);
+
+    /** The attempt ended without finishing the deliveries (a retry follows): the count goes back down. */
+    void attemptEnded(List<Long> seqs);
 
     /** The delivery was delivered, refused or dropped. */
     void done(long seq);

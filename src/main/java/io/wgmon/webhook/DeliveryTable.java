@@ -61,11 +61,25 @@ final class DeliveryTable {
         }
     }
 
+    /** Adds {@code change} (+1 before an attempt, -1 after one that did not finish) to each row's started count. */
+    static void countStarted(Connection connection, String receiver, List<Long> seqs, int change) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE delivery SET started = max(0, started + ?) WHERE receiver = ? AND seq = ?")) {
+            for (long seq : seqs) {
+                statement.setInt(1, change);
+                statement.setString(2, receiver);
+                statement.setLong(3, seq);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
     /** The receiver's undelivered rows, oldest first, unsigned. */
     static List<DeliveryStore.Stored> undelivered(Connection connection, String receiver) throws SQLException {
         List<DeliveryStore.Stored> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT seq, interface, public_key, event_type, event_id, event_time, content_type, body
+                SELECT seq, interface, public_key, event_type, event_id, event_time, content_type, body, started
                 FROM delivery WHERE receiver = ? ORDER BY seq
                 """)) {
             statement.setString(1, receiver);
@@ -74,7 +88,7 @@ final class DeliveryTable {
                     Delivery delivery = new Delivery(new PeerKey(result.getString(2), result.getString(3)),
                             result.getString(4), result.getString(5), Instant.ofEpochMilli(result.getLong(6)),
                             new Payload(result.getBytes(8), result.getString(7)), null);
-                    rows.add(new DeliveryStore.Stored(result.getLong(1), delivery));
+                    rows.add(new DeliveryStore.Stored(result.getLong(1), delivery, result.getInt(9)));
                 }
             }
         }

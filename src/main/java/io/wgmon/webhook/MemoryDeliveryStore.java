@@ -40,6 +40,15 @@ final class MemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
+    public void attemptStarting(List<Long> seqs, Runnable then) {
+        then.run();
+    }
+
+    @Override
+    public void attemptEnded(List<Long> seqs) {
+    }
+
+    @Override
     public boolean durable() {
         return false;
     }

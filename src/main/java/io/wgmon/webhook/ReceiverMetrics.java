@@ -9,7 +9,7 @@ import java.util.function.IntSupplier;
 
 /** The per-receiver webhook meters, tagged {@code receiver=<host[:port]>} or the receiver's name. */
 record ReceiverMetrics(Counter delivered, Counter retries, Counter failed, Counter overflow, Counter expired,
-                       Gauge pending, Gauge circuitOpen, Gauge disabled) {
+                       Counter poisoned, Gauge pending, Gauge circuitOpen, Gauge disabled) {
 
     static ReceiverMetrics register(MeterRegistry registry, String receiver, IntSupplier pending,
                                     BooleanSupplier circuitOpen, BooleanSupplier disabled) {
@@ -21,6 +21,8 @@ record ReceiverMetrics(Counter delivered, Counter retries, Counter failed, Count
                         "Events dropped at the queue-size or spool-max-size bound", receiver),
                 counter(registry, "wgmon.webhook.expired", "Events dropped because they were older than max-age",
                         receiver),
+                counter(registry, "wgmon.webhook.poisoned", "Events set aside at start-up, never sent again: they "
+                        + "were on the wire each of the last times wgmon ended", receiver),
                 Gauge.builder("wgmon.webhook.pending", pending, IntSupplier::getAsInt)
                         .description("Events queued or in flight for this receiver")
                         .tag("receiver", receiver)

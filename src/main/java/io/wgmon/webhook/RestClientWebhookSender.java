@@ -1,20 +1,25 @@
 package io.wgmon.webhook;
 
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
+import org.jboss.resteasy.reactive.client.impl.ClientImpl;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link WebhookSender} on the reactive Quarkus REST client, one client per receiver. Needs the
- * Quarkus runtime. The default exception mapper is off, so 4xx/5xx come back as {@link ReceiverReply}s;
- * redirects are not followed (a POST must not silently turn into a GET).
+ * {@link WebhookSender} on the reactive Quarkus REST client, one client per receiver
+ * (docs/architecture.md#delivery). The client is built with the REST client's JAX-RS {@code ClientBuilder}
+ * (TLS, connect timeout, no redirects: a POST must not silently turn into a GET), and each exchange runs on
+ * the Vert.x HTTP client underneath it ({@link ClientImpl#getVertxHttpClient}), through {@link ReplyReader}.
+ * Not through the REST client's invokers, because none of them can bound a reply: a {@code Response}
+ * (UniInvoker, CompletionStage) is completed only after the whole body was aggregated in memory; the
+ * streaming MultiInvoker neither exposes the status nor Retry-After, turns every non-2xx into an exception
+ * and leaves that reply paused on its connection; and a reply declaring {@code multipart/form-data} is decoded
+ * whole whatever the invoker.
  */
 public final class RestClientWebhookSender implements WebhookSender {
     private static final Logger LOG = Logger.getLogger(RestClientWebhookSender.class);
@@ -23,11 +28,7 @@ public final class RestClientWebhookSender implements WebhookSender {
     private final Duration requestTimeout;
     private final String userAgent;
     private final WebhookTls tls;
-    private final ConcurrentMap<ReceiverAddress, WebhookEndpoint> clients = new ConcurrentHashMap<>();
-
-    public RestClientWebhookSender(Duration connectTimeout, Duration requestTimeout, String userAgent) {
-        this(connectTimeout, requestTimeout, userAgent, WebhookTls.jvmTrustStore());
-    }
+    private final ConcurrentMap<ReceiverAddress, ClientImpl> clients = new ConcurrentHashMap<>();
 
     public RestClientWebhookSender(Duration connectTimeout, Duration requestTimeout, String userAgent, WebhookTls tls) {
         this.connectTimeout = connectTimeout;
@@ -38,44 +39,27 @@ public final class RestClientWebhookSender implements WebhookSender {
 
     @Override
     public Uni<ReceiverReply> send(ReceiverAddress receiver, Payload payload, DeliveryHeaders headers) {
-        String extra = PerRequestHeaders.encode(headers.extra());
-        return Uni.createFrom().deferred(() -> {
-                    WebhookEndpoint client = clients.computeIfAbsent(receiver, this::build);
-                    return headers.transaction() == null
-                            ? client.post(payload.contentType(), headers.event(), headers.deliveryId(),
-                                    headers.signature(), extra, payload.body())
-                            : client.put(headers.transaction(), payload.contentType(), headers.event(),
-                                    headers.deliveryId(), headers.signature(), extra, payload.body());
-                })
-                .map(RestClientWebhookSender::reply);
+        ReceiverRequest request = ReceiverRequest.of(receiver, payload, headers, userAgent);
+        return Uni.createFrom().deferred(() -> new ReplyReader(client(receiver).getVertxHttpClient(), requestTimeout)
+                .exchange(request));
     }
 
     @Override
     public void prepare(ReceiverAddress receiver) {
-        clients.computeIfAbsent(receiver, this::build);
+        client(receiver);
     }
 
-    private static ReceiverReply reply(Response response) {
-        try (response) {
-            return new ReceiverReply(response.getStatus(), response.getHeaderString("Retry-After"));
-        }
+    private ClientImpl client(ReceiverAddress receiver) {
+        return clients.computeIfAbsent(receiver, this::build);
     }
 
-    private WebhookEndpoint build(ReceiverAddress receiver) {
-        QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(receiver.url())
-                .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .followRedirects(false)
-                .disableDefaultMapper(true)
-                .userAgent(userAgent)
-                .register(new ReceiverHttpOptions());
+    private ClientImpl build(ReceiverAddress receiver) {
+        ClientBuilderImpl builder = new ClientBuilderImpl();
+        builder.followRedirects(false);
+        builder.connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        builder.clientOptionsCustomizer(new ReceiverHttpOptions());
         tls.apply(builder);
-        builder.register(new PerRequestHeaders());
-        if (!receiver.headers().isEmpty()) {
-            builder.register(new ExtraHeadersFilter(receiver.headers()));
-        }
-        return builder.build(WebhookEndpoint.class);
+        return builder.build();
     }
 
     @Override
@@ -83,8 +67,8 @@ public final class RestClientWebhookSender implements WebhookSender {
         clients.forEach((receiver, client) -> {
             try {
                 client.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.debugf("closing the client for %s: %s", receiver, e);
+            } catch (RuntimeException e) {
+                LOG.debugf("closing the client for %s: %s", receiver, e.getClass().getSimpleName());
             }
         });
         clients.clear();

@@ -121,6 +121,16 @@ final class SqliteDeliveryStore implements DeliveryStore {
         database.submit(new Delete(List.of(seq)));
     }
 
+    @Override
+    public void attemptStarting(List<Long> seqs, Runnable then) {
+        database.submit(new CountStarted(seqs, 1, then));
+    }
+
+    @Override
+    public void attemptEnded(List<Long> seqs) {
+        database.submit(new CountStarted(seqs, -1, () -> { }));
+    }
+
     /** Bytes of undelivered rows, counted against {@code spool-max-size}. */
     synchronized long bytes() {
         return bytes;
@@ -184,6 +194,37 @@ final class SqliteDeliveryStore implements DeliveryStore {
         @Override
         public void committed(boolean durable) {
             SqliteDeliveryStore.this.committed(seq, durable, delivery);
+        }
+    }
+
+    private final class CountStarted implements StoreWrite {
+        private final List<Long> seqs;
+        private final int change;
+        private final Runnable then;
+
+        CountStarted(List<Long> seqs, int change, Runnable then) {
+            this.seqs = List.copyOf(seqs);
+            this.change = change;
+            this.then = then;
+        }
+
+        @Override
+        public void apply(Connection connection) throws SQLException {
+            DeliveryTable.countStarted(connection, receiver, seqs, change);
+        }
+
+        @Override
+        public void committed(boolean durable) {
+            synchronized (SqliteDeliveryStore.this) {
+                if (closed) {
+                    return;
+                }
+            }
+            if (!durable && change > 0) {
+                LOG.errorf("cannot count an attempt in the store of %s: if it ends the process, it is tried first "
+                        + "again", label);
+            }
+            then.run(); // sent even when the disk failed: delivery goes on in memory, as for inserts
         }
     }
 

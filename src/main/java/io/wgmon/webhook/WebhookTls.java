@@ -1,6 +1,6 @@
 package io.wgmon.webhook;
 
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
 
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -74,11 +74,11 @@ public final class WebhookTls {
         return insecure;
     }
 
-    void apply(QuarkusRestClientBuilder builder) {
+    void apply(ClientBuilderImpl builder) {
         if (insecure) {
             builder.trustAll(true).verifyHost(false);
         }
-        trustStore.ifPresent(store -> builder.trustStore(store, ""));
+        trustStore.ifPresent(store -> builder.trustStore(store, new char[0]));
     }
 
     private static X509Certificate[] jvmAuthorities() throws GeneralSecurityException {

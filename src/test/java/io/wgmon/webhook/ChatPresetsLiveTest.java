@@ -151,7 +151,7 @@ class ChatPresetsLiveTest {
         assertEquals("alice-laptop connected", ntfy.header("X-Title"));
         assertEquals("green_circle", ntfy.header("X-Tags"));
         assertEquals("3", ntfy.header("X-Priority"));
-        assertNull(ntfy.header(PerRequestHeaders.CARRIER), "the internal carrier header never leaves");
+        assertNull(ntfy.header("X-Wgmon-Internal-Headers"), "no internal carrier header leaves");
     }
 
     @Test

@@ -23,7 +23,7 @@ class DeliveryWarmUpTest {
     /** The real sender, with what it was asked to send and what came back written down. */
     private static final class Observed implements WebhookSender {
         final RestClientWebhookSender real = new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofSeconds(5),
-                "wgmon/test");
+                "wgmon/test", WebhookTls.jvmTrustStore());
         final List<String> sent = new CopyOnWriteArrayList<>();
         final AtomicBoolean closed = new AtomicBoolean();
 

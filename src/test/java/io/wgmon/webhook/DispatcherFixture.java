@@ -39,7 +39,7 @@ final class DispatcherFixture implements AutoCloseable {
     }
 
     RestClientWebhookSender sender() {
-        return closeLater(new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofSeconds(2), "wgmon/test"));
+        return closeLater(new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofSeconds(2), "wgmon/test", WebhookTls.jvmTrustStore()));
     }
 
     WebhookDispatcher dispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy) {

@@ -381,7 +381,8 @@ class WebhookDispatcherTest {
     }
 
     private RestClientWebhookSender sender(Duration connectTimeout, Duration requestTimeout) {
-        return closeLater(new RestClientWebhookSender(connectTimeout, requestTimeout, "wgmon/test"));
+        return closeLater(new RestClientWebhookSender(connectTimeout, requestTimeout, "wgmon/test",
+                WebhookTls.jvmTrustStore()));
     }
 
     private WebhookDispatcher dispatcher(URI uri, int queueSize, Duration initial, Duration max, PayloadFormat format,

@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  * queue's one context ({@link QueueCore}).
  */
 final class ChatQueue implements DeliveryQueue {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(ChatQueue.class);
     /** How long the first event of a burst waits for the rest: a scan reports a burst within milliseconds. */
     static final Duration GATHER = Duration.ofSeconds(1);
     /** Events one message covers at most; the rest go in the next. */

@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * Everything but {@link #offer} and the shared counts runs on the queue's one context.
  */
 final class QueueCore {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(QueueCore.class);
     /** After the first failure of a delivery, only every n-th retry is logged at WARN. */
     private static final int WARN_EVERY = 10;
 

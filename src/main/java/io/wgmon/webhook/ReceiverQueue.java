@@ -27,7 +27,7 @@ import java.util.concurrent.Executor;
  * gauges and the closed and circuit flags are shared.
  */
 final class ReceiverQueue implements DeliveryQueue {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(ReceiverQueue.class);
 
     private final QueueCore core;
 

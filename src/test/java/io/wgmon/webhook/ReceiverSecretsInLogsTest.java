@@ -98,7 +98,7 @@ class ReceiverSecretsInLogsTest {
         RestClientWebhookSender sender = new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofMillis(300),
                 "wgmon/test", WebhookTls.jvmTrustStore());
         closeables.add(sender);
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(url), 10,
                     new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30), new Random()), new JsonPayloadFormat(),
                     Optional.empty(), DispatcherFixture.realTime(), DispatcherFixture.contexts(), sender, registry);

@@ -171,7 +171,7 @@ class SpoolingDispatcherTest {
                 List.of(json("small", URI.create("http://127.0.0.1:" + port + "/hook"))),
                 policy(spool(spoolRoot, maxBytes)));
         List<String> submitted = new ArrayList<>();
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             for (int i = 0; i < 100; i++) {
                 PeerEvent event = TestEvents.connectedNow(TestEvents.key(i % 5), Instant.now());
                 submitted.add(event.id().toString());
@@ -213,7 +213,7 @@ class SpoolingDispatcherTest {
         dispatcher.submit(TestEvents.connectedNow(TestEvents.key(2), timers.now()));
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "aged") >= 2);
 
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             timers.advance(Duration.ofHours(2));
             PeerEvent fresh = TestEvents.connectedNow(TestEvents.key(3), timers.now());
             dispatcher.submit(fresh);
@@ -247,7 +247,7 @@ class SpoolingDispatcherTest {
                 policy(Optional.empty(), Duration.ofMillis(200), Duration.ofHours(1), timers));
         PeerEvent old = TestEvents.connectedNow(TestEvents.key(1), timers.now().minus(Duration.ofHours(2)));
         PeerEvent fresh = TestEvents.disconnectedNow(TestEvents.key(1), timers.now());
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             dispatcher.submit(old);
             dispatcher.submit(fresh);
             Await.until("the fresh one delivered", WAIT, () -> fixture.count("delivered", "memory") == 1);

@@ -59,14 +59,21 @@ class DaemonRestartIT {
                 testbed.ping(alice);
                 assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)));
 
-                // wait for an idle tick: with a peer connected and no traffic, scans come only from it
-                double before = scans(monitor);
-                long deadline = System.nanoTime() + TICK.multipliedBy(3).toNanos();
-                while (scans(monitor) == before && System.nanoTime() < deadline) {
+                // the scans that followed the connect settle (the next one is the peer's deadline, IDLE
+                // away): the kill then falls between two scans, as a restart between two ticks did
+                double seen = scans(monitor);
+                long quietSince = System.nanoTime();
+                long deadline = quietSince + TICK.multipliedBy(10).toNanos();
+                while (System.nanoTime() - quietSince < TICK.toNanos() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
+                    double now = scans(monitor);
+                    if (now != seen) {
+                        seen = now;
+                        quietSince = System.nanoTime();
+                    }
                 }
-                assertTrue(scans(monitor) > before, "no idle tick within " + TICK.multipliedBy(3)
-                        + ": the kill would not follow a tick");
+                assertTrue(System.nanoTime() - quietSince >= TICK.toNanos(), "scans did not settle within "
+                        + TICK.multipliedBy(10) + ": the kill would not fall between two scans");
                 Instant killed = Instant.now();
                 testbed.killServerDaemon();
                 Thread.sleep(DOWN.toMillis());
@@ -82,7 +89,7 @@ class DaemonRestartIT {
                             Duration.ofMillis(200));
                 }
                 Delivery down = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), Duration.ZERO);
-                System.out.println("DAEMON RESTART: killed just after an idle tick (tick " + TICK.toMillis()
+                System.out.println("DAEMON RESTART: killed between two scans (tick " + TICK.toMillis()
                         + " ms), down " + Duration.between(killed, restarted).toMillis() + " ms");
                 for (Delivery d : receiver.accepted()) {
                     System.out.println("DAEMON RESTART:   " + d.json().get("event").asText()

@@ -5,10 +5,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.config.ConfigCheck;
+import io.wgmon.config.StoreFolder;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.store.StoreException;
 import io.wgmon.tracking.TrackingService;
-import io.wgmon.webhook.WebhookDispatcher;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -16,40 +17,46 @@ import jakarta.enterprise.inject.Instance;
 import java.util.List;
 
 /**
- * Starts watching once Quarkus is up: checks the configuration, connects events to delivery and
- * binds the packet source. Left out of the test profile, so in-process tests need no root.
+ * Starts watching once Quarkus is up: checks the configuration and binds the packet source. Left out of
+ * the test profile, so in-process tests need no root.
  */
 @ApplicationScoped
 @UnlessBuildProfile("test")
 public class PipelineStartup {
+    /** Ahead of the default start-up priority, which every other observer has. */
+    private static final int CHECK_FIRST = 100;
+
     /** The service start() got, so stop() closes only what was made (not a bean that failed to build). */
     private volatile TrackingService running;
 
-    void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking,
-               Instance<WebhookDispatcher> dispatcher) {
+    /**
+     * Before the start-up observers that build parts (the {@code @Startup} dispatcher, the metrics binding's
+     * view, whose packet source refuses a bad group with an exception of its own): bad configuration is the
+     * one line naming the key.
+     */
+    void check(@Observes @Priority(CHECK_FIRST) StartupEvent event, WgmonConfig config) {
         List<String> problems = ConfigCheck.problems(config);
         if (!problems.isEmpty()) {
             throw new StartupFailure("Invalid configuration: " + String.join("; ", problems));
         }
+    }
+
+    void start(@Observes StartupEvent event, WgmonConfig config, Instance<TrackingService> tracking) {
         TrackingService service = tracking.get();
         running = service;
-        WebhookDispatcher webhooks = dispatcher.get();
-        service.events().subscribe().with(webhooks::submit);
         try {
             service.start();
         } catch (PacketSourceException e) {
             throw new StartupFailure(e.getMessage());
         } catch (StoreException e) {
             // the tracker state is read from the store before the first scan
-            throw new StartupFailure("wgmon.webhook.spool-dir: tracker state: " + e.getMessage());
+            throw new StartupFailure(StoreFolder.of(config).map(StoreFolder::key).orElse(StoreFolder.KEY)
+                    + ": tracker state: " + e.getMessage());
         }
     }
 
-    /**
-     * Stops scanning before the beans are destroyed, so the tracker's last state is saved while the store
-     * is still open (the dispatcher closes it when it is disposed).
-     */
-    void stop(@Observes ShutdownEvent event) {
+    /** Stops scanning first, so the tracker's last state is committed before delivery and the store stop. */
+    void stop(@Observes @Priority(ShutdownOrder.TRACKING) ShutdownEvent event) {
         TrackingService service = running;
         if (service != null) {
             service.close();

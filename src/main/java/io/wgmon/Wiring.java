@@ -5,16 +5,32 @@ import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
+import io.wgmon.delivery.WebhookDispatcher;
 import io.wgmon.lifecycle.LifecycleWatcher;
+import io.wgmon.store.StoreDatabase;
 import io.wgmon.timing.Timers;
+import io.wgmon.tracking.AllPacketsRuleNotice;
 import io.wgmon.tracking.ConnectionTracker;
+import io.wgmon.tracking.DeadlineTimer;
+import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
+import io.wgmon.tracking.PacketTriage;
+import io.wgmon.tracking.PeerDeadlines;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.ReloadingPeerNames;
+import io.wgmon.tracking.ScanCause;
+import io.wgmon.tracking.ScanCoalescer;
+import io.wgmon.tracking.ScanProblems;
+import io.wgmon.tracking.ScanRequests;
+import io.wgmon.tracking.ScanRunner;
+import io.wgmon.tracking.ScanTrigger;
+import io.wgmon.tracking.SessionStartTimes;
 import io.wgmon.tracking.StoredTrackerState;
 import io.wgmon.tracking.TrackerState;
+import io.wgmon.tracking.TrackingMetrics;
 import io.wgmon.tracking.TrackingService;
-import io.wgmon.webhook.WebhookDispatcher;
+import io.wgmon.tracking.TrackingView;
+import io.wgmon.tracking.UrgentRechecks;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardScanner;
@@ -37,38 +53,99 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
-/** Builds the pipeline's parts from configuration. Nothing here opens a socket: start() does. */
+/** Builds the pipeline's parts from configuration. Nothing here opens a socket: TrackingService.start() does. */
 @ApplicationScoped
 public class Wiring {
     private static final Logger LOG = Logger.getLogger(Wiring.class);
 
     @Produces
     @Singleton
-    TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry,
-                                    PeerNames names, WebhookDispatcher dispatcher) {
+    TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry, PacketSource source,
+                                    LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
+                                    TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox) {
         WgmonConfig.Tracking tracking = config.tracking();
-        LastPacketTimes lastPackets = new LastPacketTimes();
-        ConnectionTracker tracker = new ConnectionTracker(host(config), tracking.idleTimeout(),
-                tracking.reportExisting(), tracking.reportRoaming(), names, UUID::randomUUID,
-                lastPackets::lastFrom, processStart());
-        WireGuardScanner scanner = new WireGuardScanner(backends(config),
-                config.wireguard().interfaces().map(HashSet::new), Clock.systemUTC());
-        return new TrackingService(packetSource(config, registry), scanner, tracker, lastPackets,
-                tracking.coalesce(), tracking.tick(), timers, registry,
-                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()),
-                Optional.of(lifecycleWatcher(config, timers, registry)), trackerState(dispatcher, tracking));
+        ExecutorService scanThread = scanThread();
+        ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
+        TrackingMetrics metrics = new TrackingMetrics(registry, view);
+        SessionStartTimes sessionStarts = new SessionStartTimes();
+        PeerDeadlines deadlines = new PeerDeadlines(tracker.idleTimeout(), tracking.tick(), sessionStarts::lastFrom);
+        ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking), outbox, view, metrics,
+                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines);
+        PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
+                new ScanTrigger(tracker::connectedEndpoints),
+                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests);
+        return new TrackingService(source, triage, requests, runner,
+                new DeadlineTimer(timers, tracking.tick(), deadlines::earliest, () -> requests.request(ScanCause.DEADLINE)),
+                new UrgentRechecks(timers, requests::recheck), view, metrics,
+                Optional.of(lifecycleWatcher(config, timers, registry)));
     }
 
-    /** The tracker's state lives in the store, which exists with a spool and a receiver (docs/architecture.md#delivery). */
-    private static TrackerState trackerState(WebhookDispatcher dispatcher, WgmonConfig.Tracking tracking) {
-        return dispatcher.database().<TrackerState>map(database -> new StoredTrackerState(database,
-                tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);
+    /** What api, health and metrics read of tracking. */
+    @Produces
+    @Singleton
+    TrackingView trackingView(WgmonConfig config, PacketSource source, ConnectionTracker tracker,
+                              WireGuardScanner scanner) {
+        return new TrackingView(source, tracker, scanner.backendNames(),
+                config.wireguard().interfaces().map(Set::copyOf).orElse(Set.of()));
     }
 
+    /** When the packet source last saw each endpoint; the tracker dates rx growth with it. */
+    @Produces
+    @Singleton
+    LastPacketTimes lastPackets() {
+        return new LastPacketTimes();
+    }
+
+    @Produces
+    @Singleton
+    ConnectionTracker tracker(WgmonConfig config, PeerNames names, LastPacketTimes lastPackets) {
+        WgmonConfig.Tracking tracking = config.tracking();
+        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(),
+                tracking.reportRoaming(), names, UUID::randomUUID, lastPackets::lastFrom, processStart());
+    }
+
+    /** Opens nothing: {@link TrackingService#start()} starts it, and its close closes it. */
+    @Produces
+    @Singleton
+    PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
+        return switch (config.monitor()) {
+            case NFLOG -> new NflogPacketSource(config.nflog().group(), registry, Clock.systemUTC(),
+                    NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES);
+            case BPF -> new PcapPacketSource(config.bpf().networkInterface(), config.bpf().filter(),
+                    config.bpf().promiscuous(), registry, Clock.systemUTC(), PcapPacketSource.LIBPCAP_NAMES);
+        };
+    }
+
+    /** Closed by {@link TrackingService#close()}. */
+    @Produces
+    @Singleton
+    WireGuardScanner scanner(WgmonConfig config) {
+        return new WireGuardScanner(backends(config), config.wireguard().interfaces().map(HashSet::new),
+                Clock.systemUTC());
+    }
+
+    /** The one thread scans run on, {@code wgmon-scan}; shut down when tracking stops. */
+    private static ExecutorService scanThread() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wgmon-scan");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Closed at shutdown by {@link PipelineStartup} already; a second close does nothing. */
     void close(@Disposes TrackingService tracking) {
         tracking.close();
+    }
+
+    /** The tracker's state lives in the store, when there is one (docs/architecture.md#delivery). */
+    private static TrackerState trackerState(Optional<StoreDatabase> store, WgmonConfig.Tracking tracking) {
+        return store.<TrackerState>map(database -> new StoredTrackerState(database,
+                tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);
     }
 
     /** Link notifications always (kernel links and wireguard-go's tun); the UAPI directory when userspace is read. */
@@ -79,14 +156,6 @@ public class Wiring {
         Optional<Set<String>> named = wireguard.interfaces().map(Set::copyOf);
         return new LifecycleWatcher(true, uapiDir, name -> named.map(names -> names.contains(name)).orElse(true),
                 timers, registry);
-    }
-
-    private static PacketSource packetSource(WgmonConfig config, MeterRegistry registry) {
-        return switch (config.monitor()) {
-            case NFLOG -> new NflogPacketSource(config.nflog().group(), registry, Clock.systemUTC());
-            case BPF -> new PcapPacketSource(config.bpf().networkInterface(), config.bpf().filter(),
-                    config.bpf().promiscuous(), registry, Clock.systemUTC());
-        };
     }
 
     private static List<WireGuardClient> backends(WgmonConfig config) {

@@ -58,7 +58,7 @@ class SigtermWithStoreIT {
                     "WGMON_TRACKING_IDLE_TIMEOUT", "60s",
                     "WGMON_WEBHOOK_URL", "http://127.0.0.1:" + hanging.port() + "/hook",
                     "WGMON_WEBHOOK_REQUEST_TIMEOUT", "5s",
-                    "WGMON_WEBHOOK_SPOOL_DIR", spool.toString()));
+                    "WGMON_STORE_DIR", spool.toString()));
 
             long exitMillis;
             try (MonitorProcess first = MonitorProcess.start(testbed.serverNs(), env, firstLog)) {

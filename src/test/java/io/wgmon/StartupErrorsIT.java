@@ -88,7 +88,7 @@ class StartupErrorsIT {
     void aSpoolDirectoryThatCannotBeCreatedIsOneLineWithTheReason() throws Exception {
         LivePrerequisites.require("ip");
         try (Testbed testbed = Testbed.create(3000)) {
-            // procfs refuses mkdir with ENOENT
+            // procfs refuses mkdir with ENOENT; the store's deprecated key is named as it was given
             String dir = "/proc/wgmon-" + testbed.id() + "/spool";
             String output = failedStart(testbed.serverNs(), Map.of("WGMON_NFLOG_GROUP", "43",
                     "WGMON_WEBHOOK_URL", "http://127.0.0.1:9/hook", "WGMON_WEBHOOK_SPOOL_DIR", dir));
@@ -106,7 +106,7 @@ class StartupErrorsIT {
         try (Testbed testbed = Testbed.create(3000)) {
             Map<String, String> env = Map.of("WGMON_NFLOG_GROUP", "44",
                     "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                    "WGMON_WEBHOOK_URL", "http://127.0.0.1:9/hook", "WGMON_WEBHOOK_SPOOL_DIR", spool.toString());
+                    "WGMON_WEBHOOK_URL", "http://127.0.0.1:9/hook", "WGMON_STORE_DIR", spool.toString());
             try (MonitorProcess first = MonitorProcess.start(testbed.serverNs(), env, firstLog)) {
                 first.awaitReady(Duration.ofSeconds(60));
                 Map<String, String> second = new java.util.HashMap<>(env);
@@ -114,7 +114,7 @@ class StartupErrorsIT {
                 second.put("QUARKUS_HTTP_PORT", "18081");
                 second.put("QUARKUS_MANAGEMENT_PORT", "18091");
                 String output = failedStart(testbed.serverNs(), second);
-                assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.webhook.spool-dir")
+                assertTrue(output.lines().anyMatch(line -> line.contains("wgmon.store.dir")
                         && line.contains("the store directory " + spool + " is in use by another wgmon")), output);
             }
         } finally {

@@ -46,7 +46,7 @@ class TrackerStateRestartIT {
         receiver = bed.receiver();
         spool = Files.createTempDirectory("wgmon-state-spool-");
         env = bed.env(IDLE, Duration.ofSeconds(1));
-        env.put("WGMON_WEBHOOK_SPOOL_DIR", spool.resolve("store").toString());
+        env.put("WGMON_STORE_DIR", spool.resolve("store").toString());
     }
 
     @AfterAll

@@ -2,8 +2,8 @@ package io.wgmon.api;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
-import io.wgmon.tracking.TrackingService;
-import io.wgmon.webhook.JsonPayloadFormat;
+import io.wgmon.delivery.format.JsonPayloadFormat;
+import io.wgmon.tracking.TrackingView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,10 +27,10 @@ public class EventsResource {
      */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
-    private final TrackingService tracking;
+    private final TrackingView tracking;
     private final JsonPayloadFormat json = new JsonPayloadFormat();
 
-    public EventsResource(TrackingService tracking) {
+    public EventsResource(TrackingView tracking) {
         this.tracking = tracking;
     }
 

@@ -1,7 +1,7 @@
 package io.wgmon.api;
 
 import io.wgmon.tracking.PeerNames;
-import io.wgmon.tracking.TrackingService;
+import io.wgmon.tracking.TrackingView;
 import io.wgmon.wireguard.Scan;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -16,10 +16,10 @@ import java.util.function.Predicate;
 
 @Path("/api/peers")
 public class PeersResource {
-    private final TrackingService tracking;
+    private final TrackingView tracking;
     private final PeerNames names;
 
-    public PeersResource(TrackingService tracking, PeerNames names) {
+    public PeersResource(TrackingView tracking, PeerNames names) {
         this.tracking = tracking;
         this.names = names;
     }

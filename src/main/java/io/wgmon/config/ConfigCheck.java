@@ -3,11 +3,13 @@ package io.wgmon.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -58,6 +60,7 @@ public final class ConfigCheck {
             problems.add("wgmon.bpf.filter is empty: give a pcap filter such as 'udp and dst port 3000 and (udp[8] = 1 or udp[8] = 2 or (udp[8] = 4 and udp[16:4] = 0 and udp[20:4] = 0))'");
         }
         checkWebhook(problems, config.webhook());
+        checkStore(problems, config);
         checkApiToken(problems, config.api());
         positive(problems, "wgmon.api.session-lifetime", config.api().sessionLifetime());
         return problems;
@@ -223,13 +226,23 @@ public final class ConfigCheck {
         });
     }
 
-    private static void checkSpool(List<String> problems, WgmonConfig.Webhook webhook) {
-        webhook.spoolDir().ifPresent(dir -> {
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                problems.add("wgmon.webhook.spool-dir=" + cut(dir) + " is not a directory: give a directory (it is "
+    private static void checkStore(List<String> problems, WgmonConfig config) {
+        Optional<Path> dir = config.store().dir();
+        Optional<Path> alias = config.webhook().spoolDir();
+        if (dir.isPresent() && alias.isPresent() && !dir.get().normalize().equals(alias.get().normalize())) {
+            problems.add(StoreFolder.KEY + "=" + cut(dir.get()) + " and " + StoreFolder.ALIAS + "=" + cut(alias.get())
+                    + " name different folders: set " + StoreFolder.KEY + " only (" + StoreFolder.ALIAS
+                    + " is its deprecated alias)");
+        }
+        StoreFolder.of(config).ifPresent(folder -> {
+            if (Files.exists(folder.dir()) && !Files.isDirectory(folder.dir())) {
+                problems.add(folder.key() + "=" + cut(folder.dir()) + " is not a directory: give a directory (it is "
                         + "created when missing)");
             }
         });
+    }
+
+    private static void checkSpool(List<String> problems, WgmonConfig.Webhook webhook) {
         long maxSize = webhook.spoolMaxSize().asLongValue();
         if (maxSize < MIN_SPOOL_SIZE) {
             problems.add("wgmon.webhook.spool-max-size=" + maxSize + " bytes is not allowed: use 64K or more");

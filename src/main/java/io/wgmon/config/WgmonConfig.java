@@ -35,11 +35,21 @@ public interface WgmonConfig {
 
     Webhook webhook();
 
+    Store store();
+
     Peers peers();
 
     Api api();
 
     Metrics metrics();
+
+    interface Store {
+        /**
+         * The folder of wgmon's store, the SQLite database {@code wgmon.db}: with it the tracker's state and
+         * every receiver's undelivered events survive a restart; without it nothing is kept.
+         */
+        Optional<Path> dir();
+    }
 
     interface Nflog {
         /** NFLOG group the firewall logs WireGuard packets to, 0..65535. */
@@ -127,7 +137,7 @@ public interface WgmonConfig {
          */
         Map<String, Receiver> receivers();
 
-        /** With a directory, every event is stored in its SQLite database ({@code wgmon.db}) before it is sent. */
+        /** Deprecated alias of {@code wgmon.store.dir}. */
         Optional<Path> spoolDir();
 
         /** Bytes of one receiver's undelivered events in the store; at the bound the oldest are dropped (and counted). */
@@ -207,7 +217,6 @@ public interface WgmonConfig {
          * Whether a client whose connection comes from loopback needs no token (docs/architecture.md#surfaces).
          * Unset: trusted only while no token is configured.
          */
-        @WithName("trust-loopback")
         Optional<Boolean> trustLoopback();
 
         /**
@@ -215,11 +224,9 @@ public interface WgmonConfig {
          * addresses always pass, {@code *} lets any name pass. Unset: localhost and the host name
          * ({@code wgmon.host}, else the kernel's).
          */
-        @WithName("allowed-hosts")
         Optional<List<String>> allowedHosts();
 
         /** How long a status-page login lasts; a restart (a new token) ends every session sooner. */
-        @WithName("session-lifetime")
         @WithDefault("12h")
         Duration sessionLifetime();
     }

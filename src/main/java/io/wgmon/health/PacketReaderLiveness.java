@@ -2,7 +2,7 @@ package io.wgmon.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
-import io.wgmon.tracking.TrackingService;
+import io.wgmon.tracking.TrackingView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -12,9 +12,9 @@ import org.eclipse.microprofile.health.Liveness;
 @Liveness
 @ApplicationScoped
 public class PacketReaderLiveness implements AsyncHealthCheck {
-    private final TrackingService tracking;
+    private final TrackingView tracking;
 
-    public PacketReaderLiveness(TrackingService tracking) {
+    public PacketReaderLiveness(TrackingView tracking) {
         this.tracking = tracking;
     }
 
@@ -29,10 +29,10 @@ public class PacketReaderLiveness implements AsyncHealthCheck {
 
     private HealthCheckResponse check() {
         String failure = tracking.packetPathFailure();
-        boolean alive = failure == null && (!tracking.started() || tracking.source().isReady());
+        boolean alive = failure == null && (!tracking.started() || tracking.packetSourceReady());
         HealthCheckResponseBuilder response = HealthCheckResponse.named("wgmon-packet-reader")
                 .status(alive)
-                .withData("packetSource", tracking.source().describe());
+                .withData("packetSource", tracking.packetSource());
         return failure == null ? response.build() : response.withData("failure", failure).build();
     }
 }

@@ -3,7 +3,7 @@ package io.wgmon.health;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.wgmon.tracking.PeerState;
-import io.wgmon.tracking.TrackingService;
+import io.wgmon.tracking.TrackingView;
 import io.wgmon.wireguard.Scan;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,9 +14,9 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class PipelineReadiness implements AsyncHealthCheck {
-    private final TrackingService tracking;
+    private final TrackingView tracking;
 
-    public PipelineReadiness(TrackingService tracking) {
+    public PipelineReadiness(TrackingView tracking) {
         this.tracking = tracking;
     }
 
@@ -30,10 +30,10 @@ public class PipelineReadiness implements AsyncHealthCheck {
     }
 
     private HealthCheckResponse check() {
-        boolean bound = tracking.started() && tracking.source().isReady();
+        boolean bound = tracking.started() && tracking.packetSourceReady();
         Scan scan = tracking.lastScan();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("wgmon")
-                .withData("packetSource", tracking.source().describe())
+                .withData("packetSource", tracking.packetSource())
                 .withData("packetSourceBound", bound)
                 .withData("backends", String.join(",", tracking.backendNames()))
                 .withData("connectedPeers", tracking.peers().stream().filter(PeerState::connected).count());

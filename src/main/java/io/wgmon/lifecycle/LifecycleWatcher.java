@@ -78,14 +78,8 @@ public final class LifecycleWatcher implements AutoCloseable {
     private volatile boolean stopped;
 
     /**
-     * @param watchLinks whether to subscribe to link notifications
-     * @param uapiDir    the UAPI directory to watch, empty when no userspace backend is used
-     */
-    public LifecycleWatcher(boolean watchLinks, Optional<Path> uapiDir, Timers timers, MeterRegistry registry) {
-        this(watchLinks, uapiDir, name -> true, timers, registry);
-    }
-
-    /**
+     * @param watchLinks       whether to subscribe to link notifications
+     * @param uapiDir          the UAPI directory to watch, empty when no userspace backend is used
      * @param watchedInterface whether an interface of this name is watched at all
      *                         ({@code wgmon.wireguard.interfaces}): the UAPI directory is shared by every
      *                         network namespace of the host, so other namespaces' daemons come and go in it

@@ -6,7 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.tracking.PeerEventType;
 import io.wgmon.tracking.PeerNames;
-import io.wgmon.tracking.TrackingService;
+import io.wgmon.tracking.TrackingView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -17,7 +17,7 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class MetricsBinding {
 
-    void bind(@Observes StartupEvent start, PrometheusMeterRegistry registry, TrackingService tracking,
+    void bind(@Observes StartupEvent start, PrometheusMeterRegistry registry, TrackingView tracking,
               PeerNames names, WgmonConfig config) {
         WgmonConfig.Metrics metrics = config.metrics();
         new PeerSeries(tracking::peers, names,

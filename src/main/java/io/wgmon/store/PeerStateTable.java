@@ -1,5 +1,7 @@
 package io.wgmon.store;
 
+import org.jboss.logging.Logger;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +14,31 @@ import java.util.Optional;
 
 /** The {@code peer_state} table; run its methods through {@link StoreDatabase#submit} or {@link StoreDatabase#call}. */
 public final class PeerStateTable {
+    private static final Logger LOG = Logger.getLogger(PeerStateTable.class);
+
     private PeerStateTable() {
+    }
+
+    /** The changes as one write, for a {@link StoreTransaction}; a failure is logged, the tracker goes on. */
+    public static StoreWrite write(PeerStateChanges changes) {
+        return new StoreWrite() {
+            @Override
+            public void apply(Connection connection) throws SQLException {
+                for (PeerStateRow row : changes.upserts()) {
+                    upsert(connection, row);
+                }
+                for (PeerStateKey key : changes.deletes()) {
+                    delete(connection, key.interfaceName(), key.publicKey());
+                }
+            }
+
+            @Override
+            public void committed(boolean durable) {
+                if (!durable) {
+                    LOG.errorf("cannot save the state of %d peers; a restart may report them again", changes.size());
+                }
+            }
+        };
     }
 
     public static void upsert(Connection connection, PeerStateRow row) throws SQLException {

@@ -14,9 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * wgmon's durable store: one SQLite database, {@value #FILE} in {@code wgmon.webhook.spool-dir}
+ * wgmon's durable store: one SQLite database, {@value #FILE} in {@code wgmon.store.dir}
  * (docs/architecture.md#store). WAL journal with {@code synchronous=FULL}: a committed transaction survives
  * SIGKILL and power loss, a torn write loses only the transaction it belonged to. The directory and its
  * files are made private to wgmon's user ({@link PrivateStoreFiles}), and the directory is locked
@@ -33,6 +34,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final FileLock lock;
     private final Connection connection;
     private final StoreWriter writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(Path dir, FileChannel lockChannel, FileLock lock, Connection connection) {
         this.dir = dir;
@@ -48,11 +50,13 @@ public final class StoreDatabase implements AutoCloseable {
         try {
             PrivateStoreFiles.folder(dir);
             lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // before the lock: making a file private opens and closes a descriptor of it, and closing any
+            // descriptor of the lock file drops this process's lock on it (POSIX record locks)
+            PrivateStoreFiles.files(dir, FILE, LOCK);
             FileLock lock = tryLock(lockChannel);
             if (lock == null) {
                 throw new StoreException("the store directory " + dir + " is in use by another wgmon");
             }
-            PrivateStoreFiles.files(dir, FILE, LOCK);
             Connection connection = connect(dir);
             try {
                 Schema.migrate(connection);
@@ -87,18 +91,9 @@ public final class StoreDatabase implements AutoCloseable {
         return dir;
     }
 
-    /** Queues a write for the next group commit; returns at once. */
+    /** Queues a write for the next group commit; returns at once. A {@link StoreTransaction} commits as one. */
     public void submit(StoreWrite write) {
         writer.submit(write);
-    }
-
-    /**
-     * Runs {@code work}, and commits every write it submits from this thread in one transaction, in order:
-     * a peer's state change and its event's delivery rows are stored together or not at all. Returns
-     * without waiting for the disk; {@code work} must not {@link #call}.
-     */
-    public void together(Runnable work) {
-        writer.together(work);
     }
 
     /** Runs a query on the writer thread and waits for it: for start-up and shutdown, never the scan thread. */
@@ -122,9 +117,12 @@ public final class StoreDatabase implements AutoCloseable {
         return writer.commits();
     }
 
-    /** Commits what is queued, then closes the database and releases the directory. */
+    /** Commits what is queued, then closes the database and releases the directory; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         writer.close();
         try {
             connection.close();

@@ -25,8 +25,6 @@ final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean closing;
-    /** Writes held back by {@link #together} on the calling thread; one list per thread inside it. */
-    private final ThreadLocal<List<StoreWrite>> held = new ThreadLocal<>();
 
     StoreWriter(Connection connection) {
         this.connection = connection;
@@ -36,39 +34,11 @@ final class StoreWriter implements AutoCloseable {
     }
 
     void submit(StoreWrite write) {
-        List<StoreWrite> holding = held.get();
-        if (holding != null) {
-            holding.add(write);
-            return;
-        }
         if (closing) {
             write.committed(false);
             return;
         }
         queue.add(write);
-    }
-
-    /**
-     * Runs {@code work} on the caller's thread; every write it submits from this thread is applied in one
-     * transaction, in submission order, after it returns. Nested calls join the outer one.
-     */
-    void together(Runnable work) {
-        if (held.get() != null) {
-            work.run();
-            return;
-        }
-        List<StoreWrite> writes = new ArrayList<>();
-        held.set(writes);
-        try {
-            work.run();
-        } finally {
-            held.remove();
-            if (writes.size() == 1) {
-                submit(writes.get(0));
-            } else if (!writes.isEmpty()) {
-                submit(new Together(List.copyOf(writes)));
-            }
-        }
     }
 
     /** Runs {@code query} on the writer thread and returns its result (for start-up and tests). */
@@ -157,7 +127,7 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private static void notify(StoreWrite write, boolean durable) {
+    static void notify(StoreWrite write, boolean durable) {
         try {
             write.committed(durable);
         } catch (RuntimeException e) {
@@ -174,21 +144,6 @@ final class StoreWriter implements AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Several writes that commit or fail as one: retried alone after a failed group, still as one. */
-    private record Together(List<StoreWrite> writes) implements StoreWrite {
-        @Override
-        public void apply(Connection connection) throws SQLException {
-            for (StoreWrite write : writes) {
-                write.apply(connection);
-            }
-        }
-
-        @Override
-        public void committed(boolean durable) {
-            writes.forEach(write -> StoreWriter.notify(write, durable));
         }
     }
 

@@ -8,14 +8,14 @@ import org.jboss.logging.Logger;
  * logs every packet to the WireGuard port. wgmon works with it, but each packet costs CPU for nothing;
  * handshakes and each session's first data packet tell everything wgmon needs (docs/architecture.md#capture).
  */
-final class AllPacketsRuleNotice {
+public final class AllPacketsRuleNotice {
     private static final Logger LOG = Logger.getLogger(AllPacketsRuleNotice.class);
 
     private final String source;
     private boolean said;
 
     /** @param source the packet source as its describe() says it, e.g. "nflog group 1" */
-    AllPacketsRuleNotice(String source) {
+    public AllPacketsRuleNotice(String source) {
         this.source = source;
     }
 

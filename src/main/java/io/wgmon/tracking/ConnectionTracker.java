@@ -61,11 +61,6 @@ public final class ConnectionTracker {
     private volatile Set<InetSocketAddress> connectedEndpoints = Set.of();
     private volatile List<PeerState> published = List.of();
 
-    public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting, boolean reportRoaming,
-                             PeerNames names, Supplier<UUID> ids) {
-        this(host, idleTimeout, reportExisting, reportRoaming, names, ids, endpoint -> null, Instant.MAX);
-    }
-
     /**
      * @param lastPacketFrom when the packet source last saw a packet from an endpoint (null: never);
      *                       rx growth is dated by it instead of by the scan that noticed it

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * it looks again, since packets may have moved the deadline; only a deadline still due asks for a scan.
  * Deadline scans start at least a tick apart, however many deadlines fall due: one scan confirms them all.
  */
-final class DeadlineTimer {
+public final class DeadlineTimer {
     private final Timers timers;
     private final Duration tick;
     private final Supplier<Optional<Instant>> earliest;
@@ -25,7 +25,7 @@ final class DeadlineTimer {
     private Instant lastDue;
 
     /** @param onDue asks for a scan; must not block */
-    DeadlineTimer(Timers timers, Duration tick, Supplier<Optional<Instant>> earliest, Runnable onDue) {
+    public DeadlineTimer(Timers timers, Duration tick, Supplier<Optional<Instant>> earliest, Runnable onDue) {
         this.timers = timers;
         this.tick = tick;
         this.earliest = earliest;

@@ -12,7 +12,7 @@ import java.time.Duration;
  * initiations come, and none when an urgent scan was asked for meanwhile: a flood of forged initiations
  * adds at most one plain, coalesced scan per {@link #DELAY}.
  */
-final class HandshakeFallback {
+public final class HandshakeFallback {
     static final Duration DELAY = Duration.ofMillis(500);
 
     private final Timers timers;
@@ -20,7 +20,7 @@ final class HandshakeFallback {
     private Cancellable pending;
 
     /** @param requestScan asks for a plain scan; must not block */
-    HandshakeFallback(Timers timers, Runnable requestScan) {
+    public HandshakeFallback(Timers timers, Runnable requestScan) {
         this.timers = timers;
         this.requestScan = requestScan;
     }

@@ -28,7 +28,7 @@ import java.util.function.Function;
  *       within a tick, the peer is looked at again one tick later, and so on while rx keeps growing.</li>
  * </ul>
  */
-final class PeerDeadlines {
+public final class PeerDeadlines {
     /** WireGuard's REJECT_AFTER_TIME: no packet is accepted under keys older than this. */
     static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
 
@@ -42,7 +42,7 @@ final class PeerDeadlines {
     private volatile List<Watched> watched = List.of();
 
     /** @param lastHandshakeFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
-    PeerDeadlines(Duration idleTimeout, Duration tick, Function<InetSocketAddress, Instant> lastHandshakeFrom) {
+    public PeerDeadlines(Duration idleTimeout, Duration tick, Function<InetSocketAddress, Instant> lastHandshakeFrom) {
         this.idleTimeout = idleTimeout;
         this.tick = tick;
         this.lastHandshakeFrom = lastHandshakeFrom;
@@ -68,7 +68,7 @@ final class PeerDeadlines {
     }
 
     /** The earliest deadline of a connected peer, counting packets seen since the last scan; empty when none is connected. */
-    Optional<Instant> earliest() {
+    public Optional<Instant> earliest() {
         Instant earliest = null;
         for (Watched peer : watched) {
             Instant due = deadline(peer);

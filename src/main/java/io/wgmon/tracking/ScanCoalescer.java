@@ -28,7 +28,8 @@ public final class ScanCoalescer implements AutoCloseable {
     static final int URGENT_BURST = 3;
     static final Duration URGENT_REFILL = Duration.ofSeconds(1);
 
-    private final Runnable scan;
+    /** Set once by {@link #start}, before the first request. */
+    private Runnable scan;
     private final long windowNanos;
     private final Timers timers;
     private final Executor scanThread;
@@ -39,24 +40,38 @@ public final class ScanCoalescer implements AutoCloseable {
     /** The trailing scan's timer; a timer that fires after being replaced or cancelled does nothing. */
     private Cancellable trailing;
     private long lastStart;
-    private boolean started;
+    private boolean scannedBefore;
     private boolean closed;
     private double urgentTokens = URGENT_BURST;
     private long tokensCountedAt;
 
     /** @param scanThread runs one scan at a time, in order (a single thread) */
-    public ScanCoalescer(Runnable scan, Duration window, Timers timers, Executor scanThread) {
-        this.scan = scan;
+    public ScanCoalescer(Duration window, Timers timers, Executor scanThread) {
         this.windowNanos = window.toNanos();
         this.timers = timers;
         this.scanThread = scanThread;
         this.tokensCountedAt = timers.nanoTime();
     }
 
+    /**
+     * Gives the coalescer the scan it runs; once, before the first request. The scan is the service's, which
+     * is built after the coalescer (it asks the coalescer for scans), so it comes here and not through the
+     * constructor.
+     */
+    public synchronized void start(Runnable scan) {
+        if (this.scan != null) {
+            throw new IllegalStateException("the coalescer was started already");
+        }
+        this.scan = scan;
+    }
+
     /** Asks for a scan; never blocks. */
     public synchronized void request(boolean urgent) {
         if (closed) {
             return;
+        }
+        if (scan == null) {
+            throw new IllegalStateException("a scan was requested before the coalescer was started");
         }
         if (urgent && !takeUrgentToken()) {
             urgent = false;
@@ -74,7 +89,7 @@ public final class ScanCoalescer implements AutoCloseable {
             return;
         }
         long sinceLast = timers.nanoTime() - lastStart;
-        if (urgent || !started || sinceLast >= windowNanos) {
+        if (urgent || !scannedBefore || sinceLast >= windowNanos) {
             startNow();
         } else {
             scheduleTrailing(windowNanos - sinceLast);
@@ -150,12 +165,14 @@ public final class ScanCoalescer implements AutoCloseable {
     }
 
     private void runScan() {
+        Runnable toRun;
         synchronized (this) {
             lastStart = timers.nanoTime();
-            started = true;
+            scannedBefore = true;
+            toRun = scan;
         }
         try {
-            scan.run();
+            toRun.run();
         } catch (Throwable e) {
             // the scan reports its own failures; this is the last guard that keeps later scans coming
             LOG.errorf(e, "Scan failed unexpectedly; later scans run as usual");

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing: a peer removed from its device, or anyone, can send those unanswered. Written by the packet
  * reader, read by {@link PeerDeadlines}. Bounded like {@link LastPacketTimes}.
  */
-final class SessionStartTimes {
+public final class SessionStartTimes {
     static final int MAX_SOURCES = 65536;
 
     private final Map<InetSocketAddress, Instant> times = new ConcurrentHashMap<>();
@@ -31,7 +31,7 @@ final class SessionStartTimes {
     }
 
     /** The time of the last completed handshake seen from this endpoint, null if none. */
-    Instant lastFrom(InetSocketAddress endpoint) {
+    public Instant lastFrom(InetSocketAddress endpoint) {
         return endpoint == null ? null : times.get(endpoint);
     }
 }

@@ -1,9 +1,10 @@
 package io.wgmon.tracking;
 
+import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.PeerStateKey;
 import io.wgmon.store.PeerStateRow;
 import io.wgmon.store.PeerStateTable;
 import io.wgmon.store.StoreDatabase;
-import io.wgmon.store.StoreWrite;
 import io.wgmon.wireguard.Endpoints;
 import io.wgmon.wireguard.Peer;
 import org.jboss.logging.Logger;
@@ -11,8 +12,6 @@ import org.jboss.logging.Logger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +19,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The tracker's state in the store's {@code peer_state} table (docs/architecture.md#tracking, docs/architecture.md#store). Writes go to
- * the store's thread; each scan's state changes are submitted inside {@link StoreDatabase#together} with
- * the events' delivery rows, so a crash keeps both or neither: no event is reported twice, none is lost.
+ * The tracker's state in the store's {@code peer_state} table (docs/architecture.md#tracking, docs/architecture.md#store): read at
+ * start-up; each scan's changes go to the {@link EventOutbox} with its events, which commits them together.
  */
 public final class StoredTrackerState implements TrackerState {
     private static final Logger LOG = Logger.getLogger(StoredTrackerState.class);
@@ -48,43 +46,14 @@ public final class StoredTrackerState implements TrackerState {
     }
 
     @Override
-    public void publishAndSave(List<PeerState> peers, Runnable publish) {
-        database.together(() -> {
-            publish.run();
-            submit(journal.changes(peers, false));
-        });
-    }
-
-    @Override
-    public void flush(List<PeerState> peers) {
-        submit(journal.changes(peers, true));
-    }
-
-    private void submit(PeerStateJournal.Changes changes) {
+    public PeerStateChanges changes(List<PeerState> peers, boolean all) {
+        PeerStateJournal.Changes changes = journal.changes(peers, all);
         if (changes.isEmpty()) {
-            return;
+            return PeerStateChanges.NONE;
         }
-        List<PeerStateRow> rows = changes.upserts().stream().map(state -> row(state, clock.instant())).toList();
-        List<PeerKey> deletes = List.copyOf(changes.deletes());
-        database.submit(new StoreWrite() {
-            @Override
-            public void apply(Connection connection) throws SQLException {
-                for (PeerStateRow row : rows) {
-                    PeerStateTable.upsert(connection, row);
-                }
-                for (PeerKey key : deletes) {
-                    PeerStateTable.delete(connection, key.interfaceName(), key.publicKey());
-                }
-            }
-
-            @Override
-            public void committed(boolean durable) {
-                if (!durable) {
-                    LOG.errorf("cannot save the state of %d peers; a restart may report them again",
-                            rows.size() + deletes.size());
-                }
-            }
-        });
+        Instant now = clock.instant();
+        return new PeerStateChanges(changes.upserts().stream().map(state -> row(state, now)).toList(),
+                changes.deletes().stream().map(key -> new PeerStateKey(key.interfaceName(), key.publicKey())).toList());
     }
 
     static PeerStateRow row(PeerState state, Instant updatedAt) {

@@ -18,7 +18,7 @@ import java.util.List;
  * from other addresses (when rechecks spent tokens, a real connect during the flood waited for the
  * window; docs/benchmarks.md#profiles-behind-code-choices).
  */
-final class UrgentRechecks {
+public final class UrgentRechecks {
     static final List<Duration> DELAYS = List.of(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100));
 
     private final Timers timers;
@@ -28,7 +28,7 @@ final class UrgentRechecks {
     private Cancellable pending;
 
     /** @param requestRecheck asks for a scan of cause {@link ScanCause#RECHECK}; must not block */
-    UrgentRechecks(Timers timers, Runnable requestRecheck) {
+    public UrgentRechecks(Timers timers, Runnable requestRecheck) {
         this.timers = timers;
         this.requestRecheck = requestRecheck;
     }

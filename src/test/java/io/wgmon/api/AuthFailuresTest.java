@@ -1,8 +1,8 @@
 package io.wgmon.api;
 
 import io.vertx.core.net.SocketAddress;
+import io.wgmon.delivery.LogCapture;
 import io.wgmon.timing.ManualTimers;
-import io.wgmon.webhook.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

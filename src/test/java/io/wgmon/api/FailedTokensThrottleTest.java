@@ -3,7 +3,7 @@ package io.wgmon.api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.wgmon.webhook.LogCapture;
+import io.wgmon.delivery.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -3,6 +3,7 @@ package io.wgmon.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,6 +204,27 @@ class ConfigCheckTest {
         String message = String.valueOf(error.getMessage()) + error.getCause();
         assertTrue(message.contains("wgmon.monitor") && message.contains("pcap") && message.contains("nflog,bpf"),
                 message);
+    }
+
+    @Test
+    void theStoreIsOffByDefaultAndItsKeysAreChecked(@TempDir Path dir) throws IOException {
+        assertTrue(config(Map.of()).store().dir().isEmpty());
+        assertEquals(Optional.empty(), StoreFolder.of(config(Map.of())));
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        assertEquals(List.of("wgmon.store.dir=" + file + " is not a directory: give a directory (it is created "
+                + "when missing)"), problems("wgmon.store.dir", file.toString()));
+        assertEquals(List.of("wgmon.store.dir=" + dir.resolve("a") + " and wgmon.webhook.spool-dir="
+                        + dir.resolve("b") + " name different folders: set wgmon.store.dir only (wgmon.webhook.spool-dir "
+                        + "is its deprecated alias)"),
+                problems("wgmon.store.dir", dir.resolve("a").toString(), "wgmon.webhook.spool-dir",
+                        dir.resolve("b").toString()));
+        assertEquals(List.of(), problems("wgmon.store.dir", dir.resolve("a").toString(), "wgmon.webhook.spool-dir",
+                dir.resolve("a").toString()));
+        assertEquals(Optional.of(new StoreFolder("wgmon.webhook.spool-dir", dir.resolve("b"))),
+                StoreFolder.of(config(Map.of("wgmon.webhook.spool-dir", dir.resolve("b").toString()))),
+                "the deprecated alias still names the store");
+        assertEquals(Optional.of(new StoreFolder("wgmon.store.dir", dir.resolve("a"))),
+                StoreFolder.of(config(Map.of("wgmon.store.dir", dir.resolve("a").toString()))));
     }
 
     @Test

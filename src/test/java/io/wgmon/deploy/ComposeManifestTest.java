@@ -37,7 +37,7 @@ class ComposeManifestTest {
     void theHostPathsAreTheKubeFiles() {
         List<Object> volumes = list(wgmon, "volumes");
         assertTrue(volumes.contains("/var/run/wireguard:/var/run/wireguard:ro"), volumes.toString());
-        String spoolDir = ManifestSettings.compose().literalValues().get("WGMON_WEBHOOK_SPOOL_DIR");
+        String spoolDir = ManifestSettings.compose().literalValues().get("WGMON_STORE_DIR");
         String kubeSpool = string(YamlDocs.named(list(kubePod, "spec", "volumes"), "spool"), "hostPath", "path");
         assertTrue(volumes.contains(kubeSpool + ":" + spoolDir), volumes.toString());
         assertTrue(list(services, "spool-owner", "volumes").contains(kubeSpool + ":" + spoolDir));

@@ -134,7 +134,7 @@ class DaemonSetManifestTest {
         assertEquals("/var/run/wireguard", wireguard.get("mountPath"));
         assertEquals(true, wireguard.get("readOnly"));
         assertEquals("/var/run/wireguard", string(named(list(podSpec, "volumes"), "wireguard-run"), "hostPath", "path"));
-        String spoolDir = ManifestSettings.daemonSet().literalValues().get("WGMON_WEBHOOK_SPOOL_DIR");
+        String spoolDir = ManifestSettings.daemonSet().literalValues().get("WGMON_STORE_DIR");
         assertEquals(spoolDir, string(named(list(monitor, "volumeMounts"), "spool"), "mountPath"));
         assertTrue(has(named(list(podSpec, "volumes"), "spool"), "hostPath", "path"));
         Map<String, Object> spoolOwner = named(list(podSpec, "initContainers"), "spool-owner");

@@ -19,7 +19,7 @@ class GoneLinkFollowUpTest {
     private final ManualTimers timers = new ManualTimers();
     private final AtomicInteger scans = new AtomicInteger();
     private final AtomicBoolean stillRead = new AtomicBoolean(true);
-    private final LifecycleWatcher watcher = new LifecycleWatcher(false, Optional.empty(), timers, new SimpleMeterRegistry());
+    private final LifecycleWatcher watcher = new LifecycleWatcher(false, Optional.empty(), name -> true, timers, new SimpleMeterRegistry());
 
     GoneLinkFollowUpTest() {
         watcher.start(scans::incrementAndGet, name -> name.equals("wg0") && stillRead.get());

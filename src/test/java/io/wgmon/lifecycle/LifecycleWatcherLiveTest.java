@@ -63,7 +63,7 @@ class LifecycleWatcherLiveTest {
     void aSocketFileThatComesOrGoesAsksForAScanAndOtherFilesDoNot() throws Exception {
         Path uapi = dir.resolve("wireguard");
         Files.createDirectory(uapi);
-        watcher = new LifecycleWatcher(false, Optional.of(uapi), timers, registry);
+        watcher = new LifecycleWatcher(false, Optional.of(uapi), name -> true, timers, registry);
         watcher.start(() -> scans.add(Instant.now()), name -> false);
         assertTrue(watcher.isRunning());
 
@@ -112,7 +112,7 @@ class LifecycleWatcherLiveTest {
     @Test
     void aDirectoryThatIsNotThereYetIsWatchedFromItsParent() throws Exception {
         Path uapi = dir.resolve("wireguard");
-        watcher = new LifecycleWatcher(false, Optional.of(uapi), timers, registry);
+        watcher = new LifecycleWatcher(false, Optional.of(uapi), name -> true, timers, registry);
         watcher.start(() -> scans.add(Instant.now()), name -> false);
 
         Files.createDirectory(uapi);
@@ -141,7 +141,7 @@ class LifecycleWatcherLiveTest {
         LivePrerequisites.require("ip");
         namespace = "wgm-lc-" + ThreadLocalRandom.current().nextInt(100000, 999999);
         Shell.run(List.of("ip", "netns", "add", namespace));
-        watcher = new LifecycleWatcher(true, Optional.empty(), timers, registry);
+        watcher = new LifecycleWatcher(true, Optional.empty(), name -> true, timers, registry);
         NetNs.call(namespace, () -> {
             watcher.start(() -> scans.add(Instant.now()), name -> name.equals("known0"));
             return null;
@@ -204,19 +204,19 @@ class LifecycleWatcherLiveTest {
     @Test
     void aDescriptorThatCannotBeOpenedLeavesTheOtherOrNothing() throws Exception {
         Path unreachable = dir.resolve("no").resolve("such").resolve("wireguard");
-        watcher = new LifecycleWatcher(false, Optional.of(unreachable), timers, registry);
+        watcher = new LifecycleWatcher(false, Optional.of(unreachable), name -> true, timers, registry);
         watcher.start(() -> scans.add(Instant.now()), name -> false);
         assertFalse(watcher.isRunning(), "nothing to watch, no thread");
         watcher.close();
 
-        watcher = new LifecycleWatcher(true, Optional.of(unreachable), timers, registry);
+        watcher = new LifecycleWatcher(true, Optional.of(unreachable), name -> true, timers, registry);
         watcher.start(() -> scans.add(Instant.now()), name -> false);
         assertTrue(watcher.isRunning(), "the link notifications alone are worth the thread");
     }
 
     @Test
     void closingStopsTheThread() throws Exception {
-        watcher = new LifecycleWatcher(true, Optional.of(dir), timers, registry);
+        watcher = new LifecycleWatcher(true, Optional.of(dir), name -> true, timers, registry);
         watcher.start(() -> scans.add(Instant.now()), name -> false);
         assertTrue(watcher.isRunning());
 

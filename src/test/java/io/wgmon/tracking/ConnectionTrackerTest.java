@@ -32,7 +32,7 @@ class ConnectionTrackerTest {
     private ConnectionTracker tracker(boolean reportExisting, boolean reportRoaming) {
         return new ConnectionTracker("node-1", IDLE, reportExisting, reportRoaming,
                 key -> key.publicKey().equals(ALICE) ? "alice-laptop" : null,
-                () -> new UUID(0, idCounter.incrementAndGet()));
+                () -> new UUID(0, idCounter.incrementAndGet()), endpoint -> null, Instant.MAX);
     }
 
     private static Instant at(long seconds) {

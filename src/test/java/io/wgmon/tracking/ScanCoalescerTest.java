@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -24,7 +25,12 @@ class ScanCoalescerTest {
     private final List<Long> starts = new ArrayList<>();
     private Duration scanTime = Duration.ZERO;
     private boolean queuedWhileScanning;
-    private final ScanCoalescer coalescer = new ScanCoalescer(this::scan, WINDOW, timers, scanThread::add);
+    private final ScanCoalescer coalescer = started(new ScanCoalescer(WINDOW, timers, scanThread::add), this::scan);
+
+    private static ScanCoalescer started(ScanCoalescer coalescer, Runnable scan) {
+        coalescer.start(scan);
+        return coalescer;
+    }
 
     private void scan() {
         starts.add(timers.nanoTime());
@@ -151,15 +157,23 @@ class ScanCoalescerTest {
     @Test
     void aFailingScanDoesNotStopLaterScans() {
         List<Long> failingStarts = new ArrayList<>();
-        ScanCoalescer failing = new ScanCoalescer(() -> {
+        ScanCoalescer failing = started(new ScanCoalescer(Duration.ofMillis(50), timers, scanThread::add), () -> {
             failingStarts.add(timers.nanoTime());
             throw new OutOfMemoryError("boom");
-        }, Duration.ofMillis(50), timers, scanThread::add);
+        });
         failing.request(false);
         pass(Duration.ofMillis(200));
         failing.request(false);
         pass(Duration.ofMillis(200));
         assertEquals(2, failingStarts.size());
+    }
+
+    @Test
+    void aRequestBeforeStartIsAnError() {
+        ScanCoalescer unstarted = new ScanCoalescer(WINDOW, timers, scanThread::add);
+        assertThrows(IllegalStateException.class, () -> unstarted.request(false));
+        unstarted.start(this::scan);
+        assertThrows(IllegalStateException.class, () -> unstarted.start(this::scan), "started once");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.wgmon.tracking;
 
+import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.PeerStateTable;
 import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreTransaction;
 import io.wgmon.wireguard.Peer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,23 +39,29 @@ class StoredTrackerStateTest {
                 p.rxBytes(), p.txBytes(), 0, 1), state.connectedSince(), state.lastActivity(), state.reported());
     }
 
+    /** As the outbox writes them, in a transaction of their own here. */
+    private static void save(StoreDatabase database, PeerStateChanges changes) {
+        StoreTransaction transaction = new StoreTransaction();
+        transaction.add(PeerStateTable.write(changes));
+        database.submit(transaction);
+    }
+
     @Test
     void stateSavedWithTheEventsAndFlushedAtShutdownIsLoadedByTheNextStart() throws Exception {
         Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
-        AtomicBoolean published = new AtomicBoolean();
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(18), clock);
             assertEquals(List.of(), state.load());
-            state.publishAndSave(List.of(alice(100, 0)), () -> published.set(true));
-            assertTrue(published.get(), "the events are published by the call itself");
-            state.publishAndSave(List.of(alice(200, 5)), () -> { });
-            state.flush(List.of(alice(300, 9)));
+            save(database, state.changes(List.of(alice(100, 0)), false));
+            assertTrue(state.changes(List.of(alice(200, 5)), false).isEmpty(),
+                    "activity alone is written at most once per interval");
+            save(database, state.changes(List.of(alice(300, 9)), true));
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(18), clock);
             assertEquals(List.of(withoutScanDetails(alice(300, 9))), state.load(),
                     "the flushed activity; allowed IPs and keepalive come from the next scan");
-            state.publishAndSave(List.of(), () -> { });
+            save(database, state.changes(List.of(), false));
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             assertEquals(List.of(), new StoredTrackerState(database, Duration.ofSeconds(18), clock).load(),

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -81,10 +83,32 @@ class TrackingServicePacketPathTest {
     private final HandFedSource source = new HandFedSource();
     private final LastPacketTimes lastPackets = new LastPacketTimes();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final TrackingService service = new TrackingService(source,
-            new WireGuardScanner(List.of(new NoInterfaces()), Optional.empty(), Clock.systemUTC()),
-            new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false, key -> null, UUID::randomUUID),
-            lastPackets, Duration.ofMillis(250), Duration.ofSeconds(5), new ManualTimers(), registry, Set.of());
+    private final TrackingView view;
+    private final TrackingService service;
+
+    /** Built as the wiring builds it, with no store and an outbox that keeps nothing. */
+    TrackingServicePacketPathTest() {
+        ManualTimers timers = new ManualTimers();
+        WireGuardScanner scanner = new WireGuardScanner(List.of(new NoInterfaces()), Optional.empty(), Clock.systemUTC());
+        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false,
+                key -> null, UUID::randomUUID, lastPackets::lastFrom, Instant.MAX);
+        view = new TrackingView(source, tracker, scanner.backendNames(), Set.of());
+        TrackingMetrics metrics = new TrackingMetrics(registry, view);
+        ExecutorService scanThread = Executors.newSingleThreadExecutor();
+        ScanRequests requests = new ScanRequests(new ScanCoalescer(Duration.ofMillis(250), timers, scanThread),
+                scanThread);
+        SessionStartTimes sessionStarts = new SessionStartTimes();
+        PeerDeadlines deadlines = new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5),
+                sessionStarts::lastFrom);
+        service = new TrackingService(source, new PacketTriage(lastPackets, sessionStarts,
+                new AllPacketsRuleNotice(source.describe()), new ScanTrigger(tracker::connectedEndpoints),
+                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests), requests,
+                new ScanRunner(scanner, tracker, TrackerState.none(), (events, changes) -> { }, view, metrics,
+                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines),
+                new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
+                        () -> requests.request(ScanCause.DEADLINE)),
+                new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty());
+    }
 
     @AfterEach
     void close() {
@@ -104,21 +128,21 @@ class TrackingServicePacketPathTest {
         assertEquals(1.0, registry.counter("wgmon.packet.errors").count());
         assertEquals(T0.plusSeconds(2), lastPackets.lastFrom(new InetSocketAddress("192.0.2.2", 40000)),
                 "the packet after the failing one reached the tracker");
-        assertNull(service.packetPathFailure());
+        assertNull(view.packetPathFailure());
     }
 
     @Test
     void aFailedPacketStreamIsReportedWithItsReason() {
         service.start();
         source.packets.onError(new IllegalStateException("socket gone"));
-        assertNotNull(service.packetPathFailure());
-        assertTrue(service.packetPathFailure().contains("socket gone"), service.packetPathFailure());
+        assertNotNull(view.packetPathFailure());
+        assertTrue(view.packetPathFailure().contains("socket gone"), view.packetPathFailure());
     }
 
     @Test
     void anEndedPacketStreamIsReported() {
         service.start();
         source.packets.onComplete();
-        assertTrue(service.packetPathFailure().contains("ended"), service.packetPathFailure());
+        assertTrue(view.packetPathFailure().contains("ended"), view.packetPathFailure());
     }
 }

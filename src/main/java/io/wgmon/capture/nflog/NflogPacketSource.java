@@ -31,7 +31,7 @@ public final class NflogPacketSource implements PacketSource {
      * five times the buffer space per packet for nothing.
      */
     static final int COPY_RANGE = 256;
-    static final int DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
+    public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
 
     private final int group;
     private final Clock clock;
@@ -42,12 +42,8 @@ public final class NflogPacketSource implements PacketSource {
     private NetlinkSocket socket;
     private boolean closed;
 
-    public NflogPacketSource(int group, MeterRegistry registry, Clock clock) {
-        this(group, registry, clock, DEFAULT_RECEIVE_BUFFER_BYTES);
-    }
-
-    /** With a chosen receive buffer size; tests use a tiny one to provoke overruns. */
-    NflogPacketSource(int group, MeterRegistry registry, Clock clock, int receiveBufferBytes) {
+    /** @param receiveBufferBytes the socket's receive buffer: {@link #DEFAULT_RECEIVE_BUFFER_BYTES} */
+    public NflogPacketSource(int group, MeterRegistry registry, Clock clock, int receiveBufferBytes) {
         if (group < 0 || group > 0xffff) {
             throw new IllegalArgumentException("NFLOG group must be 0..65535, got " + group);
         }

@@ -22,6 +22,8 @@ import java.util.Objects;
  * dedicated daemon thread emits what it captures on a hot stream.
  */
 public final class PcapPacketSource implements PacketSource {
+    /** Where Debian, Alpine and Fedora put libpcap. */
+    public static final List<String> LIBPCAP_NAMES = LibpcapLoader.DEFAULT_NAMES;
     private static final Logger LOG = Logger.getLogger(PcapPacketSource.class);
 
     /**
@@ -43,14 +45,9 @@ public final class PcapPacketSource implements PacketSource {
     private PcapHandle handle;
     private boolean closed;
 
+    /** @param libraryNames the names libpcap is looked for under, in order: {@link #LIBPCAP_NAMES} */
     public PcapPacketSource(String interfaceName, String filter, boolean promiscuous, MeterRegistry registry,
-                            Clock clock) {
-        this(interfaceName, filter, promiscuous, registry, clock, LibpcapLoader.DEFAULT_NAMES);
-    }
-
-    /** With the library names to try; tests pass one that does not exist. */
-    PcapPacketSource(String interfaceName, String filter, boolean promiscuous, MeterRegistry registry, Clock clock,
-                     List<String> libraryNames) {
+                            Clock clock, List<String> libraryNames) {
         this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
         this.filter = Objects.requireNonNull(filter, "filter");
         this.promiscuous = promiscuous;

@@ -24,10 +24,6 @@ final class DeviceDump extends KernelRequest<Device> {
     private final ReplyBudget budget;
     private final WireGuardGenlParser parser;
 
-    DeviceDump(String name, int familyId) {
-        this(name, familyId, ReplyLimits.forThisHeap());
-    }
-
     /** @param limits bound the dump in bytes (of all its messages), peers and allowed IPs */
     DeviceDump(String name, int familyId, ReplyLimits limits) {
         super(name + ": reading the WireGuard device", familyId, Netlink.NLM_F_DUMP);

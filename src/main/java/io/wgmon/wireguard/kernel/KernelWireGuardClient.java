@@ -38,12 +38,10 @@ public final class KernelWireGuardClient implements WireGuardClient {
     private LibC libc;
     private volatile boolean closed;
 
-    /** @param requestTimeout how long one request may wait for its complete reply */
-    public KernelWireGuardClient(Duration requestTimeout) {
-        this(requestTimeout, ReplyLimits.forThisHeap());
-    }
-
-    /** @param limits bound each device dump in bytes, peers and allowed IPs (docs/architecture.md#wireguard) */
+    /**
+     * @param requestTimeout how long one request may wait for its complete reply
+     * @param limits         bound each device dump in bytes, peers and allowed IPs (docs/architecture.md#wireguard)
+     */
     public KernelWireGuardClient(Duration requestTimeout, ReplyLimits limits) {
         this.limits = limits;
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {

@@ -61,20 +61,16 @@ public final class WireGuardGenlParser {
 
     private final ReplyBudget budget;
 
-    /** A parser with the limits of this JVM's heap. */
-    public WireGuardGenlParser(String deviceName) {
-        this(deviceName, ReplyLimits.forThisHeap().budget(deviceName + ": WireGuard netlink reply"));
-    }
-
     /** @param budget counts this reply's peers and allowed IPs (its bytes are the reader's to count) */
     public WireGuardGenlParser(String deviceName, ReplyBudget budget) {
         this.deviceName = deviceName;
         this.budget = budget;
     }
 
-    /** Parses a whole reply, given as the payloads of its messages in order. */
+    /** Parses a whole reply, given as the payloads of its messages in order, with the limits of this JVM's heap. */
     public static Device parse(String deviceName, List<ByteBuffer> payloads) throws WireGuardException {
-        WireGuardGenlParser parser = new WireGuardGenlParser(deviceName);
+        WireGuardGenlParser parser = new WireGuardGenlParser(deviceName,
+                ReplyLimits.forThisHeap().budget(deviceName + ": WireGuard netlink reply"));
         for (ByteBuffer payload : payloads) {
             parser.feed(payload);
         }

@@ -48,26 +48,20 @@ public final class UapiReplyParser {
     private final ReplyBudget budget;
     private final DevicePublicKeys publicKeys;
 
-    /** A parser with the limits of this JVM's heap. */
-    public UapiReplyParser(String deviceName) {
-        this(deviceName, ReplyLimits.forThisHeap().budget(deviceName + ": UAPI reply"));
-    }
-
-    /** @param budget counts this reply's peers and allowed IPs (its bytes are the reader's to count) */
-    public UapiReplyParser(String deviceName, ReplyBudget budget) {
-        this(deviceName, budget, new DevicePublicKeys());
-    }
-
-    /** @param publicKeys derives the device's public key from its private key, once per key */
+    /**
+     * @param budget     counts this reply's peers and allowed IPs (its bytes are the reader's to count)
+     * @param publicKeys derives the device's public key from its private key, once per key
+     */
     public UapiReplyParser(String deviceName, ReplyBudget budget, DevicePublicKeys publicKeys) {
         this.publicKeys = publicKeys;
         this.deviceName = deviceName;
         this.budget = budget;
     }
 
-    /** Parses a whole reply. */
+    /** Parses a whole reply, with the limits of this JVM's heap. */
     public static Device parse(String deviceName, byte[] reply) throws WireGuardException {
-        UapiReplyParser parser = new UapiReplyParser(deviceName);
+        UapiReplyParser parser = new UapiReplyParser(deviceName,
+                ReplyLimits.forThisHeap().budget(deviceName + ": UAPI reply"), new DevicePublicKeys());
         parser.feed(reply, 0, reply.length);
         return parser.device();
     }

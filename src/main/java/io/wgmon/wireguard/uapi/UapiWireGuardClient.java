@@ -45,11 +45,6 @@ public class UapiWireGuardClient implements WireGuardClient {
     private final DevicePublicKeys publicKeys = new DevicePublicKeys();
     private final LibC libc = LibC.load();
 
-    /** A client with the reply limits of this JVM's heap ({@link ReplyLimits#forThisHeap()}). */
-    public UapiWireGuardClient(Path uapiDir, Duration requestTimeout) {
-        this(uapiDir, requestTimeout, ReplyLimits.forThisHeap());
-    }
-
     public UapiWireGuardClient(Path uapiDir, Duration requestTimeout, ReplyLimits limits) {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("UAPI request timeout must be positive: " + requestTimeout);

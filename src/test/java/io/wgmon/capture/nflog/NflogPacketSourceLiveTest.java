@@ -48,7 +48,7 @@ class NflogPacketSourceLiveTest {
         int port = randomPort();
         int group = randomGroup();
         try (Testbed tb = Testbed.create(port);
-             NflogPacketSource source = new NflogPacketSource(group, registry, Clock.systemUTC())) {
+             NflogPacketSource source = new NflogPacketSource(group, registry, Clock.systemUTC(), NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES)) {
             Testbed.Client client = tb.addClient();
             tb.logToNflog(group);
             BlockingQueue<Arrival> arrivals = subscribe(source);
@@ -79,8 +79,8 @@ class NflogPacketSourceLiveTest {
     void aSecondSourceOnTheSameGroupIsToldTheGroupIsTaken() throws Exception {
         int group = randomGroup();
         try (Testbed tb = Testbed.create(randomPort());
-             NflogPacketSource first = new NflogPacketSource(group, registry, Clock.systemUTC());
-             NflogPacketSource second = new NflogPacketSource(group, registry, Clock.systemUTC())) {
+             NflogPacketSource first = new NflogPacketSource(group, registry, Clock.systemUTC(), NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES);
+             NflogPacketSource second = new NflogPacketSource(group, registry, Clock.systemUTC(), NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES)) {
             startIn(tb.serverNs(), first);
             PacketSourceException e = assertThrows(PacketSourceException.class, () -> startIn(tb.serverNs(), second));
             assertEquals("NFLOG group " + group + " is held by another process in this network namespace"
@@ -90,7 +90,7 @@ class NflogPacketSourceLiveTest {
             assertFalse(second.isReady());
 
             first.close();
-            try (NflogPacketSource third = new NflogPacketSource(group, registry, Clock.systemUTC())) {
+            try (NflogPacketSource third = new NflogPacketSource(group, registry, Clock.systemUTC(), NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES)) {
                 startIn(tb.serverNs(), third);
                 assertTrue(third.isReady(), "closing the first source freed the group");
             }
@@ -127,7 +127,7 @@ class NflogPacketSourceLiveTest {
     @Test
     void withoutCapNetAdminStartSaysSo() throws Exception {
         LivePrerequisites.require();
-        NflogPacketSource source = new NflogPacketSource(randomGroup(), registry, Clock.systemUTC());
+        NflogPacketSource source = new NflogPacketSource(randomGroup(), registry, Clock.systemUTC(), NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES);
         try (source) {
             PacketSourceException e = assertThrows(PacketSourceException.class, () -> onThreadWithoutNetAdmin(() -> {
                 source.start();

@@ -242,7 +242,7 @@ class PcapPacketSourceLiveTest {
     }
 
     private PcapPacketSource source(String interfaceName, String filter) {
-        return new PcapPacketSource(interfaceName, filter, false, registry, Clock.systemUTC());
+        return new PcapPacketSource(interfaceName, filter, false, registry, Clock.systemUTC(), PcapPacketSource.LIBPCAP_NAMES);
     }
 
     private static void assertNotStarted(Testbed tb, PcapPacketSource source) {

@@ -1,5 +1,6 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
@@ -34,7 +35,7 @@ class DeviceDumpTest {
 
     @Test
     void theRequestIsADumpOfOneInterfaceByName() {
-        byte[] request = ReplyDriver.encoded(new DeviceDump("wg0", FAMILY_ID), SEQ);
+        byte[] request = ReplyDriver.encoded(new DeviceDump("wg0", FAMILY_ID, ReplyLimits.forThisHeap()), SEQ);
 
         assertEquals("1c000000" + "1c00" + "0103" + "4d000000" + "00000000"   // nlmsghdr: REQUEST|DUMP, seq 77
                         + "00010000"                                            // genlmsghdr: GET_DEVICE, version 1
@@ -47,7 +48,7 @@ class DeviceDumpTest {
         Device expected = new Device("wg0", KernelFixtures.DEVICE_KEY, 51820, 0, peers(60));
         List<byte[]> messages = new KernelDeviceEncoder(1024, true, false).messages(expected, SEQ);
         assertTrue(messages.size() > 3);
-        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID), SEQ);
+        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID, ReplyLimits.forThisHeap()), SEQ);
 
         // an answer left over from an earlier request shares the first datagram and is ignored
         assertFalse(dump.accept(datagram(errorMessage(SEQ - 1, Errno.ENODEV), messages.get(0))));
@@ -105,7 +106,7 @@ class DeviceDumpTest {
     void aDoneCarryingAnErrorFailsTheRead() throws Exception {
         byte[] done = KernelDeviceEncoder.done(SEQ);
         ByteBuffer.wrap(done).order(ByteOrder.nativeOrder()).putInt(16, -Errno.EMSGSIZE.intValue());
-        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID), SEQ);
+        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID, ReplyLimits.forThisHeap()), SEQ);
 
         WireGuardException e = assertThrows(WireGuardException.class, () -> dump.accept(datagram(
                 new KernelDeviceEncoder(32 * 1024, false, false).messages(KernelFixtures.onePeerDevice(), SEQ).get(0),
@@ -118,7 +119,7 @@ class DeviceDumpTest {
     void anInconsistentDumpAsksForAnotherTry() throws Exception {
         List<byte[]> messages = new KernelDeviceEncoder(1024, false, false)
                 .messages(new Device("wg0", null, 1, 0, peers(20)), SEQ);
-        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID), SEQ);
+        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID, ReplyLimits.forThisHeap()), SEQ);
         for (int i = 0; i < messages.size(); i++) {
             byte[] message = i == 1 ? KernelFixtures.withFlags(messages.get(i), Netlink.NLM_F_DUMP_INTR) : messages.get(i);
             assertFalse(dump.accept(datagram(message)));
@@ -133,7 +134,7 @@ class DeviceDumpTest {
     void aMessageOfAnotherFamilyIsMalformed() {
         byte[] message = KernelFixtures.onePeerMessage(SEQ);
         ByteBuffer.wrap(message).order(ByteOrder.nativeOrder()).putShort(4, (short) 0x10);
-        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID), SEQ);
+        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump("wg0", FAMILY_ID, ReplyLimits.forThisHeap()), SEQ);
 
         WireGuardException e = assertThrows(WireGuardException.class, () -> dump.accept(datagram(message)));
 
@@ -178,7 +179,7 @@ class DeviceDumpTest {
 
     /** An error ends the reply, with the exception the request makes of it. */
     private static WireGuardException refusal(String name, Errno errno) {
-        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump(name, FAMILY_ID), SEQ);
+        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump(name, FAMILY_ID, ReplyLimits.forThisHeap()), SEQ);
         return assertThrows(WireGuardException.class, () -> dump.accept(datagram(errorMessage(SEQ, errno))));
     }
 

@@ -1,5 +1,6 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.netlink.AttributeWriter;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkMessage;
@@ -91,7 +92,7 @@ public final class KernelClientLiveCheck {
             setUp(work, privateA, privateB, publicA, publicB);
 
             NetNs.call(nsA, () -> {
-                try (KernelWireGuardClient client = new KernelWireGuardClient(Duration.ofSeconds(20))) {
+                try (KernelWireGuardClient client = new KernelWireGuardClient(Duration.ofSeconds(20), ReplyLimits.forThisHeap())) {
                     readsWhatWgShows(client, publicA, publicB);
                     refusals(client);
                     if (mayReloadTheModule()) {
@@ -285,7 +286,7 @@ public final class KernelClientLiveCheck {
 
     private void withoutNetAdmin() throws Exception {
         ThreadCapabilities.dropEffective(CAP_NET_ADMIN);
-        try (KernelWireGuardClient client = new KernelWireGuardClient(Duration.ofSeconds(20))) {
+        try (KernelWireGuardClient client = new KernelWireGuardClient(Duration.ofSeconds(20), ReplyLimits.forThisHeap())) {
             assertEquals(List.of("wgk0"), client.interfaceNames(), "listing needs no capability");
             WireGuardException e = assertThrows(WireGuardException.class, () -> client.device("wgk0"));
             assertEquals(Reason.PERMISSION_DENIED, e.reason());

@@ -1,5 +1,6 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answers for non-WireGuard and missing interfaces are checked instead.
  */
 class KernelWireGuardClientHostTest {
-    private final KernelWireGuardClient client = new KernelWireGuardClient(Duration.ofSeconds(5));
+    private final KernelWireGuardClient client = new KernelWireGuardClient(Duration.ofSeconds(5), ReplyLimits.forThisHeap());
 
     @AfterEach
     void close() {

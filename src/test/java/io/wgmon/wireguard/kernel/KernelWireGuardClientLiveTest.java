@@ -1,5 +1,6 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.testbed.LivePrerequisites;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class KernelWireGuardClientLiveTest {
     @Test
     void readsKernelWireGuardAsWgShowDoes() throws Exception {
         LivePrerequisites.require("ip", "wg", "ping", "rmmod", "genl");
-        try (KernelWireGuardClient probe = new KernelWireGuardClient(Duration.ofSeconds(10))) {
+        try (KernelWireGuardClient probe = new KernelWireGuardClient(Duration.ofSeconds(10), ReplyLimits.forThisHeap())) {
             assumeTrue(probe.moduleLoaded(), "no wireguard kernel module here: the kernel tier runs this in its VM");
         }
         KernelClientLiveCheck.run(System.out);

@@ -1,5 +1,6 @@
 package io.wgmon.wireguard.kernel;
 
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Endpoints;
 import io.wgmon.wireguard.Peer;
@@ -55,7 +56,7 @@ class WireGuardGenlParserPropertiesTest {
         List<byte[]> messages = encoding.encoder().messages(device, SEQ);
         Statistics.label("peers").collect(device.peers().size() / 500 * 500);
         Statistics.label("messages").collect(messages.size() == 1 ? "1" : messages.size() < 100 ? "2-99" : "100+");
-        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump(device.name(), KernelDeviceEncoder.FAMILY_ID), SEQ);
+        ReplyDriver<Device> dump = new ReplyDriver<>(new DeviceDump(device.name(), KernelDeviceEncoder.FAMILY_ID, ReplyLimits.forThisHeap()), SEQ);
         for (byte[] message : messages) {
             dump.accept(datagram(message));
         }

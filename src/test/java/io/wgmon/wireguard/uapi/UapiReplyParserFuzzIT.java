@@ -1,5 +1,7 @@
 package io.wgmon.wireguard.uapi;
 
+import io.wgmon.wireguard.DevicePublicKeys;
+import io.wgmon.wireguard.ReplyLimits;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.WireGuardException;
@@ -38,7 +40,7 @@ class UapiReplyParserFuzzIT {
 
     /** "device ..." or "error REASON: message"; any other exception escapes. */
     private static String outcome(byte[] reply, int chunk) {
-        UapiReplyParser parser = new UapiReplyParser("wg0");
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
         try {
             for (int offset = 0; offset < reply.length; offset += chunk) {
                 parser.feed(reply, offset, Math.min(chunk, reply.length - offset));

@@ -1,5 +1,7 @@
 package io.wgmon.wireguard.uapi;
 
+import io.wgmon.wireguard.DevicePublicKeys;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Endpoints;
 import io.wgmon.wireguard.Peer;
@@ -121,7 +123,7 @@ class UapiReplyParserPropertiesTest {
 
     /** The device, or the message of the WireGuardException; any other exception fails the property. */
     private static Object outcome(byte[] reply, int chunk) {
-        UapiReplyParser parser = new UapiReplyParser("wg0");
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
         try {
             boolean complete = false;
             for (int offset = 0; offset < reply.length && !complete; offset += chunk) {

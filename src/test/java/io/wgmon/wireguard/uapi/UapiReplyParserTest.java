@@ -1,5 +1,7 @@
 package io.wgmon.wireguard.uapi;
 
+import io.wgmon.wireguard.DevicePublicKeys;
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardException;
@@ -72,7 +74,7 @@ class UapiReplyParserTest {
         byte[] reply = ascii(wireguardGoReply() + "trailing=bytes after the blank line are not part of the reply\n");
         Device whole = UapiReplyParser.parse("wg0", reply);
         for (int chunk = 1; chunk <= 97; chunk++) {
-            UapiReplyParser parser = new UapiReplyParser("wg0");
+            UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
             boolean complete = false;
             for (int offset = 0; offset < reply.length && !complete; offset += chunk) {
                 complete = parser.feed(reply, offset, Math.min(chunk, reply.length - offset));
@@ -201,7 +203,7 @@ class UapiReplyParserTest {
         byte[] line = ascii("future_key=" + "x".repeat(UapiReplyParser.MAX_LINE_LENGTH));
         assertEquals(Reason.MALFORMED_REPLY, assertThrows(WireGuardException.class,
                 () -> UapiReplyParser.parse("wg0", ascii(new String(line) + "\nerrno=0\n\n"))).reason());
-        UapiReplyParser parser = new UapiReplyParser("wg0");
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
         parser.feed(line, 0, 100);
         WireGuardException e = assertThrows(WireGuardException.class, () -> parser.feed(line, 100, line.length - 100));
         assertEquals(Reason.MALFORMED_REPLY, e.reason());
@@ -233,7 +235,8 @@ class UapiReplyParserTest {
     @Test
     void peersBeyondTheBudgetAreTooLarge() throws Exception {
         UapiReplyParser parser = new UapiReplyParser("wg0",
-                new io.wgmon.wireguard.ReplyLimits(1 << 20, 2, 100).budget("wg0: UAPI reply on /x/wg0.sock"));
+                new io.wgmon.wireguard.ReplyLimits(1 << 20, 2, 100).budget("wg0: UAPI reply on /x/wg0.sock"),
+                new DevicePublicKeys());
         StringBuilder reply = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             reply.append("public_key=").append(String.format("%064x", i + 1)).append('\n');
@@ -249,7 +252,8 @@ class UapiReplyParserTest {
     @Test
     void allowedIpsBeyondTheBudgetAreTooLarge() {
         String reply = PEER + "allowed_ip=10.0.0.1/32\n".repeat(5);
-        UapiReplyParser parser = new UapiReplyParser("wg0", new io.wgmon.wireguard.ReplyLimits(1 << 20, 10, 4).budget("wg0"));
+        UapiReplyParser parser = new UapiReplyParser("wg0", new io.wgmon.wireguard.ReplyLimits(1 << 20, 10, 4).budget("wg0"),
+                new DevicePublicKeys());
 
         WireGuardException e = assertThrows(WireGuardException.class, () -> parser.feed(ascii(reply), 0, reply.length()));
 

@@ -1,5 +1,6 @@
 package io.wgmon.wireguard.uapi;
 
+import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.Shell;
 import io.wgmon.testbed.Testbed;
@@ -42,7 +43,7 @@ class UapiWireGuardClientLiveTest {
     @Test
     void readsWhatWgShowDumpShows() throws Exception {
         try (Testbed tb = Testbed.create(LISTEN_PORT)) {
-            UapiWireGuardClient client = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(5));
+            UapiWireGuardClient client = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(5), ReplyLimits.forThisHeap());
             String server = tb.serverInterface();
             Testbed.Client first = tb.addClient();
             Testbed.Client second = tb.addClient();
@@ -100,7 +101,7 @@ class UapiWireGuardClientLiveTest {
     void listsTheTestbedsInterfaces() throws Exception {
         try (Testbed tb = Testbed.create(LISTEN_PORT)) {
             Testbed.Client first = tb.addClient();
-            List<String> names = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(5)).interfaceNames();
+            List<String> names = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(5), ReplyLimits.forThisHeap()).interfaceNames();
 
             assertTrue(names.contains(tb.serverInterface()), names.toString());
             assertTrue(names.contains(first.interfaceName()), names.toString());
@@ -110,7 +111,7 @@ class UapiWireGuardClientLiveTest {
     @Test
     void aKilledDaemonsSocketIsStaleAndReadsAsNotFound() throws Exception {
         try (Testbed tb = Testbed.create(LISTEN_PORT)) {
-            UapiWireGuardClient client = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(5));
+            UapiWireGuardClient client = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(5), ReplyLimits.forThisHeap());
             Testbed.Client victim = tb.addClient();
             String name = victim.interfaceName();
             assertEquals(name, client.device(name).name());
@@ -132,7 +133,7 @@ class UapiWireGuardClientLiveTest {
     @Test
     void readsTenThousandPeersQuickly() throws Exception {
         try (Testbed tb = Testbed.create(LISTEN_PORT)) {
-            UapiWireGuardClient client = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(10));
+            UapiWireGuardClient client = new UapiWireGuardClient(tb.uapiDir(), Duration.ofSeconds(10), ReplyLimits.forThisHeap());
             StringBuilder config = new StringBuilder();
             for (int i = 0; i < 10_000; i++) {
                 byte[] key = new byte[32];

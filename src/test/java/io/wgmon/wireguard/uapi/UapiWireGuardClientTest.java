@@ -200,7 +200,7 @@ class UapiWireGuardClientTest {
 
     @Test
     void aMissingDirectoryHasNoInterfaces() throws Exception {
-        UapiWireGuardClient client = new UapiWireGuardClient(dir.resolve("absent"), Duration.ofSeconds(1));
+        UapiWireGuardClient client = new UapiWireGuardClient(dir.resolve("absent"), Duration.ofSeconds(1), ReplyLimits.forThisHeap());
 
         assertEquals(List.of(), client.interfaceNames());
         assertEquals("userspace", client.backendName());
@@ -210,7 +210,7 @@ class UapiWireGuardClientTest {
     private static final int CAP_DAC_READ_SEARCH = 2;
 
     private UapiWireGuardClient client(Duration timeout) {
-        return new UapiWireGuardClient(dir, timeout);
+        return new UapiWireGuardClient(dir, timeout, ReplyLimits.forThisHeap());
     }
 
     interface Daemon<T> {

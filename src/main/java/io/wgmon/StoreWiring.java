@@ -1,0 +1,53 @@
+package io.wgmon;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.wgmon.config.StoreFolder;
+import io.wgmon.config.WgmonConfig;
+import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreException;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+
+/**
+ * Opens the store when a folder is configured (docs/architecture.md#store), whatever else is: tracking keeps its
+ * state in it and delivery its undelivered events. Closed last at shutdown, after both are done with it.
+ */
+@ApplicationScoped
+public class StoreWiring {
+    private static final Logger LOG = Logger.getLogger(StoreWiring.class);
+
+    private volatile Optional<StoreDatabase> opened = Optional.empty();
+
+    @Produces
+    @Singleton
+    Optional<StoreDatabase> store(WgmonConfig config) {
+        Optional<StoreFolder> folder = StoreFolder.of(config);
+        if (folder.isEmpty()) {
+            LOG.infof("no %s configured: tracker state and undelivered events are kept in memory only and lost "
+                    + "on restart", StoreFolder.KEY);
+            return Optional.empty();
+        }
+        StoreFolder where = folder.get();
+        if (where.deprecated()) {
+            LOG.warnf("%s is deprecated: set %s=%s instead", StoreFolder.ALIAS, StoreFolder.KEY, where.dir());
+        }
+        try {
+            opened = Optional.of(StoreDatabase.open(where.dir()));
+        } catch (StoreException e) {
+            throw new StartupFailure(where.key() + ": " + e.getMessage());
+        }
+        LOG.infof("store %s: tracker state and undelivered events survive a restart",
+                where.dir().resolve(StoreDatabase.FILE));
+        return opened;
+    }
+
+    void close(@Observes @Priority(ShutdownOrder.STORE) ShutdownEvent event) {
+        opened.ifPresent(StoreDatabase::close);
+    }
+}

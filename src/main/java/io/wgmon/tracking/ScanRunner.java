@@ -1,0 +1,83 @@
+package io.wgmon.tracking;
+
+import io.wgmon.wireguard.Scan;
+import io.wgmon.wireguard.WireGuardScanner;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One scan, on the scan thread (docs/architecture.md#tracking, docs/architecture.md#delivery): reads WireGuard, lets the tracker turn the
+ * scan into events, hands the events and the state changes to the {@link EventOutbox} in one call, and
+ * only then publishes the events (counted, logged, emitted to the {@link TrackingView}).
+ */
+public final class ScanRunner {
+    private static final Logger LOG = Logger.getLogger(ScanRunner.class);
+
+    private final WireGuardScanner scanner;
+    private final ConnectionTracker tracker;
+    private final TrackerState state;
+    private final EventOutbox outbox;
+    private final TrackingView view;
+    private final TrackingMetrics metrics;
+    private final ScanProblems problems;
+    private final PeerDeadlines deadlines;
+
+    /**
+     * @param view      written by this runner: the scans and the events
+     * @param deadlines told each scan's outcome, for the next disconnect check
+     */
+    public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
+                      TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines) {
+        this.scanner = scanner;
+        this.tracker = tracker;
+        this.state = state;
+        this.outbox = outbox;
+        this.view = view;
+        this.metrics = metrics;
+        this.problems = problems;
+        this.deadlines = deadlines;
+    }
+
+    /** Before the first scan: the state the last run left (may block). */
+    void restore() {
+        tracker.restore(state.load());
+    }
+
+    /** @return the events this scan found, committed and published */
+    List<PeerEvent> run(ScanCause cause) {
+        Scan scan = Objects.requireNonNull(metrics.timeScan(cause, scanner::scan));
+        boolean first = view.lastScan() == null;
+        view.scanned(scan);
+        metrics.scanFailures(scan.failures().size());
+        problems.report(scan);
+        List<PeerEvent> found = tracker.apply(scan);
+        outbox.commit(found, state.changes(tracker.peers(), false));
+        found.forEach(this::publish);
+        deadlines.scanned(scan.time(), tracker.peers());
+        if (first) {
+            LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
+                    tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());
+        }
+        return found;
+    }
+
+    /** After the last scan: every peer's state, activity included, through the outbox. */
+    void flush() {
+        outbox.commit(List.of(), state.changes(tracker.peers(), true));
+    }
+
+    /** Closes the backends and ends the event stream. */
+    void close() {
+        scanner.close();
+        view.complete();
+    }
+
+    private void publish(PeerEvent event) {
+        metrics.event(event.type());
+        LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
+                event.reason() == null ? "" : " reason " + event.reason().wireName());
+        view.emit(event);
+    }
+}

@@ -1,5 +1,0 @@
-package io.wgmon.webhook;
-
-/** A rendered webhook body and the Content-Type it is sent with. The signature covers exactly {@code body}. */
-public record Payload(byte[] body, String contentType) {
-}

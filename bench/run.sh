@@ -13,7 +13,8 @@
 # BARE_RUNS (2) and BARE_REST_SECONDS (30) for the bare Quarkus floor, BARE=0 (skip it), JMH=0
 # (skip the JMH parsers), MVN_OFFLINE=1 (maven -o), LAUNCH (command that starts
 # wgmon instead of target/quarkus-app/wgmon, e.g. "java -jar target/quarkus-app/quarkus-run.jar"),
-# OUT (docs/benchmarks.md). Default total: about 8 minutes on 2 cores.
+# OUT (docs/benchmarks.md; the section bench/scale.sh writes there is kept). Default total: about 8
+# minutes on 2 cores. bench/scale.sh is the scale bench (10,000 peers, traffic, floods, at rest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (namespaces, NFLOG)"; exit 1; }
@@ -485,5 +486,10 @@ $(connect_thread_table)
 
 EOF
   cat bench/notes.md
-} > "$OUT"
+  # bench/scale.sh's section (between its markers) is kept as it was
+  if [ -f "$OUT" ]; then
+    awk '/^<!-- scale.sh begin/ {keep = 1} keep {print} /^<!-- scale.sh end/ {keep = 0}' "$OUT" | sed '1s/^/\n/'
+  fi
+} > "$RES/out.md"
+cp "$RES/out.md" "$OUT"
 echo "wrote $OUT"

@@ -2,21 +2,15 @@ package io.wgmon.wireguard.kernel;
 
 import io.wgmon.netlink.AttributeDecoder;
 import io.wgmon.wireguard.Device;
-import io.wgmon.wireguard.AllowedIpFormatter;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.ReplyBudget;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -40,18 +34,13 @@ import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
  * parser reads one reply, on one thread.
  */
 public final class WireGuardGenlParser {
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
-
     private final String deviceName;
     private final AttributeDecoder deviceAttributes = new AttributeDecoder();
     private final AttributeDecoder peerList = new AttributeDecoder();
     private final AttributeDecoder peerAttributes = new AttributeDecoder();
-    private final AttributeDecoder allowedIpList = new AttributeDecoder();
-    private final AttributeDecoder allowedIpAttributes = new AttributeDecoder();
+    private final PeerAttributeDecoder peerAttributeDecoder;
     private final byte[] key = new byte[KEY_LENGTH];
     private final byte[] keyBase64 = new byte[44];
-    private final byte[] address = new byte[16];
-    private final AllowedIpFormatter allowedIpText = new AllowedIpFormatter();
 
     private int messages;
     private String publicKey;
@@ -65,6 +54,7 @@ public final class WireGuardGenlParser {
     public WireGuardGenlParser(String deviceName, ReplyBudget budget) {
         this.deviceName = deviceName;
         this.budget = budget;
+        this.peerAttributeDecoder = new PeerAttributeDecoder(budget);
     }
 
     /** Parses a whole reply, given as the payloads of its messages in order, with the limits of this JVM's heap. */
@@ -162,7 +152,7 @@ public final class WireGuardGenlParser {
         }
         peerAttributes.enter(nest);
         while (peerAttributes.next()) {
-            peerAttribute(peerAttributes, peer);
+            peerAttributeDecoder.peerAttribute(peerAttributes, peer);
         }
     }
 
@@ -181,52 +171,6 @@ public final class WireGuardGenlParser {
         PeerDraft draft = new PeerDraft(base64Key(), key);
         peers.add(draft);
         return draft;
-    }
-
-    private void peerAttribute(AttributeDecoder attribute, PeerDraft peer) {
-        switch (attribute.type()) {
-            case PEER_A_PRESHARED_KEY -> attribute.zeroValue();
-            case PEER_A_FLAGS -> attribute.requireLength(4, "peer FLAGS");
-            case PEER_A_ENDPOINT -> peer.endpoint = endpoint(attribute);
-            case PEER_A_PERSISTENT_KEEPALIVE_INTERVAL -> {
-                if (attribute.requireLength(2, "peer PERSISTENT_KEEPALIVE_INTERVAL")) {
-                    peer.persistentKeepalive = attribute.uint16();
-                }
-            }
-            case PEER_A_LAST_HANDSHAKE_TIME -> peer.lastHandshake = handshakeTime(attribute);
-            case PEER_A_RX_BYTES -> {
-                if (attribute.requireLength(8, "peer RX_BYTES")) {
-                    peer.rxBytes = attribute.uint64();
-                }
-            }
-            case PEER_A_TX_BYTES -> {
-                if (attribute.requireLength(8, "peer TX_BYTES")) {
-                    peer.txBytes = attribute.uint64();
-                }
-            }
-            case PEER_A_ALLOWEDIPS -> {
-                allowedIpList.enter(attribute);
-                while (allowedIpList.next()) {
-                    String allowedIp = allowedIp(allowedIpList);
-                    if (allowedIp == null) {
-                        continue;
-                    }
-                    if (!budget.admitAllowedIp()) {
-                        attribute.fail("too many allowed IPs");
-                        return;
-                    }
-                    peer.allowedIps.add(allowedIp);
-                }
-            }
-            case PEER_A_PROTOCOL_VERSION -> {
-                if (attribute.requireLength(4, "peer PROTOCOL_VERSION")) {
-                    peer.protocolVersion = attribute.uint32();
-                }
-            }
-            default -> {
-                // PUBLIC_KEY (read first), pad (type 0) and attributes newer than this code
-            }
-        }
     }
 
     /** The key in base64, null (and an error recorded) when it is not 32 bytes. */
@@ -249,146 +193,8 @@ public final class WireGuardGenlParser {
         return new String(keyBase64, StandardCharsets.ISO_8859_1);
     }
 
-    /**
-     * sockaddr_in or sockaddr_in6: family in host order, port big-endian; scope and flow info
-     * dropped. Null (and an error recorded) for anything else.
-     */
-    private InetSocketAddress endpoint(AttributeDecoder attribute) {
-        int length = attribute.length();
-        int family = length >= 2 ? attribute.uint16At(0) : -1;
-        if (length == SOCKADDR_IN_LENGTH && family == AF_INET) {
-            attribute.copy(4, address, 4);
-            return new InetSocketAddress(ipv4(), attribute.be16At(2));
-        }
-        if (length == SOCKADDR_IN6_LENGTH && family == AF_INET6) {
-            attribute.copy(8, address, 16);
-            return new InetSocketAddress(ipv6(), attribute.be16At(2));
-        }
-        attribute.fail("peer ENDPOINT has " + length + " bytes and address family " + family
-                + ", expected 16 bytes of AF_INET or 28 bytes of AF_INET6");
-        return null;
-    }
-
-    /** Null for "never" and (with an error recorded) for a malformed time. */
-    private Instant handshakeTime(AttributeDecoder attribute) {
-        if (!attribute.requireLength(TIMESPEC_LENGTH, "peer LAST_HANDSHAKE_TIME")) {
-            return null;
-        }
-        long seconds = attribute.int64At(0);
-        long nanos = attribute.int64At(8);
-        if (seconds == 0 && nanos == 0) {
-            return null;
-        }
-        if (seconds < 0 || seconds > Instant.MAX.getEpochSecond() || nanos < 0 || nanos >= NANOS_PER_SECOND) {
-            attribute.fail("peer LAST_HANDSHAKE_TIME is not a valid time");
-            return null;
-        }
-        return Instant.ofEpochSecond(seconds, nanos);
-    }
-
-    /**
-     * One {FAMILY, IPADDR, CIDR_MASK} nest as {@code wg show} prints it, e.g. "fd00::/64"; null
-     * (and an error recorded) when it is malformed.
-     */
-    private String allowedIp(AttributeDecoder nest) {
-        int family = -1;
-        int addressLength = -1;
-        int mask = -1;
-        allowedIpAttributes.enter(nest);
-        while (allowedIpAttributes.next()) {
-            switch (allowedIpAttributes.type()) {
-                case ALLOWEDIP_A_FAMILY -> {
-                    if (allowedIpAttributes.requireLength(2, "allowed IP FAMILY")) {
-                        family = allowedIpAttributes.uint16();
-                    }
-                }
-                case ALLOWEDIP_A_IPADDR -> {
-                    addressLength = allowedIpAttributes.length();
-                    if (addressLength == 4 || addressLength == 16) {
-                        allowedIpAttributes.copy(0, address, addressLength);
-                    }
-                }
-                case ALLOWEDIP_A_CIDR_MASK -> {
-                    if (allowedIpAttributes.requireLength(1, "allowed IP CIDR_MASK")) {
-                        mask = allowedIpAttributes.uint8();
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        if (allowedIpAttributes.error() != null) {
-            return null;
-        }
-        if (family == AF_INET && addressLength == 4 && mask >= 0 && mask <= 32
-                || family == AF_INET6 && addressLength == 16 && mask >= 0 && mask <= 128) {
-            return allowedIpText.format(address, addressLength, mask);
-        }
-        nest.fail("allowed IP has family " + family + ", a " + addressLength
-                + "-byte address and mask " + mask + ", expected AF_INET with 4 bytes and mask 0-32"
-                + " or AF_INET6 with 16 bytes and mask 0-128");
-        return null;
-    }
-
-    private InetAddress ipv4() {
-        try {
-            return InetAddress.getByAddress(new byte[] {address[0], address[1], address[2], address[3]});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("4 bytes are an IPv4 address", e);
-        }
-    }
-
-    /** Stays an Inet6Address even for "::ffff:a.b.c.d", unlike InetAddress.getByAddress. */
-    private InetAddress ipv6() {
-        try {
-            return Inet6Address.getByAddress(null, address, -1);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are an IPv6 address", e);
-        }
-    }
-
     private WireGuardException malformed(String problem) {
         return new WireGuardException(Reason.MALFORMED_REPLY, deviceName + ": malformed WireGuard netlink reply (message " + messages + "): "
                 + problem);
-    }
-
-    /** A peer as far as the messages read so far describe it. */
-    private static final class PeerDraft implements PeersByKey.Keyed {
-        private final String publicKey;
-        private final long key0;
-        private final long key1;
-        private final long key2;
-        private final long key3;
-        /** Most peers have one to four; ArrayList's default of ten was 24 bytes a peer more. */
-        private final List<String> allowedIps = new ArrayList<>(4);
-        private InetSocketAddress endpoint;
-        private Instant lastHandshake;
-        private long rxBytes;
-        private long txBytes;
-        private int persistentKeepalive;
-        private int protocolVersion;
-
-        PeerDraft(String publicKey, byte[] key) {
-            this.publicKey = publicKey;
-            key0 = PeersByKey.keyWord(key, 0);
-            key1 = PeersByKey.keyWord(key, 1);
-            key2 = PeersByKey.keyWord(key, 2);
-            key3 = PeersByKey.keyWord(key, 3);
-        }
-
-        @Override
-        public long keyWord(int index) {
-            return switch (index) {
-                case 0 -> key0;
-                case 1 -> key1;
-                case 2 -> key2;
-                default -> key3;
-            };
-        }
-
-        Peer build() {
-            return new Peer(publicKey, endpoint, allowedIps, lastHandshake, rxBytes, txBytes, persistentKeepalive,
-                    protocolVersion);
-        }
     }
 }

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 import java.util.Optional;
 
 /**
- * Opens the store when a folder is configured (docs/architecture.md §8), whatever else is: tracking keeps its
+ * Opens the store when a folder is configured (docs/architecture.md#store), whatever else is: tracking keeps its
  * state in it and delivery its undelivered events. Closed last at shutdown, after both are done with it.
  */
 @ApplicationScoped

@@ -142,7 +142,7 @@ public class Wiring {
         tracking.close();
     }
 
-    /** The tracker's state lives in the store, when there is one (docs/architecture.md §8). */
+    /** The tracker's state lives in the store, when there is one (docs/architecture.md#delivery). */
     private static TrackerState trackerState(Optional<StoreDatabase> store, WgmonConfig.Tracking tracking) {
         return store.<TrackerState>map(database -> new StoredTrackerState(database,
                 tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);

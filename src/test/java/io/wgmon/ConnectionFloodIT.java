@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * refused. wgmon stays up with no OutOfMemoryError, its health answers where the probes ask it (the
  * management port on loopback), a real connect made during the flood reaches the webhook receiver,
  * and an event stream reader that was connected before the flood, quiet for longer than the idle
- * timeout, still gets that connect (docs/architecture.md §12, "Listening and limits").
+ * timeout, still gets that connect (docs/architecture.md#listening).
  *
  * <p>{@code -Dwgmon.flood.old-defaults=true} runs it against the settings before issue 19 (HTTP/2 on, no
  * connection cap, Quarkus's 30 min idle timeout, no nft limit): expected to fail.

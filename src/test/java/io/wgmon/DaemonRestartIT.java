@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,7 +28,6 @@ class DaemonRestartIT {
     private static final Duration IDLE = Duration.ofSeconds(60);
     private static final Duration TICK = Duration.ofSeconds(2);
     private static final Duration DOWN = Duration.ofMillis(1700);
-    private static final Pattern SCANS = Pattern.compile("^wgmon_scans_seconds_count\\S* (\\S+)$", Pattern.MULTILINE);
 
     private static LiveBed bed;
 
@@ -46,9 +43,9 @@ class DaemonRestartIT {
         }
     }
 
+    /** Scans of every cause: the series has one count per cause label. */
     private static double scans(MonitorProcess monitor) throws Exception {
-        Matcher m = SCANS.matcher(monitor.getManagement("/q/metrics").body());
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        return monitor.metric("wgmon_scans_seconds_count");
     }
 
     @Test
@@ -62,12 +59,21 @@ class DaemonRestartIT {
                 testbed.ping(alice);
                 assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)));
 
-                // wait for an idle tick: with a peer connected and no traffic, scans come only from it
-                double before = scans(monitor);
-                long deadline = System.nanoTime() + TICK.multipliedBy(3).toNanos();
-                while (scans(monitor) == before && System.nanoTime() < deadline) {
+                // the scans that followed the connect settle (the next one is the peer's deadline, IDLE
+                // away): the kill then falls between two scans, as a restart between two ticks did
+                double seen = scans(monitor);
+                long quietSince = System.nanoTime();
+                long deadline = quietSince + TICK.multipliedBy(10).toNanos();
+                while (System.nanoTime() - quietSince < TICK.toNanos() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
+                    double now = scans(monitor);
+                    if (now != seen) {
+                        seen = now;
+                        quietSince = System.nanoTime();
+                    }
                 }
+                assertTrue(System.nanoTime() - quietSince >= TICK.toNanos(), "scans did not settle within "
+                        + TICK.multipliedBy(10) + ": the kill would not fall between two scans");
                 Instant killed = Instant.now();
                 testbed.killServerDaemon();
                 Thread.sleep(DOWN.toMillis());
@@ -83,7 +89,7 @@ class DaemonRestartIT {
                             Duration.ofMillis(200));
                 }
                 Delivery down = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), Duration.ZERO);
-                System.out.println("DAEMON RESTART: killed just after an idle tick (tick " + TICK.toMillis()
+                System.out.println("DAEMON RESTART: killed between two scans (tick " + TICK.toMillis()
                         + " ms), down " + Duration.between(killed, restarted).toMillis() + " ms");
                 for (Delivery d : receiver.accepted()) {
                     System.out.println("DAEMON RESTART:   " + d.json().get("event").asText()

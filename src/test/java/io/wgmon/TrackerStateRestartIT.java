@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * The tracker's state across restarts of the packaged wgmon, live (docs/architecture.md §7, §8): one
+ * The tracker's state across restarts of the packaged wgmon, live (docs/architecture.md#tracking, docs/architecture.md#delivery): one
  * spool directory, so one store, over three runs. A restart does not report Alice's connect again;
  * Alice gone for longer than the idle timeout while wgmon was down is reported idle by the next run's
  * first scan; Bob's handshake while wgmon was down is reported connected by the next run.

@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one gate of both HTTP servers (docs/architecture.md §12). Everything on the main port (the
+ * The one gate of both HTTP servers (docs/architecture.md#surfaces). Everything on the main port (the
  * API, the event stream, the page) and everything on the management port but health (metrics,
  * OpenAPI) answers only requests with an allowed {@code Host} ({@link AllowedHosts}) that
  * {@link ApiAccess} lets in (trusted loopback, the token) or that carry a live login session

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The {@code Host} values the API, the page and the metrics answer to (docs/architecture.md §12),
+ * The {@code Host} values the API, the page and the metrics answer to (docs/architecture.md#surfaces),
  * against DNS rebinding: a page of {@code rebind.attacker.example} whose name is made to resolve to
  * this machine (or to the far end of an SSH or {@code kubectl port-forward} tunnel) makes the
  * browser send that name. An address in {@code Host} cannot be rebound, so every IP literal passes;

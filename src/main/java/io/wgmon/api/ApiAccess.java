@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
- * Who may read the API, the event stream and the metrics (docs/architecture.md §12): a client that
+ * Who may read the API, the event stream and the metrics (docs/architecture.md#surfaces): a client that
  * sends {@code Authorization: Bearer <wgmon.api.token>}, and a client whose connection comes from
  * loopback while {@code wgmon.api.trust-loopback} holds (by default only without a token). Without a
  * token configured nothing but trusted loopback is answered.

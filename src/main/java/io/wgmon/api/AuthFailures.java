@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Wrong tokens and logins per source (docs/architecture.md §12): after {@link #LIMIT} in a
+ * Wrong tokens and logins per source (docs/architecture.md#surfaces): after {@link #LIMIT} in a
  * {@link #WINDOW} the source gets 429 until its window is over, the right token included. One log
  * line per source and window, at its first failure, with the count of its window before; never the
  * token. IPv6 sources count per /64, since one host has a whole /64 to send from. The table holds at

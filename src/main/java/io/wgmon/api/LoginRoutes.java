@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How a browser logs in (docs/architecture.md §12): {@code GET /login} is a form, and {@code POST /login}
+ * How a browser logs in (docs/architecture.md#surfaces): {@code GET /login} is a form, and {@code POST /login}
  * with the right token starts a {@link LoginSessions} session whose random value (never the token)
  * comes back as an HttpOnly, SameSite=Strict cookie; over TLS it is {@code Secure} and named
  * {@code __Host-...}, which a browser takes only from a secure origin, without Domain, for Path=/.

@@ -12,7 +12,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The status page's logins (docs/architecture.md §12): the cookie holds a random session value, never
+ * The status page's logins (docs/architecture.md#surfaces): the cookie holds a random session value, never
  * the token. Sessions live in memory only, so a restart (and with it a new token) ends them all; each
  * is bound to the server port it was made on, expires after the lifetime, and there are at most
  * {@link #MAX_SESSIONS}: a new login past that ends the oldest.

@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 
 /**
- * Health as a client not on loopback sees it (docs/architecture.md §12): the status and the code
+ * Health as a client not on loopback sees it (docs/architecture.md#surfaces): the status and the code
  * (200 UP, 503 DOWN) that probes act on, without the checks' data (connected peers, the last scan's
  * time, the packet source, interface names), which tells an outsider when the VPN is used.
  */

@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Multi;
  * Where packet events come from: NFLOG or a pcap capture. {@link #start()} binds or opens the
  * socket and fails with a {@link PacketSourceException} whose message says what is wrong;
  * after that, events are emitted on {@link #packets()} from a dedicated reader thread that runs
- * the shared {@link ReaderLoop} (docs/architecture.md §5), so subscribers run on that thread.
+ * the shared {@link ReaderLoop} (docs/architecture.md#capture), so subscribers run on that thread.
  */
 public interface PacketSource extends AutoCloseable {
 

@@ -9,7 +9,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * The body of every packet source's reader thread (docs/architecture.md §5): wait, read what is
+ * The body of every packet source's reader thread (docs/architecture.md#capture): wait, read what is
  * waiting, parse, emit, count, until the source is closed. Nothing escapes it:
  * <ul>
  * <li>losses the reader reports become one {@link PacketsLost} each time, and a warning at most once a

@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param interfaceIndex inbound interface index, 0 when unknown
  * @param prefix         the log prefix set by the firewall rule, empty when none
  * @param sessionStart   a transport data message with counter 0, the first under a new keypair: the
- *                       packet that completes a handshake for the responder (docs/architecture.md §5)
+ *                       packet that completes a handshake for the responder (docs/architecture.md#capture)
  */
 public record WireGuardPacket(
         Instant time,

@@ -8,7 +8,7 @@ import jakarta.annotation.Priority;
 
 /**
  * Refuses a {@code wgmon.*} value longer than {@link #MAX_LENGTH} characters before anything
- * converts, logs or keeps it (docs/architecture.md §9): a 10 MB setting would otherwise end in a
+ * converts, logs or keeps it (docs/architecture.md#config): a 10 MB setting would otherwise end in a
  * 20 MB log line or an OutOfMemoryError. The message names the key and the length and quotes only
  * the value's start, and of a secret nothing, of a URL its scheme and host ({@link SecretValues}).
  */

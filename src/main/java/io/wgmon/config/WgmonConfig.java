@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * All of wgmon's settings (docs/architecture.md §9). The original wgmon's lower-case environment
+ * All of wgmon's settings (docs/architecture.md#config). The original wgmon's lower-case environment
  * variables are mapped onto these keys by {@link LegacyEnvAliases}.
  */
 @ConfigMapping(prefix = "wgmon")
@@ -77,18 +77,15 @@ public interface WgmonConfig {
         /** Interfaces to watch; empty means all that exist. */
         Optional<List<String>> interfaces();
 
-        @WithName("uapi-dir")
         @WithDefault("/var/run/wireguard")
         Path uapiDir();
 
         /** How long one backend request may take before the scan counts as failed. */
-        @WithName("request-timeout")
         @WithDefault("2s")
         Duration requestTimeout();
     }
 
     interface Tracking {
-        @WithName("idle-timeout")
         @WithDefault("180s")
         Duration idleTimeout();
 
@@ -98,12 +95,10 @@ public interface WgmonConfig {
         @WithDefault("250ms")
         Duration coalesce();
 
-        @WithName("report-existing")
         @WithDefault("false")
         boolean reportExisting();
 
         /** Whether endpoint changes of connected peers are reported as {@code peer.roamed}. */
-        @WithName("report-roaming")
         @WithDefault("false")
         boolean reportRoaming();
     }
@@ -117,24 +112,19 @@ public interface WgmonConfig {
 
         Optional<String> secret();
 
-        @WithName("connect-timeout")
         @WithDefault("2s")
         Duration connectTimeout();
 
-        @WithName("request-timeout")
         @WithDefault("5s")
         Duration requestTimeout();
 
-        @WithName("retry-initial")
         @WithDefault("500ms")
         Duration retryInitial();
 
-        @WithName("retry-max")
         @WithDefault("60s")
         Duration retryMax();
 
         /** Events held in memory per receiver before new ones are dropped (and counted); without a spool only. */
-        @WithName("queue-size")
         @WithDefault("10000")
         int queueSize();
 
@@ -148,21 +138,17 @@ public interface WgmonConfig {
         Map<String, Receiver> receivers();
 
         /** Deprecated alias of {@code wgmon.store.dir}. */
-        @WithName("spool-dir")
         Optional<Path> spoolDir();
 
         /** Bytes of one receiver's undelivered events in the store; at the bound the oldest are dropped (and counted). */
-        @WithName("spool-max-size")
         @WithDefault("16M")
         MemorySize spoolMaxSize();
 
         /** Events not delivered within this time after they happened are dropped (and counted). */
-        @WithName("max-age")
         @WithDefault("24h")
         Duration maxAge();
 
         /** Consecutive failed attempts after which a receiver gets one probe at a time instead of every lane. */
-        @WithName("circuit-threshold")
         @WithDefault("5")
         int circuitThreshold();
 
@@ -181,18 +167,16 @@ public interface WgmonConfig {
             /** Added to {@code wgmon.webhook.headers}; the receiver's value wins for the same name. */
             Map<String, String> headers();
 
-            /** A chat service's request and message (docs/architecture.md §10); replaces {@code format}. */
+            /** A chat service's request and message (docs/architecture.md#events); replaces {@code format}. */
             Optional<ChatPreset> preset();
 
             /** A Qute template of the body; replaces {@code format}. */
             Optional<String> template();
 
             /** A file holding the Qute template of the body. */
-            @WithName("template-file")
             Optional<Path> templateFile();
 
             /** Content-Type of a templated body. */
-            @WithName("content-type")
             @WithDefault("application/json")
             String contentType();
 
@@ -201,17 +185,14 @@ public interface WgmonConfig {
             SignatureScheme signature();
 
             /** The chat of the {@code telegram} preset. */
-            @WithName("chat-id")
             Optional<String> chatId();
         }
 
         interface Tls {
             /** PEM file with CA certificates trusted in addition to the JVM trust store. */
-            @WithName("ca-file")
             Optional<Path> caFile();
 
             /** Accept any certificate and host name; for tests only, logged as a WARN at start. */
-            @WithName("insecure-skip-verify")
             @WithDefault("false")
             boolean insecureSkipVerify();
         }
@@ -228,15 +209,14 @@ public interface WgmonConfig {
     interface Api {
         /**
          * Bearer token that opens the API, the event stream and the metrics to other hosts
-         * (docs/architecture.md §12); without it only loopback is answered.
+         * (docs/architecture.md#surfaces); without it only loopback is answered.
          */
         Optional<String> token();
 
         /**
-         * Whether a client whose connection comes from loopback needs no token (docs/architecture.md §12).
+         * Whether a client whose connection comes from loopback needs no token (docs/architecture.md#surfaces).
          * Unset: trusted only while no token is configured.
          */
-        @WithName("trust-loopback")
         Optional<Boolean> trustLoopback();
 
         /**
@@ -244,16 +224,14 @@ public interface WgmonConfig {
          * addresses always pass, {@code *} lets any name pass. Unset: localhost and the host name
          * ({@code wgmon.host}, else the kernel's).
          */
-        @WithName("allowed-hosts")
         Optional<List<String>> allowedHosts();
 
         /** How long a status-page login lasts; a restart (a new token) ends every session sooner. */
-        @WithName("session-lifetime")
         @WithDefault("12h")
         Duration sessionLifetime();
     }
 
-    /** Per-peer series on /q/metrics (docs/architecture.md §12). */
+    /** Per-peer series on /q/metrics (docs/architecture.md#surfaces). */
     interface Metrics {
         /** Per-peer series at all; off on hosts with so many peers that a scrape would be too big. */
         @WithDefault("true")

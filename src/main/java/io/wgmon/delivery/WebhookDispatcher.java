@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Fans peer events out to the configured receivers (docs/architecture.md §1, §8): at-least-once, in order
+ * Fans peer events out to the configured receivers (docs/architecture.md#pipeline, docs/architecture.md#delivery): at-least-once, in order
  * per peer, retried with backoff until the receiver accepts (2xx) or refuses (4xx) the event; each
  * receiver gets every event independently, in its own format, with its own queue, circuit and context.
  * As tracking's {@link EventOutbox} it takes each scan's events with the tracker's state changes and hands
@@ -54,7 +54,6 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
     public WebhookDispatcher(List<WebhookReceiver> receivers, DeliveryPolicy policy, Optional<StoreDatabase> store,
                              ReceiverContexts contexts, WebhookSender sender, MeterRegistry registry) {
         this.store = store;
-        store.ifPresent(database -> LegacySpool.migrate(database.dir(), database));
         List<DeliveryQueue> queues = new ArrayList<>();
         try {
             for (WebhookReceiver receiver : receivers) {

@@ -22,7 +22,7 @@ public class PipelineReadiness implements AsyncHealthCheck {
 
     /**
      * Asynchronous only so that a probe is answered on the event loop and needs no worker thread
-     * (docs/architecture.md §3): the check reads published state and never blocks.
+     * (docs/architecture.md#threads): the check reads published state and never blocks.
      */
     @Override
     public Uni<HealthCheckResponse> call() {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one scan says about readiness (docs/architecture.md §12): ready when every backend could list
+ * What one scan says about readiness (docs/architecture.md#surfaces): ready when every backend could list
  * its interfaces and every interface named in {@code wgmon.wireguard.interfaces} that exists answered.
  * Without named interfaces, an interface that cannot be read (say a stray broken UAPI socket) is a
  * warning, not a reason to take wgmon out of service. A named interface that does not exist is shown,

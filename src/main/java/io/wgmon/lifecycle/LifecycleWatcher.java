@@ -3,18 +3,19 @@ package io.wgmon.lifecycle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.wgmon.capture.ReaderThread;
-import io.wgmon.netlink.LibC;
+import io.wgmon.os.ReaderThread;
+import io.wgmon.os.LibC;
 import io.wgmon.netlink.LinkChange;
 import io.wgmon.netlink.LinkMessageParser;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.netlink.NetlinkSocket;
-import io.wgmon.netlink.ReadinessWaiter;
+import io.wgmon.os.Errno;
+import io.wgmon.os.OsException;
+import io.wgmon.os.ReadinessWaiter;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
-import jnr.constants.platform.Errno;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Interface lifecycle as events (docs/architecture.md §7): one thread, {@code wgmon-links}, waits in
+ * Interface lifecycle as events (docs/architecture.md#tracking): one thread, {@code wgmon-links}, waits in
  * poll(2) on an rtnetlink socket subscribed to {@code RTNLGRP_LINK} and an inotify descriptor on
  * the UAPI directory (plus the eventfd that wakes it to stop), so it costs nothing at rest. A
  * WireGuard link (kind "wireguard"), a tun link (wireguard-go's) or a link the last scan read that
@@ -148,7 +149,7 @@ public final class LifecycleWatcher implements AutoCloseable {
     private UapiDirectoryWatch openUapi(LibC libc, Path dir) {
         try {
             return UapiDirectoryWatch.open(libc, dir, watchedInterface);
-        } catch (NetlinkException | LinkageError e) {
+        } catch (OsException | LinkageError e) {
             LOG.warnf("Cannot watch the UAPI directory %s (inotify: %s); a userspace WireGuard daemon that stops "
                     + "is noticed by scans only", dir, e.getMessage());
             return null;
@@ -228,7 +229,7 @@ public final class LifecycleWatcher implements AutoCloseable {
             try {
                 datagram = links.receiveNow();
             } catch (NetlinkException e) {
-                if (e.reason() == NetlinkException.Reason.SYSTEM_CALL && e.errnoValue() == Errno.ENOBUFS.intValue()) {
+                if (e.reason() == NetlinkException.Reason.SYSTEM_CALL && e.errno() == Errno.ENOBUFS) {
                     // notifications were lost while the buffer was full: whatever they said, look again
                     linkEvents.increment();
                     changed = true;

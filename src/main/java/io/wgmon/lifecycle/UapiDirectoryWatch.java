@@ -1,32 +1,31 @@
 package io.wgmon.lifecycle;
 
-import io.wgmon.netlink.LibC;
-import io.wgmon.netlink.NetlinkException;
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
+import io.wgmon.os.Inotify;
+import io.wgmon.os.InotifyEvent;
+import io.wgmon.os.InotifyEventParser;
+import io.wgmon.os.LibC;
+import io.wgmon.os.OsException;
 
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
-import static io.wgmon.lifecycle.InotifyEvent.*;
+import static io.wgmon.os.InotifyEvent.*;
 
 /**
  * An inotify descriptor on the UAPI directory: a socket file created, deleted or renamed there
- * is a userspace WireGuard daemon starting or stopping (docs/architecture.md §7). The directory
+ * is a userspace WireGuard daemon starting or stopping (docs/architecture.md#tracking). The directory
  * may not exist yet (wireguard-go makes it when the first daemon starts): then its parent is
  * watched until it appears, and again if it is removed. Non-blocking; one thread reads it.
  */
 final class UapiDirectoryWatch implements AutoCloseable {
-    private static final int IN_NONBLOCK = 0x800;
-    private static final int IN_CLOEXEC = 0x80000;
     private static final int DIRECTORY_EVENTS = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
             | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
     private static final int PARENT_EVENTS = IN_CREATE | IN_MOVED_TO | IN_ONLYDIR;
     private static final String SOCKET_SUFFIX = ".sock";
     private static final int BUFFER_BYTES = 16 * 1024;
 
-    private final LibC libc;
-    private final jnr.ffi.Runtime runtime;
-    private final int fd;
+    private final Inotify inotify;
     private final Path directory;
     private final Predicate<String> watchedInterface;
     private final byte[] buffer = new byte[BUFFER_BYTES];
@@ -34,33 +33,30 @@ final class UapiDirectoryWatch implements AutoCloseable {
     private int parentWatch = -1;
     private long malformed;
 
-    private UapiDirectoryWatch(LibC libc, int fd, Path directory, Predicate<String> watchedInterface) {
-        this.libc = libc;
+    private UapiDirectoryWatch(Inotify inotify, Path directory, Predicate<String> watchedInterface) {
+        this.inotify = inotify;
         this.watchedInterface = watchedInterface;
-        this.runtime = jnr.ffi.Runtime.getRuntime(libc);
-        this.fd = fd;
         this.directory = directory.toAbsolutePath();
     }
 
-    /** @throws NetlinkException SYSTEM_CALL when inotify or the watch cannot be set up (the errno says why) */
-    /** @param watchedInterface whether a socket of this interface name is worth a scan */
+    /**
+     * @param watchedInterface whether a socket of this interface name is worth a scan
+     * @throws OsException when inotify or the watch cannot be set up (the errno says why)
+     */
     static UapiDirectoryWatch open(LibC libc, Path directory, Predicate<String> watchedInterface) {
-        int fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        if (fd < 0) {
-            throw NetlinkException.systemCall("inotify_init1", jnr.ffi.Runtime.getRuntime(libc).getLastError());
-        }
-        UapiDirectoryWatch watch = new UapiDirectoryWatch(libc, fd, directory, watchedInterface);
+        Inotify inotify = Inotify.open(libc);
+        UapiDirectoryWatch watch = new UapiDirectoryWatch(inotify, directory, watchedInterface);
         try {
             watch.watchDirectoryOrParent();
             return watch;
         } catch (RuntimeException e) {
-            libc.close(fd);
+            inotify.close();
             throw e;
         }
     }
 
     int descriptor() {
-        return fd;
+        return inotify.descriptor();
     }
 
     /** Whether the directory itself is watched (false: its parent, until it appears). */
@@ -82,18 +78,11 @@ final class UapiDirectoryWatch implements AutoCloseable {
     boolean readChanges() {
         boolean changed = false;
         while (true) {
-            long length = libc.read(fd, buffer, buffer.length);
-            if (length < 0) {
-                int errno = runtime.getLastError();
-                if (errno == Errno.EAGAIN.intValue()) {
-                    return changed;
-                }
-                if (errno == Errno.EINTR.intValue()) {
-                    continue;
-                }
-                throw NetlinkException.systemCall("read(inotify)", errno);
+            int length = inotify.read(buffer);
+            if (length == 0) {
+                return changed;
             }
-            InotifyEventParser.Events events = InotifyEventParser.parse(buffer, (int) length);
+            InotifyEventParser.Events events = InotifyEventParser.parse(buffer, length);
             if (events.truncated()) {
                 malformed++;
                 changed = true;
@@ -127,32 +116,30 @@ final class UapiDirectoryWatch implements AutoCloseable {
     }
 
     private void watchDirectoryOrParent() {
-        int watch = libc.inotify_add_watch(fd, directory.toString(), DIRECTORY_EVENTS);
-        if (watch >= 0) {
-            directoryWatch = watch;
-            if (parentWatch >= 0) {
-                libc.inotify_rm_watch(fd, parentWatch);
-                parentWatch = -1;
-            }
+        try {
+            directoryWatch = inotify.addWatch(directory.toString(), DIRECTORY_EVENTS);
+            stopWatchingParent();
             return;
-        }
-        int errno = runtime.getLastError();
-        Path parent = directory.getParent();
-        if (errno != Errno.ENOENT.intValue() || parent == null) {
-            throw NetlinkException.systemCall("inotify_add_watch(" + directory + ")", errno);
+        } catch (OsException e) {
+            if (e.errno() != Errno.ENOENT || directory.getParent() == null) {
+                throw e;
+            }
         }
         if (parentWatch < 0) {
-            int onParent = libc.inotify_add_watch(fd, parent.toString(), PARENT_EVENTS);
-            if (onParent < 0) {
-                throw NetlinkException.systemCall("inotify_add_watch(" + parent + ")", runtime.getLastError());
-            }
-            parentWatch = onParent;
+            parentWatch = inotify.addWatch(directory.getParent().toString(), PARENT_EVENTS);
         }
         // made between the failed watch and the parent's: it would bring no event, so look again
-        int late = libc.inotify_add_watch(fd, directory.toString(), DIRECTORY_EVENTS);
-        if (late >= 0) {
-            directoryWatch = late;
-            libc.inotify_rm_watch(fd, parentWatch);
+        try {
+            directoryWatch = inotify.addWatch(directory.toString(), DIRECTORY_EVENTS);
+            stopWatchingParent();
+        } catch (OsException stillMissing) {
+            // the parent's watch reports it when it comes
+        }
+    }
+
+    private void stopWatchingParent() {
+        if (parentWatch >= 0) {
+            inotify.removeWatch(parentWatch);
             parentWatch = -1;
         }
     }
@@ -163,6 +150,6 @@ final class UapiDirectoryWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        libc.close(fd);
+        inotify.close();
     }
 }

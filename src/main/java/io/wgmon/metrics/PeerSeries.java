@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The per-peer and per-interface series of /q/metrics (docs/architecture.md §12), made at scrape time
+ * The per-peer and per-interface series of /q/metrics (docs/architecture.md#surfaces), made at scrape time
  * from the peer states the last scan published: no scan of its own, nothing per scan, no meter per
  * peer (10,000 peers would be 50,000 meters kept in a 64 MiB heap). A scrape at rest serves the last
  * scan's values; a peer that left its interface is gone from the next scrape.

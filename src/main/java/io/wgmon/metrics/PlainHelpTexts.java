@@ -11,7 +11,7 @@ import jakarta.inject.Singleton;
  * Double quotes out of meter descriptions. Micrometer's ProcessorMetrics, which Quarkus binds, describes
  * process_cpu_usage, process_cpu_time_ns and system_cpu_usage with quoted words, and the registry writes
  * them into HELP as {@code \"}, an escape the text format 0.0.4 does not have: promtool (2.42) and
- * other strict parsers refuse the whole scrape (docs/architecture.md §12). wgmon's own texts have none.
+ * other strict parsers refuse the whole scrape (docs/architecture.md#surfaces). wgmon's own texts have none.
  */
 @ApplicationScoped
 public class PlainHelpTexts {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keeps request paths that anyone can make up out of metric tags (docs/architecture.md §12): the gate
+ * Keeps request paths that anyone can make up out of metric tags (docs/architecture.md#surfaces): the gate
  * answers 401, 403, 421 and 429 before any route matched, so Quarkus tags {@code http.server.requests}
  * with the raw path, and a stranger could fill the registry (and the uri tag's cap) with paths of his
  * choosing. An error answer keeps its {@code uri} only for wgmon's own routes; any other becomes

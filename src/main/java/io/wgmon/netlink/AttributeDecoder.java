@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Walks netlink attributes in place, on the bytes they arrived in, in the manner of
- * mdlayher/netlink's AttributeDecoder (docs/architecture.md §4): {@link #next()} moves to the next
+ * mdlayher/netlink's AttributeDecoder (docs/architecture.md#netlink): {@link #next()} moves to the next
  * attribute, typed getters read its value. Nothing throws mid-walk: the first malformed
  * attribute (a cut-off header, a length below 4 or past its container, a value too short for
  * its getter) records an error, after which {@link #next()} returns false on this decoder and

@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
  * Reads {@code RTM_NEWLINK} and {@code RTM_DELLINK} messages (an {@code ifinfomsg} and attributes)
  * into {@link LinkChange}s, keeping only the name ({@code IFLA_IFNAME}) and the kind
  * ({@code IFLA_LINKINFO/IFLA_INFO_KIND}): the replies of an {@code RTM_GETLINK} dump and the
- * notifications of {@code RTNLGRP_LINK} alike (docs/architecture.md §4). One parser on one
+ * notifications of {@code RTNLGRP_LINK} alike (docs/architecture.md#netlink). One parser on one
  * thread; the decoders are reused.
  */
 public final class LinkMessageParser {

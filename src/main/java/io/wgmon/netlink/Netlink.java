@@ -1,6 +1,6 @@
 package io.wgmon.netlink;
 
-/** Netlink numbers from {@code <linux/netlink.h>} (docs/architecture.md §4). */
+/** Netlink numbers from {@code <linux/netlink.h>} (docs/architecture.md#netlink). */
 public final class Netlink {
     public static final int AF_NETLINK = 16;
 

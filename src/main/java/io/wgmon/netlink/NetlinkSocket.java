@@ -1,6 +1,9 @@
 package io.wgmon.netlink;
 
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
+import io.wgmon.os.LibC;
+import io.wgmon.os.OsException;
+import io.wgmon.os.ReadinessWaiter;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +17,7 @@ import java.util.function.Supplier;
  * share the receive buffer); {@link #send(byte[])} and {@link #close()} may be called from any
  * thread. A receive blocks in a {@link ReadinessWaiter}, so an idle reader costs nothing, and
  * {@link #close()} wakes it and closes the socket once the reader has let go of it. A request's
- * deadline is the timeout of that same poll(2) (docs/architecture.md §4).
+ * deadline is the timeout of that same poll(2) (docs/architecture.md#netlink).
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 32 * 1024;
@@ -58,9 +61,9 @@ public final class NetlinkSocket implements AutoCloseable {
         ReadinessWaiter readiness;
         try {
             readiness = ReadinessWaiter.open(libc);
-        } catch (NetlinkException e) {
+        } catch (OsException e) {
             libc.close(fd);
-            throw e;
+            throw NetlinkException.systemCall(e.call(), e.errno());
         }
         return new NetlinkSocket(libc, fd, readiness, receiveBufferBytes);
     }
@@ -136,7 +139,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * The one request/reply path (docs/architecture.md §4): sends {@code body} as a request of
+     * The one request/reply path (docs/architecture.md#netlink): sends {@code body} as a request of
      * {@code type} (REQUEST is added to {@code flags}) and hands each data message of the reply to
      * {@code handler}, until the reply is complete: DONE for NLM_F_DUMP, the acknowledgement for
      * NLM_F_ACK, else the first message. The whole reply must arrive within {@code timeout}
@@ -207,7 +210,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private int receiveDatagram(long deadline, Supplier<NetlinkException> timedOut) {
         while (true) {
-            switch (readiness.awaitReadable(fd, deadline)) {
+            switch (awaitReadable(deadline)) {
                 case CLOSING -> throw NetlinkException.closed();
                 case TIMED_OUT -> throw timedOut.get();
                 case READY -> {
@@ -220,12 +223,20 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    private ReadinessWaiter.Wait awaitReadable(long deadline) {
+        try {
+            return readiness.awaitReadable(fd, deadline);
+        } catch (OsException e) {
+            throw NetlinkException.systemCall(e.call(), e.errno());
+        }
+    }
+
     /** One non-blocking recv: the datagram's length, or -1 when none was waiting (or EINTR). */
     private int receiveWaiting() {
         long received = libc.recv(fd, receiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
         if (received < 0) {
             int errno = runtime.getLastError();
-            if (errno == Errno.EAGAIN.intValue() || errno == Errno.EINTR.intValue()) {
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
                 return -1;
             }
             throw NetlinkException.systemCall("recv", errno);

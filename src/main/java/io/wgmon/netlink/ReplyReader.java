@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Picks the messages answering one request out of the datagrams a socket receives and tells
- * when the reply is complete (docs/architecture.md §4): at DONE for a dump (NLM_F_DUMP), at the
+ * when the reply is complete (docs/architecture.md#netlink): at DONE for a dump (NLM_F_DUMP), at the
  * acknowledgement for NLM_F_ACK, at the first message otherwise. Messages with another sequence
  * number (multicast traffic, leftovers of an earlier request) are skipped. No socket inside.
  */

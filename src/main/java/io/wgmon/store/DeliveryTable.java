@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code delivery} and {@code receiver} tables (docs/architecture.md §8): one row per undelivered
+ * The {@code delivery} and {@code receiver} tables (docs/architecture.md#store): one row per undelivered
  * event per receiver, keyed by the receiver's spool name and the delivery's sequence number. The rendered
  * body is kept rather than the event, so a restart sends exactly the bytes it would have sent; the
  * signature is not kept but computed again with the current secret. Called on the store thread only.
@@ -33,10 +33,9 @@ public final class DeliveryTable {
         }
     }
 
-    /** Ignores a row already there: migrating an old spool twice (after a crash in between) adds nothing. */
     public static void insert(Connection connection, String receiver, long seq, Delivery delivery) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT OR IGNORE INTO delivery (receiver, seq, interface, public_key, event_type, event_id,
+                INSERT INTO delivery (receiver, seq, interface, public_key, event_type, event_id,
                                                 event_time, content_type, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)) {

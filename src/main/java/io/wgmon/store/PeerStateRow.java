@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * What the tracker knows of one peer, as kept in {@code peer_state} so a restart reports nothing twice and
- * reports what changed while wgmon was down (docs/architecture.md §7, §8).
+ * reports what changed while wgmon was down (docs/architecture.md#tracking, docs/architecture.md#store).
  *
  * @param connected    the tracker counts the peer connected
  * @param updatedAt    when the row was written

@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * The store's tables and their migrations (docs/architecture.md §8). The database's
+ * The store's tables and their migrations (docs/architecture.md#store). The database's
  * {@code PRAGMA user_version} is the number of migrations applied; each runs in its own transaction, so
  * a crash mid-migration leaves the previous version. A database newer than this wgmon is refused.
  */

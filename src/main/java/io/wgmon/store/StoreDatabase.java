@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * wgmon's durable store: one SQLite database, {@value #FILE} in {@code wgmon.store.dir}
- * (docs/architecture.md §8). WAL journal with {@code synchronous=FULL}: a committed transaction survives
+ * (docs/architecture.md#store). WAL journal with {@code synchronous=FULL}: a committed transaction survives
  * SIGKILL and power loss, a torn write loses only the transaction it belonged to. The directory and its
  * files are made private to wgmon's user ({@link PrivateStoreFiles}), and the directory is locked
  * ({@value #LOCK}) so a second wgmon cannot open it. Only the

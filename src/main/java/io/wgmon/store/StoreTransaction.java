@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes that commit in one transaction, in the order added, or not at all (docs/architecture.md §8):
+ * Writes that commit in one transaction, in the order added, or not at all (docs/architecture.md#store):
  * submitted to {@link StoreDatabase#submit} as one write, and retried alone as one after a failed group.
  * Built on one thread, then handed over; each write hears the outcome once.
  */

@@ -12,13 +12,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one thread that touches the database ({@code wgmon-store}, docs/architecture.md §3, §8). Callers
+ * The one thread that touches the database ({@code wgmon-store}, docs/architecture.md#threads, docs/architecture.md#store). Callers
  * hand it {@link StoreWrite}s and return at once; it commits everything queued since its last commit in one
  * transaction (group commit: one fsync of the WAL for many writes), then tells each write it is durable.
  * When a group fails, each of its writes is tried again alone, so one bad write does not fail the others.
  */
 final class StoreWriter implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(StoreDatabase.class);
+    private static final Logger LOG = Logger.getLogger(StoreWriter.class);
 
     private final Connection connection;
     private final BlockingQueue<StoreWrite> queue = new LinkedBlockingQueue<>();

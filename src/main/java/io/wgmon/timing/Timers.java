@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /**
  * wgmon's one source of one-shot timers and of "now" for everything that waits: scan coalescing
- * windows, the idle tick and webhook retries (docs/architecture.md §3). Production uses {@link VertxTimers}; tests use a manual
+ * windows, the idle tick and webhook retries (docs/architecture.md#threads). Production uses {@link VertxTimers}; tests use a manual
  * implementation that moves time only when told, so no test waits in real time.
  */
 public interface Timers {

@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** The one {@link Timers} of the application, on Quarkus's Vert.x (docs/architecture.md §3). */
+/** The one {@link Timers} of the application, on Quarkus's Vert.x (docs/architecture.md#threads). */
 @ApplicationScoped
 public class TimersProducer {
 

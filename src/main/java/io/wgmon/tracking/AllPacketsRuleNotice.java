@@ -6,7 +6,7 @@ import org.jboss.logging.Logger;
 /**
  * Says once that the packet source delivers ordinary data packets (docs/operations.md): an old rule that
  * logs every packet to the WireGuard port. wgmon works with it, but each packet costs CPU for nothing;
- * handshakes and each session's first data packet tell everything wgmon needs (docs/architecture.md §5).
+ * handshakes and each session's first data packet tell everything wgmon needs (docs/architecture.md#capture).
  */
 public final class AllPacketsRuleNotice {
     private static final Logger LOG = Logger.getLogger(AllPacketsRuleNotice.class);

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Turns scans into connection events (docs/architecture.md §7). Pure logic: no sockets, no threads,
+ * Turns scans into connection events (docs/architecture.md#tracking). Pure logic: no sockets, no threads,
  * no clock of its own — time comes from each scan. {@link #apply} must be called from one thread at
  * a time (the scan thread); the read-only views are published after each scan and safe anywhere.
  *
@@ -81,7 +81,7 @@ public final class ConnectionTracker {
 
     /**
      * Takes the state an earlier run saved, before the first scan: its peers are tracked as they were,
-     * and the first scan of their interfaces reports what changed since (docs/architecture.md §7).
+     * and the first scan of their interfaces reports what changed since (docs/architecture.md#tracking).
      */
     public void restore(List<PeerState> saved) {
         if (baselineTaken) {

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The one timer behind disconnect checks (docs/architecture.md §7, "Deadlines"): a one-shot timer on the
+ * The one timer behind disconnect checks (docs/architecture.md#deadlines): a one-shot timer on the
  * shared {@link Timers} for the earliest peer deadline, none while no peer is connected. When it fires
  * it looks again, since packets may have moved the deadline; only a deadline still due asks for a scan.
  * Deadline scans start at least a tick apart, however many deadlines fall due: one scan confirms them all.

@@ -5,7 +5,7 @@ import io.wgmon.store.PeerStateChanges;
 import java.util.List;
 
 /**
- * Where a scan's outcome leaves tracking (docs/architecture.md §1, §8): its events and the tracker's state
+ * Where a scan's outcome leaves tracking (docs/architecture.md#pipeline, docs/architecture.md#delivery): its events and the tracker's state
  * changes, made durable together or not at all, so a crash neither reports an event twice nor loses one.
  * Delivery implements it; the event stream that SSE, metrics and logs read sees the events after this call.
  */

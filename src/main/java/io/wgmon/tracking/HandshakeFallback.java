@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * A scan shortly after an initiation from a source wgmon cannot map to a connected peer, in case the
  * session's first data packet, which completes the handshake for WireGuard and asks for the urgent scan,
- * is lost or not logged (docs/architecture.md §7, "Scan decisions"). One timer at a time, however many
+ * is lost or not logged (docs/architecture.md#scan-decisions). One timer at a time, however many
  * initiations come, and none when an urgent scan was asked for meanwhile: a flood of forged initiations
  * adds at most one plain, coalesced scan per {@link #DELAY}.
  */

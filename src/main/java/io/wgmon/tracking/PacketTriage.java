@@ -7,7 +7,7 @@ import io.wgmon.capture.WireGuardPacket;
 import java.net.InetAddress;
 
 /**
- * What one captured packet does, on the reader thread (docs/architecture.md §7, "Scan decisions"): it dates
+ * What one captured packet does, on the reader thread (docs/architecture.md#scan-decisions): it dates
  * activity and completed handshakes, and asks for a scan when the {@link ScanTrigger} says so, at once for a
  * completed handshake, later for an initiation whose session's first packet may not come.
  */

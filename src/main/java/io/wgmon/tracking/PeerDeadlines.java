@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * When each connected peer must be looked at again (docs/architecture.md §7, "Deadlines"). Pure logic in
+ * When each connected peer must be looked at again (docs/architecture.md#deadlines). Pure logic in
  * the time of the scans and packets it is given; {@link #scanned} on the scan thread, {@link #earliest}
  * on any thread.
  * <ul>

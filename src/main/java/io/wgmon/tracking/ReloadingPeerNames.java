@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Friendly names that follow their files (docs/architecture.md §12): the directories of the names files
+ * Friendly names that follow their files (docs/architecture.md#surfaces): the directories of the names files
  * are watched, and so are the directories their symbolic links end in (on Linux the JDK's WatchService
  * is inotify; its thread blocks until the kernel reports a change, no timer runs at rest). Any change
  * in a watched directory makes all files be read again: a write, a rename onto a file, the kubelet's

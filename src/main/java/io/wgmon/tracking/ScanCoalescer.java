@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Turns a storm of scan requests into few scans (docs/architecture.md §7). The first request after a
+ * Turns a storm of scan requests into few scans (docs/architecture.md#tracking). The first request after a
  * quiet window runs a scan at once (leading edge); requests during a scan or within the window after
  * its start are merged into one trailing scan at the window's end. An urgent request (a handshake just
  * completed) skips the window but still waits for a running scan. Scans run on one thread, so they
@@ -97,7 +97,7 @@ public final class ScanCoalescer implements AutoCloseable {
     }
 
     /**
-     * Asks for a recheck (docs/architecture.md §7, {@code UrgentRechecks}): at once when nothing else is
+     * Asks for a recheck (docs/architecture.md#tracking, {@code UrgentRechecks}): at once when nothing else is
      * asked for or running, spending no token; otherwise it joins what is pending. A recheck is worth
      * a scan of its own only while the coalescer is quiet: under a flood of forged handshakes a scan is
      * always pending, so rechecks add none and leave the tokens to real handshakes from other addresses.

@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks for scans (docs/architecture.md §7): notes each request's cause for the scan's timer and hands it
+ * Asks for scans (docs/architecture.md#tracking): notes each request's cause for the scan's timer and hands it
  * to the {@link ScanCoalescer}, which runs the scans one at a time on the scan thread. Never blocks.
  */
 public final class ScanRequests {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One scan, on the scan thread (docs/architecture.md §7, §8): reads WireGuard, lets the tracker turn the
+ * One scan, on the scan thread (docs/architecture.md#tracking, docs/architecture.md#delivery): reads WireGuard, lets the tracker turn the
  * scan into events, hands the events and the state changes to the {@link EventOutbox} in one call, and
  * only then publishes the events (counted, logged, emitted to the {@link TrackingView}).
  */

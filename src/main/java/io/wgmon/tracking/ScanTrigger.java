@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Decides from one packet whether WireGuard must be scanned (docs/architecture.md §7, "Scan decisions"). A responder
+ * Decides from one packet whether WireGuard must be scanned (docs/architecture.md#scan-decisions). A responder
  * records a handshake only when the first transport packet after it arrives (counter 0), so an initiation
  * is remembered and the transport packet that follows it from the same source asks for an
  * urgent scan; an initiation with no such packet yet asks for the {@link HandshakeFallback}. Packets from

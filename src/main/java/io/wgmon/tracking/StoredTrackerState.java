@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The tracker's state in the store's {@code peer_state} table (docs/architecture.md §7, §8): read at
+ * The tracker's state in the store's {@code peer_state} table (docs/architecture.md#tracking, docs/architecture.md#store): read at
  * start-up; each scan's changes go to the {@link EventOutbox} with its events, which commits them together.
  */
 public final class StoredTrackerState implements TrackerState {

@@ -5,7 +5,7 @@ import io.wgmon.store.PeerStateChanges;
 import java.util.List;
 
 /**
- * Where the tracker's per-peer state outlives the process (docs/architecture.md §7, §8), so a restart
+ * Where the tracker's per-peer state outlives the process (docs/architecture.md#tracking, docs/architecture.md#delivery), so a restart
  * reports nothing twice and reports what changed while wgmon was down. It decides what to write; the
  * {@link EventOutbox} writes it with the scan's events.
  */

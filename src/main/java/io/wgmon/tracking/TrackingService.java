@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the rechecks and the triage for the packets after it. While a peer is connected, the timer for the
  * earliest peer deadline asks for scans too ({@link PeerDeadlines}). The parts are built by the wiring.
  * <p>
- * Neither path can die silently (docs/architecture.md §7): a packet that cannot be handled and a scan
+ * Neither path can die silently (docs/architecture.md#tracking): a packet that cannot be handled and a scan
  * that throws are logged and counted, and the stream goes on; if the packet stream itself ends, the
  * {@link TrackingView} says why and liveness goes DOWN.
  */
@@ -38,7 +38,7 @@ public final class TrackingService implements AutoCloseable {
      * @param deadlineTimer asks {@code requests} for a scan when a connected peer's deadline falls due
      * @param rechecks      ask {@code requests} for rechecks after an urgent scan that found no connect
      * @param lifecycle     started with the packet source: link and UAPI socket changes ask for a scan at
-     *                      once (docs/architecture.md §7), and closed with the service
+     *                      once (docs/architecture.md#tracking), and closed with the service
      */
     public TrackingService(PacketSource source, PacketTriage triage, ScanRequests requests, ScanRunner runner,
                            DeadlineTimer deadlineTimer, UrgentRechecks rechecks, TrackingView view,

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the surfaces (api, health, metrics) read of tracking (docs/architecture.md §12): the peers, the
+ * What the surfaces (api, health, metrics) read of tracking (docs/architecture.md#surfaces): the peers, the
  * last scan, the packet source's state and the events after their commit. Read-only outside tracking;
  * tracking writes it on its own threads, and every read is of published state, never blocking.
  */

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Rechecks after an urgent scan that found no connect (docs/architecture.md §7, "Scan decisions").
+ * Rechecks after an urgent scan that found no connect (docs/architecture.md#scan-decisions).
  * The packet capture sees a handshake's first transport packet before WireGuard has processed it
  * (NFLOG logs it in netfilter, before the socket; pcap copies it beside the socket), so the urgent
  * scan can run first and read the old handshake time; the next deadline scan would then find the connect,
@@ -15,8 +15,8 @@ import java.util.List;
  * until one finds a connect or the delays run out. A recheck runs at once only while nothing else is
  * pending ({@link ScanCoalescer#requestRecheck}) and spends no urgent token: under a flood of forged
  * handshakes a scan is always pending, so rechecks add none, and the tokens stay for real handshakes
- * from other addresses (when rechecks spent tokens, a real connect during the flood took 950 ms with a
- * 1 s window instead of about 20).
+ * from other addresses (when rechecks spent tokens, a real connect during the flood waited for the
+ * window; docs/benchmarks.md#profiles-behind-code-choices).
  */
 public final class UrgentRechecks {
     static final List<Duration> DELAYS = List.of(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100));

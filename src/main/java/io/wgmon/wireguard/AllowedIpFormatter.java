@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Writes an allowed IP ("10.0.0.0/8", "fd00::/64") from its address bytes and prefix length in the form
  * {@code wg show} prints (RFC 5952 for IPv6, as {@link Endpoints#address}), as one String and nothing
  * else: both parsers build one per allowed IP per scan, so no InetAddress, StringBuilder or
- * concatenation in between (docs/architecture.md §6). The scratch buffer makes an instance one
+ * concatenation in between (docs/architecture.md#wireguard). The scratch buffer makes an instance one
  * parser's, on one thread.
  */
 public final class AllowedIpFormatter {

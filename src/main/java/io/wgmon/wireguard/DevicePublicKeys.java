@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The public keys of devices whose replies carry only the private key (wireguard-go's UAPI), derived
- * once per key instead of once per scan (docs/architecture.md §6). A scan runs rarely, so the JDK's
- * X25519 code stays cold: deriving took 0.6 to 2 ms of each scan of a small device, more than
- * reading and parsing its whole reply. What is kept per device is the derived public key and a
+ * once per key instead of once per scan (docs/architecture.md#wireguard). A scan runs rarely, so the JDK's
+ * X25519 code stays cold and deriving cost more than reading and parsing a small device's whole
+ * reply (docs/benchmarks.md#profiles-behind-code-choices). What is kept per device is the derived public key and a
  * SHA-256 of a random per-process salt and the private key, which tells "same key as last time"
  * without keeping the key; the private key itself stays the caller's, which zeroes it.
  */

@@ -4,12 +4,12 @@ package io.wgmon.wireguard;
  * How large one device reply (a UAPI {@code get=1} answer, a {@code WG_CMD_GET_DEVICE} dump) may
  * be, in bytes read and in what it makes wgmon keep: peers and allowed IPs. The limits follow the
  * heap, so a socket that streams an endless valid-looking peer list fails one read with TOO_LARGE
- * instead of running the heap out (docs/architecture.md §6).
+ * instead of running the heap out (docs/architecture.md#wireguard).
  *
  * <p>{@link #forHeap}: peers may take half the heap at {@value #PEER_COST_BYTES} bytes each, the
- * whole footprint of a peer in wgmon (the parsed {@code Peer} is about 0.4 KiB: record, key
- * string, endpoint, handshake time, list; the previous scan's copy, the tracker's state and the
- * garbage of repeated scans make up the rest: 10,000 peers scanned repeatedly need about 20 MiB).
+ * whole footprint of a peer in wgmon (the parsed {@code Peer}: record, key string, endpoint,
+ * handshake time, list; the previous scan's copy, the tracker's state and the garbage of repeated
+ * scans make up the rest; docs/benchmarks.md#profiles-behind-code-choices).
  * Allowed IPs may take an eighth of the heap at {@value #ALLOWED_IP_COST_BYTES} bytes each (a short
  * string and its list slot, twice, with room). A hostile reply that runs up to both limits holds
  * about a sixth of the heap when it is refused. Bytes are not kept (both parsers work on the reply

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One way of talking to WireGuard (kernel generic netlink, or userspace UAPI sockets), in the
- * manner of wgctrl-go: list the interfaces, read one device (docs/architecture.md §6).
+ * manner of wgctrl-go: list the interfaces, read one device (docs/architecture.md#wireguard).
  */
 public interface WireGuardClient extends AutoCloseable {
 

@@ -3,7 +3,7 @@ package io.wgmon.wireguard;
 /**
  * A WireGuard backend request failed. The message says which interface and why, in words for
  * an operator; the {@link Reason} is what code branches on. Created once, by the lowest level
- * that knows the reason, and not wrapped again on the way up (docs/architecture.md §6).
+ * that knows the reason, and not wrapped again on the way up (docs/architecture.md#wireguard).
  * Messages never quote a value that may be key material.
  */
 public class WireGuardException extends Exception {

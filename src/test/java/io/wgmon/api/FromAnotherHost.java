@@ -1,12 +1,11 @@
 package io.wgmon.api;
 
 import io.quarkus.test.common.http.TestHTTPResource;
-import org.junit.jupiter.api.Assumptions;
+import io.wgmon.testbed.LivePrerequisites;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.net.SocketException;
 import java.net.URL;
-import java.util.Optional;
 
 /**
  * Both servers of the running application, and this host's own non-loopback address: requests to it
@@ -23,8 +22,6 @@ abstract class FromAnotherHost {
 
     @BeforeEach
     void aNonLoopbackAddressOfThisHost() throws SocketException {
-        Optional<String> address = ThisHost.nonLoopbackAddress();
-        Assumptions.assumeTrue(address.isPresent(), "this host has no non-loopback address to send from");
-        stranger = address.get();
+        stranger = LivePrerequisites.require(ThisHost.nonLoopbackAddress(), "a non-loopback address of this host to send from");
     }
 }

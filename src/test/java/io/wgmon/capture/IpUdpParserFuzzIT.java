@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Any bytes as the IP packet of a capture: a flow or {@link PacketRejectedException}, nothing else
- * (docs/architecture.md §2, fuzzing).
+ * (docs/architecture.md#fuzzing).
  */
 class IpUdpParserFuzzIT {
 

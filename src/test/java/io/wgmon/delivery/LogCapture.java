@@ -30,13 +30,18 @@ public final class LogCapture implements AutoCloseable {
         }
     };
 
-    private LogCapture(Class<?> loggerClass) {
-        logger = Logger.getLogger(loggerClass.getName());
+    private LogCapture(String category) {
+        logger = Logger.getLogger(category);
         logger.addHandler(handler);
     }
 
     public static LogCapture warningsOf(Class<?> loggerClass) {
-        return new LogCapture(loggerClass);
+        return new LogCapture(loggerClass.getName());
+    }
+
+    /** For a class this test cannot name: {@code category} is its full name, its logger's category. */
+    public static LogCapture warningsOf(String category) {
+        return new LogCapture(category);
     }
 
     public List<String> warnings() {

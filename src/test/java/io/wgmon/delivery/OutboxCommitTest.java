@@ -34,7 +34,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The commit seam (docs/architecture.md §8): a scan's state changes and its events' deliveries reach a real
+ * The commit seam (docs/architecture.md#delivery): a scan's state changes and its events' deliveries reach a real
  * SQLite store together, or neither does. The store is made to fail between the two writes by a trigger
  * that refuses the delivery row after the {@code peer_state} row was written in the same transaction.
  */

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.wgmon.delivery.format.JsonPayloadFormat;
+import io.wgmon.delivery.queue.QueueCore;
 import io.wgmon.delivery.http.ReceiverFailure;
 import io.wgmon.delivery.http.RestClientWebhookSender;
 import io.wgmon.delivery.http.WebhookTls;
@@ -103,7 +104,7 @@ class ReceiverSecretsInLogsTest {
         RestClientWebhookSender sender = new RestClientWebhookSender(Duration.ofMillis(500), Duration.ofMillis(300),
                 "wgmon/test", WebhookTls.jvmTrustStore());
         closeables.add(sender);
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             WebhookDispatcher dispatcher = new WebhookDispatcher(
                     DispatcherFixture.byUrl(List.of(url), new JsonPayloadFormat(), Optional.empty()),
                     DispatcherFixture.memoryPolicy(10, new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30),

@@ -5,6 +5,7 @@ import io.wgmon.delivery.TestReceiver.Reply;
 import io.wgmon.delivery.TestReceiver.Request;
 import io.wgmon.delivery.format.DeliveryRenderer;
 import io.wgmon.delivery.format.JsonPayloadFormat;
+import io.wgmon.delivery.queue.QueueCore;
 import io.wgmon.store.PeerStateChanges;
 import io.wgmon.tracking.PeerEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -13,12 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.wgmon.timing.ManualTimers;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -170,55 +167,6 @@ class SpoolingDispatcherTest {
                 peerOne, "peer 1's spooled events before its new one");
     }
 
-    /** A spool of the format before the store, torn by a crash, is migrated: its good records are delivered. */
-    @Test
-    void tornOldSpoolFilesAreMigratedAndTheirGoodRecordsDelivered() throws Exception {
-        List<PeerEvent> events = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            events.add(TestEvents.connectedNow(TestEvents.key(i), Instant.now()));
-        }
-        Path garbage = spoolRoot.resolve("receiver-garbage");
-        Path truncated = spoolRoot.resolve("receiver-truncated");
-        Files.write(writeOldSpool(garbage, events), "\u0000\u0000\u0001\u0000garbage after a crash".getBytes(),
-                StandardOpenOption.APPEND);
-        try (FileChannel log = FileChannel.open(writeOldSpool(truncated, events), StandardOpenOption.WRITE)) {
-            log.truncate(log.size() - 7);
-        }
-
-        TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
-        WebhookDispatcher dispatcher;
-        try (LogCapture log = LogCapture.warningsOf(LegacySpool.class)) {
-            dispatcher = fixture.dispatcher(List.of(json("garbage", receiver.uri("/garbage")),
-                            json("truncated", receiver.uri("/truncated"))),
-                    policy(spool(spoolRoot, SPOOL_BYTES)));
-            assertEquals(2, log.warningsContaining("not a complete record").size(), log.warnings().toString());
-        }
-        assertFalse(Files.exists(garbage), "the old spool is removed once migrated");
-        assertFalse(Files.exists(truncated));
-        Await.until("the good records delivered", WAIT, () -> receiver.requests().size() == 5);
-        Await.until("all finished", WAIT, () -> dispatcher.pending() == 0);
-        List<String> all = events.stream().map(e -> e.id().toString()).toList();
-        assertEquals(Set.copyOf(all), Set.copyOf(ids(requestsTo(receiver, "/garbage"))));
-        assertEquals(Set.copyOf(all.subList(0, 2)), Set.copyOf(ids(requestsTo(receiver, "/truncated"))));
-        assertEquals(5, receiver.requests().size());
-    }
-
-    @Test
-    void anOldSpoolThatCannotBeReadIsNamedInOneLineAndLeftInPlace() throws Exception {
-        Path unreadable = spoolRoot.resolve("receiver-unreadable");
-        Path log = writeOldSpool(unreadable, List.of(TestEvents.connected()));
-        Files.delete(log);
-        Files.createDirectory(log); // a "segment" that is a directory cannot be read
-        try (LogCapture capture = LogCapture.warningsOf(LegacySpool.class)) {
-            fixture.dispatcher(List.of(json("unreadable", URI.create("http://127.0.0.1:9/hook"))),
-                    policy(spool(spoolRoot, SPOOL_BYTES)));
-            List<String> lines = capture.warningsContaining("cannot read the old webhook spool " + unreadable);
-            assertEquals(1, lines.size(), capture.warnings().toString());
-            assertFalse(lines.get(0).contains("\n"), lines.get(0));
-        }
-        assertTrue(Files.exists(log));
-    }
-
     @Test
     void theSizeBoundDropsTheOldestCountsAndLogsThem() throws Exception {
         int port = FreePort.pick();
@@ -227,7 +175,7 @@ class SpoolingDispatcherTest {
                 List.of(json("small", URI.create("http://127.0.0.1:" + port + "/hook"))),
                 policy(spool(spoolRoot, maxBytes)));
         List<String> submitted = new ArrayList<>();
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             for (int i = 0; i < 100; i++) {
                 PeerEvent event = TestEvents.connectedNow(TestEvents.key(i % 5), Instant.now());
                 submitted.add(event.id().toString());
@@ -269,7 +217,7 @@ class SpoolingDispatcherTest {
         dispatcher.commit(List.of(TestEvents.connectedNow(TestEvents.key(2), timers.now())), PeerStateChanges.NONE);
         Await.until("attempts refused", WAIT, () -> fixture.count("retries", "aged") >= 2);
 
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             timers.advance(Duration.ofHours(2));
             PeerEvent fresh = TestEvents.connectedNow(TestEvents.key(3), timers.now());
             dispatcher.commit(List.of(fresh), PeerStateChanges.NONE);
@@ -289,7 +237,7 @@ class SpoolingDispatcherTest {
         before.commit(List.of(TestEvents.connectedNow(TestEvents.key(4), timers.now())), PeerStateChanges.NONE);
         before.close();
         timers.advance(Duration.ofHours(2));
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf("io.wgmon.delivery.queue.Backlog")) {
             fixture.dispatcher(List.of(json("aged", down)), policy);
             assertEquals(1, log.warningsContaining("dropped 1 events older than wgmon.webhook.max-age").size(),
                     log.warnings().toString());
@@ -303,7 +251,7 @@ class SpoolingDispatcherTest {
                 policy(Optional.empty(), Duration.ofMillis(200), Duration.ofHours(1), timers));
         PeerEvent old = TestEvents.connectedNow(TestEvents.key(1), timers.now().minus(Duration.ofHours(2)));
         PeerEvent fresh = TestEvents.disconnectedNow(TestEvents.key(1), timers.now());
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf(QueueCore.class)) {
             dispatcher.commit(List.of(old), PeerStateChanges.NONE);
             dispatcher.commit(List.of(fresh), PeerStateChanges.NONE);
             Await.until("the fresh one delivered", WAIT, () -> fixture.count("delivered", "memory") == 1);
@@ -312,11 +260,6 @@ class SpoolingDispatcherTest {
         }
         assertEquals(1.0, fixture.count("expired", "memory"));
         assertEquals(List.of(fresh.id().toString()), ids(receiver.requests()));
-    }
-
-    private static Path writeOldSpool(Path dir, List<PeerEvent> events) throws IOException {
-        DeliveryRenderer renderer = new DeliveryRenderer(new JsonPayloadFormat(), Optional.empty(), Optional.empty());
-        return LegacySpoolWriter.write(dir, events.stream().map(renderer::render).toList(), List.of());
     }
 
     private void assertNothingLeftInTheSpool(String receiverName) throws Exception {

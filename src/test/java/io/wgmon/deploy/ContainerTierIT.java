@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -117,29 +121,44 @@ class ContainerTierIT {
             Testbed.Client client = setup.testbed.addClient();
             setup.testbed.keepAlive(client, 1);
             setup.testbed.ping(client);
-            awaitSpooled(setup.spool);
+            String spooled = awaitSpooled(setup.spool, client.publicKey());
             long replace = System.nanoTime();
             podman.in(setup.testbed.serverNs()).slow("kube", "play", "--replace", manifest.toString());
             setup.receiver = WebhookReceiver.startIn(setup.testbed.serverNs(), port);
             WebhookReceiver.Delivery connected = setup.receiver.await(d -> d.is("peer.connected", client.publicKey()),
                     Duration.ofSeconds(90));
             assertNotNull(connected, "the spooled peer.connected after the pod was replaced: " + setup.logs());
+            assertEquals(spooled, connected.json().get("id").asText(),
+                    "the delivered event is the one spooled before the replace, not a new one of the replaced pod");
             System.out.printf("container tier: restart with spool: kube play --replace, spooled peer.connected "
                     + "delivered %d ms after the replace began%n", (System.nanoTime() - replace) / 1_000_000);
         }
     }
 
-    private static void awaitSpooled(Path spool) throws Exception {
+    /**
+     * Waits until the store in {@code spool} holds an undelivered peer.connected of this peer, read
+     * through a read-only connection of the test's own (as another process would); returns its event id.
+     * The store's files exist from start-up on, so only a row says an event was spooled.
+     */
+    private static String awaitSpooled(Path spool, String publicKey) throws Exception {
+        String url = "jdbc:sqlite:file:" + spool.resolve("wgmon.db") + "?mode=ro";
         long deadline = System.nanoTime() + EVENT.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Stream<Path> files = Files.walk(spool)) {
-                if (files.filter(Files::isRegularFile).anyMatch(file -> file.toFile().length() > 0)) {
-                    return;
+            if (Files.exists(spool.resolve("wgmon.db"))) {
+                try (Connection connection = DriverManager.getConnection(url);
+                     PreparedStatement query = connection.prepareStatement(
+                             "SELECT event_id FROM delivery WHERE public_key = ? AND event_type = 'peer.connected'")) {
+                    query.setString(1, publicKey);
+                    try (ResultSet rows = query.executeQuery()) {
+                        if (rows.next()) {
+                            return rows.getString(1);
+                        }
+                    }
                 }
             }
             Thread.sleep(200);
         }
-        fail("nothing was spooled in " + spool);
+        return fail("no peer.connected of " + publicKey + " was spooled in " + spool);
     }
 
     /** One pod's surroundings: WireGuard, NFLOG rule, receiver, host folders; closing takes it all down. */
@@ -147,17 +166,22 @@ class ContainerTierIT {
         final Testbed testbed;
         final Path spool;
         final Path uapiDir;
+        /** How wgmon must capture: "nflog" (the test sets the NFLOG rule) or "bpf" (no NFLOG rule at all). */
+        final String capture;
         final int nflogGroup = ThreadLocalRandom.current().nextInt(100, 60000);
         WebhookReceiver receiver;
         Path manifest;
         KubeTestManifest kube;
 
-        private Setup(Testbed testbed, Path spool, Path uapiDir) throws Exception {
+        private Setup(Testbed testbed, Path spool, Path uapiDir, String capture) throws Exception {
             this.testbed = testbed;
             this.spool = spool;
             this.uapiDir = uapiDir;
+            this.capture = capture;
             try {
-                testbed.logToNflog(nflogGroup);
+                if (capture.equals("nflog")) {
+                    testbed.logToNflog(nflogGroup);
+                }
                 receiver = WebhookReceiver.startIn(testbed.serverNs());
             } catch (Exception | Error e) {
                 testbed.close();
@@ -174,7 +198,7 @@ class ContainerTierIT {
             Path uapi = hostFolder("uapi", WGMON_UID, "rwxr-xr-x");
             Path spool = hostFolder("spool", WGMON_UID, "rwxr-x---");
             try {
-                return new Setup(Testbed.createOwnedBy(listenPort(), uapi, WGMON_UID), spool, uapi);
+                return new Setup(Testbed.createOwnedBy(listenPort(), uapi, WGMON_UID), spool, uapi, mode);
             } catch (Exception | Error e) {
                 deleteTree(uapi);
                 deleteTree(spool);
@@ -187,7 +211,7 @@ class ContainerTierIT {
             Path spool = hostFolder("spool", 0, "rwx------");
             try {
                 Testbed testbed = Testbed.create(listenPort());
-                return new Setup(testbed, spool, testbed.uapiDir());
+                return new Setup(testbed, spool, testbed.uapiDir(), "nflog");
             } catch (Exception | Error e) {
                 deleteTree(spool);
                 throw e;
@@ -253,14 +277,20 @@ class ContainerTierIT {
             testbed.stopClient(client);
             WebhookReceiver.Delivery disconnected = receiver.await(d -> d.is("peer.disconnected", client.publicKey()), EVENT);
             assertNotNull(disconnected, "peer.disconnected from the container: " + logs());
+            assertEquals("idle", disconnected.json().get("reason").asText(), "the client stopped: an idle disconnect");
+            assertEquals(capture, capturedBy(), "how the container's wgmon captured packets, from its own log");
             System.out.printf("container tier: %s monitor=%s uid %d: peer.connected %d ms after the ping, "
                             + "peer.disconnected %d ms after the client stopped (idle-timeout %d s), RSS at rest %d MiB%n",
-                    kube.podName(), monitorMode(), uid, connectedMs, (System.nanoTime() - stop) / 1_000_000,
+                    kube.podName(), capturedBy(), uid, connectedMs, (System.nanoTime() - stop) / 1_000_000,
                     IDLE.toSeconds(), rssKiB() / 1024);
         }
 
-        private String monitorMode() {
-            return kube.capabilities().contains("NET_RAW") ? "bpf (NET_RAW)" : "nflog";
+        /** The packet source the process bound, as its start-up line says: "bpf on <if> (...): capturing" or "nflog group <n>: bound". */
+        private String capturedBy() {
+            String log = podman.run("logs", kube.monitorContainer());
+            boolean bpf = log.contains("] bpf on ") && log.contains(": capturing ");
+            boolean nflog = log.contains("] nflog group " + nflogGroup + ": bound");
+            return bpf == nflog ? "unclear (bpf " + bpf + ", nflog " + nflog + ")" : bpf ? "bpf" : "nflog";
         }
 
         /** The container's process: the uid asked for, and exactly the capabilities the manifest adds. */

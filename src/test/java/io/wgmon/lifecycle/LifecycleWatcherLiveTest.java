@@ -5,6 +5,7 @@ import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.NetNs;
 import io.wgmon.testbed.Shell;
 import io.wgmon.timing.ManualTimers;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +20,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,8 +67,9 @@ class LifecycleWatcherLiveTest {
         watcher.start(() -> scans.add(Instant.now()), name -> false);
         assertTrue(watcher.isRunning());
 
+        // a file that is no socket is no daemon: read, it asks for nothing (the count at the end says so)
         Files.writeString(uapi.resolve("notes.txt"), "not a socket");
-        assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "a file that is no socket is no daemon");
+        InotifyBacklog.awaitRead(Duration.ofSeconds(2));
 
         try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg0.sock")));
@@ -74,7 +81,8 @@ class LifecycleWatcherLiveTest {
 
         timers.advance(LifecycleWatcher.SETTLE);
         assertNotNull(scans.poll(1, TimeUnit.SECONDS), "no follow-up scan after settling");
-        assertEquals(2.0, registry.get("wgmon.lifecycle.events").tag("source", "uapi").counter().count());
+        assertEquals(2.0, registry.get("wgmon.lifecycle.events").tag("source", "uapi").counter().count(),
+                "the socket's coming and going asked for scans, the other file did not");
     }
 
     @Test
@@ -87,15 +95,18 @@ class LifecycleWatcherLiveTest {
 
         try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             other.bind(UnixDomainSocketAddress.of(uapi.resolve("other0.sock")));
-            assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "a socket of an interface wgmon does not watch");
+            InotifyBacklog.awaitRead(Duration.ofSeconds(2));
         }
         Files.delete(uapi.resolve("other0.sock"));
-        assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "its removal neither");
+        InotifyBacklog.awaitRead(Duration.ofSeconds(2));
+        // the marker: the watched interface's socket; other0's coming and going asked for nothing before it
         try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg0.sock")));
             assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the watched interface's socket appeared");
         }
-        assertEquals(1.0, registry.get("wgmon.lifecycle.events").tag("source", "uapi").counter().count());
+        assertEquals(1.0, registry.get("wgmon.lifecycle.events").tag("source", "uapi").counter().count(),
+                "only the watched interface's socket asked for a scan");
+        assertNull(scans.poll(), "nothing before the marker's scan");
     }
 
     @Test
@@ -117,7 +128,7 @@ class LifecycleWatcherLiveTest {
         Files.delete(uapi);
         assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the UAPI directory went away");
         Files.createDirectory(uapi);
-        Thread.sleep(200);
+        assertNotNull(scans.poll(2, TimeUnit.SECONDS), "no scan when the UAPI directory was made again");
         scans.clear();
         try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             daemon.bind(UnixDomainSocketAddress.of(uapi.resolve("wg2.sock")));
@@ -135,14 +146,45 @@ class LifecycleWatcherLiveTest {
             watcher.start(() -> scans.add(Instant.now()), name -> name.equals("known0"));
             return null;
         });
+        List<String> linksScannedFor = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(LifecycleWatcher.class.getName());
+        Level level = log.getLevel();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+                if (message.startsWith("Link ")) {
+                    linksScannedFor.add(message);
+                }
+            }
 
-        Shell.run(List.of("ip", "-n", namespace, "link", "add", "br0", "type", "bridge"));
-        assertNull(scans.poll(300, TimeUnit.MILLISECONDS), "a bridge is not WireGuard");
+            @Override
+            public void flush() {
+            }
 
-        Instant added = Instant.now();
-        Shell.run(List.of("ip", "-n", namespace, "tuntap", "add", "mode", "tun", "name", "wgtun0"));
-        Instant seen = scans.poll(2, TimeUnit.SECONDS);
-        assertNotNull(seen, "no scan when a tun link appeared");
+            @Override
+            public void close() {
+            }
+        };
+        log.setLevel(Level.FINE);
+        log.addHandler(handler);
+        Instant added;
+        Instant seen;
+        try {
+            Shell.run(List.of("ip", "-n", namespace, "link", "add", "br0", "type", "bridge"));
+
+            // the marker: a tun link; every notification before it was read before its scan was asked
+            added = Instant.now();
+            Shell.run(List.of("ip", "-n", namespace, "tuntap", "add", "mode", "tun", "name", "wgtun0"));
+            seen = scans.poll(2, TimeUnit.SECONDS);
+            assertNotNull(seen, "no scan when a tun link appeared");
+            assertTrue(linksScannedFor.stream().noneMatch(line -> line.contains("br0")),
+                    "a bridge is not WireGuard: " + linksScannedFor);
+            assertTrue(linksScannedFor.stream().anyMatch(line -> line.startsWith("Link wgtun0 ")), linksScannedFor.toString());
+        } finally {
+            log.removeHandler(handler);
+            log.setLevel(level);
+        }
         scans.clear();
 
         Instant deleted = Instant.now();

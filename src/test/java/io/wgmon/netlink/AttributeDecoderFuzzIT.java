@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Any bytes as attributes: every getter on every attribute, every attribute entered as a nest,
  * and nothing throws during the walk; afterwards {@code check()} throws MALFORMED exactly when
- * {@code error()} names a problem (docs/architecture.md §4).
+ * {@code error()} names a problem (docs/architecture.md#netlink).
  */
 class AttributeDecoderFuzzIT {
     private static final int MAX_DEPTH = 4;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Any datagram: messages that lie inside it, or {@link NetlinkException} MALFORMED, nothing else
- * (docs/architecture.md §2, fuzzing).
+ * (docs/architecture.md#fuzzing).
  */
 class NetlinkMessageCodecFuzzIT {
 

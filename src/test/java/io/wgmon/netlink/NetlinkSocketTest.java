@@ -1,6 +1,6 @@
 package io.wgmon.netlink;
 
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -110,7 +110,7 @@ class NetlinkSocketTest {
     void openingAnUnknownProtocolNamesTheErrno() {
         NetlinkException e = assertThrows(NetlinkException.class, () -> NetlinkSocket.open(31));
         assertEquals(NetlinkException.Reason.SYSTEM_CALL, e.reason());
-        assertEquals(Errno.EPROTONOSUPPORT, e.errno());
+        assertEquals(jnr.constants.platform.Errno.EPROTONOSUPPORT.intValue(), e.errno());
         assertTrue(e.getMessage().startsWith("socket(AF_NETLINK, 31): EPROTONOSUPPORT"), e.getMessage());
     }
 

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * Any bytes as the names file: names, or the {@link IOException} of reading it (text that is not
  * UTF-8), nothing else; and a private or preshared key of the file never becomes a key or a name
- * (docs/architecture.md §2, §7).
+ * (docs/architecture.md#packages, docs/architecture.md#tracking).
  */
 class PeerNamesFileFuzzIT {
     private final Path file = temporaryFile();

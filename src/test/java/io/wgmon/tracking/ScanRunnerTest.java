@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A scan's events reach the outbox, with the state changes, before anyone sees them: SSE, metrics and
- * logs read the events after the commit (docs/architecture.md §8), never in between.
+ * logs read the events after the commit (docs/architecture.md#delivery), never in between.
  */
 class ScanRunnerTest {
     /** One interface with Alice, who handshook just now. */

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tracker across a restart (docs/architecture.md §7), in logical time: a first run's state goes
+ * The tracker across a restart (docs/architecture.md#tracking), in logical time: a first run's state goes
  * through the stored row form ({@link StoredTrackerState#row}, {@link StoredTrackerState#state}) into a
  * second run's tracker, whose first scan reports what changed while wgmon was down, and nothing twice.
  */

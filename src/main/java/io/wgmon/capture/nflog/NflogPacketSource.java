@@ -8,7 +8,7 @@ import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.capture.PacketSourceMetrics;
 import io.wgmon.capture.ReaderLoop;
-import io.wgmon.capture.ReaderThread;
+import io.wgmon.os.ReaderThread;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessageCodec;
@@ -137,7 +137,7 @@ public final class NflogPacketSource implements PacketSource {
     private ReaderLoop<ByteBuffer> readerLoop(NetlinkSocket opened) {
         return new ReaderLoop<>(new NflogReader(opened::receive, describe()), new NflogPacketParser(clock),
                 events::onNext, metrics, clock, ReaderLoop.readerBackoff(),
-                reader, describe());
+                reader::await, describe());
     }
 
     private void unbind(NetlinkSocket bound) {

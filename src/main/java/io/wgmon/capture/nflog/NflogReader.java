@@ -6,6 +6,7 @@ import io.wgmon.capture.PacketReader;
 import io.wgmon.capture.PacketRejectedException;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
+import io.wgmon.os.Errno;
 import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
@@ -55,7 +56,7 @@ final class NflogReader implements PacketReader<ByteBuffer> {
             if (message.type() == NflogConfigMessages.PACKET_TYPE) {
                 items.accept(message.payload());
             } else if (message.errno() != 0) {
-                LOG.debugf("%s: kernel reported %s", description, NetlinkException.describe(message.errno()));
+                LOG.debugf("%s: kernel reported %s", description, Errno.describe(message.errno()));
             }
         }
         return 1;
@@ -77,12 +78,11 @@ final class NflogReader implements PacketReader<ByteBuffer> {
             default -> {
             }
         }
-        switch (e.errno()) {
-            case ENOBUFS -> overrun = true;
-            case EINTR -> {
-                // a signal cut the receive short; just receive again
-            }
-            default -> throw new CaptureException(e.getMessage());
+        if (e.errno() == Errno.ENOBUFS) {
+            overrun = true;
+        } else if (e.errno() != Errno.EINTR) {
+            // EINTR: a signal cut the receive short; just receive again
+            throw new CaptureException(e.getMessage());
         }
         return 0;
     }

@@ -2,7 +2,7 @@ package io.wgmon.capture.nflog;
 
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.netlink.NetlinkException;
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
 
 import java.util.Optional;
 
@@ -20,7 +20,7 @@ final class NflogStartErrors {
         return new PacketSourceException(message(group, step, cause.errno(), cause.getMessage(), holdsNetAdmin), cause);
     }
 
-    static String message(int group, String step, Errno errno, String detail, Optional<Boolean> holdsNetAdmin) {
+    static String message(int group, String step, int errno, String detail, Optional<Boolean> holdsNetAdmin) {
         String busy = "NFLOG group " + group + " is held by another process in this network namespace"
                 + " (e.g. a leftover `tcpdump -i nflog:" + group + "`); stop it or choose another group"
                 + " with wgmon.nflog.group";

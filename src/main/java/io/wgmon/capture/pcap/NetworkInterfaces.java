@@ -1,6 +1,6 @@
 package io.wgmon.capture.pcap;
 
-import jnr.ffi.LibraryLoader;
+import io.wgmon.os.LibC;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +15,6 @@ import java.util.List;
 final class NetworkInterfaces {
     private static final List<Path> DEVICE_TABLES = List.of(Path.of("/proc/thread-self/net/dev"),
             Path.of("/proc/net/dev"));
-
-    /** The one libc call this needs. */
-    public interface IfIndexLibC {
-        int if_nametoindex(String name);
-    }
 
     private NetworkInterfaces() {
     }
@@ -39,7 +34,7 @@ final class NetworkInterfaces {
     /** The interface's index, 0 when it has none (such as the pseudo-interface "any"). */
     static int index(String name) {
         try {
-            return LibraryLoader.create(IfIndexLibC.class).load("c").if_nametoindex(name);
+            return LibC.load().if_nametoindex(name);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             return 0;
         }

@@ -3,9 +3,10 @@ package io.wgmon.capture.pcap;
 import io.wgmon.capture.CaptureClosedException;
 import io.wgmon.capture.CaptureException;
 import io.wgmon.capture.PacketSourceException;
-import io.wgmon.netlink.LibC;
-import io.wgmon.netlink.NetlinkException;
-import io.wgmon.netlink.ReadinessWaiter;
+import io.wgmon.os.LibC;
+import io.wgmon.os.Errno;
+import io.wgmon.os.OsException;
+import io.wgmon.os.ReadinessWaiter;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import org.jboss.logging.Logger;
@@ -90,8 +91,8 @@ final class PcapHandle implements Capture, AutoCloseable {
             ReadinessWaiter readiness;
             try {
                 readiness = ReadinessWaiter.open(libc);
-            } catch (NetlinkException e) {
-                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", NetlinkException.describe(e.errnoValue())));
+            } catch (OsException e) {
+                throw new PacketSourceException(PcapStartErrors.step(interfaceName, "eventfd", Errno.describe(e.errno())));
             }
             return new PcapHandle(pcap, handle, selectableFd, readiness, snaplen);
         } catch (RuntimeException e) {
@@ -114,8 +115,8 @@ final class PcapHandle implements Capture, AutoCloseable {
             boolean readable;
             try {
                 readable = readiness.awaitReadable(selectableFd);
-            } catch (NetlinkException e) {
-                throw new CaptureException("poll: " + NetlinkException.describe(e.errnoValue()));
+            } catch (OsException e) {
+                throw new CaptureException(e.getMessage());
             }
             if (!readable) {
                 throw new CaptureClosedException();

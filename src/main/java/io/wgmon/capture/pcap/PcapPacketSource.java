@@ -8,8 +8,8 @@ import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.capture.PacketSourceMetrics;
 import io.wgmon.capture.ReaderLoop;
-import io.wgmon.capture.ReaderThread;
-import io.wgmon.netlink.LibC;
+import io.wgmon.os.ReaderThread;
+import io.wgmon.os.LibC;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -76,7 +76,7 @@ public final class PcapPacketSource implements PacketSource {
                     PcapStartErrors.linkType(interfaceName, linkType, opened.linkTypeName(linkType))));
             PcapPacketParser parser = new PcapPacketParser(linkLayer, NetworkInterfaces.index(interfaceName), clock);
             loop = new ReaderLoop<>(new PcapReader(opened, opened.drops()), parser, events::onNext, metrics, clock,
-                    ReaderLoop.readerBackoff(), reader, describe());
+                    ReaderLoop.readerBackoff(), reader::await, describe());
             LOG.infof("%s: capturing %d bytes per packet, link type %s, %s", describe(), SNAPLEN, linkLayer,
                     pcap.pcap_lib_version());
         } catch (RuntimeException e) {

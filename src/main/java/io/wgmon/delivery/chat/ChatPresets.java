@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The request each preset makes (docs/architecture.md §10), as Qute templates over {@link ChatMessage#data}.
+ * The request each preset makes (docs/architecture.md#events), as Qute templates over {@link ChatMessage#data}.
  * Each interval is the service's published limit for one webhook, channel or chat; a chat receiver never
  * sends faster, and what piles up meanwhile becomes one summary.
  */

@@ -2,7 +2,7 @@ package io.wgmon.delivery.chat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.wgmon.delivery.WebhookDispatcher;
+
 import io.wgmon.delivery.WebhookReceiver;
 import io.wgmon.delivery.format.Delivery;
 import io.wgmon.delivery.format.EventFacts;
@@ -29,7 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * Deliveries to one chat preset's receiver (docs/architecture.md §8): one message at a time, never two
+ * Deliveries to one chat preset's receiver (docs/architecture.md#delivery): one message at a time, never two
  * within the preset's interval, and everything that is pending when a message goes out goes out in it:
  * one event's line, or one summary of a burst. The store keeps the events (their {@link JsonPayloadFormat}
  * bodies), not messages; a message is rendered when it is sent, so a burst read back after a restart is
@@ -40,7 +40,7 @@ import java.util.concurrent.Executor;
  * queue's one context ({@link QueueCore}).
  */
 public final class ChatQueue implements DeliveryQueue {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(ChatQueue.class);
     /** How long the first event of a burst waits for the rest: a scan reports a burst within milliseconds. */
     static final Duration GATHER = Duration.ofSeconds(1);
     /** Events one message covers at most; the rest go in the next. */

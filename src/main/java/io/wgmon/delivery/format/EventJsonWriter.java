@@ -7,7 +7,7 @@ import io.wgmon.wireguard.Peer;
 
 import java.io.IOException;
 
-/** Writes the event object of docs/architecture.md §10; shared by the json format and the CloudEvents {@code data} member. */
+/** Writes the event object of docs/architecture.md#events; shared by the json format and the CloudEvents {@code data} member. */
 final class EventJsonWriter {
     private EventJsonWriter() {
     }

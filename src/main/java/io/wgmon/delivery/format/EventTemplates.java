@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * The Qute engine of receiver templates (docs/architecture.md §10), the standalone {@code io.quarkus.qute}
+ * The Qute engine of receiver templates (docs/architecture.md#events), the standalone {@code io.quarkus.qute}
  * engine: templates come from configuration at run time, so the extension's build-time validation has
  * nothing to check. Rendering is strict (an unknown name fails), nothing is HTML-escaped, values in a
  * template of a JSON content type are JSON-escaped, and two helper

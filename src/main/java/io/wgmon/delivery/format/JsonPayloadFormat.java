@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The event of docs/architecture.md §10 as compact UTF-8 JSON, members always in this order:
+ * The event of docs/architecture.md#events as compact UTF-8 JSON, members always in this order:
  * {@code id, event, time, host, interface, peer{publicKey, name, endpoint, allowedIps, lastHandshake,
  * rxBytes, txBytes}}, and for {@code peer.disconnected} then {@code reason, connectedSeconds} at the end.
  * {@code time} has millisecond precision, {@code lastHandshake} second precision (null when the peer

@@ -3,7 +3,7 @@ package io.wgmon.delivery.format;
 import io.wgmon.config.WgmonConfig.WebhookFormat;
 import io.wgmon.tracking.PeerEvent;
 
-/** Turns a peer event into the bytes a receiver gets (docs/architecture.md §10). */
+/** Turns a peer event into the bytes a receiver gets (docs/architecture.md#events). */
 public interface PayloadFormat {
 
     Payload render(PeerEvent event);

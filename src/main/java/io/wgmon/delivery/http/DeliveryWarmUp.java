@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * signer render a made-up event, and a sender built like the real one posts it, with the receiver's
  * extra headers, to a throwaway HTTP server of wgmon's own on a loopback port, which answers 204. The
  * first real event then finds the classes of rendering, signing, the REST client and the HTTP codec
- * loaded and initialised: in a cold JVM its delivery took 500-650 ms on a loaded 2-core machine, most
- * of it class loading (docs/architecture.md §8). TLS is not warmed (the server speaks plain HTTP), nor a
+ * loaded and initialised: in a cold JVM most of its delivery time was class loading
+ * (docs/benchmarks.md#profiles-behind-code-choices; docs/architecture.md#delivery). TLS is not warmed (the server speaks plain HTTP), nor a
  * chat preset's message template (its receiver's stored JSON body is what is posted here).
  */
 public final class DeliveryWarmUp {

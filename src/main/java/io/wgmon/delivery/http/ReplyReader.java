@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One exchange on a receiver's Vert.x HTTP client (docs/architecture.md §8): the request goes out whole,
+ * One exchange on a receiver's Vert.x HTTP client (docs/architecture.md#delivery): the request goes out whole,
  * and of the reply only the status and Retry-After are kept. The body is read and discarded as it arrives;
  * once more than {@link #MAX_BODY} bytes came (or Content-Length announces more), the connection is closed.
  * A 2xx whose body is over the cap is a failed attempt ({@link ReceiverFailure#replyTooLarge}); any other

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link WebhookSender} on the reactive Quarkus REST client, one client per receiver
- * (docs/architecture.md §8). The client is built with the REST client's JAX-RS {@code ClientBuilder}
+ * (docs/architecture.md#delivery). The client is built with the REST client's JAX-RS {@code ClientBuilder}
  * (TLS, connect timeout, no redirects: a POST must not silently turn into a GET), and each exchange runs on
  * the Vert.x HTTP client underneath it ({@link ClientImpl#getVertxHttpClient}), through {@link ReplyReader}.
  * Not through the REST client's invokers, because none of them can bound a reply: a {@code Response}

@@ -1,6 +1,5 @@
 package io.wgmon.delivery.queue;
 
-import io.wgmon.delivery.WebhookDispatcher;
 import io.wgmon.delivery.format.Delivery;
 import io.wgmon.delivery.format.DeliveryRenderer;
 import io.wgmon.store.StoreTransaction;
@@ -12,7 +11,7 @@ import java.util.Optional;
 
 /** An event rendered and admitted by a receiver's store, on the caller's thread (no I/O, no wait). */
 public record Admitted(long seq, Delivery delivery, List<Long> evicted) {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(Admitted.class);
 
     /** Empty when the store refused it: counted as overflow and logged. */
     static Optional<Admitted> admit(PeerEvent event, DeliveryRenderer renderer, DeliveryStore store,

@@ -16,13 +16,13 @@ import java.util.function.UnaryOperator;
 /**
  * What a receiver's store kept from the previous run: rows past max-age are marked done, counted and
  * logged at once (on the constructing thread, so the start-up log says what was dropped); the rest go
- * first, except those that were on the wire when a previous process ended (docs/architecture.md §8): once,
+ * first, except those that were on the wire when a previous process ended (docs/architecture.md#delivery): once,
  * they go last with their peer's later rows (each peer's order kept), behind every other peer's; from
  * {@link #POISONED_AFTER} times on they are set aside, kept in the store but never sent again, so a reply
  * that ends the process cannot end it on every start.
  */
 final class Backlog {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(Backlog.class);
     /** Attempts that each ended with the process before a delivery is no longer tried. */
     static final int POISONED_AFTER = 2;
 

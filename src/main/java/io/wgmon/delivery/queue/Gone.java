@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
  */
 final class Gone {
     static final int STATUS = 410;
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(Gone.class);
 
     private Gone() {
     }

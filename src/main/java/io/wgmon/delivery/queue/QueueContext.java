@@ -10,9 +10,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** A delivery queue's one serial context: its tasks, its timers, and how it stops (docs/architecture.md §8). */
+/** A delivery queue's one serial context: its tasks, its timers, and how it stops (docs/architecture.md#delivery). */
 final class QueueContext {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(QueueContext.class);
 
     private final Executor context;
     private final Timers timers;

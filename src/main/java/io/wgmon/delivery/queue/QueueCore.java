@@ -2,7 +2,7 @@ package io.wgmon.delivery.queue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.wgmon.delivery.WebhookDispatcher;
+
 import io.wgmon.delivery.WebhookReceiver;
 import io.wgmon.delivery.chat.ChatQueue;
 import io.wgmon.delivery.format.Delivery;
@@ -29,14 +29,14 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * What every delivery queue does the same way (docs/architecture.md §8), written once for
+ * What every delivery queue does the same way (docs/architecture.md#delivery), written once for
  * {@link ReceiverQueue} (lanes per peer, a circuit) and {@link ChatQueue} (one message at a time):
  * admission on the caller's thread, the start-up backlog, eviction and expiry reports, 410 Gone, counted
  * attempts with scrubbed failures, reply classification, "warn every 10th" failure logging, and closing.
  * Everything but {@link #offer} and the shared counts runs on the queue's one context.
  */
 public final class QueueCore {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(QueueCore.class);
     /** After the first failure of a delivery, only every n-th retry is logged at WARN. */
     private static final int WARN_EVERY = 10;
 

@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Gives each receiver queue the one context all its work runs on, in order and never two tasks at once,
- * so its state needs no locks (docs/architecture.md §3). Production: a Vert.x context of Quarkus's Vertx.
+ * so its state needs no locks (docs/architecture.md#threads). Production: a Vert.x context of Quarkus's Vertx.
  */
 @FunctionalInterface
 public interface ReceiverContexts {

@@ -1,7 +1,7 @@
 package io.wgmon.delivery.queue;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wgmon.delivery.WebhookDispatcher;
+
 import io.wgmon.delivery.WebhookReceiver;
 import io.wgmon.delivery.http.ReceiverReply;
 import io.wgmon.delivery.http.WebhookSender;
@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * Deliveries to one receiver (docs/architecture.md §8). Each peer has a lane (a FIFO); only the head of a
+ * Deliveries to one receiver (docs/architecture.md#delivery). Each peer has a lane (a FIFO); only the head of a
  * lane is in flight or waiting for a retry, so one peer's events arrive strictly in order while different
  * peers proceed in parallel. A delivery is retried until the receiver accepts or refuses it, or it is
  * older than max-age. Waits are decided by the {@link RetryPolicy}. After {@code circuit-threshold} failed
@@ -32,7 +32,7 @@ import java.util.concurrent.Executor;
  * gauges and the closed and circuit flags are shared.
  */
 public final class ReceiverQueue implements DeliveryQueue {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(ReceiverQueue.class);
 
     private final QueueCore core;
 

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One receiver's retry decisions in one place (docs/architecture.md §8): the backoff of each delivery, the
+ * One receiver's retry decisions in one place (docs/architecture.md#delivery): the backoff of each delivery, the
  * {@link Circuit} across all of them, and the receiver's Retry-After, read on the policy's clock
  * ({@link Timers#now()}), never the wall clock. Not thread-safe: it lives on its receiver queue's context.
  */

@@ -1,6 +1,5 @@
 package io.wgmon.delivery.queue;
 
-import io.wgmon.delivery.WebhookDispatcher;
 import io.wgmon.delivery.format.Delivery;
 import io.wgmon.store.DeliveryTable;
 import io.wgmon.store.StoreDatabase;
@@ -21,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One receiver's deliveries in the {@link StoreDatabase} (docs/architecture.md §8). Admission and the size
+ * One receiver's deliveries in the {@link StoreDatabase} (docs/architecture.md#store). Admission and the size
  * bound are decided here in memory, at once and without I/O; the row (and the deletion of rows evicted to
  * keep the bound) joins the caller's {@link StoreTransaction}, committed on the store thread with the scan's
  * state changes. A delivery
@@ -29,7 +28,7 @@ import java.util.Set;
  * on in memory only (logged at ERROR).
  */
 public final class SqliteDeliveryStore implements DeliveryStore {
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final Logger LOG = Logger.getLogger(SqliteDeliveryStore.class);
     /** Bytes counted per row beside its body and strings: keys, time, SQLite's record overhead. */
     private static final int ROW_OVERHEAD = 48;
 

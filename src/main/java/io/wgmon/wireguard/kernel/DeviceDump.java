@@ -9,7 +9,7 @@ import io.wgmon.wireguard.ReplyBudget;
 import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
 
 import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
 
@@ -68,22 +68,22 @@ final class DeviceDump extends KernelRequest<Device> {
         if (refusal.reason() == NetlinkException.Reason.DUMP_INTERRUPTED) {
             return new WireGuardException(Reason.DUMP_INTERRUPTED, name + ": the device changed while it was being read");
         }
-        int errno = refusal.errnoValue();
-        if (errno == Errno.ENODEV.intValue()) {
+        int errno = refusal.errno();
+        if (errno == Errno.ENODEV) {
             return new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": no such WireGuard interface");
         }
-        if (errno == Errno.EOPNOTSUPP.intValue()) {
+        if (errno == Errno.EOPNOTSUPP) {
             return new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": not a WireGuard interface");
         }
-        if (errno == Errno.EPERM.intValue()) {
+        if (errno == Errno.EPERM) {
             return new WireGuardException(Reason.PERMISSION_DENIED, name + ": reading a WireGuard device needs"
                     + " CAP_NET_ADMIN (the kernel answered EPERM)");
         }
-        if (errno == Errno.ENOENT.intValue()) {
+        if (errno == Errno.ENOENT) {
             return new WireGuardException(Reason.MODULE_NOT_LOADED, "the wireguard kernel module is not loaded"
                     + " (generic netlink family id " + familyId + " is unknown to the kernel)");
         }
         return new WireGuardException(Reason.REFUSED, name + ": reading the WireGuard device failed: the kernel"
-                + " answered " + NetlinkException.describe(errno));
+                + " answered " + Errno.describe(errno));
     }
 }

@@ -6,7 +6,7 @@ import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
 
 import java.nio.ByteBuffer;
 
@@ -62,12 +62,12 @@ final class FamilyLookup extends KernelRequest<Integer> {
 
     @Override
     WireGuardException refused(NetlinkException refusal) {
-        if (refusal.errnoValue() == Errno.ENOENT.intValue()) {
+        if (refusal.errno() == Errno.ENOENT) {
             return new WireGuardException(Reason.MODULE_NOT_LOADED, "the wireguard kernel module is not loaded"
                     + " (no generic netlink family \"" + familyName + "\")");
         }
         return new WireGuardException(Reason.REFUSED, "looking up the generic netlink family \"" + familyName
-                + "\" failed: the kernel answered " + NetlinkException.describe(refusal.errnoValue()));
+                + "\" failed: the kernel answered " + Errno.describe(refusal.errno()));
     }
 
     private WireGuardException malformed(String problem) {

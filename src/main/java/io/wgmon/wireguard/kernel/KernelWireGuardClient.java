@@ -1,6 +1,6 @@
 package io.wgmon.wireguard.kernel;
 
-import io.wgmon.netlink.LibC;
+import io.wgmon.os.LibC;
 import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkSocket;
@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Kernel WireGuard over generic netlink, in the manner of wgctrl-go's wglinux: interfaces are the
  * links of kind "wireguard" in an rtnetlink dump, a device is one {@code WG_CMD_GET_DEVICE} dump
- * (docs/architecture.md §6).
+ * (docs/architecture.md#wireguard).
  *
  * <p>Sockets are opened on first use, in the network namespace of the calling thread, and kept;
  * a socket whose reply was cut short (timeout, malformed reply) is dropped and a new one opened
@@ -40,7 +40,7 @@ public final class KernelWireGuardClient implements WireGuardClient {
 
     /**
      * @param requestTimeout how long one request may wait for its complete reply
-     * @param limits         bound each device dump in bytes, peers and allowed IPs (docs/architecture.md §6)
+     * @param limits         bound each device dump in bytes, peers and allowed IPs (docs/architecture.md#wireguard)
      */
     public KernelWireGuardClient(Duration requestTimeout, ReplyLimits limits) {
         this.limits = limits;

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * One dump's peers in the order they were added, found by their raw 32-byte public key: an
  * open-addressing table of their numbers, the key words held by each peer. A HashMap by the
- * base64 key was a quarter of the genl parse (the 44-character hash, its nodes and resizes;
- * measured with JFR). Real keys are Curve25519 points, already spread; the words are mixed
+ * base64 key showed in the genl parse's profile (the 44-character hash, its nodes and resizes;
+ * docs/benchmarks.md#profiles-behind-code-choices). Real keys are Curve25519 points, already spread; the words are mixed
  * anyway, for keys that are not. One instance is one parser's.
  */
 final class PeersByKey<T extends PeersByKey.Keyed> {

@@ -30,7 +30,7 @@ import static io.wgmon.wireguard.kernel.WireGuardGenl.*;
  * keys are never read: their bytes are overwritten with zeros in the payload (when it is writable)
  * and nothing else is done with them. Unknown attributes and pad attributes (type 0) are skipped.
  * No message ever quotes a value. Peers and allowed IPs are counted against a {@link ReplyBudget}:
- * past it the walk stops and the message fails with TOO_LARGE (docs/architecture.md §6). One
+ * past it the walk stops and the message fails with TOO_LARGE (docs/architecture.md#wireguard). One
  * parser reads one reply, on one thread.
  */
 public final class WireGuardGenlParser {

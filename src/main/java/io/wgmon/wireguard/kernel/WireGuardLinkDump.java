@@ -8,7 +8,7 @@ import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,8 +69,8 @@ final class WireGuardLinkDump extends KernelRequest<List<String>> {
         if (refusal.reason() == NetlinkException.Reason.DUMP_INTERRUPTED) {
             return new WireGuardException(Reason.DUMP_INTERRUPTED, "the network links changed while they were being listed");
         }
-        return new WireGuardException(refusal.errnoValue() == Errno.EPERM.intValue() ? Reason.PERMISSION_DENIED : Reason.REFUSED,
-                "listing network links failed: the kernel answered " + NetlinkException.describe(refusal.errnoValue()));
+        return new WireGuardException(refusal.errno() == Errno.EPERM ? Reason.PERMISSION_DENIED : Reason.REFUSED,
+                "listing network links failed: the kernel answered " + Errno.describe(refusal.errno()));
     }
 
     private static WireGuardException malformed(String problem) {

@@ -10,7 +10,7 @@ import java.util.Arrays;
 final class IpLiterals {
     /**
      * Hex digit values by byte, -1 for the rest: a table, because the three range tests it
-     * replaces mispredict on random key digits (over a quarter of the UAPI parse time, measured with JFR).
+     * replaces mispredict on random key digits (docs/benchmarks.md#profiles-behind-code-choices).
      */
     private static final byte[] HEX_VALUES = new byte[256];
 

@@ -6,9 +6,8 @@ import java.nio.ByteOrder;
 
 /**
  * Eight ASCII bytes at a time in one long ("SIMD within a register"), little-endian: the byte
- * at the lowest index is the lowest in the long. Finding newlines, reading decimal digits and
- * comparing keys byte by byte were a fifth, a seventh and a twentieth of the UAPI parse
- * (measured with JFR).
+ * at the lowest index is the lowest in the long: finding newlines, reading decimal digits and
+ * comparing keys byte by byte showed in the UAPI parse's profile (docs/benchmarks.md#profiles-behind-code-choices).
  */
 final class Swar {
     static final int WIDTH = Long.BYTES;

@@ -19,14 +19,14 @@ enum UapiKey {
     ALLOWED_IP("allowed_ip"),
     ERRNO("errno");
 
-    /** Every key is longer than the four bytes the table is indexed by. */
+    /** The table is indexed by a key's first four bytes, so every key must have at least four ({@link #indexable}). */
     private static final int PREFIX_LENGTH = 4;
     private static final int SLOTS = 32;
 
     /**
      * The keys by their first four bytes, open addressing: a line's key is found without looking
      * for its '=' first and with one comparison (finding the '=' and then comparing the text
-     * before it with each key was a quarter of the parse, measured with JFR). Only
+     * before it with each key showed in the profile: docs/benchmarks.md#profiles-behind-code-choices). Only
      * last_handshake_time_sec and _nsec share their first four bytes.
      */
     private static final UapiKey[] BY_PREFIX = byPrefix();
@@ -38,7 +38,7 @@ enum UapiKey {
 
     UapiKey(String text) {
         this.text = text;
-        this.ascii = text.getBytes(StandardCharsets.US_ASCII);
+        this.ascii = indexable(text);
         this.length = ascii.length;
         this.prefix = prefix(ascii, 0);
     }
@@ -50,6 +50,7 @@ enum UapiKey {
      */
     static UapiKey startOf(byte[] line, int from, int to) {
         if (to - from <= PREFIX_LENGTH) {
+            // shorter than any key and its '='
             return null;
         }
         int prefix = prefix(line, from);
@@ -62,6 +63,21 @@ enum UapiKey {
             }
         }
         return null;
+    }
+
+    /**
+     * A key's bytes, refused when they are fewer than the four the table is indexed by: such a key
+     * would never be found by {@link #startOf} (a line of four bytes or fewer reads as unknown).
+     *
+     * @throws IllegalArgumentException naming the key
+     */
+    static byte[] indexable(String key) {
+        byte[] ascii = key.getBytes(StandardCharsets.US_ASCII);
+        if (ascii.length < PREFIX_LENGTH) {
+            throw new IllegalArgumentException("UAPI key \"" + key + "\" has fewer than the " + PREFIX_LENGTH
+                    + " bytes UapiKey.startOf looks keys up by: it would never be found; look short keys up another way");
+        }
+        return ascii;
     }
 
     /** The key's length in bytes. */

@@ -26,7 +26,7 @@ import java.util.List;
  * public key. No message ever quotes a value: a malformed reply is a {@link WireGuardException}
  * (MALFORMED_REPLY) naming the line number and its key. Peers and allowed IPs are counted against
  * a {@link ReplyBudget}: an endless list fails with TOO_LARGE before it fills the heap
- * (docs/architecture.md §6). One parser reads one reply.
+ * (docs/architecture.md#wireguard). One parser reads one reply.
  */
 public final class UapiReplyParser {
     static final int MAX_LINE_LENGTH = 4096;

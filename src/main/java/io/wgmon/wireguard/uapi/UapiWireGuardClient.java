@@ -7,13 +7,12 @@ import io.wgmon.wireguard.ReplyLimits;
 import io.wgmon.wireguard.WireGuardClient;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.WireGuardException.Reason;
-import jnr.constants.platform.Errno;
-import jnr.unixsocket.UnixSocketAddress;
-import jnr.unixsocket.UnixSocketChannel;
-import jnr.unixsocket.UnixSocketOptions;
+import io.wgmon.os.Errno;
+import io.wgmon.os.LibC;
+import io.wgmon.os.OsException;
+import io.wgmon.os.UnixStreamSocket;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -31,21 +30,20 @@ import java.util.concurrent.TimeUnit;
  * Userspace WireGuard (wireguard-go, boringtun) over the cross-platform UAPI: one unix socket
  * per interface, {@code <uapiDir>/<name>.sock}, answering {@code get=1}. Every request is bounded
  * in time and size ({@link ReplyLimits}: bytes, peers, allowed IPs), so a hung or babbling daemon
- * cannot hold up a scan or fill the heap (docs/architecture.md §6).
+ * cannot hold up a scan or fill the heap (docs/architecture.md#wireguard).
  */
 public class UapiWireGuardClient implements WireGuardClient {
     private static final String SOCKET_SUFFIX = ".sock";
     private static final int READ_CHUNK_BYTES = 64 * 1024;
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
-    private static final String CONNECTION_REFUSED = Errno.ECONNREFUSED.toString();
-    private static final String NO_SUCH_FILE = Errno.ENOENT.toString();
-    private static final String PERMISSION_DENIED = Errno.EACCES.toString();
+    private static final byte[] GET = "get=1\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Path uapiDir;
     private final Duration requestTimeout;
     private final ReplyLimits limits;
     private final DevicePublicKeys publicKeys = new DevicePublicKeys();
+    private final LibC libc = LibC.load();
 
     public UapiWireGuardClient(Path uapiDir, Duration requestTimeout, ReplyLimits limits) {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -89,11 +87,11 @@ public class UapiWireGuardClient implements WireGuardClient {
         }
         long deadline = System.nanoTime() + requestTimeout.toNanos();
         byte[] chunk = new byte[READ_CHUNK_BYTES];
-        try (UnixSocketChannel channel = UnixSocketChannel.create()) {
+        try (UnixStreamSocket channel = UnixStreamSocket.open(libc)) {
             connect(channel, name, socket, deadline);
             send(channel, name, socket, deadline);
             return receive(channel, name, socket, deadline, chunk);
-        } catch (IOException e) {
+        } catch (OsException e) {
             throw new WireGuardException(Reason.IO, name + ": UAPI request on " + socket + " failed: " + e.getMessage(), e);
         } finally {
             // the reply carried the private key in hex
@@ -101,49 +99,42 @@ public class UapiWireGuardClient implements WireGuardClient {
         }
     }
 
-    private void connect(UnixSocketChannel channel, String name, Path socket, long deadline)
-            throws IOException, WireGuardException {
-        // on a unix socket the send timeout also bounds connect() when the daemon's backlog is full
-        channel.setOption(UnixSocketOptions.SO_SNDTIMEO, millisLeft(name, socket, deadline));
+    private void connect(UnixStreamSocket channel, String name, Path socket, long deadline) throws WireGuardException {
         try {
-            if (!channel.connect(new UnixSocketAddress(socket.toFile()))) {
-                throw timedOut(name, socket);
-            }
-        } catch (IOException e) {
-            if (CONNECTION_REFUSED.equals(e.getMessage())) {
-                throw new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": UAPI socket " + socket
-                        + " is stale (connection refused): its WireGuard daemon is gone");
-            }
-            if (NO_SUCH_FILE.equals(e.getMessage())) {
-                throw new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": no UAPI socket " + socket);
-            }
-            if (PERMISSION_DENIED.equals(e.getMessage())) {
-                // wireguard-go creates its sockets 0700 root: capabilities alone do not open them
-                throw new WireGuardException(Reason.PERMISSION_DENIED, name + ": permission denied on UAPI socket " + socket
-                        + ": userspace WireGuard sockets belong to root; run wgmon as uid 0 to watch them");
-            }
-            throw e;
+            channel.connect(socket, millisLeft(name, socket, deadline));
+        } catch (OsException e) {
+            throw connectFailed(e, name, socket);
         }
     }
 
-    private void send(UnixSocketChannel channel, String name, Path socket, long deadline)
-            throws IOException, WireGuardException {
-        ByteBuffer request = ByteBuffer.wrap("get=1\n\n".getBytes(StandardCharsets.US_ASCII));
-        while (request.hasRemaining()) {
-            channel.setOption(UnixSocketOptions.SO_SNDTIMEO, millisLeft(name, socket, deadline));
-            channel.write(request);
+    /** What connect(2)'s errno number says about the interface. */
+    private WireGuardException connectFailed(OsException e, String name, Path socket) {
+        return switch (e.errno()) {
+            case Errno.ECONNREFUSED -> new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": UAPI socket " + socket
+                    + " is stale (connection refused): its WireGuard daemon is gone");
+            case Errno.ENOENT -> new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": no UAPI socket " + socket);
+            // wireguard-go creates its sockets 0700 root: capabilities alone do not open them
+            case Errno.EACCES -> new WireGuardException(Reason.PERMISSION_DENIED, name + ": permission denied on UAPI socket "
+                    + socket + ": userspace WireGuard sockets belong to root; run wgmon as uid 0 to watch them");
+            // the send timeout ran out while the daemon's backlog was full
+            case Errno.EAGAIN -> timedOut(name, socket);
+            default -> new WireGuardException(Reason.IO, name + ": UAPI request on " + socket + " failed: " + e.getMessage(), e);
+        };
+    }
+
+    private void send(UnixStreamSocket channel, String name, Path socket, long deadline) throws WireGuardException {
+        int sent = 0;
+        while (sent < GET.length) {
+            sent += channel.send(GET, sent, millisLeft(name, socket, deadline));
         }
     }
 
-    private Device receive(UnixSocketChannel channel, String name, Path socket, long deadline, byte[] chunk)
-            throws IOException, WireGuardException {
+    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk)
+            throws WireGuardException {
         ReplyBudget budget = limits.budget(name + ": UAPI reply on " + socket);
         UapiReplyParser parser = new UapiReplyParser(name, budget, publicKeys);
-        ByteBuffer buffer = ByteBuffer.wrap(chunk);
         while (true) {
-            channel.setOption(UnixSocketOptions.SO_RCVTIMEO, millisLeft(name, socket, deadline));
-            buffer.clear();
-            int read = channel.read(buffer);
+            int read = channel.receive(chunk, millisLeft(name, socket, deadline));
             if (read < 0) {
                 return parser.device();
             }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Any bytes as the payload of an NFLOG packet message: a packet or
- * {@link PacketRejectedException}, nothing else (docs/architecture.md §2, fuzzing).
+ * {@link PacketRejectedException}, nothing else (docs/architecture.md#fuzzing).
  */
 class NflogPacketParserFuzzIT {
     private final NflogPacketParser parser =

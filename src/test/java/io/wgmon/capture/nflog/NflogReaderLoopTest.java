@@ -11,7 +11,7 @@ import io.wgmon.capture.ReaderLoop;
 import io.wgmon.capture.WireGuardPacket;
 import io.wgmon.netlink.NetlinkException;
 import io.wgmon.netlink.NetlinkMessage;
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,10 +49,10 @@ class NflogReaderLoopTest {
     @Test
     void emitsPacketsCountsLossesAndErrorsAndEndsWhenClosed() {
         script.add(() -> List.of(packet(IpPackets.IPV4_INITIATION), packet(IpPackets.IPV6_TRANSPORT)));
-        script.add(() -> { throw new NetlinkException("recv", Errno.ENOBUFS); });
-        script.add(() -> { throw new NetlinkException("recv", Errno.EINTR); });
-        script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
-        script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.ENOBUFS); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.EINTR); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.EIO); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.EIO); });
         script.add(() -> { throw NetlinkException.malformed("truncated netlink header"); });
         script.add(() -> List.of(packet(IpPackets.IPV4_TCP),
                 new NetlinkMessage(NflogConfigMessages.PACKET_TYPE, 0, 0, 0, ByteBuffer.allocate(2)),
@@ -77,10 +77,10 @@ class NflogReaderLoopTest {
 
     @Test
     void aSuccessfulReceiveResetsTheBackoff() {
-        script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
-        script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.EIO); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.EIO); });
         script.add(List::of);
-        script.add(() -> { throw new NetlinkException("recv", Errno.EIO); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.EIO); });
         script.add(() -> { throw NetlinkException.closed(); });
         loop(delay -> true).run();
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100)), pauses);
@@ -88,7 +88,7 @@ class NflogReaderLoopTest {
 
     @Test
     void stopsWhenThePauseIsCutShortByClose() {
-        script.add(() -> { throw new NetlinkException("recv", Errno.EBADF); });
+        script.add(() -> { throw NetlinkException.systemCall("recv", Errno.EBADF); });
         script.add(() -> { throw new AssertionError("must not receive again"); });
         loop(delay -> false).run();
         assertEquals(1, pauses.size());
@@ -114,7 +114,7 @@ class NflogReaderLoopTest {
     @Test
     void overrunRoundAfterRoundIsOneWarningAMinuteWithTheCount() {
         for (int round = 0; round < 900; round++) {
-            script.add(() -> { throw new NetlinkException("recv", Errno.ENOBUFS); });
+            script.add(() -> { throw NetlinkException.systemCall("recv", Errno.ENOBUFS); });
         }
         script.add(() -> { throw NetlinkException.closed(); });
         long[] calls = {0};

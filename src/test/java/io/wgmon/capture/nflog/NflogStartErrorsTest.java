@@ -2,7 +2,7 @@ package io.wgmon.capture.nflog;
 
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.netlink.NetlinkException;
-import jnr.constants.platform.Errno;
+import io.wgmon.os.Errno;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -42,7 +42,7 @@ class NflogStartErrorsTest {
 
     @Test
     void otherErrorsNameTheStepAndErrno() {
-        NetlinkException cause = new NetlinkException("netlink request type 0x401", Errno.ENOENT);
+        NetlinkException cause = NetlinkException.refused("netlink request type 0x401", Errno.ENOENT);
         PacketSourceException e = NflogStartErrors.of(3, "binding the group", cause, Optional.of(true));
         assertEquals("cannot start NFLOG group 3 (binding the group): netlink request type 0x401:"
                 + " ENOENT (No such file or directory)", e.getMessage());

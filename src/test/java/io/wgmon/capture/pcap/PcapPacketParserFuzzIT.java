@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Any captured frame on any link layer wgmon reads: a packet or {@link PacketRejectedException},
- * nothing else (docs/architecture.md §2, fuzzing). Input layout: one byte choosing the link type,
+ * nothing else (docs/architecture.md#fuzzing). Input layout: one byte choosing the link type,
  * be64 seconds and be32 microseconds of the capture time (when that many bytes are left), then
  * the frame.
  */

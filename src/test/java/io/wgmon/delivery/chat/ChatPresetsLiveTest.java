@@ -190,16 +190,40 @@ class ChatPresetsLiveTest {
         }
         Await.until("300 json events", WAIT, () -> requestsTo(service, "/json").size() == 300);
         Await.until("everything delivered", WAIT, () -> dispatcher.pending() == 0);
-        Thread.sleep(ChatQueue.GATHER.toMillis() + 500); // a second message would have left by now
-        List<Request> chat = requestsTo(service, "/slack");
+        assertEquals(300, fixture.count("delivered", "chat"));
+        List<Request> chat = afterAMarker(dispatcher, service, 0).stream()
+                .filter(request -> request.path().equals("/slack")).toList();
         assertEquals(1, chat.size(), "one summary");
         String text = json(chat.get(0)).get("text").asText();
         assertTrue(text.startsWith("300 peers disconnected on node-1\npeer-0 (wg0) disconnected after 2 h 13 min: idle\n"),
                 text);
         assertTrue(text.endsWith("… and 290 more"), text);
-        assertEquals(300, fixture.count("delivered", "chat"));
         System.out.println("burst of 300 disconnects: " + chat.size() + " chat message, "
                 + requestsTo(service, "/json").size() + " json events");
+    }
+
+    /**
+     * The requests from {@code from} on that came before a marker event submitted now: the chat
+     * receiver sends in order, so anything it still had to send leaves before the marker's message,
+     * which must be the marker alone.
+     */
+    private static List<Request> afterAMarker(WebhookDispatcher dispatcher, TestReceiver service, int from) throws Exception {
+        dispatcher.commit(List.of(connectedNow(TestEvents.key(999), "the-marker")), PeerStateChanges.NONE);
+        Await.until("the marker's message", WAIT, () -> service.requests().stream().anyMatch(ChatPresetsLiveTest::isMarker));
+        List<Request> all = service.requests();
+        int marker = all.size() - 1;
+        while (!isMarker(all.get(marker))) {
+            marker--;
+        }
+        String markerText = json(all.get(marker)).get("text").asText();
+        assertTrue(markerText.startsWith("the-marker (wg0) connected") && !markerText.contains("peer-"),
+                "the marker's message carries the marker alone: " + markerText);
+        return all.subList(from, marker);
+    }
+
+    private static boolean isMarker(Request request) {
+        return request.path().equals("/slack")
+                && new String(request.body(), java.nio.charset.StandardCharsets.UTF_8).contains("the-marker");
     }
 
     @Test
@@ -235,8 +259,8 @@ class ChatPresetsLiveTest {
             Await.until("the stored burst delivered", WAIT, () -> second.pending() == 0
                     && service.requests().stream().anyMatch(r -> r.headers().containsKey("X-Wgmon-Delivery")
                     && service.requests().indexOf(r) >= before && r.path().equals("/slack")));
-            Thread.sleep(ChatQueue.GATHER.toMillis() + 500);
-            List<Request> after = service.requests().subList(before, service.requests().size());
+            List<Request> after = afterAMarker(second, service, before).stream()
+                    .filter(request -> request.path().equals("/slack")).toList();
             assertEquals(1, after.size(), "one summary after the restart");
             assertTrue(json(after.get(0)).get("text").asText().startsWith("300 peers disconnected on node-1"));
         } finally {
@@ -249,7 +273,7 @@ class ChatPresetsLiveTest {
     @Test
     void goneDisablesTheReceiverWithAnErrorAndAMetric() throws Exception {
         TestReceiver service = fixture.receiver(request -> Reply.of(410));
-        try (LogCapture log = LogCapture.warningsOf(WebhookDispatcher.class)) {
+        try (LogCapture log = LogCapture.warningsOf("io.wgmon.delivery.queue.Gone")) {
             WebhookDispatcher dispatcher = dispatcher(Map.of(
                     "wgmon.webhook.receivers.chat.url", service.uri("/slack").toString(),
                     "wgmon.webhook.receivers.chat.preset", "slack",

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Any datagram as the generic netlink controller's reply to {@code CTRL_CMD_GETFAMILY}, through
  * the same reply reader the socket uses: a family id in 1..65535, or a {@link WireGuardException}
- * with one of the reasons the lookup maps kernel answers to, nothing else (docs/architecture.md §2, §6).
+ * with one of the reasons the lookup maps kernel answers to, nothing else (docs/architecture.md#packages, docs/architecture.md#wireguard).
  */
 class FamilyLookupFuzzIT {
     static final int SEQUENCE = 7;

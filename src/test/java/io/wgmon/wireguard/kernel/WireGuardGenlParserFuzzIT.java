@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * Any datagram of {@code WG_CMD_GET_DEVICE} dump messages (framed by the netlink codec, then the
  * payloads fed in order): a device or {@link WireGuardException} MALFORMED_REPLY, nothing else;
  * after a successful parse every private and preshared key value in the bytes is zeros
- * (docs/architecture.md §2, §6).
+ * (docs/architecture.md#packages, docs/architecture.md#wireguard).
  */
 class WireGuardGenlParserFuzzIT {
 

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /**
  * Any datagram as the reply to the {@code RTM_GETLINK} dump, through the same reply reader the
  * socket uses: names or a {@link WireGuardException} with one of the reasons the request maps
- * kernel answers to, nothing else (docs/architecture.md §2, §6).
+ * kernel answers to, nothing else (docs/architecture.md#packages, docs/architecture.md#wireguard).
  */
 class WireGuardLinkDumpFuzzIT {
     static final int SEQUENCE = 7;

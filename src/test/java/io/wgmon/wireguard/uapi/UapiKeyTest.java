@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UapiKeyTest {
     @Test
@@ -42,6 +44,20 @@ class UapiKeyTest {
             "=1"})
     void aLineWhoseKeyIsNotExactlyAKnownOneHasNone(String line) {
         assertNull(startOf(line), line);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mtu", "id", "x", ""})
+    void aKeyTooShortForTheTableIsRefusedLoudly(String key) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UapiKey.indexable(key));
+
+        assertTrue(e.getMessage().contains("\"" + key + "\"") && e.getMessage().contains("would never be found"),
+                e.getMessage());
+    }
+
+    @Test
+    void aKeyOfFourBytesIsIndexable() {
+        assertEquals(4, UapiKey.indexable("port").length);
     }
 
     @Test

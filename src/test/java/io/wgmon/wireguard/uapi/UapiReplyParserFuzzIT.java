@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Any bytes as a UAPI {@code get=1} reply: a device, or {@link WireGuardException} MALFORMED_REPLY
  * (or REFUSED for a nonzero errno line), nothing else; the same outcome whether the reply comes at
  * once or a byte at a time; and no private or preshared key in the device
- * (docs/architecture.md §2, §6).
+ * (docs/architecture.md#packages, docs/architecture.md#wireguard).
  */
 class UapiReplyParserFuzzIT {
     private static final Set<WireGuardException.Reason> ALLOWED =

@@ -148,15 +148,26 @@ class UapiWireGuardClientLiveTest {
             Files.writeString(file, config);
             tb.sh(tb.serverNs(), "wg", "addconf", tb.serverInterface(), file.toString());
 
-            client.device(tb.serverInterface());
-            long start = System.nanoTime();
             Device device = client.device(tb.serverInterface());
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-
             assertEquals(10_000, device.peers().size());
             assertTrue(device.peers().stream().allMatch(p -> p.allowedIps().size() == 2));
-            assertTrue(millis < 5_000, "10,000 peers took " + millis + " ms");
-            System.out.println("UAPI read of 10,000 peers: " + millis + " ms");
+
+            // against the C tool reading the same daemon on the same (shared, loaded) machine, best of three
+            long ours = Long.MAX_VALUE;
+            long wgShow = Long.MAX_VALUE;
+            for (int round = 0; round < 3; round++) {
+                long start = System.nanoTime();
+                client.device(tb.serverInterface());
+                ours = Math.min(ours, System.nanoTime() - start);
+                start = System.nanoTime();
+                tb.sh(tb.serverNs(), "wg", "show", tb.serverInterface(), "dump");
+                wgShow = Math.min(wgShow, System.nanoTime() - start);
+            }
+            long oursMillis = TimeUnit.NANOSECONDS.toMillis(ours);
+            long wgMillis = TimeUnit.NANOSECONDS.toMillis(wgShow);
+            System.out.println("UAPI read of 10,000 peers: " + oursMillis + " ms; wg show dump: " + wgMillis + " ms");
+            assertTrue(ours <= 2 * wgShow, "10,000 peers took " + oursMillis + " ms, more than twice the "
+                    + wgMillis + " ms of `wg show dump`");
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import static io.wgmon.wireguard.uapi.UapiFixtures.ascii;
 import static io.wgmon.wireguard.uapi.UapiFixtures.wireguardGoReply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,16 +167,20 @@ class UapiWireGuardClientTest {
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwx------"));
 
         // what a non-root wgmon meets: no DAC override, and a 0700 socket it does not own
-        CompletableFuture<WireGuardException> refused = new CompletableFuture<>();
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
-            ThreadCapabilities.dropEffective(CAP_DAC_OVERRIDE);
-            ThreadCapabilities.dropEffective(CAP_DAC_READ_SEARCH);
-            refused.complete(assertThrows(WireGuardException.class, () -> client(Duration.ofSeconds(2)).device("wg0")));
-        });
+            try {
+                ThreadCapabilities.dropEffective(CAP_DAC_OVERRIDE);
+                ThreadCapabilities.dropEffective(CAP_DAC_READ_SEARCH);
+                outcome.complete(client(Duration.ofSeconds(2)).device("wg0"));
+            } catch (Throwable thrown) {
+                outcome.complete(thrown);
+            }
+        }, "uapi-without-dac-override");
+        thread.setDaemon(true);
         thread.start();
-        thread.join();
 
-        WireGuardException e = refused.get();
+        WireGuardException e = assertInstanceOf(WireGuardException.class, outcome.get(10, TimeUnit.SECONDS));
         assertEquals(Reason.PERMISSION_DENIED, e.reason(), "a socket we may not open is not a missing device");
         assertTrue(e.getMessage().contains("permission denied") && e.getMessage().contains("run wgmon as uid 0"),
                 e.getMessage());

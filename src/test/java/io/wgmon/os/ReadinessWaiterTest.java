@@ -1,4 +1,4 @@
-package io.wgmon.netlink;
+package io.wgmon.os;
 
 import org.junit.jupiter.api.Test;
 

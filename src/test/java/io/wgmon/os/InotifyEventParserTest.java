@@ -1,4 +1,4 @@
-package io.wgmon.lifecycle;
+package io.wgmon.os;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.wgmon.netlink;
+package io.wgmon.os;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.In;
@@ -8,9 +8,9 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The few libc calls a netlink socket needs. Buffers are Java byte arrays; every call that can
- * fail saves errno, read it with {@code jnr.ffi.Runtime.getRuntime(libc).getLastError()}; names
- * and descriptions come from {@code jnr.constants.platform.Errno}.
+ * wgmon's one binding of the C library (jnr-ffi): the calls of its netlink, UAPI, eventfd and
+ * inotify descriptors. Buffers are Java byte arrays; every call that can fail saves errno, read it
+ * with {@code jnr.ffi.Runtime.getRuntime(libc).getLastError()} and compare it with {@link Errno}.
  */
 public interface LibC {
 
@@ -21,6 +21,9 @@ public interface LibC {
 
     @SaveError
     int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int connect(int fd, @In byte[] address, int addressLength);
 
     @SaveError
     int bind(int fd, @In byte[] address, int addressLength);
@@ -62,4 +65,7 @@ public interface LibC {
 
     @SaveError
     int inotify_rm_watch(int fd, int watch);
+
+    /** The interface's index in the calling thread's network namespace, 0 when there is none. */
+    int if_nametoindex(String name);
 }

@@ -1,6 +1,4 @@
-package io.wgmon.netlink;
-
-import jnr.constants.platform.Errno;
+package io.wgmon.os;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,11 +41,11 @@ public final class ReadinessWaiter {
         this.wakeFd = wakeFd;
     }
 
-    /** @throws NetlinkException when the eventfd cannot be created */
+    /** @throws OsException when the eventfd cannot be created */
     public static ReadinessWaiter open(LibC libc) {
         int wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (wakeFd < 0) {
-            throw NetlinkException.systemCall("eventfd", jnr.ffi.Runtime.getRuntime(libc).getLastError());
+            throw new OsException(jnr.ffi.Runtime.getRuntime(libc).getLastError(), "eventfd");
         }
         return new ReadinessWaiter(libc, wakeFd);
     }
@@ -74,7 +72,7 @@ public final class ReadinessWaiter {
      * reports), or until {@link #close(Runnable)} began. Call it inside {@link #whileOpen}.
      *
      * @return true when {@code fd} is ready, false when closing (closing wins over readiness)
-     * @throws NetlinkException when poll fails with anything but EINTR
+     * @throws OsException when poll fails with anything but EINTR
      */
     public boolean awaitReadable(int fd) {
         return awaitReadable(fd, NO_DEADLINE) == Wait.READY;
@@ -102,10 +100,10 @@ public final class ReadinessWaiter {
             int ready = libc.poll(pollFds, 2, timeoutMillis);
             if (ready < 0) {
                 int errno = runtime.getLastError();
-                if (errno == Errno.EINTR.intValue()) {
+                if (errno == Errno.EINTR) {
                     continue;
                 }
-                throw NetlinkException.systemCall("poll", errno);
+                throw new OsException(errno, "poll");
             }
             ByteBuffer revents = ByteBuffer.wrap(pollFds).order(ByteOrder.nativeOrder());
             if (closed.get() || revents.getShort(POLLFD_BYTES + REVENTS_OFFSET) != 0) {
@@ -123,7 +121,7 @@ public final class ReadinessWaiter {
      *
      * @return a bit mask of the readable descriptors (bit i for {@code fds[i]}, at most 31 of them),
      *         or -1 when closing (closing wins over readiness)
-     * @throws NetlinkException when poll fails with anything but EINTR
+     * @throws OsException when poll fails with anything but EINTR
      */
     public int awaitAnyReadable(int... fds) {
         if (fds.length > 31) {
@@ -139,10 +137,10 @@ public final class ReadinessWaiter {
             int ready = libc.poll(array, fds.length + 1, -1);
             if (ready < 0) {
                 int errno = runtime.getLastError();
-                if (errno == Errno.EINTR.intValue()) {
+                if (errno == Errno.EINTR) {
                     continue;
                 }
-                throw NetlinkException.systemCall("poll", errno);
+                throw new OsException(errno, "poll");
             }
             if (closed.get() || pollFds.getShort(fds.length * POLLFD_BYTES + REVENTS_OFFSET) != 0) {
                 return -1;

@@ -1,4 +1,4 @@
-package io.wgmon.lifecycle;
+package io.wgmon.os;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.wgmon.capture;
+package io.wgmon.os;
 
 import org.jboss.logging.Logger;
 
@@ -7,11 +7,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A packet source's daemon reader thread, which runs its {@link ReaderLoop}, and how it stops:
- * {@link #signalStop()} cuts short any {@link #await pause} of the loop, and {@link #join()}
- * waits a bounded time for it to end.
+ * A daemon thread that runs one blocking read loop (a packet reader, the lifecycle watcher), and
+ * how it stops: {@link #signalStop()} cuts short any {@link #await pause} of the loop, and
+ * {@link #join()} waits a bounded time for it to end.
  */
-public final class ReaderThread implements ReaderLoop.Pause {
+public final class ReaderThread {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final String threadName;
@@ -39,7 +39,7 @@ public final class ReaderThread implements ReaderLoop.Pause {
         return current != null && current.isAlive();
     }
 
-    @Override
+    /** Pauses the loop for {@code delay}; false when stopping cut it short. */
     public boolean await(Duration delay) {
         try {
             return !stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);

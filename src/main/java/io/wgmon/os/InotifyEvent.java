@@ -1,7 +1,7 @@
-package io.wgmon.lifecycle;
+package io.wgmon.os;
 
 /**
- * One {@code struct inotify_event} (docs/architecture.md §7): the watch it belongs to, what
+ * One {@code struct inotify_event} (docs/architecture.md#tracking): the watch it belongs to, what
  * happened ({@code IN_*} bits) and the name in the watched directory ("" for the directory itself).
  */
 public record InotifyEvent(int watch, int mask, String name) {

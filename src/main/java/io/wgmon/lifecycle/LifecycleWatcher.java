@@ -2,17 +2,10 @@ package io.wgmon.lifecycle;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.wgmon.os.ReaderThread;
-import io.wgmon.os.LibC;
-import io.wgmon.netlink.LinkChange;
-import io.wgmon.netlink.LinkMessageParser;
-import io.wgmon.netlink.Netlink;
-import io.wgmon.netlink.NetlinkException;
-import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.netlink.NetlinkSocket;
-import io.wgmon.os.Errno;
+import io.wgmon.os.LibC;
 import io.wgmon.os.OsException;
+import io.wgmon.os.ReaderThread;
 import io.wgmon.os.ReadinessWaiter;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
@@ -21,11 +14,9 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -42,16 +33,15 @@ import java.util.function.Predicate;
  *
  * <p>Either descriptor may fail to open (no permission, no inotify): that is one WARN, and wgmon
  * goes on with what it has, the idle tick at least. Malformed messages are counted and skipped.
+ *
+ * <p>This class opens the descriptors and runs the poll loop; {@link LinkNotifications} reads the
+ * rtnetlink socket, {@link UapiDirectoryWatch} the inotify descriptor, and {@link ScanSchedule} asks for
+ * the scans.
  */
 public final class LifecycleWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LifecycleWatcher.class);
-    static final Duration SETTLE = Duration.ofMillis(500);
-    /** Delays between follow-up scans after a link went away, until a scan lists it absent: about 8 s in all. */
-    static final List<Duration> GONE_FOLLOW_UPS = List.of(Duration.ofMillis(250), Duration.ofMillis(250),
-            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
-    private static final int RTMGRP_LINK = 1;
-    private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
-    private static final Set<String> DAEMON_LINK_KINDS = Set.of("wireguard", "tun");
+    static final Duration SETTLE = ScanSchedule.SETTLE;
+    static final List<Duration> GONE_FOLLOW_UPS = ScanSchedule.GONE_FOLLOW_UPS;
 
     private final boolean watchLinks;
     private final Optional<Path> uapiDir;
@@ -61,20 +51,13 @@ public final class LifecycleWatcher implements AutoCloseable {
     private final Counter uapiEvents;
     private final Counter linkMalformed;
     private final Counter errors;
-    private final LinkMessageParser parser = new LinkMessageParser();
     private final ReaderThread thread = new ReaderThread("wgmon-links", LOG, "interface lifecycle watcher");
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), new Random());
 
-    private Runnable requestScan;
-    private Predicate<String> scannedInterface;
+    private volatile ScanSchedule schedule;
     private volatile ReadinessWaiter waiter;
-    private NetlinkSocket links;
+    private LinkNotifications links;
     private UapiDirectoryWatch uapi;
-    private Cancellable settle;
-    /** Links that went away and that the last scan still read (or failed to read); touched by the thread and timers. */
-    private final Set<String> gone = new HashSet<>();
-    private Cancellable followUp;
-    private int followUps;
     private volatile boolean stopped;
 
     /**
@@ -108,8 +91,7 @@ public final class LifecycleWatcher implements AutoCloseable {
      * @param scannedInterface whether the last scan read an interface of this name
      */
     public synchronized void start(Runnable requestScan, Predicate<String> scannedInterface) {
-        this.requestScan = requestScan;
-        this.scannedInterface = scannedInterface;
+        schedule = new ScanSchedule(timers, requestScan, scannedInterface);
         LibC libc;
         try {
             libc = LibC.load();
@@ -119,7 +101,11 @@ public final class LifecycleWatcher implements AutoCloseable {
             return;
         }
         if (watchLinks) {
-            links = openLinks(libc);
+            NetlinkSocket socket = LinkNotifications.openSocket(libc);
+            if (socket != null) {
+                links = new LinkNotifications(socket, watchedInterface, scannedInterface, this::followUntilAbsent,
+                        linkEvents, linkMalformed);
+            }
         }
         uapiDir.ifPresent(dir -> uapi = openUapi(libc, dir));
         if (links == null && uapi == null) {
@@ -128,22 +114,6 @@ public final class LifecycleWatcher implements AutoCloseable {
         }
         LOG.infof("Watching interface lifecycle: %s", describe());
         thread.start(this::run);
-    }
-
-    private static NetlinkSocket openLinks(LibC libc) {
-        NetlinkSocket socket = null;
-        try {
-            socket = NetlinkSocket.open(libc, Netlink.NETLINK_ROUTE, RECEIVE_BUFFER_BYTES);
-            socket.bind(RTMGRP_LINK);
-            return socket;
-        } catch (NetlinkException e) {
-            if (socket != null) {
-                socket.close();
-            }
-            LOG.warnf("Cannot watch network links (rtnetlink RTNLGRP_LINK: %s); a WireGuard interface that goes away "
-                    + "is noticed by scans only", e.getMessage());
-            return null;
-        }
     }
 
     private UapiDirectoryWatch openUapi(LibC libc, Path dir) {
@@ -182,7 +152,7 @@ public final class LifecycleWatcher implements AutoCloseable {
                     return; // closing
                 }
                 if (changed) {
-                    scanNowAndAfterSettling();
+                    schedule.scanNowAndAfterSettling();
                 }
             } catch (RuntimeException e) {
                 if (stopped) {
@@ -207,7 +177,7 @@ public final class LifecycleWatcher implements AutoCloseable {
         }
         boolean changed = false;
         if (links != null && (ready & 1) != 0) {
-            changed = readLinks();
+            changed = links.read();
         }
         int uapiBit = links != null ? 2 : 1;
         if (uapi != null && (ready & uapiBit) != 0) {
@@ -222,108 +192,9 @@ public final class LifecycleWatcher implements AutoCloseable {
         return changed;
     }
 
-    private boolean readLinks() {
-        boolean changed = false;
-        while (true) {
-            List<NetlinkMessage> datagram;
-            try {
-                datagram = links.receiveNow();
-            } catch (NetlinkException e) {
-                if (e.reason() == NetlinkException.Reason.SYSTEM_CALL && e.errno() == Errno.ENOBUFS) {
-                    // notifications were lost while the buffer was full: whatever they said, look again
-                    linkEvents.increment();
-                    changed = true;
-                    continue;
-                }
-                if (e.reason() == NetlinkException.Reason.MALFORMED) {
-                    linkMalformed.increment();
-                    LOG.debugf("Skipped a malformed rtnetlink datagram: %s", e.getMessage());
-                    continue;
-                }
-                throw e;
-            }
-            if (datagram.isEmpty()) {
-                return changed;
-            }
-            for (NetlinkMessage message : datagram) {
-                changed |= linkMessage(message);
-            }
-        }
-    }
-
-    private boolean linkMessage(NetlinkMessage message) {
-        if (!LinkMessageParser.isLinkMessage(message.type())) {
-            return false;
-        }
-        LinkChange change;
-        try {
-            change = parser.parse(message.type(), message.payload());
-        } catch (LinkMessageParser.MalformedLinkMessage e) {
-            linkMalformed.increment();
-            LOG.debugf("Skipped a malformed link notification: %s", e.getMessage());
-            return false;
-        }
-        if (change.name() == null || change.name().isEmpty()) {
-            linkMalformed.increment();
-            LOG.debugf("Skipped a link notification without IFLA_IFNAME (link %d)", change.index());
-            return false;
-        }
-        boolean relevant = watchedInterface.test(change.name())
-                && (DAEMON_LINK_KINDS.contains(change.kind()) || scannedInterface.test(change.name()));
-        if (!relevant) {
-            return false;
-        }
-        linkEvents.increment();
-        if (change.deleted()) {
-            LOG.infof("Link %s (%s) went away: scanning", change.name(), change.kind() == null ? "no kind" : change.kind());
-            followUntilAbsent(change.name());
-        } else {
-            LOG.debugf("Link %s (%s) appeared or changed: scanning", change.name(), change.kind());
-        }
-        return true;
-    }
-
-    private synchronized void scanNowAndAfterSettling() {
-        if (stopped) {
-            return;
-        }
-        requestScan.run();
-        if (settle == null) {
-            settle = timers.schedule(SETTLE, this::settled);
-        }
-    }
-
-    private synchronized void settled() {
-        settle = null;
-        if (!stopped) {
-            requestScan.run();
-        }
-    }
-
     /** Scans again after a link went away until a scan no longer reads that interface (bounded). */
-    synchronized void followUntilAbsent(String name) {
-        gone.add(name);
-        followUps = 0;
-        if (followUp == null && !stopped) {
-            followUp = timers.schedule(GONE_FOLLOW_UPS.get(0), this::followedUp);
-        }
-    }
-
-    private synchronized void followedUp() {
-        followUp = null;
-        gone.removeIf(name -> !scannedInterface.test(name));
-        if (stopped || gone.isEmpty()) {
-            gone.clear();
-            return;
-        }
-        requestScan.run();
-        if (++followUps < GONE_FOLLOW_UPS.size()) {
-            followUp = timers.schedule(GONE_FOLLOW_UPS.get(followUps), this::followedUp);
-        } else {
-            LOG.warnf("Link %s went away but its daemon still seems to be there (its UAPI socket is still listed); "
-                    + "the idle tick looks again", String.join(", ", gone));
-            gone.clear();
-        }
+    void followUntilAbsent(String name) {
+        schedule.followUntilAbsent(name);
     }
 
     /** Stops the thread and closes both descriptors; safe to call more than once. */
@@ -331,13 +202,8 @@ public final class LifecycleWatcher implements AutoCloseable {
     public void close() {
         synchronized (this) {
             stopped = true;
-            if (settle != null) {
-                settle.cancel();
-                settle = null;
-            }
-            if (followUp != null) {
-                followUp.cancel();
-                followUp = null;
+            if (schedule != null) {
+                schedule.close();
             }
         }
         thread.signalStop();

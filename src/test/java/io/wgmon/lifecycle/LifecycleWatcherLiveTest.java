@@ -147,7 +147,7 @@ class LifecycleWatcherLiveTest {
             return null;
         });
         List<String> linksScannedFor = new CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger(LifecycleWatcher.class.getName());
+        Logger log = Logger.getLogger(LinkNotifications.class.getName());
         Level level = log.getLevel();
         Handler handler = new Handler() {
             @Override

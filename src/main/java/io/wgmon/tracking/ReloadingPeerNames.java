@@ -83,8 +83,14 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
         }
     }
 
-    /** Reads the files again; a failure keeps what was known. */
+    /**
+     * Reads the files again; a failure keeps what was known. The watches follow the links first, so a
+     * write into a folder a link now leads to is either in this read or wakes the next one.
+     */
     void reload() {
+        synchronized (watched) {
+            followLinks();
+        }
         try {
             Map<String, String> read = PeerNamesFile.read(files);
             if (!read.equals(names)) {
@@ -94,9 +100,6 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
             reloads++;
         } catch (IOException | RuntimeException e) {
             LOG.warnf("Cannot re-read the friendly names from %s (%s); the %d names known stay", files, e, names.size());
-        }
-        synchronized (watched) {
-            followLinks();
         }
     }
 

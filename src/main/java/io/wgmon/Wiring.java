@@ -104,8 +104,7 @@ public class Wiring {
     @Singleton
     ConnectionTracker tracker(WgmonConfig config, PeerNames names, LastPacketTimes lastPackets) {
         WgmonConfig.Tracking tracking = config.tracking();
-        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(),
-                tracking.reportRoaming(), names, UUID::randomUUID, lastPackets::lastFrom, processStart());
+        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(), names, UUID::randomUUID, lastPackets::lastFrom, processStart());
     }
 
     /** Opens nothing: {@link TrackingService#start()} starts it, and its close closes it. */

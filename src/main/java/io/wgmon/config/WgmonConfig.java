@@ -98,7 +98,7 @@ public interface WgmonConfig {
         @WithDefault("false")
         boolean reportExisting();
 
-        /** Whether endpoint changes of connected peers are reported as {@code peer.roamed}. */
+        /** Deprecated: adds {@code peer.roamed} to every receiver's {@code events}. */
         @WithDefault("false")
         boolean reportRoaming();
     }
@@ -132,8 +132,15 @@ public interface WgmonConfig {
         Map<String, String> headers();
 
         /**
+         * The event types (wire names) the URLs of {@link #url()} get, and named receivers without their own
+         * {@code events}; an unknown name stops start-up.
+         */
+        @WithDefault("peer.connected,peer.disconnected")
+        List<String> events();
+
+        /**
          * Named receivers, {@code wgmon.webhook.receivers.<name>.url} and so on, each with its own format,
-         * secret and headers; they get every event, like the URLs of {@link #url()}.
+         * secret, headers and event types.
          */
         Map<String, Receiver> receivers();
 
@@ -186,6 +193,9 @@ public interface WgmonConfig {
 
             /** The chat of the {@code telegram} preset. */
             Optional<String> chatId();
+
+            /** The event types this receiver gets; defaults to {@code wgmon.webhook.events}. */
+            Optional<List<String>> events();
         }
 
         interface Tls {

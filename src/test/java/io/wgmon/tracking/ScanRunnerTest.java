@@ -83,7 +83,7 @@ class ScanRunnerTest {
     void eventsAreCommittedWithTheStateChangesBeforeTheyArePublished() {
         List<String> order = new ArrayList<>();
         WireGuardScanner scanner = new WireGuardScanner(List.of(new OnePeer()), Optional.empty(), Clock.systemUTC());
-        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false,
+        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false,
                 key -> null, UUID::randomUUID, endpoint -> null, Instant.EPOCH);
         TrackingView view = new TrackingView(NO_PACKETS, tracker, scanner.backendNames(), Set.of());
         view.events().subscribe().with(event -> order.add("published " + event.type().wireName()));

@@ -68,7 +68,7 @@ class SessionRecordingTest {
 
         Run(StoreDatabase database, long startedAt) {
             this.database = database;
-            this.tracker = new ConnectionTracker("node-1", IDLE, false, false, key -> "alice",
+            this.tracker = new ConnectionTracker("node-1", IDLE, false, key -> "alice",
                     () -> new UUID(0, ids.incrementAndGet()), endpoint -> null, at(-1000));
             this.state = new StoredTrackerState(database, IDLE, Clock.fixed(at(startedAt), ZoneOffset.UTC));
             tracker.restore(state.load());
@@ -104,8 +104,9 @@ class SessionRecordingTest {
             PeerEvent connected = run.scan(scan(10, alice(at(10), 600, 80, "192.0.2.2"))).get(0);
             assertEquals(PeerEventType.CONNECTED, connected.type());
             assertNotNull(connected.sessionId());
-            assertEquals(List.of(), run.scan(scan(40, alice(at(10), 900, 100, "198.51.100.7"))),
-                    "roaming is not reported, and still recorded");
+            List<PeerEvent> roamed = run.scan(scan(40, alice(at(10), 900, 100, "198.51.100.7")));
+            assertEquals(List.of(PeerEventType.ROAMED), roamed.stream().map(PeerEvent::type).toList());
+            assertEquals(connected.sessionId(), roamed.get(0).sessionId(), "a roam belongs to its session");
             PeerEvent disconnected = run.scan(scan(240, alice(at(10), 900, 100, "198.51.100.7"))).get(0);
             assertEquals(DisconnectReason.IDLE, disconnected.reason());
             assertEquals(connected.sessionId(), disconnected.sessionId());

@@ -90,7 +90,7 @@ class TrackingServicePacketPathTest {
     TrackingServicePacketPathTest() {
         ManualTimers timers = new ManualTimers();
         WireGuardScanner scanner = new WireGuardScanner(List.of(new NoInterfaces()), Optional.empty(), Clock.systemUTC());
-        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false,
+        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false,
                 key -> null, UUID::randomUUID, lastPackets::lastFrom, Instant.MAX);
         view = new TrackingView(source, tracker, scanner.backendNames(), Set.of());
         TrackingMetrics metrics = new TrackingMetrics(registry, view);

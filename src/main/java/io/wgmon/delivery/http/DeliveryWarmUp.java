@@ -106,6 +106,6 @@ public final class DeliveryWarmUp {
         Peer peer = new Peer(KEY, endpoint, List.of("10.0.0.2/32"), now, 148, 92, 0, 1);
         return new PeerEvent(UUID.randomUUID(), type, now, "wgmon-warm-up", new PeerKey(INTERFACE, KEY), peer,
                 "warm-up", reason, connectedFor, UUID.randomUUID(),
-                reason == null ? null : new SessionTraffic(148, 92));
+                reason == null ? null : new SessionTraffic(148, 92), null);
     }
 }

@@ -63,6 +63,7 @@ public final class ConfigCheck {
         checkStore(problems, config);
         checkApiToken(problems, config.api());
         positive(problems, "wgmon.api.session-lifetime", config.api().sessionLifetime());
+        MqttCheck.check(problems, config.mqtt());
         return problems;
     }
 

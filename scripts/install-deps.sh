@@ -8,13 +8,15 @@
 # apprise (its requests are compared with wgmon's) and webhook (adnanh's webhook server, which checks
 # X-Wgmon-Signature-256); docker-compose (its `config` validates compose.yaml, ComposeConfigIT); kmod
 # (rmmod, for the kernel-client check) and curl; systemd (systemd-analyze checks deploy/wgmon.service,
-# SystemdUnitTest) and util-linux (setpriv, LauncherTest).
+# SystemdUnitTest) and util-linux (setpriv, LauncherTest); mosquitto and mosquitto-clients (the MQTT sink's
+# live tests start a broker and read it with mosquitto_sub, MqttSinkIT) and openssl (their TLS material).
 # The kernel tier installs qemu itself (scripts/kernel-vm/prepare.sh).
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
 packages=(wireguard-go wireguard-tools nftables iproute2 iputils-ping tcpdump libpcap0.8 procps podman catatonit libcap2-bin
-  runc jq mmdebstrap prometheus chromium apprise webhook docker-compose kmod curl systemd util-linux)
+  runc jq mmdebstrap prometheus chromium apprise webhook docker-compose kmod curl systemd util-linux
+  mosquitto mosquitto-clients openssl)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)

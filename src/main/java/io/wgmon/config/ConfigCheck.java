@@ -67,6 +67,7 @@ public final class ConfigCheck {
         checkStore(problems, config);
         checkApiToken(problems, config.api());
         positive(problems, "wgmon.api.session-lifetime", config.api().sessionLifetime());
+        MqttCheck.check(problems, config.mqtt());
         return problems;
     }
 

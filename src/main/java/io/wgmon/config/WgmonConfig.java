@@ -43,6 +43,8 @@ public interface WgmonConfig {
 
     Metrics metrics();
 
+    Mqtt mqtt();
+
     interface Store {
         /**
          * The folder of wgmon's store, the SQLite database {@code wgmon.db}: with it the tracker's state and
@@ -254,6 +256,60 @@ public interface WgmonConfig {
         /** An endpoint label (the peer's IP address and port) on wgmon_peer_up. */
         @WithDefault("false")
         boolean endpointLabel();
+    }
+
+    /** The MQTT sink (docs/architecture.md#mqtt): off unless {@code host} is set. */
+    interface Mqtt {
+        /** The broker's host name or address; unset: no MQTT. */
+        Optional<String> host();
+
+        /** Unset: 8883 with TLS, 1883 without. */
+        Optional<Integer> port();
+
+        @WithDefault("false")
+        boolean tls();
+
+        /** PEM file with the CA certificates the broker's certificate must chain to (else the JVM's). */
+        Optional<Path> caFile();
+
+        /** PEM client certificate (chain), with {@code client-key}. */
+        Optional<Path> clientCert();
+
+        /** PEM private key of {@code client-cert} (PKCS#8 or PKCS#1). */
+        Optional<Path> clientKey();
+
+        Optional<String> username();
+
+        /** Never printed; prefer {@code password-file} (a mounted secret). */
+        Optional<String> password();
+
+        /** A file whose first line is the password. */
+        Optional<Path> passwordFile();
+
+        /** The first topic level(s): {@code <prefix>/<host>/...}. */
+        @WithDefault("wgmon")
+        String topicPrefix();
+
+        /** MQTT keepalive: the only thing wgmon sends at rest. */
+        @WithDefault("300s")
+        Duration keepalive();
+
+        /** Unset: {@code wgmon-<host>}. */
+        Optional<String> clientId();
+
+        /** Home Assistant MQTT discovery configs, retained. */
+        @WithDefault("true")
+        boolean discovery();
+
+        @WithDefault("homeassistant")
+        String discoveryPrefix();
+
+        /** The first reconnect delay, doubling up to {@code retry-max}. */
+        @WithDefault("1s")
+        Duration retryInitial();
+
+        @WithDefault("60s")
+        Duration retryMax();
     }
 
     enum MonitorMode { NFLOG, BPF }

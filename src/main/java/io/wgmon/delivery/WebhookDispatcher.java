@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.delivery.chat.ChatQueue;
 import io.wgmon.delivery.format.JsonPayloadFormat;
 import io.wgmon.delivery.http.WebhookSender;
+import io.wgmon.delivery.mqtt.MqttSinks;
 import io.wgmon.delivery.queue.DeliveryPolicy;
 import io.wgmon.delivery.queue.DeliveryQueue;
 import io.wgmon.delivery.queue.DeliveryStore;
@@ -42,9 +43,10 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     private static final Duration DRAIN_POLL = Duration.ofMillis(20);
 
-    private final List<DeliveryQueue> receivers;
+    /** The webhook receivers' queues, then the sinks added before the first commit. */
+    private volatile List<DeliveryQueue> receivers;
     /** Each receiver's event types, in the order of {@link #receivers}. */
-    private final List<Set<PeerEventType>> selected;
+    private volatile List<Set<PeerEventType>> selected;
     private final JsonPayloadFormat logFormat = new JsonPayloadFormat();
     private final Optional<StoreDatabase> store;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,6 +77,19 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
         this.selected = receivers.stream().map(WebhookReceiver::events).toList();
         store.ifPresent(database -> warnAboutUnused(database,
                 Set.copyOf(receivers.stream().map(WebhookReceiver::spoolName).toList())));
+    }
+
+    /**
+     * Adds a delivery room of another kind (the MQTT sink) behind the same commit seam, getting the default
+     * event types; only before the first {@link #commit}, by the producer that builds this dispatcher.
+     */
+    public void addSink(DeliveryQueue sink) {
+        List<DeliveryQueue> all = new ArrayList<>(receivers);
+        all.add(sink);
+        List<Set<PeerEventType>> types = new ArrayList<>(selected);
+        types.add(WebhookReceiver.DEFAULT_EVENTS);
+        selected = List.copyOf(types);
+        receivers = List.copyOf(all);
     }
 
     /**
@@ -177,7 +192,7 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
     /** Undelivered events of receivers no longer configured are not sent: say so. */
     private static void warnAboutUnused(StoreDatabase database, Set<String> inUse) {
         database.call(DeliveryTable::undeliveredByReceiver).forEach((name, count) -> {
-            if (!inUse.contains(name)) {
+            if (!inUse.contains(name) && !name.startsWith(MqttSinks.SPOOL_PREFIX)) {
                 LOG.warnf("webhook spool %s in %s belongs to no configured receiver (its receiver was removed or its "
                         + "URL changed): its %d events are not sent", name, database.dir(), count);
             }

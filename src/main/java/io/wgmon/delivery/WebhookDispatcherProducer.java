@@ -11,6 +11,7 @@ import io.wgmon.config.WgmonConfig;
 import io.wgmon.delivery.http.DeliveryWarmUp;
 import io.wgmon.delivery.http.RestClientWebhookSender;
 import io.wgmon.delivery.http.WebhookTls;
+import io.wgmon.delivery.mqtt.MqttSinks;
 import io.wgmon.delivery.queue.DeliveryPolicy;
 import io.wgmon.delivery.queue.ReceiverContexts;
 import io.wgmon.store.StoreDatabase;
@@ -73,7 +74,7 @@ public class WebhookDispatcherProducer {
     @Produces
     @Singleton
     @Startup
-    WebhookDispatcher dispatcher(RestClientWebhookSender sender, Optional<StoreDatabase> store) {
+    WebhookDispatcher dispatcher(RestClientWebhookSender sender, Optional<StoreDatabase> store, MqttSinks mqtt) {
         List<WebhookReceiver> receivers = ConfiguredReceivers.of(config);
         if (reportRoaming) {
             LOG.warn("wgmon.tracking.report-roaming=true is deprecated: it adds peer.roamed to every receiver's "
@@ -105,6 +106,12 @@ public class WebhookDispatcherProducer {
         try {
             dispatcher = new WebhookDispatcher(receivers, policy, store, ReceiverContexts.on(vertx), sender, registry);
         } catch (StoreException e) {
+            throw new StartupFailure(StoreFolder.KEY + ": " + e.getMessage());
+        }
+        try {
+            mqtt.create(store).ifPresent(dispatcher::addSink);
+        } catch (StoreException e) {
+            dispatcher.close();
             throw new StartupFailure(StoreFolder.KEY + ": " + e.getMessage());
         }
         new DeliveryWarmUp(vertx, receivers, this::sender).start();

@@ -1,0 +1,285 @@
+package io.wgmon.delivery.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.wgmon.delivery.format.Delivery;
+import io.wgmon.delivery.format.DeliveryRenderer;
+import io.wgmon.delivery.format.JsonPayloadFormat;
+import io.wgmon.delivery.queue.DeliveryQueue;
+import io.wgmon.delivery.queue.DeliveryStore;
+import io.wgmon.store.StoreTransaction;
+import io.wgmon.tracking.PeerEvent;
+import io.wgmon.tracking.PeerState;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The MQTT sink (docs/architecture.md#mqtt), a delivery room beside the webhook receivers behind the same
+ * commit seam. Each event's row joins the scan's store transaction; once committed it is published to
+ * {@code .../event} with QoS 1 and marked done after the broker's PUBACK. Events go out in admission order
+ * (so per peer in order), at most {@link #WINDOW} unacknowledged; a lost connection puts everything
+ * unacknowledged back in line, sent again after the reconnect (at least once: the event id is in the
+ * payload). Retained {@code state} and {@code attributes} follow each event when connected, and every
+ * peer's are published again from the tracker's view on each (re)connect, after the birth message.
+ * <p>
+ * Everything but {@link #offer} and the pending count runs on the sink's one context.
+ */
+public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
+    private static final Logger LOG = Logger.getLogger(MqttSink.class);
+    static final String ONLINE = "online";
+    static final String OFFLINE = "offline";
+    /** Events published and not yet acknowledged. */
+    static final int WINDOW = 64;
+    private static final long CLOSE_WAIT_MILLIS = 500;
+
+    private static final class Entry {
+        final long seq;
+        final Delivery delivery;
+        boolean stored;
+        /** Handed to the client on this connection. */
+        boolean sent;
+
+        Entry(long seq, Delivery delivery, boolean stored) {
+            this.seq = seq;
+            this.delivery = delivery;
+            this.stored = stored;
+        }
+    }
+
+    private final DeliveryStore store;
+    private final DeliveryRenderer renderer = new DeliveryRenderer(new JsonPayloadFormat(), Optional.empty(),
+            Optional.empty());
+    private final MqttTopics topics;
+    private final StateMessages states;
+    private final Executor context;
+    private final MqttLink link;
+    private final List<Function<MqttClient, Runnable>> onConnect;
+
+    // shared
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean closed;
+
+    // confined to the context
+    private final TreeMap<Long, Entry> line = new TreeMap<>();
+    private final Map<Integer, Long> inFlight = new HashMap<>();
+    /** PUBACKs that came before the publish's own completion told its packet id. */
+    private final Set<Integer> earlyAcks = new HashSet<>();
+    private final Set<Integer> retainedInFlight = new HashSet<>();
+    private int unacknowledged;
+    private MqttClient client;
+    private Supplier<List<PeerState>> peers = List::of;
+
+    /**
+     * @param link      built with this sink as its listener, through {@code linkFor}
+     * @param onConnect more to publish on each (re)connect, after the birth and the states (discovery)
+     */
+    MqttSink(DeliveryStore store, MqttTopics topics, StateMessages states, Executor context,
+             Function<MqttLink.Listener, MqttLink> linkFor, List<Function<MqttClient, Runnable>> onConnect) {
+        this.store = store;
+        this.topics = topics;
+        this.states = states;
+        this.context = context;
+        this.link = linkFor.apply(this);
+        this.onConnect = List.copyOf(onConnect);
+        List<DeliveryStore.Stored> kept = store.recover();
+        pending.addAndGet(kept.size());
+        context.execute(() -> kept.forEach(row -> line.put(row.seq(), new Entry(row.seq(), row.delivery(), true))));
+        if (!kept.isEmpty()) {
+            LOG.infof("mqtt: %d events from the previous run wait for %s", kept.size(), link.label());
+        }
+    }
+
+    /** Starts connecting, reading the peers' states from {@code peers} on each connect. */
+    public void start(Supplier<List<PeerState>> peers) {
+        context.execute(() -> {
+            this.peers = peers;
+            link.start();
+        });
+    }
+
+    @Override
+    public void offer(PeerEvent event, StoreTransaction transaction) {
+        if (closed) {
+            return;
+        }
+        Delivery delivery = renderer.render(event);
+        DeliveryStore.Admission admission = store.admit(delivery, transaction);
+        if (admission.refusal() != null) {
+            LOG.warnf("mqtt outbox: %s; dropped %s", admission.refusal(), delivery.describe());
+            return;
+        }
+        pending.incrementAndGet();
+        List<StateMessages.Retained> retained = states.of(event);
+        context.execute(() -> admitted(admission.seq(), delivery, admission.evicted(), retained));
+    }
+
+    private void admitted(long seq, Delivery delivery, List<Long> evicted, List<StateMessages.Retained> retained) {
+        if (closed) {
+            return;
+        }
+        for (long old : evicted) {
+            Entry gone = line.get(old);
+            if (gone != null && !gone.sent) {
+                line.remove(old);
+                pending.decrementAndGet();
+                LOG.warnf("mqtt outbox reached wgmon.webhook.spool-max-size: dropped %s", gone.delivery.describe());
+            }
+        }
+        Entry entry = new Entry(seq, delivery, false);
+        line.put(seq, entry);
+        store.whenStored(seq, () -> context.execute(() -> {
+            entry.stored = true;
+            pump();
+        }));
+        if (client != null) {
+            retained.forEach(message -> publishRetained(client, message.topic(), message.payload()));
+        }
+    }
+
+    /** Sends what is stored, in order, while the window has room. */
+    private void pump() {
+        MqttClient current = client;
+        if (current == null || closed) {
+            return;
+        }
+        for (Entry entry : line.values()) {
+            if (unacknowledged >= WINDOW) {
+                return;
+            }
+            if (entry.sent) {
+                continue;
+            }
+            if (!entry.stored) {
+                return; // rows commit in order: nothing after it is stored either
+            }
+            entry.sent = true;
+            unacknowledged++;
+            current.publish(topics.event(entry.delivery.peer()), Buffer.buffer(entry.delivery.payload().body()),
+                    MqttQoS.AT_LEAST_ONCE, false, false).onComplete(result -> {
+                        if (client != current) {
+                            return;
+                        }
+                        if (result.failed()) {
+                            LOG.debugf("mqtt: publishing %s failed: %s", entry.delivery.describe(),
+                                    MqttLink.describe(result.cause()));
+                            entry.sent = false;
+                            unacknowledged--;
+                            return;
+                        }
+                        int packetId = result.result();
+                        if (earlyAcks.remove(packetId)) {
+                            done(entry.seq);
+                        } else {
+                            inFlight.put(packetId, entry.seq);
+                        }
+                    });
+        }
+    }
+
+    @Override
+    public void acknowledged(int packetId) {
+        Long seq = inFlight.remove(packetId);
+        if (seq == null) {
+            if (!retainedInFlight.remove(packetId)) {
+                earlyAcks.add(packetId); // ahead of its publish's completion
+            }
+            return;
+        }
+        done(seq);
+    }
+
+    private void done(long seq) {
+        Entry entry = line.remove(seq);
+        if (entry == null) {
+            return;
+        }
+        unacknowledged--;
+        store.done(seq);
+        pending.decrementAndGet();
+        LOG.debugf("mqtt: published %s", entry.delivery.describe());
+        pump();
+    }
+
+    @Override
+    public void connected(MqttClient connected) {
+        client = connected;
+        publishRetained(connected, topics.status(), ONLINE.getBytes(StandardCharsets.US_ASCII));
+        for (PeerState peer : peers.get()) {
+            states.of(peer).forEach(message -> publishRetained(connected, message.topic(), message.payload()));
+        }
+        onConnect.forEach(extra -> extra.apply(connected).run());
+        pump();
+    }
+
+    @Override
+    public void lost() {
+        client = null;
+        inFlight.clear();
+        earlyAcks.clear();
+        retainedInFlight.clear();
+        unacknowledged = 0;
+        line.values().forEach(entry -> entry.sent = false);
+    }
+
+    /** QoS 1, not tracked: what a lost connection loses is published again on the next connect. */
+    void publishRetained(MqttClient current, String topic, byte[] payload) {
+        current.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, true).onComplete(result -> {
+            if (client == current && result.succeeded() && !earlyAcks.remove(result.result())) {
+                retainedInFlight.add(result.result());
+            }
+        });
+    }
+
+    @Override
+    public int pending() {
+        return pending.get();
+    }
+
+    @Override
+    public String label() {
+        return link.label();
+    }
+
+    @Override
+    public boolean durable() {
+        return store.durable();
+    }
+
+    /** Says {@code offline} on the status topic (a clean disconnect sends no will) and disconnects. */
+    @Override
+    public int close() {
+        if (closed) {
+            return 0;
+        }
+        closed = true;
+        CountDownLatch stopped = new CountDownLatch(1);
+        link.stop(() -> {
+            MqttClient current = client;
+            if (current != null) {
+                publishRetained(current, topics.status(), OFFLINE.getBytes(StandardCharsets.US_ASCII));
+            }
+        }, stopped::countDown);
+        try {
+            stopped.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+        return pending.getAndSet(0);
+    }
+}

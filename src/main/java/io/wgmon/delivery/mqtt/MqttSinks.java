@@ -1,0 +1,84 @@
+package io.wgmon.delivery.mqtt;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.wgmon.Wiring;
+import io.wgmon.config.WgmonConfig;
+import io.wgmon.delivery.queue.DeliveryStore;
+import io.wgmon.delivery.queue.MemoryDeliveryStore;
+import io.wgmon.delivery.queue.ReceiverContexts;
+import io.wgmon.delivery.queue.SqliteDeliveryStore;
+import io.wgmon.timing.Backoff;
+import io.wgmon.timing.Timers;
+import io.wgmon.tracking.PeerNames;
+import io.wgmon.tracking.TrackingView;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Executor;
+
+/**
+ * Builds the {@link MqttSink} from {@code wgmon.mqtt.*} for the dispatcher, and starts it once the tracker's
+ * view exists (the view needs the dispatcher, so the sink cannot take it when built).
+ */
+@ApplicationScoped
+public class MqttSinks {
+    private static final Logger LOG = Logger.getLogger(MqttSinks.class);
+    /** Spool names of MQTT sinks in the delivery table: {@code mqtt:<host>:<port>}. */
+    public static final String SPOOL_PREFIX = "mqtt:";
+
+    private final WgmonConfig config;
+    private final Vertx vertx;
+    private final Timers timers;
+    private final PeerNames names;
+    private volatile Optional<MqttSink> built = Optional.empty();
+
+    public MqttSinks(WgmonConfig config, Vertx vertx, Timers timers, PeerNames names) {
+        this.config = config;
+        this.vertx = vertx;
+        this.timers = timers;
+        this.names = names;
+    }
+
+    /** The sink, or none when {@code wgmon.mqtt.host} is not set; its rows go to {@code store} when there is one. */
+    public Optional<MqttSink> create(Optional<io.wgmon.store.StoreDatabase> store) {
+        WgmonConfig.Mqtt mqtt = config.mqtt();
+        if (mqtt.host().isEmpty()) {
+            return Optional.empty();
+        }
+        String host = mqtt.host().get();
+        int port = MqttOptions.port(mqtt);
+        String hostName = Wiring.host(config);
+        MqttTopics topics = new MqttTopics(mqtt.topicPrefix(), hostName);
+        String clientId = mqtt.clientId().orElse("wgmon-" + MqttTopics.level(hostName));
+        String label = (mqtt.tls() ? "mqtts://" : "mqtt://") + host + ":" + port;
+        DeliveryStore outbox = store.<DeliveryStore>map(database -> SqliteDeliveryStore.open(database,
+                        SPOOL_PREFIX + host + ":" + port, config.webhook().spoolMaxSize().asLongValue(), label))
+                .orElseGet(() -> new MemoryDeliveryStore(config.webhook().queueSize()));
+        Backoff backoff = new Backoff(mqtt.retryInitial(), mqtt.retryMax(), new Random());
+        Executor context = ReceiverContexts.on(vertx).create();
+        MqttSink sink = new MqttSink(outbox, topics, new StateMessages(topics, names), context,
+                listener -> new MqttLink(vertx, MqttOptions.of(mqtt, clientId, topics), host, port, backoff, timers,
+                        context, listener),
+                List.of());
+        LOG.infof("mqtt: events and peer states go to %s as %s under %s/%s/ (%s, keepalive %ds, events %s)", label,
+                clientId, mqtt.topicPrefix(), topics.host(), mqtt.username().map(u -> "user " + u).orElse("no user"),
+                mqtt.keepalive().toSeconds(), store.isPresent() ? "kept in the store until acknowledged"
+                        : "queued in memory only");
+        built = Optional.of(sink);
+        return built;
+    }
+
+    void start(@Observes StartupEvent event, Instance<TrackingView> view) {
+        if (config.mqtt().host().isEmpty()) {
+            return;
+        }
+        TrackingView tracking = view.get(); // builds the dispatcher, and so the sink, if not yet built
+        built.ifPresent(sink -> sink.start(tracking::peers));
+    }
+}

@@ -1,0 +1,108 @@
+package io.wgmon.testbed;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * {@code mosquitto_sub} reading a topic filter with QoS 1, each message kept with the time mosquitto_sub
+ * received it ({@code %U}), its retain flag (set only for a message read from the broker's retained store),
+ * topic and payload (one line: wgmon's payloads hold no line break). With a client id its session is persistent
+ * (clean session off): what arrives for it while it is away is queued by the broker.
+ */
+public final class MqttSubscriber implements AutoCloseable {
+    /** One message as mosquitto_sub printed it. */
+    public record Message(Instant receivedAt, boolean retained, String topic, String payload) {
+    }
+
+    private final Process process;
+    private final List<Message> messages = new ArrayList<>();
+    private final Thread reader;
+
+    private MqttSubscriber(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::read, "mosquitto_sub-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static MqttSubscriber start(String namespace, int port, Path ca, String user, String password, String filter,
+                                String clientId) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "mosquitto_sub", "-h",
+                "localhost", "-p", String.valueOf(port), "--cafile", ca.toString(), "-u", user, "-P", password,
+                "-q", "1", "-t", filter, "-F", "%U %r %t %p"));
+        if (clientId != null) {
+            argv.addAll(List.of("-i", clientId, "-c"));
+        }
+        argv.add("--quiet");
+        return new MqttSubscriber(new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+
+    private void read() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] parts = line.split(" ", 4);
+                if (parts.length < 3) {
+                    continue;
+                }
+                BigDecimal seconds = new BigDecimal(parts[0]);
+                Instant at = Instant.ofEpochSecond(seconds.longValue(),
+                        seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
+                synchronized (messages) {
+                    messages.add(new Message(at, parts[1].equals("1"), parts[2], parts.length > 3 ? parts[3] : ""));
+                    messages.notifyAll();
+                }
+            }
+        } catch (IOException ended) {
+            // the process ended
+        }
+    }
+
+    public List<Message> all() {
+        synchronized (messages) {
+            return List.copyOf(messages);
+        }
+    }
+
+    /** The first message matching, waiting up to {@code timeout}; null when none came. */
+    public Message await(Predicate<Message> wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (messages) {
+            while (true) {
+                for (Message message : messages) {
+                    if (wanted.test(message)) {
+                        return message;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                messages.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -25,7 +25,7 @@ public record PeerState(PeerKey key, Peer last, Instant connectedSince, Instant 
     }
 
     PeerState seen(Peer peer) {
-        return new PeerState(key, peer, connectedSince, lastActivity, reported);
+        return peer == last ? this : new PeerState(key, peer, connectedSince, lastActivity, reported);
     }
 
     PeerState active(Peer peer, Instant at) {

@@ -14,13 +14,22 @@ import java.util.Map;
  * one read at a time.
  */
 public final class KnownPeers {
-    /** A peer's raw public key; a probe instance is refilled in place for lookups. */
-    private static final class RawKey {
+    /**
+     * A peer's raw public key; a probe instance is refilled in place for lookups. Keys come from the daemon,
+     * so they may be chosen to collide: the hash covers every byte, and keys are comparable, which keeps
+     * a bucket of colliding keys a balanced tree in {@link HashMap} (bounded work per lookup).
+     */
+    private static final class RawKey implements Comparable<RawKey> {
         final byte[] bytes = new byte[UapiValueDecoder.KEY_LENGTH];
 
         @Override
         public int hashCode() {
-            return (bytes[0] & 0xFF) | (bytes[1] & 0xFF) << 8 | (bytes[2] & 0xFF) << 16 | (bytes[3] & 0xFF) << 24;
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public int compareTo(RawKey other) {
+            return Arrays.compareUnsigned(bytes, other.bytes);
         }
 
         @Override

@@ -43,7 +43,8 @@ import javax.crypto.KeyAgreement;
  *   drive SOCKETS KEYS SERVER_PUB_B64 ENDPOINT HANDSHAKES_PER_S CONNECTS_PER_S SECONDS LOG [HOLD]
  *                             makes handshakes through the client devices whose UAPI sockets are
  *                             listed (comma-separated): first each device takes an identity of KEYS
- *                             (a connect), then, paced, every step re-adds the server peer on the
+ *                             (a connect), all at once before the pacing starts, then, paced at
+ *                             HANDSHAKES_PER_S (rekeys and connects together), every step re-adds the server peer on the
  *                             next device (a rekey: a new handshake of a connected peer), or, at
  *                             CONNECTS_PER_S while unused identities last, gives it the next
  *                             identity and a new listen port (a connect; the old identity falls
@@ -207,11 +208,18 @@ public class BenchTool {
         try (PrintStream out = new PrintStream(new FileOutputStream(log.toFile(), true), false, StandardCharsets.UTF_8)) {
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
+            for (Client client : clients) {
+                if (nextIdentity >= pool.size()) {
+                    throw new IllegalStateException("no identity left for a first connect: " + pool.size() + " keys");
+                }
+                client.identity = pool.get(nextIdentity++);
+                nextPort = connect(out, client, nextPort, peer);
+            }
             long step = (long) (1e9 / handshakesPerSecond);
             boolean connecting = connectsPerSecond > 0;
             long connectEvery = connecting ? (long) (1e9 / connectsPerSecond) : 0;
-            long nextConnect = start + connectEvery;
-            long due = start;
+            long nextConnect = System.nanoTime() + connectEvery;
+            long due = System.nanoTime() + step;
             int turn = 0;
             long steps = 0;
             while (due < end) {
@@ -221,40 +229,18 @@ public class BenchTool {
                 }
                 Client client = clients.get(turn);
                 turn = (turn + 1) % clients.size();
-                boolean connect = client.identity == null
-                        || (connecting && System.nanoTime() >= nextConnect && nextIdentity < pool.size());
-                if (connect && nextIdentity >= pool.size()) {
-                    throw new IllegalStateException("no identity left for a first connect: " + pool.size() + " keys");
-                }
+                boolean connect = connecting && System.nanoTime() >= nextConnect && nextIdentity < pool.size();
                 if (connect) {
-                    if (client.identity != null) {
-                        silent(out, client);
-                        nextConnect += connectEvery;
-                    }
+                    silent(out, client);
+                    nextConnect += connectEvery;
                     client.identity = pool.get(nextIdentity++);
-                }
-                long micros = nowMicros();
-                if (connect) {
-                    // a new port for the new identity; one taken by another socket (EADDRINUSE) is skipped
-                    while (true) {
-                        client.listenPort = nextPort;
-                        nextPort = nextPort == 65535 ? 61000 : nextPort + 1; // a port is free again once its device moved on
-                        String request = "set=1\nprivate_key=" + client.identity.privateHex() + "\nlisten_port=" + client.listenPort
-                                + "\nreplace_peers=true\n" + peer + "\n";
-                        try {
-                            uapiSet(client.socket, request);
-                            break;
-                        } catch (IllegalStateException e) {
-                            if (!e.getMessage().endsWith("errno=-98")) {
-                                throw e;
-                            }
-                        }
-                    }
+                    nextPort = connect(out, client, nextPort, peer);
                 } else {
+                    long micros = nowMicros();
                     uapiSet(client.socket, "set=1\nreplace_peers=true\n" + peer + "\n");
+                    client.lastHandshakeMicros = micros;
+                    out.println(micros + " rekey " + client.identity.publicBase64());
                 }
-                client.lastHandshakeMicros = micros;
-                out.println(micros + (connect ? " connect " : " rekey ") + client.identity.publicBase64());
                 steps++;
                 due += step;
                 if (due < System.nanoTime() - 1_000_000_000L) {
@@ -270,6 +256,29 @@ public class BenchTool {
             System.out.printf("handshakes %d in %.1f s: %.1f/s; identities used %d of %d%n", steps, took, steps / took,
                     nextIdentity, pool.size());
         }
+    }
+
+    /** Gives the client its (new) identity's key and a new listen port; returns the next port to try. */
+    private static int connect(PrintStream out, Client client, int nextPort, String peer) throws Exception {
+        long micros = nowMicros();
+        // a new port for the new identity; one taken by another socket (EADDRINUSE) is skipped
+        while (true) {
+            client.listenPort = nextPort;
+            nextPort = nextPort == 65535 ? 61000 : nextPort + 1; // a port is free again once its device moved on
+            String request = "set=1\nprivate_key=" + client.identity.privateHex() + "\nlisten_port=" + client.listenPort
+                    + "\nreplace_peers=true\n" + peer + "\n";
+            try {
+                uapiSet(client.socket, request);
+                break;
+            } catch (IllegalStateException e) {
+                if (!e.getMessage().endsWith("errno=-98")) {
+                    throw e;
+                }
+            }
+        }
+        client.lastHandshakeMicros = micros;
+        out.println(micros + " connect " + client.identity.publicBase64());
+        return nextPort;
     }
 
     private static void silent(PrintStream out, Client client) {

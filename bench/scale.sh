@@ -5,7 +5,9 @@
 #   rest     a fresh wgmon through its launcher, nothing connected, REST_PEERS configured peers:
 #            CPU and wakeups per thread in REST_WINDOWS windows of REST_SECONDS after ready
 #   scale    for each of SIZES configured peers on a wireguard-go server: CLIENTS client devices
-#            handshaking at HANDSHAKES/s (new identities at CONNECTS/s), data through the tunnel at
+#            rekeying at REKEYS/s (by default the peers / 120 s: every configured peer active and
+#            rekeying every 2 minutes, as WireGuard does) and new identities at CONNECTS/s (the same
+#            at every size), data through the tunnel at
 #            DATA_PPS, a synthetic NFLOG load of forged data packets at SYNTH_PPS; wgmon's CPU and the
 #            poller's (each in a cpuacct cgroup of its own), scans by cause, connect latency and
 #            disconnects counted against the driver's log (the bed's ground truth)
@@ -17,7 +19,7 @@
 #   bench/scale.sh [--quick] [--no-doc]
 #
 # Knobs (environment): SECTIONS ("rest scale traffic flood"), SIZES ("100 1000 10000"), CLIENTS (50),
-# HANDSHAKES (80), CONNECTS (2), WARM (10), WINDOW (60), DATA_PPS (5000), SYNTH_PPS (100000; 0: as fast as
+# REKEYS (auto: peers/120 per second), CONNECTS (0.5), WARM (10), WINDOW (60), DATA_PPS (5000), SYNTH_PPS (100000; 0: as fast as
 # it can), SYNTH_THREADS (2), IDLE_TIMEOUT (10s), TICK (1s), DRAIN (idle-timeout + tick + 10 s after the
 # load), RULE (documented or all: the rule of the scale section), TRAFFIC_RATES ("0 1000 5000 20000
 # max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10), REST_PEERS ("2 1000"),
@@ -32,7 +34,7 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench/scale.sh: run as root (namespaces, NFLOG, cgroups)"; exit 1; }
 
 SECTIONS=${SECTIONS:-rest scale traffic flood}
-SIZES=${SIZES:-100 1000 10000} CLIENTS=${CLIENTS:-50} HANDSHAKES=${HANDSHAKES:-80} CONNECTS=${CONNECTS:-2}
+SIZES=${SIZES:-100 1000 10000} CLIENTS=${CLIENTS:-50} REKEYS=${REKEYS:-auto} CONNECTS=${CONNECTS:-0.5}
 WARM=${WARM:-10} WINDOW=${WINDOW:-60} DATA_PPS=${DATA_PPS:-5000} SYNTH_PPS=${SYNTH_PPS:-100000}
 SYNTH_THREADS=${SYNTH_THREADS:-2}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-10s} TICK=${TICK:-1s} RULE=${RULE:-documented}
@@ -283,24 +285,26 @@ rest_table() {
 
 # --- scale: N configured peers, handshakes, data, synthetic load, the poller beside -----------------
 scale_run() {
-  local n=$1 c sockets s a0 a1 p0 p1 c0 c1 sw0 sw1 k0 k1 t0 t1 pool connects
+  local n=$1 c sockets s a0 a1 p0 p1 c0 c1 sw0 sw1 k0 k1 t0 t1 pool connects rekeys
   c=$(( CLIENTS < (n - 1) / 2 ? CLIENTS : (n - 1) / 2 ))
+  rekeys=$REKEYS; [ "$rekeys" = auto ] && rekeys=$(awk -v n="$n" 'BEGIN {printf "%.2f", n / 120}')
   bed_up "$n" "$c"
   app_start
-  log "scale, $n peers: ready in $ready_ms ms; $c clients at $HANDSHAKES handshakes/s, $WARM s warm-up, $WINDOW s window"
   sockets=$(printf '/var/run/wireguard/%s.sock,' "${clients[@]}"); sockets=${sockets%,}
   # new identities at CONNECTS/s while the pool lasts (the first $c connect the clients)
   pool=$(( n - 1 )); connects=$(awk -v r="$CONNECTS" -v s="$((WARM + WINDOW))" -v p="$pool" -v c="$c" 'BEGIN {
     x = r * s; if (x > p - c) x = p - c; printf "%.3f", x / s }')
+  log "scale, $n peers: ready in $ready_ms ms; $c clients, $rekeys rekeys/s and $connects connects/s, $WARM s warm-up, $WINDOW s window"
+  record "scale.$n.rekeys_asked" "$rekeys"; record "scale.$n.connects_asked" "$connects"
   poller_start
   sleep 2
   ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "$sockets" "$WORK/keys" "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" \
-    "$HANDSHAKES" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" > "$WORK/driver.out" 2>&1 & local driver=$!
+    "$(awk -v r="$rekeys" -v c="$connects" 'BEGIN {print r + c}')" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" > "$WORK/driver.out" 2>&1 & local driver=$!
   sleep "$WARM"
   scans > "$RES/s0"; a0=$(cg_ns wgmon); p0=$(cg_ns poller); read -r k0 c0 <<< "$(counters)"; sw0=$(switches "$app_pid")
   thread_snapshot "$app_pid" > "$RES/w0"
   t0=$(date +%s%N)
-  local dl0; dl0=$(awk '$2 != "silent"' "$WORK/driver.log" | wc -l)
+  local dl0 cn0; dl0=$(awk '$2 == "rekey"' "$WORK/driver.log" | wc -l); cn0=$(awk '$2 == "connect"' "$WORK/driver.log" | wc -l)
   local senders=()
   if [ "$DATA_PPS" != none ]; then
     ip netns exec "$CLI" java -cp "$TOOL" BenchTool send "${DATA_PPS/max/0}" "$WINDOW" 10.10.10.1 9 > "$WORK/data.out" 2>&1 & senders+=($!)
@@ -315,7 +319,7 @@ scale_run() {
   alive "scale.$n" || { app_stop; cleanup; return; }
   scans > "$RES/s1"; a1=$(cg_ns wgmon); p1=$(cg_ns poller); read -r k1 c1 <<< "$(counters)"; sw1=$(switches "$app_pid")
   thread_snapshot "$app_pid" > "$RES/w1"
-  local dl1; dl1=$(awk '$2 != "silent"' "$WORK/driver.log" | wc -l)
+  local dl1 cn1; dl1=$(awk '$2 == "rekey"' "$WORK/driver.log" | wc -l); cn1=$(awk '$2 == "connect"' "$WORK/driver.log" | wc -l)
   local secs; secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
   record "scale.$n.load" "$(loadavg)"
   record "scale.$n.clients" "$c"
@@ -329,7 +333,8 @@ scale_run() {
   record "scale.$n.switches_per_s" "$(awk -v a="$sw0" -v b="$sw1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / s}')"
   record "scale.$n.scans" "$(scans_between "$RES/s0" "$RES/s1")"
   record "scale.$n.dumps_per_min" "$(scans_between "$RES/s0" "$RES/s1" | awk -v s="$secs" '{sub(/.*total=/, ""); printf "%.1f", $1 * 60 / s}')"
-  record "scale.$n.handshakes_per_s" "$(awk -v a="$dl0" -v b="$dl1" -v s="$secs" 'BEGIN {printf "%.1f", (b - a) / s}')"
+  record "scale.$n.rekeys_per_s" "$(awk -v a="$dl0" -v b="$dl1" -v s="$secs" 'BEGIN {printf "%.2f", (b - a) / s}')"
+  record "scale.$n.connects_per_s" "$(awk -v a="$cn0" -v b="$cn1" -v s="$secs" 'BEGIN {printf "%.2f", (b - a) / s}')"
   record "scale.$n.port_pps" "$(awk -v a="$k0" -v b="$k1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / s}')"
   record "scale.$n.logged_pps" "$(awk -v a="$c0" -v b="$c1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / s}')"
   record "scale.$n.data_pps" "$(awk '/^sent/ {print $4}' "$WORK/data.out" 2>/dev/null || echo –)"
@@ -381,7 +386,10 @@ scale_table() {
   row "wgmon's context switches/s" switches_per_s
   row "wgmon's RSS at the end of the window, MiB" rss_mib
   row "client devices handshaking" clients
-  row "handshakes/s reached (asked: $HANDSHAKES)" handshakes_per_s
+  row "rekeys of connected peers, /s asked (peers / 120 s)" rekeys_asked
+  row "rekeys/s reached in the window" rekeys_per_s
+  row "connects (new identities), /s asked" connects_asked
+  row "connects/s reached in the window" connects_per_s
   row "data through the tunnel, packets/s (asked: $DATA_PPS)" data_pps
   row "synthetic load: forged data packets to the port, packets/s (asked: ${SYNTH_PPS/#0/as fast as it can})" synth_pps
   row "packets on the WireGuard port, logged or filtered, /s" port_pps
@@ -553,12 +561,14 @@ EOF
 
 The bed: a wireguard-go server with N configured peers (\`wg setconf\`), one client namespace with
 up to $CLIENTS client devices (wireguard-go each) and one data client. A driver makes the
-handshakes through the clients' UAPI sockets, paced at $HANDSHAKES/s (the rate of about 10,000
-active peers that rekey every 2 minutes): each step re-adds the server peer on the next client
-(\`replace_peers\` and a persistent keepalive, so WireGuard handshakes at once: a rekey of a
-connected peer), or, at $CONNECTS/s while unused identities last, gives the client the next
-identity of the N and a new listen port (a connect; the old identity falls silent and must be
-reported gone). At the end every client drops its server peer. Meanwhile the data client sends
+handshakes through the clients' UAPI sockets. First each client takes an identity (a connect),
+then, paced, each step re-adds the server peer on the next client (\`replace_peers\` and a
+persistent keepalive, so WireGuard handshakes at once: a rekey of a connected peer) at
+$( [ "$REKEYS" = auto ] && echo "N / 120 per second (every configured peer active, rekeying every 2 minutes as
+WireGuard does: 0.8/s at 100 peers, 8/s at 1,000, 83/s at 10,000)" || echo "$REKEYS/s"), or, at $CONNECTS/s at every
+size (while unused identities last), gives the client the next identity of the N and a new listen
+port (a connect: a user who was not connected; the old identity falls silent and must be reported
+gone). At the end every client drops its server peer. Meanwhile the data client sends
 64-byte UDP through the tunnel and a sender forges data packets (type 4, counter ≠ 0) to the
 WireGuard port: the synthetic NFLOG load. Rule: **$RULE**. The poller, \`while :; do wg show
 <if> dump; sleep 5; done\`, runs beside wgmon for the whole window. The window is $WINDOW s after

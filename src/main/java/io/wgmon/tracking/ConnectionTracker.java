@@ -224,13 +224,22 @@ public final class ConnectionTracker {
 
     /**
      * Rx growth seen by this scan happened after the last known activity and by now; a packet
-     * seen from the peer's endpoint in that span dates it more exactly than the scan does.
+     * seen from the peer's endpoint in that span dates it more exactly than the scan does. WireGuard
+     * accepts no data under keys older than REJECT_AFTER_TIME, so growth without a newer handshake
+     * happened by then at the latest (docs/architecture.md#deadlines); rx that only a failing handshake
+     * adds later is not activity.
      */
     private Instant activityTime(PeerState before, Peer peer, Instant now) {
         Instant packet = lastPacketFrom.apply(peer.endpoint());
         boolean inSpan = packet != null && !packet.isAfter(now)
                 && (before.lastActivity() == null || packet.isAfter(before.lastActivity()));
-        return inSpan ? packet : now;
+        Instant at = inSpan ? packet : now;
+        Instant keysExpire = peer.lastHandshake() == null ? null : peer.lastHandshake().plus(PeerDeadlines.REJECT_AFTER_TIME);
+        if (keysExpire != null && keysExpire.isBefore(at)
+                && (before.lastActivity() == null || keysExpire.isAfter(before.lastActivity()))) {
+            return keysExpire;
+        }
+        return at;
     }
 
     private void dropWhere(Predicate<PeerState> gone, Instant now, DisconnectReason reason,

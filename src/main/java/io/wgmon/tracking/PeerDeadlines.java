@@ -24,8 +24,14 @@ import java.util.function.Function;
  *       holds only up to the confirmed activity plus {@link #REJECT_AFTER_TIME}: WireGuard drops keys
  *       that old, so a real peer has handshaken again by then, and a scan must confirm it.</li>
  *   <li>Rx growth a scan found but no packet dates happened some time since the previous scan. The
- *       tracker dates it at the scan (never too early); so that the end of that traffic is dated
- *       within a tick, the peer is looked at again one tick later, and so on while rx keeps growing.</li>
+ *       tracker dates it at the scan (never too early). The peer is looked at again a tick later, so
+ *       traffic that ends there is dated within a tick; while rx keeps growing, two, four, … ticks
+ *       later, but never later than idle-timeout after the scan nor than when the keys of its last
+ *       handshake expire ({@link #REJECT_AFTER_TIME}): WireGuard accepts nothing after that without a
+ *       new handshake. Traffic that goes on for D past the scan that found it is dated within D (and
+ *       within idle-timeout) for about log2(D / tick) scans instead of D / tick; a peer whose
+ *       handshakes stop is reported at the latest REJECT_AFTER_TIME + idle-timeout + a tick after its
+ *       last one, whatever its rx did.</li>
  * </ul>
  */
 public final class PeerDeadlines {
@@ -39,6 +45,8 @@ public final class PeerDeadlines {
     private final Duration tick;
     private final Function<InetSocketAddress, Instant> lastHandshakeFrom;
     private Map<PeerKey, Long> rxBefore = Map.of();
+    /** The recheck spacing each peer's last undated rx growth got; a scan that finds no growth drops it. */
+    private Map<PeerKey, Duration> spacingBefore = Map.of();
     private volatile List<Watched> watched = List.of();
 
     /** @param lastHandshakeFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
@@ -52,19 +60,45 @@ public final class PeerDeadlines {
     void scanned(Instant now, List<PeerState> peers) {
         List<Watched> next = new ArrayList<>();
         Map<PeerKey, Long> rx = new HashMap<>();
+        Map<PeerKey, Duration> spacing = new HashMap<>();
         for (PeerState state : peers) {
             if (!state.connected()) {
                 continue;
             }
-            rx.put(state.key(), state.last().rxBytes());
+            PeerKey key = state.key();
+            rx.put(key, state.last().rxBytes());
             Instant confirmed = state.lastActivity() == null ? state.connectedSince() : state.lastActivity();
             // a peer connected by this scan has no growth to date: its handshake is its activity
-            Long before = rxBefore.get(state.key());
-            boolean grewUndated = before != null && before != state.last().rxBytes() && now.equals(confirmed);
-            next.add(new Watched(state.last().endpoint(), confirmed, grewUndated ? now.plus(tick) : null));
+            Long before = rxBefore.get(key);
+            boolean grew = before != null && before != state.last().rxBytes();
+            Instant recheckAt = null;
+            if (grew && now.equals(confirmed)) {
+                Duration previous = spacingBefore.get(key);
+                Duration nextSpacing = previous == null ? tick : longest(previous.multipliedBy(2));
+                spacing.put(key, nextSpacing);
+                recheckAt = recheckAfterUndatedGrowth(now, nextSpacing, state.last().lastHandshake());
+            } else if (grew && spacingBefore.containsKey(key)) {
+                spacing.put(key, spacingBefore.get(key)); // growth a packet dated: the traffic goes on
+            }
+            next.add(new Watched(state.last().endpoint(), confirmed, recheckAt));
         }
         rxBefore = rx;
+        spacingBefore = spacing;
         watched = List.copyOf(next);
+    }
+
+    /**
+     * When to look again at a peer whose rx grew undated: {@code spacing} after this scan, but no later
+     * than its plain deadline (this scan plus idle-timeout) nor than when its session's keys expire (a
+     * tick after this scan at the earliest): no rx comes after that without a new handshake.
+     */
+    private Instant recheckAfterUndatedGrowth(Instant now, Duration spacing, Instant handshake) {
+        Instant at = now.plus(spacing);
+        Instant keysExpire = handshake == null ? null : handshake.plus(REJECT_AFTER_TIME);
+        if (keysExpire != null && keysExpire.isAfter(now)) {
+            at = min(at, max(keysExpire, now.plus(tick)));
+        }
+        return min(at, now.plus(idleTimeout));
     }
 
     /** The earliest deadline of a connected peer, counting packets seen since the last scan; empty when none is connected. */
@@ -90,6 +124,12 @@ public final class PeerDeadlines {
             due = max(due, trusted.plus(idleTimeout));
         }
         return due;
+    }
+
+    /** Spacing beyond this changes nothing (the keys expire first), and a long stream cannot overflow it. */
+    private Duration longest(Duration spacing) {
+        Duration cap = REJECT_AFTER_TIME.plus(idleTimeout);
+        return spacing.compareTo(cap) > 0 ? cap : spacing;
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -27,7 +27,7 @@ public record PeerState(PeerKey key, Peer last, Instant connectedSince, Instant 
     }
 
     PeerState seen(Peer peer) {
-        return new PeerState(key, peer, connectedSince, lastActivity, reported, session);
+        return peer == last ? this : new PeerState(key, peer, connectedSince, lastActivity, reported, session);
     }
 
     PeerState active(Peer peer, Instant at) {

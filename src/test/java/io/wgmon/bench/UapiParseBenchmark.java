@@ -3,6 +3,9 @@ package io.wgmon.bench;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.WireGuardException;
 import io.wgmon.wireguard.uapi.UapiReplyParser;
+import io.wgmon.wireguard.uapi.KnownPeers;
+import io.wgmon.wireguard.ReplyLimits;
+import io.wgmon.wireguard.DevicePublicKeys;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -26,9 +29,20 @@ public class UapiParseBenchmark {
     int peers;
 
     byte[] reply;
+    /** The same device with 1 % of its peers rekeyed (handshake and counters changed). */
+    byte[] rekeyed;
+    private boolean flip;
+    private final KnownPeers known = new KnownPeers();
 
     @Setup
-    public void makeReply() {
+    public void makeReply() throws WireGuardException {
+        reply = reply(0);
+        rekeyed = reply(100);
+        parseAgainstKnown(reply); // the last read the next ones compare with
+    }
+
+    /** @param rekeyedEvery every this many peers have a newer handshake and more bytes (0: none) */
+    private byte[] reply(int rekeyedEvery) {
         Random random = new Random(42);
         HexFormat hex = HexFormat.of();
         StringBuilder text = new StringBuilder();
@@ -39,17 +53,28 @@ public class UapiParseBenchmark {
                     .append("preshared_key=").append(hex.formatHex(bytes(random))).append('\n')
                     .append("protocol_version=1\n")
                     .append("endpoint=192.0.").append((i >> 8) & 255).append('.').append(i & 255).append(":51820\n")
-                    .append("last_handshake_time_sec=").append(1764115000 + i).append('\n')
+                    .append("last_handshake_time_sec=").append(1764115000 + i + (rekeyed(i, rekeyedEvery) ? 120 : 0)).append('\n')
                     .append("last_handshake_time_nsec=123456789\n")
-                    .append("tx_bytes=").append(random.nextInt(1 << 30)).append('\n')
-                    .append("rx_bytes=").append(random.nextInt(1 << 30)).append('\n')
+                    .append("tx_bytes=").append(random.nextInt(1 << 30) + (rekeyed(i, rekeyedEvery) ? 148 : 0)).append('\n')
+                    .append("rx_bytes=").append(random.nextInt(1 << 30) + (rekeyed(i, rekeyedEvery) ? 92 : 0)).append('\n')
                     .append("persistent_keepalive_interval=25\n")
                     .append("allowed_ip=10.").append((i >> 16) & 255).append('.').append((i >> 8) & 255).append('.')
                     .append(i & 255).append("/32\n")
                     .append("allowed_ip=fd00::").append(Integer.toHexString(i + 1)).append("/128\n");
         }
         text.append("errno=0\n\n");
-        reply = text.toString().getBytes(StandardCharsets.US_ASCII);
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static boolean rekeyed(int peer, int every) {
+        return every > 0 && peer % every == 0;
+    }
+
+    private Device parseAgainstKnown(byte[] text) throws WireGuardException {
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
+                new DevicePublicKeys(), known);
+        parser.feed(text, 0, text.length);
+        return parser.device();
     }
 
     private static byte[] bytes(Random random) {
@@ -58,8 +83,22 @@ public class UapiParseBenchmark {
         return key;
     }
 
+    /** A first read: every peer is new. */
     @Benchmark
     public Device parse() throws WireGuardException {
         return UapiReplyParser.parse("wg0", reply);
+    }
+
+    /** A read of a device that did not change since the last read: peers compared in place. */
+    @Benchmark
+    public Device parseUnchanged() throws WireGuardException {
+        return parseAgainstKnown(reply);
+    }
+
+    /** Reads that alternate between two states 1 % of the peers apart (rekeys between two scans). */
+    @Benchmark
+    public Device parseOnePercentChanged() throws WireGuardException {
+        flip = !flip;
+        return parseAgainstKnown(flip ? rekeyed : reply);
     }
 }

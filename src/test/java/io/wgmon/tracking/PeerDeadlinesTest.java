@@ -178,23 +178,101 @@ class PeerDeadlinesTest {
     }
 
     @Test
-    void rxGrowthFoundByADeadlineScanIsFollowedEveryTickUntilItStops() throws Exception {
+    void rxGrowthThatEndsWithinATickOfTheScanThatFoundItIsDatedWithinATick() throws Exception {
         SimulatedPeer alice = peer(1);
         start();
         connect(alice);
-        for (int second = 1; second <= 30; second++) {
+        for (int second = 1; second <= 10; second++) {
             advanceSeconds(1);
-            alice.rx += 1000; // data with no handshake and nothing logged
+            alice.rx += 1000; // data with no handshake and nothing logged; the deadline scan at 10 s runs first
         }
         Instant lastData = timers.now();
         advanceSeconds(60);
         Instant disconnect = disconnectTime();
         assertTrue(!disconnect.isBefore(lastData.plus(IDLE)) && !disconnect.isAfter(lastData.plus(IDLE).plus(TICK)),
                 "idle-timeout after the last data, within a tick: " + Duration.between(lastData, disconnect));
+    }
+
+    @Test
+    void rxGrowthThatGoesOnIsLookedAtWithDoublingSpacingAndDatedWithinItsLength() throws Exception {
+        SimulatedPeer alice = peer(1);
+        start();
+        connect(alice);
+        Instant connected = timers.now();
+        for (int second = 1; second <= 30; second++) {
+            advanceSeconds(1);
+            alice.rx += 1000;
+        }
+        Instant lastData = timers.now();
+        advanceSeconds(60);
+        Instant disconnect = disconnectTime();
+        Duration pastFirstLook = Duration.between(connected.plus(IDLE), lastData);
         System.out.println("DEADLINES: 30 s of data without handshakes, then quiet: disconnect "
-                + Duration.between(lastData, disconnect).toMillis() + " ms after the last data, " + deadlineScans.size()
-                + " deadline scans");
-        assertTrue(deadlineScans.size() <= 30, deadlineScans.size() + " scans: one per tick while data flows, then one");
+                + Duration.between(lastData, disconnect).toMillis() + " ms after the last data, deadline scans at "
+                + deadlineScans.stream().map(t -> Duration.between(connected, t).toSeconds()).toList() + " s");
+        assertFalse(disconnect.isBefore(lastData.plus(IDLE)), "never before idle-timeout after the last data");
+        assertFalse(disconnect.isAfter(lastData.plus(IDLE).plus(pastFirstLook)),
+                "late by at most how long the data went on past the scan that found it: "
+                        + Duration.between(lastData, disconnect));
+        assertTrue(deadlineScans.size() <= 8, deadlineScans.size() + " scans: spacing doubles while data flows");
+    }
+
+    @Test
+    void aPeerThatKeepsSendingAndRekeyingCostsAScanPerIdleTimeoutAtMostNotOnePerTick() throws Exception {
+        SimulatedPeer alice = peer(1);
+        start();
+        connect(alice);
+        Instant lastHandshake = timers.now();
+        for (int second = 1; second <= 3600; second++) {
+            advanceSeconds(1);
+            alice.rx += 1000; // data every second
+            if (second % 120 == 0) {
+                handshakeLogged(alice); // WireGuard rekeys a session that carries data every 2 minutes
+                lastHandshake = timers.now();
+            }
+        }
+        Instant lastData = timers.now();
+        int scansWhileSending = deadlineScans.size();
+        System.out.println("DEADLINES: data every second and a rekey every 120 s for an hour, idle-timeout " + idle.toSeconds()
+                + " s, tick 1 s: " + scansWhileSending + " deadline scans (one per tick: 3,600)");
+        assertTrue(events.stream().noneMatch(e -> e.type() == PeerEventType.DISCONNECTED), events.toString());
+        // at most one per idle-timeout, plus the doubling steps after each rekey dates the traffic
+        assertTrue(scansWhileSending <= 3600 / idle.toSeconds() + 30 * 4, scansWhileSending + " deadline scans in an hour");
+        advanceSeconds(600);
+        Instant disconnect = disconnectTime();
+        assertFalse(disconnect.isBefore(lastData.plus(idle)), "never before idle-timeout after the last data");
+        assertFalse(disconnect.isAfter(lastHandshake.plus(PeerDeadlines.REJECT_AFTER_TIME).plus(idle).plus(TICK)),
+                "within REJECT_AFTER_TIME + idle-timeout + tick after the last handshake: "
+                        + Duration.between(lastHandshake, disconnect));
+    }
+
+    @Test
+    void atTheDefaultIdleTimeoutAPeerThatKeepsSendingCostsAScanEveryFewSessions() throws Exception {
+        idle = Duration.ofSeconds(180);
+        aPeerThatKeepsSendingAndRekeyingCostsAScanPerIdleTimeoutAtMostNotOnePerTick();
+        assertTrue(deadlineScans.size() <= 30, deadlineScans.size() + " deadline scans in an hour and ten minutes");
+    }
+
+    @Test
+    void aPeerWhoseHandshakesStopIsReportedWithinRejectAfterTimePlusIdleTimeoutWhateverItsRxDid() throws Exception {
+        idle = Duration.ofSeconds(600); // longer than REJECT_AFTER_TIME: the first look comes after the keys expired
+        SimulatedPeer alice = peer(1);
+        start();
+        connect(alice);
+        Instant handshake = timers.now();
+        for (int second = 1; second <= 170; second++) {
+            advanceSeconds(1);
+            alice.rx += 1000; // data under the session's keys, no rekey
+        }
+        Instant lastData = timers.now();
+        advanceSeconds(1800);
+        Instant disconnect = disconnectTime();
+        System.out.println("DEADLINES: 170 s of data after one handshake, idle-timeout 600 s: disconnect "
+                + Duration.between(handshake, disconnect).toSeconds() + " s after the handshake, deadline scans at "
+                + deadlineScans.stream().map(t -> Duration.between(handshake, t).toSeconds()).toList() + " s");
+        assertFalse(disconnect.isBefore(lastData.plus(idle)), "never before idle-timeout after the last data");
+        assertFalse(disconnect.isAfter(handshake.plus(PeerDeadlines.REJECT_AFTER_TIME).plus(idle).plus(TICK)),
+                "within REJECT_AFTER_TIME + idle-timeout + tick after the handshake: " + Duration.between(handshake, disconnect));
     }
 
     @Test

@@ -46,6 +46,7 @@ final class StateMessages {
             case CONNECTED -> of(event.key(), true, event.peer(), event.name(), event.time(), true);
             case ROAMED -> of(event.key(), true, event.peer(), event.name(), null, false);
             case DISCONNECTED -> of(event.key(), false, event.peer(), event.name(), null, true);
+            default -> List.of();
         };
     }
 

@@ -27,6 +27,9 @@ import java.util.List;
  * (MALFORMED_REPLY) naming the line number and its key. Peers and allowed IPs are counted against
  * a {@link ReplyBudget}: an endless list fails with TOO_LARGE before it fills the heap
  * (docs/architecture.md#wireguard). One parser reads one reply.
+ *
+ * <p>A peer whose lines are the bytes the last read of the device had ({@link KnownPeers}) comes back
+ * as the same {@link Peer}, compared in place: only peers that changed allocate.
  */
 public final class UapiReplyParser {
     static final int MAX_LINE_LENGTH = 4096;
@@ -45,23 +48,28 @@ public final class UapiReplyParser {
     private long errno = -1;
     private final List<Peer> peers = new ArrayList<>();
     private final PeerDraft peer = new PeerDraft();
+    private final byte[] rawKey = new byte[UapiValueDecoder.KEY_LENGTH];
     private final ReplyBudget budget;
     private final DevicePublicKeys publicKeys;
+    private final KnownPeers known;
 
     /**
      * @param budget     counts this reply's peers and allowed IPs (its bytes are the reader's to count)
      * @param publicKeys derives the device's public key from its private key, once per key
+     * @param known      the device's peers as its last read left them; updated by this one
      */
-    public UapiReplyParser(String deviceName, ReplyBudget budget, DevicePublicKeys publicKeys) {
+    public UapiReplyParser(String deviceName, ReplyBudget budget, DevicePublicKeys publicKeys, KnownPeers known) {
         this.publicKeys = publicKeys;
         this.deviceName = deviceName;
         this.budget = budget;
+        this.known = known;
+        known.startRead();
     }
 
     /** Parses a whole reply, with the limits of this JVM's heap. */
     public static Device parse(String deviceName, byte[] reply) throws WireGuardException {
         UapiReplyParser parser = new UapiReplyParser(deviceName,
-                ReplyLimits.forThisHeap().budget(deviceName + ": UAPI reply"), new DevicePublicKeys());
+                ReplyLimits.forThisHeap().budget(deviceName + ": UAPI reply"), new DevicePublicKeys(), new KnownPeers());
         parser.feed(reply, 0, reply.length);
         return parser.device();
     }
@@ -122,6 +130,7 @@ public final class UapiReplyParser {
             throw new WireGuardException(Reason.REFUSED, deviceName + ": userspace WireGuard answered errno=" + errno
                     + (known.defined() ? " (" + known.name() + ")" : ""));
         }
+        known.endRead();
         return new Device(deviceName, publicKey, listenPort, fwmark, peers);
     }
 
@@ -166,23 +175,30 @@ public final class UapiReplyParser {
             case FWMARK -> fwmark = (int) number(key, text, from, to, 0xFFFF_FFFFL);
             case PUBLIC_KEY -> {
                 finishPeer();
-                String peerKey = decoder.base64Key(text, from, to);
-                if (peerKey == null) {
+                if (!UapiValueDecoder.hexKey(text, from, to, rawKey)) {
                     throw problem(key, "not 64 hex digits");
                 }
                 if (!budget.admitPeer()) {
                     throw budget.exceeded();
                 }
-                peer.start(peerKey);
+                KnownPeers.Entry entry = known.find(rawKey);
+                if (entry == null) {
+                    entry = known.add(rawKey);
+                }
+                peer.start(entry, entry.peer == null ? decoder.base64Key(text, from, to) : entry.peer.publicKey());
             }
             case PRESHARED_KEY -> requirePeer(key);
             case PROTOCOL_VERSION -> requirePeer(key).protocolVersion = (int) number(key, text, from, to, Integer.MAX_VALUE);
             case ENDPOINT -> {
+                PeerDraft owner = requirePeer(key);
+                if (owner.sameEndpointText(text, from, to)) {
+                    return;
+                }
                 InetSocketAddress endpoint = decoder.endpoint(text, from, to);
                 if (endpoint == null) {
                     throw problem(key, "not an IPv4 address:port or [IPv6 address]:port");
                 }
-                requirePeer(key).endpoint = endpoint;
+                owner.endpointChanged(endpoint, text, from, to);
             }
             case LAST_HANDSHAKE_TIME_SEC ->
                     requirePeer(key).handshakeSeconds = number(key, text, from, to, Instant.MAX.getEpochSecond());
@@ -193,15 +209,18 @@ public final class UapiReplyParser {
             case PERSISTENT_KEEPALIVE_INTERVAL ->
                     requirePeer(key).persistentKeepalive = (int) number(key, text, from, to, 0xFFFF);
             case ALLOWED_IP -> {
-                String allowedIp = decoder.allowedIp(text, from, to);
-                if (allowedIp == null) {
-                    throw problem(key, "not an address/prefix-length");
-                }
                 PeerDraft owner = requirePeer(key);
                 if (!budget.admitAllowedIp()) {
                     throw budget.exceeded();
                 }
-                owner.allowedIps.add(allowedIp);
+                if (owner.sameNextAllowedIpText(text, from, to)) {
+                    return;
+                }
+                String allowedIp = decoder.allowedIp(text, from, to);
+                if (allowedIp == null) {
+                    throw problem(key, "not an address/prefix-length");
+                }
+                owner.allowedIpChanged(allowedIp, text, from, to);
             }
             case ERRNO -> errno = number(key, text, from, to, Integer.MAX_VALUE);
         }
@@ -258,11 +277,22 @@ public final class UapiReplyParser {
                 + (key == null ? "" : " (" + key + ")") + ": " + problem);
     }
 
-    /** The peer being read; reused from peer to peer. */
+    /**
+     * The peer being read; reused from peer to peer. Its lines are compared with its entry's as they come;
+     * only a line that differs is decoded (and the entry's text replaced when the peer is built).
+     */
     private static final class PeerDraft {
+        private KnownPeers.Entry entry;
         private String publicKey;
         private InetSocketAddress endpoint;
+        /** An endpoint line came and matched the known peer's; {@link #endpoint} is set when one came and did not. */
+        private boolean endpointSame;
+        private boolean endpointLine;
+        private byte[] endpointText;
+        /** Allowed IPs matched in place so far, while no line differed; -1 once one did. */
+        private int allowedMatched;
         private final List<String> allowedIps = new ArrayList<>();
+        private final List<byte[]> allowedIpTexts = new ArrayList<>();
         private long handshakeSeconds;
         private long handshakeNanos;
         private long rxBytes;
@@ -271,13 +301,19 @@ public final class UapiReplyParser {
         private int protocolVersion;
 
         boolean started() {
-            return publicKey != null;
+            return entry != null;
         }
 
-        void start(String key) {
-            publicKey = key;
+        void start(KnownPeers.Entry known, String base64Key) {
+            entry = known;
+            publicKey = base64Key;
             endpoint = null;
+            endpointSame = false;
+            endpointLine = false;
+            endpointText = null;
+            allowedMatched = 0;
             allowedIps.clear();
+            allowedIpTexts.clear();
             handshakeSeconds = 0;
             handshakeNanos = 0;
             rxBytes = 0;
@@ -286,14 +322,69 @@ public final class UapiReplyParser {
             protocolVersion = 0;
         }
 
+        boolean sameEndpointText(byte[] text, int from, int to) {
+            endpointLine = true;
+            endpointSame = entry.peer != null && KnownPeers.sameText(entry.endpointText, text, from, to);
+            return endpointSame;
+        }
+
+        void endpointChanged(InetSocketAddress decoded, byte[] text, int from, int to) {
+            endpoint = decoded;
+            endpointText = KnownPeers.copy(text, from, to);
+        }
+
+        boolean sameNextAllowedIpText(byte[] text, int from, int to) {
+            if (allowedMatched < 0 || entry.peer == null || allowedMatched >= entry.allowedIpTexts.size()
+                    || !KnownPeers.sameText(entry.allowedIpTexts.get(allowedMatched), text, from, to)) {
+                return false;
+            }
+            allowedMatched++;
+            return true;
+        }
+
+        void allowedIpChanged(String decoded, byte[] text, int from, int to) {
+            if (allowedMatched > 0) {
+                // the lines matched so far are the known peer's first ones
+                allowedIps.addAll(entry.peer.allowedIps().subList(0, allowedMatched));
+                allowedIpTexts.addAll(entry.allowedIpTexts.subList(0, allowedMatched));
+            }
+            allowedMatched = -1;
+            allowedIps.add(decoded);
+            allowedIpTexts.add(KnownPeers.copy(text, from, to));
+        }
+
         Peer build() {
-            Instant lastHandshake = handshakeSeconds == 0 && handshakeNanos == 0
-                    ? null
-                    : Instant.ofEpochSecond(handshakeSeconds, handshakeNanos);
-            Peer built = new Peer(publicKey, endpoint, allowedIps, lastHandshake, rxBytes, txBytes,
+            Peer before = entry.peer;
+            boolean allowedSame = before != null && allowedMatched == before.allowedIps().size();
+            if (!allowedSame && allowedMatched > 0) {
+                // fewer lines than the known peer had, all matching its first ones
+                allowedIps.addAll(before.allowedIps().subList(0, allowedMatched));
+                allowedIpTexts.addAll(entry.allowedIpTexts.subList(0, allowedMatched));
+            }
+            Instant lastHandshake = handshakeSeconds == 0 && handshakeNanos == 0 ? null : handshake(before);
+            boolean endpointKept = before != null && (endpointLine ? endpointSame : before.endpoint() == null);
+            boolean same = before != null && allowedSame && endpointKept
+                    && lastHandshake == before.lastHandshake() && rxBytes == before.rxBytes() && txBytes == before.txBytes()
+                    && persistentKeepalive == before.persistentKeepalive() && protocolVersion == before.protocolVersion();
+            Peer built = same ? before : new Peer(publicKey, endpointSame ? before.endpoint() : endpoint,
+                    allowedSame ? before.allowedIps() : allowedIps, lastHandshake, rxBytes, txBytes,
                     persistentKeepalive, protocolVersion);
-            publicKey = null;
+            if (!same) {
+                entry.peer = built;
+                entry.endpointText = endpointSame ? entry.endpointText : endpointText;
+                entry.allowedIpTexts = allowedSame ? entry.allowedIpTexts : List.copyOf(allowedIpTexts);
+            }
+            entry = null;
             return built;
+        }
+
+        /** The known peer's handshake when the numbers are its own (no new Instant), else a new one. */
+        private Instant handshake(Peer before) {
+            Instant known = before == null ? null : before.lastHandshake();
+            if (known != null && known.getEpochSecond() == handshakeSeconds && known.getNano() == handshakeNanos) {
+                return known;
+            }
+            return Instant.ofEpochSecond(handshakeSeconds, handshakeNanos);
         }
     }
 }

@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +45,8 @@ public class UapiWireGuardClient implements WireGuardClient {
     private final Duration requestTimeout;
     private final ReplyLimits limits;
     private final DevicePublicKeys publicKeys = new DevicePublicKeys();
+    /** Each device's peers as its last read left them: the next read compares with them in place. */
+    private final Map<String, KnownPeers> knownPeers = new ConcurrentHashMap<>();
     private final LibC libc = LibC.load();
 
     public UapiWireGuardClient(Path uapiDir, Duration requestTimeout, ReplyLimits limits) {
@@ -76,6 +80,7 @@ public class UapiWireGuardClient implements WireGuardClient {
         }
         Collections.sort(names);
         publicKeys.retainOnly(names);
+        knownPeers.keySet().retainAll(names);
         return List.copyOf(names);
     }
 
@@ -132,7 +137,14 @@ public class UapiWireGuardClient implements WireGuardClient {
     private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk)
             throws WireGuardException {
         ReplyBudget budget = limits.budget(name + ": UAPI reply on " + socket);
-        UapiReplyParser parser = new UapiReplyParser(name, budget, publicKeys);
+        KnownPeers known = knownPeers.computeIfAbsent(name, device -> new KnownPeers());
+        synchronized (known) {
+            return receive(channel, name, socket, deadline, chunk, budget, new UapiReplyParser(name, budget, publicKeys, known));
+        }
+    }
+
+    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk,
+                           ReplyBudget budget, UapiReplyParser parser) throws WireGuardException {
         while (true) {
             int read = channel.receive(chunk, millisLeft(name, socket, deadline));
             if (read < 0) {

@@ -40,7 +40,7 @@ class UapiReplyParserFuzzIT {
 
     /** "device ..." or "error REASON: message"; any other exception escapes. */
     private static String outcome(byte[] reply, int chunk) {
-        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys(), new KnownPeers());
         try {
             for (int offset = 0; offset < reply.length; offset += chunk) {
                 parser.feed(reply, offset, Math.min(chunk, reply.length - offset));

@@ -116,6 +116,37 @@ class UapiReplyParserPropertiesTest {
         }
     }
 
+    @Property(tries = 500)
+    void aReplyReadAfterAnotherOfTheSameDeviceParsesAsIfReadAlone(@ForAll("replies") GeneratedReply first,
+                                                                @ForAll("replies") GeneratedReply second) throws Exception {
+        KnownPeers known = new KnownPeers();
+        assertEquals(first.expected(), parse(first.text(), known));
+        assertEquals(second.expected(), parse(second.text(), known));
+        assertEquals(second.expected(), parse(second.text(), known), "read again, unchanged");
+        assertEquals(first.expected(), parse(first.text(), known));
+    }
+
+    @Property(tries = 3000)
+    void aMutatedReplyAfterTheOriginalGivesWhatItGivesAlone(@ForAll("mutations") List<Mutation> mutations) throws Exception {
+        byte[] original = ascii(UapiFixtures.wireguardGoReply());
+        byte[] reply = original;
+        for (Mutation mutation : mutations) {
+            reply = mutation.apply(reply);
+        }
+        KnownPeers known = new KnownPeers();
+        outcome(original, original.length, known);
+        assertEquals(outcome(reply, reply.length, new KnownPeers()), outcome(reply, reply.length, known),
+                "a line compared in place with the last read's must give what decoding it gives");
+    }
+
+    private static Device parse(String text, KnownPeers known) throws WireGuardException {
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
+                new DevicePublicKeys(), known);
+        byte[] bytes = ascii(text);
+        parser.feed(bytes, 0, bytes.length);
+        return parser.device();
+    }
+
     @Property(tries = 2000)
     void arbitraryBytesFailOnlyWithWireGuardExceptions(@ForAll byte[] reply, @ForAll @IntRange(min = 1, max = 64) int chunk) {
         assertEquals(outcome(reply, reply.length), outcome(reply, chunk));
@@ -123,7 +154,11 @@ class UapiReplyParserPropertiesTest {
 
     /** The device, or the message of the WireGuardException; any other exception fails the property. */
     private static Object outcome(byte[] reply, int chunk) {
-        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
+        return outcome(reply, chunk, new KnownPeers());
+    }
+
+    private static Object outcome(byte[] reply, int chunk, KnownPeers known) {
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys(), known);
         try {
             boolean complete = false;
             for (int offset = 0; offset < reply.length && !complete; offset += chunk) {

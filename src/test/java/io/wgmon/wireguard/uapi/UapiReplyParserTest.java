@@ -21,7 +21,9 @@ import static io.wgmon.wireguard.uapi.UapiFixtures.ascii;
 import static io.wgmon.wireguard.uapi.UapiFixtures.secretIn;
 import static io.wgmon.wireguard.uapi.UapiFixtures.wireguardGoReply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -74,7 +76,7 @@ class UapiReplyParserTest {
         byte[] reply = ascii(wireguardGoReply() + "trailing=bytes after the blank line are not part of the reply\n");
         Device whole = UapiReplyParser.parse("wg0", reply);
         for (int chunk = 1; chunk <= 97; chunk++) {
-            UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
+            UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys(), new KnownPeers());
             boolean complete = false;
             for (int offset = 0; offset < reply.length && !complete; offset += chunk) {
                 complete = parser.feed(reply, offset, Math.min(chunk, reply.length - offset));
@@ -203,7 +205,7 @@ class UapiReplyParserTest {
         byte[] line = ascii("future_key=" + "x".repeat(UapiReplyParser.MAX_LINE_LENGTH));
         assertEquals(Reason.MALFORMED_REPLY, assertThrows(WireGuardException.class,
                 () -> UapiReplyParser.parse("wg0", ascii(new String(line) + "\nerrno=0\n\n"))).reason());
-        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys());
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys(), new KnownPeers());
         parser.feed(line, 0, 100);
         WireGuardException e = assertThrows(WireGuardException.class, () -> parser.feed(line, 100, line.length - 100));
         assertEquals(Reason.MALFORMED_REPLY, e.reason());
@@ -236,7 +238,7 @@ class UapiReplyParserTest {
     void peersBeyondTheBudgetAreTooLarge() throws Exception {
         UapiReplyParser parser = new UapiReplyParser("wg0",
                 new io.wgmon.wireguard.ReplyLimits(1 << 20, 2, 100).budget("wg0: UAPI reply on /x/wg0.sock"),
-                new DevicePublicKeys());
+                new DevicePublicKeys(), new KnownPeers());
         StringBuilder reply = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             reply.append("public_key=").append(String.format("%064x", i + 1)).append('\n');
@@ -253,11 +255,39 @@ class UapiReplyParserTest {
     void allowedIpsBeyondTheBudgetAreTooLarge() {
         String reply = PEER + "allowed_ip=10.0.0.1/32\n".repeat(5);
         UapiReplyParser parser = new UapiReplyParser("wg0", new io.wgmon.wireguard.ReplyLimits(1 << 20, 10, 4).budget("wg0"),
-                new DevicePublicKeys());
+                new DevicePublicKeys(), new KnownPeers());
 
         WireGuardException e = assertThrows(WireGuardException.class, () -> parser.feed(ascii(reply), 0, reply.length()));
 
         assertEquals(Reason.TOO_LARGE, e.reason());
         assertTrue(e.getMessage().startsWith("wg0 has more than 4 allowed IPs"), e.getMessage());
+    }
+
+    @Test
+    void aPeerWhoseLinesDidNotChangeSinceTheLastReadIsTheSamePeerAndAChangedOneIsNew() throws Exception {
+        String quiet = "public_key=" + "cd".repeat(32) + "\nendpoint=192.0.2.7:51820\nlast_handshake_time_sec=1764115000\n"
+                + "last_handshake_time_nsec=5\nrx_bytes=100\ntx_bytes=200\nallowed_ip=10.0.0.7/32\nallowed_ip=fd00::7/128\n";
+        String busy = PEER + "endpoint=192.0.2.8:51820\nlast_handshake_time_sec=1764115000\nrx_bytes=100\nallowed_ip=10.0.0.8/32\n";
+        KnownPeers known = new KnownPeers();
+        Device first = readWith(known, quiet + busy + END);
+        Device second = readWith(known, quiet + busy.replace("rx_bytes=100", "rx_bytes=180") + END);
+
+        assertSame(first.peers().get(0), second.peers().get(0), "unchanged: the same Peer, nothing decoded again");
+        assertNotSame(first.peers().get(1), second.peers().get(1));
+        assertEquals(180, second.peers().get(1).rxBytes());
+        assertEquals(first.peers().get(1).endpoint(), second.peers().get(1).endpoint());
+        assertEquals(UapiReplyParser.parse("wg0", ascii(quiet + busy.replace("rx_bytes=100", "rx_bytes=180") + END)), second);
+
+        Device third = readWith(known, busy + END);
+        assertEquals(1, known.size(), "a peer the read did not list is forgotten");
+        assertEquals(UapiReplyParser.parse("wg0", ascii(busy + END)), third);
+    }
+
+    private static Device readWith(KnownPeers known, String reply) throws WireGuardException {
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
+                new DevicePublicKeys(), known);
+        byte[] bytes = ascii(reply);
+        parser.feed(bytes, 0, bytes.length);
+        return parser.device();
     }
 }

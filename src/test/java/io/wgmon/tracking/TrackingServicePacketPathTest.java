@@ -117,7 +117,7 @@ class TrackingServicePacketPathTest {
 
     private static WireGuardPacket packet(int sourcePort, long second) throws Exception {
         return new WireGuardPacket(T0.plusSeconds(second), InetAddress.getByName("192.0.2.2"), sourcePort,
-                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA, false);
+                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA, false, null);
     }
 
     @Test

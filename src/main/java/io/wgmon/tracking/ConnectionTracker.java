@@ -263,7 +263,7 @@ public final class ConnectionTracker {
     private PeerEvent event(PeerEventType type, PeerState state, Instant now, DisconnectReason reason) {
         Duration connectedFor = reason == null ? null : Duration.between(state.connectedSince(), now);
         return new PeerEvent(ids.get(), type, now, host, state.key(), state.last(), names.nameOf(state.key()),
-                reason, connectedFor);
+                reason, connectedFor, null);
     }
 
     private Set<InetSocketAddress> collectConnectedEndpoints() {

@@ -76,8 +76,7 @@ public final class ScanRunner {
 
     private void publish(PeerEvent event) {
         metrics.event(event.type());
-        LOG.infof("%s %s endpoint %s%s", event.type().wireName(), event.key(), event.peer().endpointText(),
-                event.reason() == null ? "" : " reason " + event.reason().wireName());
+        LOG.info(event.describe());
         view.emit(event);
     }
 }

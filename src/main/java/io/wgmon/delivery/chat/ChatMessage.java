@@ -17,27 +17,53 @@ final class ChatMessage {
     /** Lines of single events a summary shows before "… and n more". */
     static final int SUMMARY_LINES = 10;
 
-    private enum Kind {
-        CONNECTED("connected", "green_circle", 3),
-        DISCONNECTED("disconnected", "red_circle", 3),
-        ROAMED("roamed", "twisted_rightwards_arrows", 2),
-        MIXED("changed", "large_blue_circle", 3);
+    private static final int GREEN = 0x2EB67D;
+    private static final int RED = 0xE01E5A;
+    private static final int BLUE = 0x36C5F0;
+    private static final int ORANGE = 0xECB22E;
 
+    private enum Kind {
+        CONNECTED("peers", "connected", "green_circle", 3, GREEN, 5),
+        DISCONNECTED("peers", "disconnected", "red_circle", 3, RED, 5),
+        ROAMED("peers", "roamed", "twisted_rightwards_arrows", 2, BLUE, 2),
+        ENDPOINT_CONFLICT("peers", "used from two places", "warning", 4, ORANGE, 6),
+        HANDSHAKE_FAILED("sources", "failed handshakes", "no_entry", 3, ORANGE, 5),
+        STALE("peers", "stale", "hourglass", 2, BLUE, 3),
+        DOWN("peers", "down", "rotating_light", 4, RED, 7),
+        UP("peers", "up again", "white_check_mark", 3, GREEN, 5),
+        FIRST_SEEN("peers", "connected for the first time", "new", 3, GREEN, 5),
+        QUOTA("peers", "over a quota threshold", "bar_chart", 3, ORANGE, 5),
+        MIXED("peer events", "changed", "large_blue_circle", 3, BLUE, 5);
+
+        final String noun;
         final String verb;
         final String ntfyTag;
         final int ntfyPriority;
+        final int color;
+        final int gotifyPriority;
 
-        Kind(String verb, String ntfyTag, int ntfyPriority) {
+        Kind(String noun, String verb, String ntfyTag, int ntfyPriority, int color, int gotifyPriority) {
+            this.noun = noun;
             this.verb = verb;
             this.ntfyTag = ntfyTag;
             this.ntfyPriority = ntfyPriority;
+            this.color = color;
+            this.gotifyPriority = gotifyPriority;
         }
 
         static Kind of(EventFacts event) {
             return switch (event.event()) {
                 case "peer.connected" -> CONNECTED;
                 case "peer.disconnected" -> DISCONNECTED;
-                default -> ROAMED;
+                case "peer.roamed" -> ROAMED;
+                case "peer.endpoint-conflict" -> ENDPOINT_CONFLICT;
+                case "handshake.failed" -> HANDSHAKE_FAILED;
+                case "peer.stale" -> STALE;
+                case "peer.down" -> DOWN;
+                case "peer.up" -> UP;
+                case "peer.first-seen" -> FIRST_SEEN;
+                case "peer.quota" -> QUOTA;
+                default -> MIXED;
             };
         }
     }
@@ -61,10 +87,10 @@ final class ChatMessage {
             data.put("text", summaryText(events));
         }
         data.put("count", events.size());
-        data.put("color", kind == Kind.CONNECTED ? 0x2EB67D : kind == Kind.DISCONNECTED ? 0xE01E5A : 0x36C5F0);
+        data.put("color", kind.color);
         data.put("ntfyTags", kind.ntfyTag);
         data.put("ntfyPriority", kind.ntfyPriority);
-        data.put("gotifyPriority", kind == Kind.ROAMED ? 2 : 5);
+        data.put("gotifyPriority", kind.gotifyPriority);
         data.put("chatId", chatId);
         return data;
     }
@@ -87,7 +113,7 @@ final class ChatMessage {
         String on = events.get(0).host() == null ? "" : " on " + events.get(0).host();
         Kind kind = kind(events);
         if (kind != Kind.MIXED) {
-            return events.size() + " peers " + kind.verb + on;
+            return events.size() + " " + kind.noun + " " + kind.verb + on;
         }
         Map<Kind, Long> counts = events.stream()
                 .collect(Collectors.groupingBy(Kind::of, () -> new EnumMap<>(Kind.class), Collectors.counting()));

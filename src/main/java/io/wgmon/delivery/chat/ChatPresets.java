@@ -74,7 +74,8 @@ public final class ChatPresets {
                     "host":{json:str(host)},"interface":{json:str(interface)},"key":{json:str(key)},\
                     "name":{json:str(name)},"endpoint":{json:str(endpoint)},"reason":{json:str(reason)},\
                     "connected_seconds":{#if connectedSeconds}{connectedSeconds}{#else}null{/if},\
-                    "text":{json:str(text)}}""", JSON, Map.of(), false, Duration.ZERO, false, NameEscaping.PLAIN);
+                    "text":{json:str(text)},"detail":{detailJson.raw}}""", JSON, Map.of(), false, Duration.ZERO, false,
+                    NameEscaping.PLAIN);
         };
     }
 

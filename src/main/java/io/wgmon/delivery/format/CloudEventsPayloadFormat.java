@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * CloudEvents 1.0 structured-mode JSON: {@code specversion "1.0"}, {@code type "io.wgmon.peer.connected"}
- * (and {@code .disconnected}, {@code .roamed}), {@code source "wgmon://<host>/<interface>"} (each part
- * percent-encoded), {@code subject} the peer's public key, {@code id} the delivery id, {@code time},
+ * (and {@code io.wgmon.<type>} for every other type), {@code source "wgmon://<host>/<interface>"} (each part
+ * percent-encoded), {@code subject} the peer's public key (for {@code handshake.failed} the source "ip:port"), {@code id} the delivery id, {@code time},
  * {@code datacontenttype "application/json"} and {@code data} the complete {@link JsonPayloadFormat} object.
  */
 public final class CloudEventsPayloadFormat implements PayloadFormat {
@@ -34,7 +34,7 @@ public final class CloudEventsPayloadFormat implements PayloadFormat {
             json.writeStringField("specversion", "1.0");
             json.writeStringField("type", "io.wgmon." + event.type().wireName());
             json.writeStringField("source", source(event));
-            json.writeStringField("subject", event.peer().publicKey());
+            json.writeStringField("subject", subject(event));
             json.writeStringField("id", event.id().toString());
             json.writeStringField("time", WireTimes.withMillis(event.time()));
             json.writeStringField("datacontenttype", JsonPayloadFormat.CONTENT_TYPE);
@@ -45,6 +45,15 @@ public final class CloudEventsPayloadFormat implements PayloadFormat {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
         return new Payload(out.toByteArray(), CONTENT_TYPE);
+    }
+
+    /** The peer's public key; for a source event the source address. */
+    private static String subject(PeerEvent event) {
+        if (event.aboutPeer()) {
+            return event.publicKey();
+        }
+        Object source = DetailValues.of(event.detail()).get("source");
+        return source == null ? null : source.toString();
     }
 
     private static String source(PeerEvent event) {

@@ -18,7 +18,7 @@ public record DeliveryRenderer(PayloadFormat format, Optional<WebhookSigner> sig
 
     public Delivery render(PeerEvent event) {
         Payload payload = format.render(event);
-        return sign(new Delivery(event.key(), event.type().wireName(), event.id().toString(), event.time(), payload,
+        return sign(new Delivery(event.laneKey(), event.type().wireName(), event.id().toString(), event.time(), payload,
                 null));
     }
 

@@ -1,15 +1,22 @@
 package io.wgmon.delivery.format;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wgmon.tracking.EventDetail;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerEventType;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,31 +24,42 @@ import java.util.Map;
  * {@link JsonPayloadFormat} body (chat receivers keep the event, not the message, in the store, so that
  * a burst read back after a restart can still become one summary).
  *
- * @param endpoint        "ip:port", null when unknown
- * @param reason          for {@code peer.disconnected} only, null otherwise
+ * @param key              the public key, null for a source event ({@code handshake.failed})
+ * @param endpoint         "ip:port", null when unknown
+ * @param reason           for {@code peer.disconnected} only, null otherwise
  * @param connectedSeconds for {@code peer.disconnected} only, null otherwise
+ * @param detail           the {@code detail} object's fields (docs/architecture.md#events), empty for connect and disconnect
  */
 public record EventFacts(String event, String id, Instant time, String host, String interfaceName, String key,
-                  String name, String endpoint, String reason, Long connectedSeconds) {
+                  String name, String endpoint, String reason, Long connectedSeconds, Map<String, Object> detail) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    public EventFacts {
+        detail = Collections.unmodifiableMap(new LinkedHashMap<>(detail));
+    }
 
     public static EventFacts of(PeerEvent event) {
         boolean disconnected = event.type() == PeerEventType.DISCONNECTED;
         return new EventFacts(event.type().wireName(), event.id().toString(), event.time(), event.host(),
-                event.interfaceName(), event.peer().publicKey(), event.name(), event.peer().endpointText(),
+                event.interfaceName(), event.publicKey(), event.name(),
+                event.aboutPeer() ? event.peer().endpointText() : null,
                 disconnected && event.reason() != null ? event.reason().wireName() : null,
-                disconnected && event.connectedFor() != null ? event.connectedFor().getSeconds() : null);
+                disconnected && event.connectedFor() != null ? event.connectedFor().getSeconds() : null,
+                DetailValues.of(event.detail()));
     }
 
     /** What templates are tried with at start-up. */
     public static EventFacts sample() {
         return new EventFacts("peer.disconnected", "00000000-0000-0000-0000-000000000000", Instant.EPOCH, "host", "wg0",
-                "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=", "alice-laptop", "198.51.100.7:51820", "idle", 7980L);
+                "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=", "alice-laptop", "198.51.100.7:51820", "idle", 7980L,
+                Map.of());
     }
 
     /** The same event under another name (a chat's escaped one). */
     public EventFacts withName(String other) {
-        return new EventFacts(event, id, time, host, interfaceName, key, other, endpoint, reason, connectedSeconds);
+        return new EventFacts(event, id, time, host, interfaceName, key, other, endpoint, reason, connectedSeconds,
+                detail);
     }
 
     /** @param json a body of {@link JsonPayloadFormat} */
@@ -53,10 +71,31 @@ public record EventFacts(String event, String id, Instant time, String host, Str
             return new EventFacts(root.path("event").asText(), root.path("id").asText(),
                     Instant.parse(root.path("time").asText()), text(root, "host"), text(root, "interface"),
                     text(peer, "publicKey"), text(peer, "name"), text(peer, "endpoint"), text(root, "reason"),
-                    seconds.isNumber() ? seconds.asLong() : null);
+                    seconds.isNumber() ? seconds.asLong() : null, detail(root.path("detail")));
         } catch (IOException e) {
             throw new UncheckedIOException("a stored event is not the JSON wgmon wrote", e);
         }
+    }
+
+    private static Map<String, Object> detail(JsonNode node) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        node.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            Object read;
+            if (value.isNumber()) {
+                read = value.asLong();
+            } else if (value.isBoolean()) {
+                read = value.asBoolean();
+            } else if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                value.forEach(item -> items.add(item.asText()));
+                read = List.copyOf(items);
+            } else {
+                read = value.isTextual() ? value.asText() : null;
+            }
+            detail.put(field.getKey(), read);
+        });
+        return detail;
     }
 
     private static String text(JsonNode node, String field) {
@@ -64,13 +103,24 @@ public record EventFacts(String event, String id, Instant time, String host, Str
         return value.isTextual() ? value.asText() : null;
     }
 
-    /** The friendly name, else the first 8 characters of the public key. */
+    /** The friendly name, else the first 8 characters of the public key; for a source event the source. */
     public String label() {
-        return name != null && !name.isBlank() ? name : key.substring(0, Math.min(8, key.length())) + "…";
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        if (key == null) {
+            Object source = detail.get("source");
+            return source == null ? "unknown source" : source.toString();
+        }
+        return key.substring(0, Math.min(8, key.length())) + "…";
     }
 
     /** The endpoint's address without the port (and without IPv6 brackets). */
     String ip() {
+        return ip(endpoint);
+    }
+
+    private static String ip(String endpoint) {
         if (endpoint == null) {
             return null;
         }
@@ -89,6 +139,13 @@ public record EventFacts(String event, String id, Instant time, String host, Str
             case "peer.connected" -> "connected";
             case "peer.disconnected" -> "disconnected";
             case "peer.roamed" -> "roamed";
+            case "peer.endpoint-conflict" -> "used from two places";
+            case "handshake.failed" -> "failed handshakes";
+            case "peer.stale" -> "stale";
+            case "peer.down" -> "down";
+            case "peer.up" -> "up again";
+            case "peer.first-seen" -> "connected for the first time";
+            case "peer.quota" -> "over a quota threshold";
             default -> event;
         };
     }
@@ -98,14 +155,57 @@ public record EventFacts(String event, String id, Instant time, String host, Str
         String who = label() + " (" + interfaceName + ")";
         return switch (event) {
             case "peer.connected" -> who + " connected" + (ip() == null ? "" : " from " + ip());
-            case "peer.roamed" -> who + " roamed to " + (ip() == null ? "an unknown endpoint" : ip());
+            case "peer.roamed" -> who + " roamed to " + (ip() == null ? "an unknown endpoint" : ip())
+                    + (ip(string("previousEndpoint")) == null ? "" : " from " + ip(string("previousEndpoint")))
+                    + (number("suppressed") > 0 ? " (" + number("suppressed") + " more roams not reported)" : "");
             case "peer.disconnected" -> who + " disconnected" + (connected() == null ? "" : " after " + connected())
                     + (reason == null ? "" : ": " + reason);
+            case "peer.endpoint-conflict" -> who + " is used from " + list("endpoints").size()
+                    + " endpoints at once (" + String.join(", ", list("endpoints")) + "): " + number("flips")
+                    + " flips in " + HumanDuration.of(Duration.ofSeconds(number("windowSeconds")))
+                    + "; is a config copied?";
+            case "handshake.failed" -> "Failed handshakes on " + interfaceName + " from " + label() + ": "
+                    + number("initiations") + " initiations, " + number("validMac1") + " with a valid MAC1 (the sender "
+                    + "knows this interface's key), " + number("invalidMac1") + " without"
+                    + (number("summary") > 0 ? "; and " + number("summary") + " more sources" : "");
+            case "peer.stale" -> Boolean.TRUE.equals(detail.get("neverConnected"))
+                    ? who + " has never connected" + since("firstSeen")
+                    : who + " is stale: no handshake" + since("lastHandshake");
+            case "peer.down" -> who + " is down: no handshake for "
+                    + HumanDuration.of(Duration.ofSeconds(number("graceSeconds")));
+            case "peer.up" -> who + " is up again after "
+                    + HumanDuration.of(Duration.ofSeconds(number("downSeconds"))) + (ip() == null ? "" : ", from " + ip());
+            case "peer.first-seen" -> who + " connected for the first time" + (ip() == null ? "" : ", from " + ip());
+            case "peer.quota" -> who + " used " + number("thresholdPercent") + " % of its quota: "
+                    + HumanBytes.of(number("usedBytes")) + " of " + HumanBytes.of(number("limitBytes"))
+                    + since("periodStart");
             default -> who + " " + event;
         };
     }
 
-    /** The fields a template sees, every key present (null when unknown). */
+    /** " for 31 d (since 2026-11-06T10:00:00Z)", or "" when unknown. */
+    private String since(String field) {
+        String text = string(field);
+        if (text == null) {
+            return "";
+        }
+        return " for " + HumanDuration.of(Duration.between(Instant.parse(text), time)) + " (since " + text + ")";
+    }
+
+    private String string(String field) {
+        Object value = detail.get(field);
+        return value == null ? null : value.toString();
+    }
+
+    private long number(String field) {
+        return detail.get(field) instanceof Number value ? value.longValue() : 0;
+    }
+
+    private List<String> list(String field) {
+        return detail.get(field) instanceof List<?> value ? value.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    /** The fields a template sees, every key present (null when unknown), the detail fields of every kind too. */
     public Map<String, Object> templateData() {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("event", event);
@@ -123,6 +223,19 @@ public record EventFacts(String event, String id, Instant time, String host, Str
         data.put("connectedSeconds", connectedSeconds);
         data.put("connected", connected());
         data.put("text", text());
+        EventDetail.FIELD_NAMES.forEach(field -> data.put(field, detail.get(field)));
+        data.put("detailJson", detailJson());
         return data;
+    }
+
+    /** The detail object as JSON text, "{}" for none (for a template: {@code {detailJson.raw}}). */
+    private String detailJson() {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            EventJsonWriter.writeDetail(json, detail);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toString();
     }
 }

@@ -6,8 +6,14 @@ import io.wgmon.tracking.PeerEventType;
 import io.wgmon.wireguard.Peer;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
-/** Writes the event object of docs/architecture.md#events; shared by the json format and the CloudEvents {@code data} member. */
+/**
+ * Writes the event object of docs/architecture.md#events; shared by the json format and the CloudEvents
+ * {@code data} member. A source event ({@code handshake.failed}) has {@code "peer": null}; the kinds beyond
+ * connect and disconnect end with a {@code detail} object.
+ */
 final class EventJsonWriter {
     private EventJsonWriter() {
     }
@@ -19,13 +25,46 @@ final class EventJsonWriter {
         json.writeStringField("time", WireTimes.withMillis(event.time()));
         json.writeStringField("host", event.host());
         json.writeStringField("interface", event.interfaceName());
-        writePeer(json, event.peer(), event.name());
+        if (event.aboutPeer()) {
+            writePeer(json, event.peer(), event.name());
+        } else {
+            json.writeNullField("peer");
+        }
         if (event.type() == PeerEventType.DISCONNECTED) {
             json.writeStringField("reason", event.reason() == null ? null : event.reason().wireName());
             if (event.connectedFor() == null) {
                 json.writeNullField("connectedSeconds");
             } else {
                 json.writeNumberField("connectedSeconds", event.connectedFor().getSeconds());
+            }
+        }
+        if (event.detail() != null) {
+            json.writeFieldName("detail");
+            writeDetail(json, DetailValues.of(event.detail()));
+        }
+        json.writeEndObject();
+    }
+
+    /** A detail object of {@link DetailValues} (strings, numbers, booleans, lists of strings, null). */
+    static void writeDetail(JsonGenerator json, Map<String, Object> detail) throws IOException {
+        json.writeStartObject();
+        for (Map.Entry<String, Object> field : detail.entrySet()) {
+            json.writeFieldName(field.getKey());
+            Object value = field.getValue();
+            if (value == null) {
+                json.writeNull();
+            } else if (value instanceof Number number) {
+                json.writeNumber(number.longValue());
+            } else if (value instanceof Boolean flag) {
+                json.writeBoolean(flag);
+            } else if (value instanceof List<?> list) {
+                json.writeStartArray();
+                for (Object item : list) {
+                    json.writeString(String.valueOf(item));
+                }
+                json.writeEndArray();
+            } else {
+                json.writeString(value.toString());
             }
         }
         json.writeEndObject();

@@ -104,6 +104,6 @@ public final class DeliveryWarmUp {
         InetSocketAddress endpoint = new InetSocketAddress(InetAddress.getLoopbackAddress(), 51820);
         Peer peer = new Peer(KEY, endpoint, List.of("10.0.0.2/32"), now, 148, 92, 0, 1);
         return new PeerEvent(UUID.randomUUID(), type, now, "wgmon-warm-up", new PeerKey(INTERFACE, KEY), peer,
-                "warm-up", reason, connectedFor);
+                "warm-up", reason, connectedFor, null);
     }
 }

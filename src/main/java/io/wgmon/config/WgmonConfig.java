@@ -101,6 +101,10 @@ public interface WgmonConfig {
         /** Whether endpoint changes of connected peers are reported as {@code peer.roamed}. */
         @WithDefault("false")
         boolean reportRoaming();
+
+        /** After a source's first {@code handshake.failed}, how long its further failures are counted before the next. */
+        @WithDefault("10m")
+        Duration failedHandshakeWindow();
     }
 
     interface Webhook {

@@ -6,6 +6,10 @@ import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
 import io.wgmon.delivery.WebhookDispatcher;
+import io.wgmon.handshake.FailedHandshakes;
+import io.wgmon.handshake.HandshakeFailureMetrics;
+import io.wgmon.handshake.HandshakeFailureWatch;
+import io.wgmon.handshake.InitiationClassifier;
 import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.timing.Timers;
@@ -55,6 +59,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 /** Builds the pipeline's parts from configuration. Nothing here opens a socket: TrackingService.start() does. */
@@ -77,11 +82,27 @@ public class Wiring {
                 new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines);
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
-                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests);
+                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
+                failedHandshakes(config, timers, registry, view, runner, scanThread));
         return new TrackingService(source, triage, requests, runner,
                 new DeadlineTimer(timers, tracking.tick(), deadlines::earliest, () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics,
                 Optional.of(lifecycleWatcher(config, timers, registry)));
+    }
+
+    /** handshake.failed (docs/architecture.md#failed-handshakes); its events are committed on the scan thread. */
+    private static HandshakeFailureWatch failedHandshakes(WgmonConfig config, Timers timers, MeterRegistry registry,
+                                                          TrackingView view, ScanRunner runner,
+                                                          ExecutorService scanThread) {
+        FailedHandshakes failed = new FailedHandshakes(config.tracking().failedHandshakeWindow());
+        return new HandshakeFailureWatch(failed, new InitiationClassifier(view::lastScan),
+                new HandshakeFailureMetrics(registry, failed), timers, view::lastScan, host(config), events -> {
+                    try {
+                        scanThread.execute(() -> runner.commitEvents(events));
+                    } catch (RejectedExecutionException stopping) {
+                        LOG.debugf("Stopping: %d handshake.failed events not committed", events.size());
+                    }
+                });
     }
 
     /** What api, health and metrics read of tracking. */

@@ -99,7 +99,18 @@ public final class IpUdpParser {
         // a counter cut off by the capture's copy range counts as not 0: ordinary data
         boolean sessionStart = type == MessageType.TRANSPORT_DATA && end >= payload + COUNTER_END
                 && ip.getLong(payload + COUNTER_OFFSET) == 0;
-        return new UdpFlow(source, sourcePort, destination, destinationPort, type, sessionStart);
+        return new UdpFlow(source, sourcePort, destination, destinationPort, type, sessionStart,
+                type == MessageType.HANDSHAKE_INITIATION ? initiation(ip, payload, end) : null);
+    }
+
+    /** Only a whole initiation, all of it captured, is copied: a shorter one or one cut off has no valid mac1. */
+    private static InitiationBytes initiation(ByteBuffer ip, int payload, int end) {
+        if (end - payload != InitiationBytes.INITIATION_LENGTH) {
+            return null;
+        }
+        byte[] copy = new byte[InitiationBytes.LENGTH];
+        ip.get(payload, copy);
+        return new InitiationBytes(copy);
     }
 
     private static void require(ByteBuffer ip, int length, String reason, String what) {

@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param prefix         the log prefix set by the firewall rule, empty when none
  * @param sessionStart   a transport data message with counter 0, the first under a new keypair: the
  *                       packet that completes a handshake for the responder (docs/architecture.md#capture)
+ * @param initiation     for a complete handshake initiation, the bytes its mac1 covers and the mac1
+ *                       (docs/architecture.md#failed-handshakes); null for every other packet
  */
 public record WireGuardPacket(
         Instant time,
@@ -20,7 +22,8 @@ public record WireGuardPacket(
         int interfaceIndex,
         String prefix,
         MessageType type,
-        boolean sessionStart) implements PacketEvent {
+        boolean sessionStart,
+        InitiationBytes initiation) implements PacketEvent {
 
     /** A transport data message that is not the first of its session: what a handshake-only rule filters out. */
     public boolean ordinaryData() {

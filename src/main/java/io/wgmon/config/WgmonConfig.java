@@ -103,6 +103,10 @@ public interface WgmonConfig {
         /** Deprecated: adds {@code peer.roamed} to every receiver's {@code events}. */
         @WithDefault("false")
         boolean reportRoaming();
+
+        /** After a source's first {@code handshake.failed}, how long its further failures are counted before the next. */
+        @WithDefault("10m")
+        Duration failedHandshakeWindow();
     }
 
     interface Webhook {

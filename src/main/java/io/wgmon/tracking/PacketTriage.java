@@ -3,6 +3,7 @@ package io.wgmon.tracking;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketsLost;
 import io.wgmon.capture.WireGuardPacket;
+import io.wgmon.handshake.HandshakeFailureWatch;
 
 import java.net.InetAddress;
 
@@ -18,25 +19,29 @@ public final class PacketTriage {
     private final ScanTrigger trigger;
     private final HandshakeFallback fallback;
     private final ScanRequests requests;
+    private final HandshakeFailureWatch failedHandshakes;
 
     /**
      * @param lastPackets   the same instance the tracker dates rx growth with
      * @param sessionStarts the same instance the peer deadlines read
+     * @param failedHandshakes sees every packet too: initiations no session follows (docs/architecture.md#failed-handshakes)
      */
     public PacketTriage(LastPacketTimes lastPackets, SessionStartTimes sessionStarts,
                         AllPacketsRuleNotice allPacketsNotice, ScanTrigger trigger, HandshakeFallback fallback,
-                        ScanRequests requests) {
+                        ScanRequests requests, HandshakeFailureWatch failedHandshakes) {
         this.lastPackets = lastPackets;
         this.sessionStarts = sessionStarts;
         this.allPacketsNotice = allPacketsNotice;
         this.trigger = trigger;
         this.fallback = fallback;
         this.requests = requests;
+        this.failedHandshakes = failedHandshakes;
     }
 
     void onPacket(PacketEvent packet) {
         lastPackets.record(packet);
         sessionStarts.record(packet);
+        failedHandshakes.onPacket(packet);
         if (packet instanceof WireGuardPacket wireGuardPacket) {
             allPacketsNotice.seen(wireGuardPacket);
         }
@@ -55,9 +60,11 @@ public final class PacketTriage {
     /** A scan found a peer connecting from this address: its urgent requests were deserved. */
     void connected(InetAddress address) {
         trigger.connected(address);
+        failedHandshakes.connected(address);
     }
 
     void close() {
         fallback.close();
+        failedHandshakes.close();
     }
 }

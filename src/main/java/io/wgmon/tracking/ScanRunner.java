@@ -1,5 +1,6 @@
 package io.wgmon.tracking;
 
+import io.wgmon.store.PeerStateChanges;
 import io.wgmon.wireguard.Scan;
 import io.wgmon.wireguard.WireGuardScanner;
 import org.jboss.logging.Logger;
@@ -62,6 +63,14 @@ public final class ScanRunner {
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());
         }
         return found;
+    }
+
+    /**
+     * Events found between scans (handshake.failed), on the scan thread like a scan's: committed, then published.
+     */
+    public void commitEvents(List<PeerEvent> events) {
+        outbox.commit(events, PeerStateChanges.NONE);
+        events.forEach(this::publish);
     }
 
     /** After the last scan: every peer's state, activity included, through the outbox. */

@@ -7,6 +7,10 @@ import io.wgmon.capture.MessageType;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.WireGuardPacket;
+import io.wgmon.handshake.FailedHandshakes;
+import io.wgmon.handshake.HandshakeFailureMetrics;
+import io.wgmon.handshake.HandshakeFailureWatch;
+import io.wgmon.handshake.InitiationClassifier;
 import io.wgmon.timing.ManualTimers;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.WireGuardClient;
@@ -98,11 +102,15 @@ class TrackingServicePacketPathTest {
         ScanRequests requests = new ScanRequests(new ScanCoalescer(Duration.ofMillis(250), timers, scanThread),
                 scanThread);
         SessionStartTimes sessionStarts = new SessionStartTimes();
+        FailedHandshakes failed = new FailedHandshakes(Duration.ofMinutes(10));
         PeerDeadlines deadlines = new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5),
                 sessionStarts::lastFrom);
         service = new TrackingService(source, new PacketTriage(lastPackets, sessionStarts,
                 new AllPacketsRuleNotice(source.describe()), new ScanTrigger(tracker::connectedEndpoints),
-                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests), requests,
+                new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
+                new HandshakeFailureWatch(failed, new InitiationClassifier(view::lastScan),
+                        new HandshakeFailureMetrics(registry, failed), timers, view::lastScan, "node-1", events -> { })),
+                requests,
                 new ScanRunner(scanner, tracker, TrackerState.none(), (events, changes) -> { }, view, metrics,
                         new ScanProblems(Set.of(), scanner.backendNames()), deadlines),
                 new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
@@ -117,7 +125,7 @@ class TrackingServicePacketPathTest {
 
     private static WireGuardPacket packet(int sourcePort, long second) throws Exception {
         return new WireGuardPacket(T0.plusSeconds(second), InetAddress.getByName("192.0.2.2"), sourcePort,
-                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA, false);
+                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA, false, null);
     }
 
     @Test

@@ -65,7 +65,7 @@ public final class NflogPacketParser implements PacketParser<ByteBuffer> {
                 flow.source(), flow.sourcePort(), flow.destination(), flow.destinationPort(),
                 inputInterface == null ? 0 : inputInterface,
                 prefix == null ? "" : prefix,
-                flow.type(), flow.sessionStart());
+                flow.type(), flow.sessionStart(), flow.initiation());
     }
 
     /** NFULA_TIMESTAMP is {be64 seconds, be64 microseconds}; absent when the skb has no stamp. */

@@ -35,7 +35,7 @@ final class PcapPacketParser implements PacketParser<CapturedFrame> {
         int headerIndex = linkLayer.interfaceIndex(frame.data());
         return new WireGuardPacket(time(frame), flow.source(), flow.sourcePort(), flow.destination(),
                 flow.destinationPort(), headerIndex != 0 ? headerIndex : captureInterfaceIndex, "", flow.type(),
-                flow.sessionStart());
+                flow.sessionStart(), flow.initiation());
     }
 
     private Instant time(CapturedFrame frame) {

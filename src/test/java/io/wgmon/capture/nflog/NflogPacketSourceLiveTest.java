@@ -8,6 +8,7 @@ import io.wgmon.capture.MessageType;
 import io.wgmon.capture.PacketSourceException;
 import io.wgmon.capture.PacketsLost;
 import io.wgmon.capture.WireGuardPacket;
+import io.wgmon.handshake.Mac1;
 import io.wgmon.testbed.LivePrerequisites;
 import io.wgmon.testbed.Testbed;
 import io.wgmon.testbed.ThreadCapabilities;
@@ -61,6 +62,10 @@ class NflogPacketSourceLiveTest {
 
             List<WireGuardPacket> packets = untilTransportData(arrivals, promptlyAfter(sent));
             assertEquals(MessageType.HANDSHAKE_INITIATION, packets.get(0).type(), packets.toString());
+            assertTrue(new Mac1(tb.serverPublicKey()).valid(packets.get(0).initiation().bytes(), 0),
+                    "wireguard-go's initiation carries a mac1 for the server's key");
+            assertFalse(new Mac1("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").valid(packets.get(0).initiation().bytes(), 0),
+                    "and not for another key");
             for (WireGuardPacket packet : packets) {
                 assertEquals(InetAddress.getByName("192.0.2.2"), packet.source());
                 assertEquals(InetAddress.getByName("192.0.2.1"), packet.destination());

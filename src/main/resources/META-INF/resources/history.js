@@ -2,10 +2,12 @@
 // Session history on the status page (GET /api/sessions): a 24-hour lane per peer in the table, and
 // for the peer opened, its 24-hour and 7-day timelines, a traffic chart and its sessions. Events from
 // the stream change the sessions held here at once (a session that ends shows as ended without a
-// reload); the server's rows are then read again for the exact figures.
+// reload); the opened peer's rows are then read again for the store's figures. The 24-hour lanes
+// are read when the stream (re)opens and follow the events after that.
 const sessionHistory = (() => {
   const PAGE = 1000;
   const MAX_PAGES = 20; // the 24-hour lanes: at most this many pages of sessions are read
+  const ENDS_KEPT = 1000;
   const reasons = { idle: 'idle', removed: 'removed', 'interface-down': 'interface down', 'wgmon-restart-gap': 'wgmon restart (end not exact)' };
   const state = {
     available: null,      // null: not asked yet; false: no store (or history failing); true
@@ -100,9 +102,9 @@ const sessionHistory = (() => {
     }
   }
 
-  function reread() {
+  function rereadOpened() {
     clearTimeout(state.reread);
-    state.reread = setTimeout(() => { readDay(); readOpened(); }, 1000);
+    state.reread = setTimeout(readOpened, 1000);
   }
 
   /** The lane for a row of the peer table; null when there is no history to show. */
@@ -210,17 +212,20 @@ const sessionHistory = (() => {
     if (!state.available || !event.sessionId || !event.peer) return;
     if (event.event === 'peer.disconnected') {
       state.ended.set(event.sessionId, { end: event.time, endReason: event.reason || null });
+      if (state.ended.size > ENDS_KEPT) state.ended.delete(state.ended.keys().next().value);
     }
     const key = event.interface + ' ' + event.peer.publicKey;
-    if (!state.day.has(key)) state.day.set(key, []);
-    patch(state.day.get(key), event);
+    const dayAgo = Date.now() - charts.DAY;
+    const day = (state.day.get(key) || []).filter(s => !s.end || Date.parse(s.end) > dayAgo);
+    state.day.set(key, day);
+    patch(day, event);
     const peer = state.opened;
     if (peer && peer.sessions && peer.interfaceName === event.interface && peer.publicKey === event.peer.publicKey) {
       patch(peer.sessions, event);
       draw();
+      rereadOpened();
     }
     onChange();
-    reread();
   }
 
   document.getElementById('history-close').addEventListener('click', close);

@@ -145,7 +145,7 @@ public class Wiring {
     /** The tracker's state lives in the store, when there is one (docs/architecture.md#delivery). */
     private static TrackerState trackerState(Optional<StoreDatabase> store, WgmonConfig.Tracking tracking) {
         return store.<TrackerState>map(database -> new StoredTrackerState(database,
-                tracking.idleTimeout().dividedBy(10), Clock.systemUTC())).orElseGet(TrackerState::none);
+                tracking.idleTimeout(), Clock.systemUTC())).orElseGet(TrackerState::none);
     }
 
     /** Link notifications always (kernel links and wireguard-go's tun); the UAPI directory when userspace is read. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /** The {@code peer_state} table; run its methods through {@link StoreDatabase#submit} or {@link StoreDatabase#call}. */
 public final class PeerStateTable {
@@ -30,6 +31,7 @@ public final class PeerStateTable {
                 for (PeerStateKey key : changes.deletes()) {
                     delete(connection, key.interfaceName(), key.publicKey());
                 }
+                SessionTable.apply(connection, changes.sessions());
             }
 
             @Override
@@ -44,13 +46,16 @@ public final class PeerStateTable {
     public static void upsert(Connection connection, PeerStateRow row) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 INSERT INTO peer_state (interface, public_key, last_handshake, connected, connected_since,
-                                        rx_bytes, tx_bytes, endpoint, updated_at, reported, last_activity)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        rx_bytes, tx_bytes, endpoint, updated_at, reported, last_activity,
+                                        session_id, session_rx, session_tx)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (interface, public_key) DO UPDATE SET
                     last_handshake = excluded.last_handshake, connected = excluded.connected,
                     connected_since = excluded.connected_since, rx_bytes = excluded.rx_bytes,
                     tx_bytes = excluded.tx_bytes, endpoint = excluded.endpoint, updated_at = excluded.updated_at,
-                    reported = excluded.reported, last_activity = excluded.last_activity
+                    reported = excluded.reported, last_activity = excluded.last_activity,
+                    session_id = excluded.session_id, session_rx = excluded.session_rx,
+                    session_tx = excluded.session_tx
                 """)) {
             statement.setString(1, row.interfaceName());
             statement.setString(2, row.publicKey());
@@ -63,6 +68,16 @@ public final class PeerStateTable {
             statement.setLong(9, row.updatedAt().toEpochMilli());
             statement.setInt(10, row.reported() ? 1 : 0);
             setInstant(statement, 11, row.lastActivity());
+            if (row.session().isPresent()) {
+                PeerStateRow.SessionStart session = row.session().get();
+                statement.setString(12, session.id().toString());
+                statement.setLong(13, session.rxBytes());
+                statement.setLong(14, session.txBytes());
+            } else {
+                statement.setNull(12, Types.VARCHAR);
+                statement.setNull(13, Types.INTEGER);
+                statement.setNull(14, Types.INTEGER);
+            }
             statement.executeUpdate();
         }
     }
@@ -80,7 +95,7 @@ public final class PeerStateTable {
         List<PeerStateRow> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT interface, public_key, last_handshake, connected, connected_since, rx_bytes, tx_bytes,
-                       endpoint, updated_at, reported, last_activity
+                       endpoint, updated_at, reported, last_activity, session_id, session_rx, session_tx
                 FROM peer_state ORDER BY interface, public_key
                 """);
              ResultSet result = statement.executeQuery()) {
@@ -88,10 +103,23 @@ public final class PeerStateTable {
                 rows.add(new PeerStateRow(result.getString(1), result.getString(2), instant(result, 3),
                         result.getInt(4) != 0, instant(result, 5), result.getLong(6), result.getLong(7),
                         Optional.ofNullable(result.getString(8)), Instant.ofEpochMilli(result.getLong(9)),
-                        result.getInt(10) != 0, instant(result, 11)));
+                        result.getInt(10) != 0, instant(result, 11), session(result)));
             }
         }
         return rows;
+    }
+
+    private static Optional<PeerStateRow.SessionStart> session(ResultSet result) throws SQLException {
+        String id = result.getString(12);
+        if (id == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new PeerStateRow.SessionStart(UUID.fromString(id), result.getLong(13),
+                    result.getLong(14)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static void setInstant(PreparedStatement statement, int index, Optional<Instant> value)

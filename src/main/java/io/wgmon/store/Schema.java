@@ -46,7 +46,7 @@ final class Schema {
             ALTER TABLE peer_state ADD COLUMN last_activity INTEGER;
             """, """
             ALTER TABLE delivery ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
-            """);
+            """, SessionTable.MIGRATION);
 
     static final int VERSION = MIGRATIONS.size();
 

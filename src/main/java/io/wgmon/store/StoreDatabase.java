@@ -34,10 +34,13 @@ public final class StoreDatabase implements AutoCloseable {
     private final FileLock lock;
     private final Connection connection;
     private final StoreWriter writer;
+    private final SessionReader sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StoreDatabase(Path dir, FileChannel lockChannel, FileLock lock, Connection connection) {
+    private StoreDatabase(Path dir, FileChannel lockChannel, FileLock lock, Connection connection,
+                          SessionReader sessions) {
         this.dir = dir;
+        this.sessions = sessions;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.connection = connection;
@@ -58,14 +61,16 @@ public final class StoreDatabase implements AutoCloseable {
                 throw new StoreException("the store directory " + dir + " is in use by another wgmon");
             }
             Connection connection = connect(dir);
+            SessionReader sessions;
             try {
                 Schema.migrate(connection);
                 PrivateStoreFiles.files(dir, FILE, LOCK);
+                sessions = new SessionReader(connect(dir));
             } catch (SQLException | IOException e) {
                 connection.close();
                 throw e;
             }
-            return new StoreDatabase(dir, lockChannel, lock, connection);
+            return new StoreDatabase(dir, lockChannel, lock, connection, sessions);
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
             throw new StoreException("cannot open the store in " + dir + ": " + reason(e), e);
@@ -112,6 +117,11 @@ public final class StoreDatabase implements AutoCloseable {
         }
     }
 
+    /** Session history, read on a connection of its own (any thread). */
+    public SessionReader sessions() {
+        return sessions;
+    }
+
     /** Transactions committed since open; for tests of group commit. */
     public long commits() {
         return writer.commits();
@@ -124,6 +134,7 @@ public final class StoreDatabase implements AutoCloseable {
             return;
         }
         writer.close();
+        sessions.close();
         try {
             connection.close();
         } catch (SQLException e) {

@@ -176,7 +176,7 @@ public final class ConnectionTracker {
 
     private PeerState firstSight(PeerKey key, Peer peer, Instant now, boolean baseline, List<PeerEvent> events) {
         Instant handshake = peer.lastHandshake();
-        PeerState state = new PeerState(key, peer, null, handshake, false);
+        PeerState state = new PeerState(key, peer, null, handshake, false, null);
         if (!recent(handshake, now)) {
             return state;
         }
@@ -184,11 +184,11 @@ public final class ConnectionTracker {
             if (!reportExisting) {
                 return state.connectUnreported(peer, handshake, handshake);
             }
-            state = state.connect(peer, handshake, handshake);
+            state = state.connect(peer, handshake, handshake, newSession(peer));
             events.add(event(PeerEventType.CONNECTED, state, now, null));
             return state;
         }
-        state = state.connect(peer, now, now);
+        state = state.connect(peer, now, now, newSession(peer));
         events.add(event(PeerEventType.CONNECTED, state, now, null));
         return state;
     }
@@ -199,7 +199,7 @@ public final class ConnectionTracker {
         boolean rxMoved = peer.rxBytes() != last.rxBytes();
         if (!before.connected()) {
             if (newHandshake && recent(peer.lastHandshake(), now)) {
-                PeerState connected = before.connect(peer, now, now);
+                PeerState connected = before.connect(peer, now, now, newSession(peer));
                 events.add(event(PeerEventType.CONNECTED, connected, now, null));
                 return connected;
             }
@@ -260,10 +260,17 @@ public final class ConnectionTracker {
         return handshake != null && now.isBefore(handshake.plus(idleTimeout));
     }
 
+    private OpenSession newSession(Peer peer) {
+        return OpenSession.startingAt(ids.get(), peer);
+    }
+
     private PeerEvent event(PeerEventType type, PeerState state, Instant now, DisconnectReason reason) {
         Duration connectedFor = reason == null ? null : Duration.between(state.connectedSince(), now);
+        OpenSession session = state.session();
+        SessionTraffic traffic = reason == null || session == null ? null
+                : new SessionTraffic(session.rxBytes(state.last()), session.txBytes(state.last()));
         return new PeerEvent(ids.get(), type, now, host, state.key(), state.last(), names.nameOf(state.key()),
-                reason, connectedFor);
+                reason, connectedFor, session == null ? null : session.id(), traffic);
     }
 
     private Set<InetSocketAddress> collectConnectedEndpoints() {

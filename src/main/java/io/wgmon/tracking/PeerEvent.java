@@ -14,6 +14,9 @@ import java.util.UUID;
  * @param name          friendly name, null when none is configured
  * @param reason        set for {@link PeerEventType#DISCONNECTED} only
  * @param connectedFor  set for {@link PeerEventType#DISCONNECTED} only
+ * @param sessionId     the session's id, shared by its connect, roamed and disconnect events; null for a
+ *                      disconnect of a session wgmon did not report the start of
+ * @param traffic       the session's bytes; set for {@link PeerEventType#DISCONNECTED} of a reported session
  */
 public record PeerEvent(
         UUID id,
@@ -24,7 +27,9 @@ public record PeerEvent(
         Peer peer,
         String name,
         DisconnectReason reason,
-        Duration connectedFor) {
+        Duration connectedFor,
+        UUID sessionId,
+        SessionTraffic traffic) {
 
     public String interfaceName() {
         return key.interfaceName();

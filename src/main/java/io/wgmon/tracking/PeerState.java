@@ -13,8 +13,10 @@ import java.time.Instant;
  * @param lastActivity   when a new handshake or rx growth was last observed
  * @param reported       its {@code peer.connected} was sent: only then is its disconnect sent too (a
  *                       peer found connected by the start-up baseline is tracked without being reported)
+ * @param session        the reported session under way, null while there is none
  */
-public record PeerState(PeerKey key, Peer last, Instant connectedSince, Instant lastActivity, boolean reported) {
+public record PeerState(PeerKey key, Peer last, Instant connectedSince, Instant lastActivity, boolean reported,
+                        OpenSession session) {
 
     public boolean connected() {
         return connectedSince != null;
@@ -25,24 +27,24 @@ public record PeerState(PeerKey key, Peer last, Instant connectedSince, Instant 
     }
 
     PeerState seen(Peer peer) {
-        return new PeerState(key, peer, connectedSince, lastActivity, reported);
+        return new PeerState(key, peer, connectedSince, lastActivity, reported, session);
     }
 
     PeerState active(Peer peer, Instant at) {
-        return new PeerState(key, peer, connectedSince, at, reported);
+        return new PeerState(key, peer, connectedSince, at, reported, session);
     }
 
-    /** Connected, and its {@code peer.connected} is sent. */
-    PeerState connect(Peer peer, Instant since, Instant activity) {
-        return new PeerState(key, peer, since, activity, true);
+    /** Connected, and its {@code peer.connected} is sent: a new session. */
+    PeerState connect(Peer peer, Instant since, Instant activity, OpenSession started) {
+        return new PeerState(key, peer, since, activity, true, started);
     }
 
     /** Connected before wgmon looked, and not reported: tracked so the API shows it. */
     PeerState connectUnreported(Peer peer, Instant since, Instant activity) {
-        return new PeerState(key, peer, since, activity, false);
+        return new PeerState(key, peer, since, activity, false, null);
     }
 
     PeerState disconnect() {
-        return new PeerState(key, last, null, lastActivity, false);
+        return new PeerState(key, last, null, lastActivity, false, null);
     }
 }

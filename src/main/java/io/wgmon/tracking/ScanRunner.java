@@ -53,7 +53,8 @@ public final class ScanRunner {
         metrics.scanFailures(scan.failures().size());
         problems.report(scan);
         List<PeerEvent> found = tracker.apply(scan);
-        outbox.commit(found, state.changes(tracker.peers(), false));
+        outbox.commit(found, state.changes(tracker.peers(), false)
+                .with(state.sessions(found, tracker.peers(), scan.time())));
         found.forEach(this::publish);
         deadlines.scanned(scan.time(), tracker.peers());
         if (first) {

@@ -4,6 +4,8 @@ import io.wgmon.store.PeerStateChanges;
 import io.wgmon.store.PeerStateKey;
 import io.wgmon.store.PeerStateRow;
 import io.wgmon.store.PeerStateTable;
+import io.wgmon.store.SessionChanges;
+import io.wgmon.store.SessionTable;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.wireguard.Endpoints;
 import io.wgmon.wireguard.Peer;
@@ -27,19 +29,29 @@ public final class StoredTrackerState implements TrackerState {
 
     private final StoreDatabase database;
     private final PeerStateJournal journal;
+    private final SessionLog sessions;
     private final Clock clock;
 
-    /** @param activityInterval how often activity alone is written per peer (a fraction of the idle timeout) */
-    public StoredTrackerState(StoreDatabase database, Duration activityInterval, Clock clock) {
+    /** @param idleTimeout the tracker's; activity alone is written at most every tenth of it per peer */
+    public StoredTrackerState(StoreDatabase database, Duration idleTimeout, Clock clock) {
         this.database = database;
-        this.journal = new PeerStateJournal(activityInterval);
+        this.journal = new PeerStateJournal(idleTimeout.dividedBy(10));
+        this.sessions = new SessionLog(idleTimeout);
         this.clock = clock;
     }
 
     @Override
     public List<PeerState> load() {
-        List<PeerState> states = database.call(PeerStateTable::all).stream().map(StoredTrackerState::state).toList();
+        List<PeerState> states = database.call(connection -> {
+            int orphans = SessionTable.closeOrphans(connection, SessionLog.RESTART_GAP);
+            if (orphans > 0) {
+                LOG.warnf("%d open sessions had no saved peer state; ended %s at their peer's last known activity",
+                        orphans, SessionLog.RESTART_GAP);
+            }
+            return PeerStateTable.all(connection);
+        }).stream().map(StoredTrackerState::state).toList();
         journal.seed(states);
+        sessions.restored(states, clock.instant());
         LOG.infof("Tracker state from %s: %d peers, %d connected", database.dir().resolve(StoreDatabase.FILE),
                 states.size(), states.stream().filter(PeerState::connected).count());
         return states;
@@ -53,7 +65,13 @@ public final class StoredTrackerState implements TrackerState {
         }
         Instant now = clock.instant();
         return new PeerStateChanges(changes.upserts().stream().map(state -> row(state, now)).toList(),
-                changes.deletes().stream().map(key -> new PeerStateKey(key.interfaceName(), key.publicKey())).toList());
+                changes.deletes().stream().map(key -> new PeerStateKey(key.interfaceName(), key.publicKey())).toList(),
+                SessionChanges.NONE);
+    }
+
+    @Override
+    public SessionChanges sessions(List<PeerEvent> events, List<PeerState> peers, Instant now) {
+        return sessions.changes(events, peers, now);
     }
 
     static PeerStateRow row(PeerState state, Instant updatedAt) {
@@ -62,16 +80,20 @@ public final class StoredTrackerState implements TrackerState {
                 Optional.ofNullable(peer.lastHandshake()), state.connected(),
                 Optional.ofNullable(state.connectedSince()), peer.rxBytes(), peer.txBytes(),
                 Optional.ofNullable(peer.endpointText()), updatedAt, state.reported(),
-                Optional.ofNullable(state.lastActivity()));
+                Optional.ofNullable(state.lastActivity()),
+                Optional.ofNullable(state.session()).map(session -> new PeerStateRow.SessionStart(session.id(),
+                        session.rxAtStart(), session.txAtStart())));
     }
 
     /** A saved row as the tracker holds it; allowed IPs and keepalive are not kept (the next scan has them). */
     static PeerState state(PeerStateRow row) {
         Peer peer = new Peer(row.publicKey(), row.endpoint().map(StoredTrackerState::endpoint).orElse(null),
                 List.of(), row.lastHandshake().orElse(null), row.rxBytes(), row.txBytes(), 0, 1);
+        boolean reported = row.connected() && row.reported();
         return new PeerState(new PeerKey(row.interfaceName(), row.publicKey()), peer,
                 row.connected() ? row.connectedSince().orElse(row.updatedAt()) : null,
-                row.lastActivity().orElse(row.updatedAt()), row.connected() && row.reported());
+                row.lastActivity().orElse(row.updatedAt()), reported,
+                reported ? row.session().map(s -> new OpenSession(s.id(), s.rxBytes(), s.txBytes())).orElse(null) : null);
     }
 
     /** "192.0.2.2:51820" or "[2001:db8::2]:51820" as {@link Endpoints#format} wrote it; null if unreadable. */

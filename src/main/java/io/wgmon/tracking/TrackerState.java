@@ -1,7 +1,9 @@
 package io.wgmon.tracking;
 
 import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.SessionChanges;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -19,6 +21,14 @@ public interface TrackerState {
      * @param all activity too, unthrottled: at shutdown, after the last scan
      */
     PeerStateChanges changes(List<PeerState> peers, boolean all);
+
+    /**
+     * The {@code session} rows a scan's events and the tracker's state after it make (docs/architecture.md#store);
+     * none where no history is kept. On the scan thread.
+     */
+    default SessionChanges sessions(List<PeerEvent> events, List<PeerState> peers, Instant now) {
+        return SessionChanges.NONE;
+    }
 
     /** No state kept: every start begins with a baseline. */
     static TrackerState none() {

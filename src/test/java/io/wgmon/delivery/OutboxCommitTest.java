@@ -10,6 +10,7 @@ import io.wgmon.delivery.http.ReceiverReply;
 import io.wgmon.delivery.http.WebhookSender;
 import io.wgmon.delivery.queue.DeliveryPolicy;
 import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.SessionChanges;
 import io.wgmon.store.PeerStateRow;
 import io.wgmon.store.PeerStateTable;
 import io.wgmon.store.StoreDatabase;
@@ -60,7 +61,7 @@ class OutboxCommitTest {
     private static PeerStateChanges alice() {
         return new PeerStateChanges(List.of(new PeerStateRow("wg0", "alice", Optional.of(Instant.ofEpochSecond(1)),
                 true, Optional.of(Instant.ofEpochSecond(1)), 10, 20, Optional.empty(), Instant.ofEpochSecond(2),
-                true, Optional.of(Instant.ofEpochSecond(1)))), List.of());
+                true, Optional.of(Instant.ofEpochSecond(1)), Optional.empty())), List.of(), SessionChanges.NONE);
     }
 
     private WebhookDispatcher dispatcher(StoreDatabase store) {

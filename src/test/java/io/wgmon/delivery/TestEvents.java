@@ -4,6 +4,7 @@ import io.wgmon.tracking.DisconnectReason;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerEventType;
 import io.wgmon.tracking.PeerKey;
+import io.wgmon.tracking.SessionTraffic;
 import io.wgmon.wireguard.Peer;
 
 import java.net.InetAddress;
@@ -19,6 +20,7 @@ public final class TestEvents {
     public static final String KEY = "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=";
     public static final Instant TIME = Instant.parse("2026-11-25T23:52:51.450Z");
     public static final Instant HANDSHAKE = Instant.parse("2026-11-25T23:52:51.987654321Z");
+    public static final UUID SESSION = UUID.fromString("6f1d3b7e-2c4a-4e8b-9a51-0c7d2e3f4a5b");
 
     private TestEvents() {
     }
@@ -41,13 +43,14 @@ public final class TestEvents {
 
     public static PeerEvent event(PeerEventType type, Peer peer, String name) {
         return new PeerEvent(UUID.randomUUID(), type, TIME, "node-1", new PeerKey("wg0", peer.publicKey()),
-                peer, name, null, null);
+                peer, name, null, null, SESSION, null);
     }
 
     public static PeerEvent disconnected(DisconnectReason reason, Duration connectedFor) {
         Peer peer = peer(KEY, endpoint("192.0.2.2", 33612), HANDSHAKE, 180);
         return new PeerEvent(UUID.randomUUID(), PeerEventType.DISCONNECTED, TIME, "node-1",
-                new PeerKey("wg0", KEY), peer, "alice-laptop", reason, connectedFor);
+                new PeerKey("wg0", KEY), peer, "alice-laptop", reason, connectedFor, SESSION,
+                new SessionTraffic(peer.rxBytes(), peer.txBytes()));
     }
 
     /** A connected event whose rxBytes carries a sequence number, for order checks. */
@@ -58,13 +61,13 @@ public final class TestEvents {
     /** A connected event happening now, for tests where events must not be too old. */
     static PeerEvent connectedNow(String publicKey, Instant now) {
         return new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED, now, "node-1", new PeerKey("wg0", publicKey),
-                peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, 1), null, null, null);
+                peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, 1), null, null, null, null, null);
     }
 
     static PeerEvent disconnectedNow(String publicKey, Instant now) {
         return new PeerEvent(UUID.randomUUID(), PeerEventType.DISCONNECTED, now, "node-1",
                 new PeerKey("wg0", publicKey), peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, 1), null,
-                DisconnectReason.IDLE, Duration.ofSeconds(30));
+                DisconnectReason.IDLE, Duration.ofSeconds(30), null, null);
     }
 
     /** A syntactically valid base64 key that differs per index. */

@@ -28,8 +28,8 @@ class PeerSeriesTest {
     private static final PeerNames NAMES = key -> key.publicKey().equals(ALICE) ? "alice" : null;
 
     private final AtomicReference<List<PeerState>> published = new AtomicReference<>(List.of(
-            new PeerState(new PeerKey("wg0", ALICE), peer(ALICE, HANDSHAKE, 1200, 3400), SINCE, SINCE, true),
-            new PeerState(new PeerKey("wg0", BOB), peer(BOB, null, 0, 0), null, null, false)));
+            new PeerState(new PeerKey("wg0", ALICE), peer(ALICE, HANDSHAKE, 1200, 3400), SINCE, SINCE, true, null),
+            new PeerState(new PeerKey("wg0", BOB), peer(BOB, null, 0, 0), null, null, false, null)));
 
     @Test
     void everyPeerHasItsSeriesWithInterfaceKeyAndName() throws IOException {
@@ -83,7 +83,7 @@ class PeerSeriesTest {
         List<PeerState> many = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             String key = String.format("%043d=", i);
-            many.add(new PeerState(new PeerKey("wg0", key), peer(key, HANDSHAKE, i, i), i % 2 == 0 ? SINCE : null, null, true));
+            many.add(new PeerState(new PeerKey("wg0", key), peer(key, HANDSHAKE, i, i), i % 2 == 0 ? SINCE : null, null, true, null));
         }
         published.set(many);
         String text = "";

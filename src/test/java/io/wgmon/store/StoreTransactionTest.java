@@ -22,7 +22,7 @@ class StoreTransactionTest {
 
     private static PeerStateRow row(String key) {
         return new PeerStateRow("wg0", key, Optional.empty(), false, Optional.empty(), 0, 0, Optional.empty(),
-                Instant.ofEpochSecond(1), false, Optional.empty());
+                Instant.ofEpochSecond(1), false, Optional.empty(), Optional.empty());
     }
 
     private StoreWrite upsert(String key) {

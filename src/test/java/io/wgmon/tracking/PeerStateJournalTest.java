@@ -18,7 +18,7 @@ class PeerStateJournalTest {
 
     private static PeerState connected(PeerKey key, long handshake, long rx, long activity) {
         Peer peer = new Peer(key.publicKey(), null, List.of(), T0.plusSeconds(handshake), rx, 0, 0, 1);
-        return new PeerState(key, peer, T0, T0.plusSeconds(activity), true);
+        return new PeerState(key, peer, T0, T0.plusSeconds(activity), true, null);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Multi;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketSource;
 import io.wgmon.store.PeerStateChanges;
+import io.wgmon.store.SessionChanges;
 import io.wgmon.wireguard.Device;
 import io.wgmon.wireguard.Peer;
 import io.wgmon.wireguard.WireGuardClient;
@@ -97,7 +98,7 @@ class ScanRunnerTest {
             @Override
             public PeerStateChanges changes(List<PeerState> peers, boolean all) {
                 return new PeerStateChanges(peers.stream().map(peer -> StoredTrackerState.row(peer, Instant.EPOCH))
-                        .toList(), List.of());
+                        .toList(), List.of(), SessionChanges.NONE);
             }
         };
         ScanRunner runner = new ScanRunner(scanner, tracker, state, outbox, view,

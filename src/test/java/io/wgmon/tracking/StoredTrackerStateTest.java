@@ -30,13 +30,14 @@ class StoredTrackerStateTest {
     private static PeerState alice(long rx, long activity) throws Exception {
         Peer peer = new Peer("alice", new InetSocketAddress(InetAddress.getByName("2001:db8::2"), 51820),
                 List.of("10.10.10.2/32"), T0, rx, 7, 25, 1);
-        return new PeerState(new PeerKey("wg0", "alice"), peer, T0, T0.plusSeconds(activity), true);
+        return new PeerState(new PeerKey("wg0", "alice"), peer, T0, T0.plusSeconds(activity), true, null);
     }
 
     private static PeerState withoutScanDetails(PeerState state) {
         Peer p = state.last();
         return new PeerState(state.key(), new Peer(p.publicKey(), p.endpoint(), List.of(), p.lastHandshake(),
-                p.rxBytes(), p.txBytes(), 0, 1), state.connectedSince(), state.lastActivity(), state.reported());
+                p.rxBytes(), p.txBytes(), 0, 1), state.connectedSince(), state.lastActivity(), state.reported(),
+                state.session());
     }
 
     /** As the outbox writes them, in a transaction of their own here. */
@@ -50,7 +51,7 @@ class StoredTrackerStateTest {
     void stateSavedWithTheEventsAndFlushedAtShutdownIsLoadedByTheNextStart() throws Exception {
         Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(18), clock);
+            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(180), clock);
             assertEquals(List.of(), state.load());
             save(database, state.changes(List.of(alice(100, 0)), false));
             assertTrue(state.changes(List.of(alice(200, 5)), false).isEmpty(),
@@ -58,13 +59,13 @@ class StoredTrackerStateTest {
             save(database, state.changes(List.of(alice(300, 9)), true));
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(18), clock);
+            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(180), clock);
             assertEquals(List.of(withoutScanDetails(alice(300, 9))), state.load(),
                     "the flushed activity; allowed IPs and keepalive come from the next scan");
             save(database, state.changes(List.of(), false));
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            assertEquals(List.of(), new StoredTrackerState(database, Duration.ofSeconds(18), clock).load(),
+            assertEquals(List.of(), new StoredTrackerState(database, Duration.ofSeconds(180), clock).load(),
                     "a peer no longer tracked is deleted");
         }
     }

@@ -12,6 +12,7 @@ import io.wgmon.tracking.DisconnectReason;
 import io.wgmon.tracking.PeerEvent;
 import io.wgmon.tracking.PeerEventType;
 import io.wgmon.tracking.PeerKey;
+import io.wgmon.tracking.SessionTraffic;
 import io.wgmon.wireguard.Peer;
 import org.jboss.logging.Logger;
 
@@ -104,6 +105,7 @@ public final class DeliveryWarmUp {
         InetSocketAddress endpoint = new InetSocketAddress(InetAddress.getLoopbackAddress(), 51820);
         Peer peer = new Peer(KEY, endpoint, List.of("10.0.0.2/32"), now, 148, 92, 0, 1);
         return new PeerEvent(UUID.randomUUID(), type, now, "wgmon-warm-up", new PeerKey(INTERFACE, KEY), peer,
-                "warm-up", reason, connectedFor);
+                "warm-up", reason, connectedFor, UUID.randomUUID(),
+                reason == null ? null : new SessionTraffic(148, 92));
     }
 }

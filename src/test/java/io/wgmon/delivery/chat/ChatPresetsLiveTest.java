@@ -58,13 +58,13 @@ class ChatPresetsLiveTest {
     static PeerEvent connectedNow(String key, String name) {
         return new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED, Instant.now(), "node-1", new PeerKey("wg0", key),
                 TestEvents.peer(key, TestEvents.endpoint("198.51.100.7", 51820), TestEvents.HANDSHAKE, 180), name,
-                null, null);
+                null, null, null, null);
     }
 
     static PeerEvent disconnectedNow(String key, String name, Duration connectedFor) {
         return new PeerEvent(UUID.randomUUID(), PeerEventType.DISCONNECTED, Instant.now(), "node-1",
                 new PeerKey("wg0", key), TestEvents.peer(key, TestEvents.endpoint("198.51.100.7", 51820),
-                TestEvents.HANDSHAKE, 180), name, DisconnectReason.IDLE, connectedFor);
+                TestEvents.HANDSHAKE, 180), name, DisconnectReason.IDLE, connectedFor, null, null);
     }
 
     private WebhookDispatcher dispatcher(Map<String, String> config) {

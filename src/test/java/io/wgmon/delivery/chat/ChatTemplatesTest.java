@@ -38,7 +38,7 @@ class ChatTemplatesTest {
         PeerEvent event = TestEvents.connected();
         return new PeerEvent(event.id(), event.type(), event.time(), event.host(), event.key(),
                 TestEvents.peer(TestEvents.KEY, TestEvents.endpoint(ip, 51820), TestEvents.HANDSHAKE, 180),
-                event.name(), null, null);
+                event.name(), null, null, event.sessionId(), null);
     }
 
     @Test

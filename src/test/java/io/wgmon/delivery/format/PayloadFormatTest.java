@@ -68,7 +68,7 @@ class PayloadFormatTest {
     void jsonUnknownValuesAreNullAndTimesKeepFixedPrecision() throws Exception {
         PeerEvent event = new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED,
                 Instant.parse("2026-01-02T03:04:05Z"), "node-1", new PeerKey("wg1", TestEvents.KEY),
-                TestEvents.peer(TestEvents.KEY, null, null, 0), null, null, null);
+                TestEvents.peer(TestEvents.KEY, null, null, 0), null, null, null, null, null);
         JsonNode json = mapper.readTree(new JsonPayloadFormat().render(event).body());
         assertEquals("2026-01-02T03:04:05.000Z", json.get("time").textValue());
         JsonNode peer = json.get("peer");
@@ -117,7 +117,7 @@ class PayloadFormatTest {
     @Test
     void cloudEventsSourceIsAValidUriForOddNames() throws Exception {
         PeerEvent event = new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED, TestEvents.TIME, "my host",
-                new PeerKey("wg/x@1", TestEvents.KEY), TestEvents.peer(TestEvents.KEY, null, null, 0), null, null, null);
+                new PeerKey("wg/x@1", TestEvents.KEY), TestEvents.peer(TestEvents.KEY, null, null, 0), null, null, null, null, null);
         String source = mapper.readTree(new CloudEventsPayloadFormat().render(event).body()).get("source").textValue();
         assertEquals("wgmon://my%20host/wg%2Fx%401", source);
         assertEquals("wgmon", new java.net.URI(source).getScheme());
@@ -142,7 +142,7 @@ class PayloadFormatTest {
         assertEquals("a%2Ab~c+d%2Fe%3Ff%26g%3Dh%25i.j-k_l", FormPayloadFormat.goQueryEscape("a*b~c d/e?f&g=h%i.j-k_l"));
         PeerEvent odd = new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED, TestEvents.TIME, "node-1",
                 new PeerKey("wg~0*", TestEvents.KEY), TestEvents.peer(TestEvents.KEY,
-                TestEvents.endpoint("2001:db8::2", 51820), null, 0), null, null, null);
+                TestEvents.endpoint("2001:db8::2", 51820), null, 0), null, null, null, null, null);
         assertEquals("content=Connection+wg~0%2A%3ArKi3G%2BUkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM%3D"
                         + "+on+endpoint+%5B2001%3Adb8%3A%3A2%5D%3A51820+is+opened",
                 new String(new FormPayloadFormat().render(odd).body(), StandardCharsets.US_ASCII));

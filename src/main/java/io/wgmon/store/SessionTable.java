@@ -1,0 +1,264 @@
+package io.wgmon.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The {@code session} table (docs/architecture.md#store): one row per session, a connect to its disconnect.
+ * Endpoints are one column, "millis endpoint" pairs joined by ';', the start's first: a session's history
+ * is one row read, with no join. Written on the store thread; read on the reader connection.
+ */
+public final class SessionTable {
+    /** Migration 4: the table, its indexes, and the open session of each peer in {@code peer_state}. */
+    static final String MIGRATION = """
+            CREATE TABLE session (
+                id         TEXT    NOT NULL UNIQUE,
+                interface  TEXT    NOT NULL,
+                public_key TEXT    NOT NULL,
+                name       TEXT,
+                start_time INTEGER NOT NULL,
+                end_time   INTEGER,
+                end_reason TEXT,
+                rx_bytes   INTEGER NOT NULL DEFAULT 0,
+                tx_bytes   INTEGER NOT NULL DEFAULT 0,
+                endpoint   TEXT,
+                endpoints  TEXT    NOT NULL DEFAULT ''
+            );
+            CREATE INDEX session_start ON session (start_time);
+            CREATE INDEX session_end ON session (end_time);
+            CREATE INDEX session_peer_start ON session (public_key, start_time);
+            ALTER TABLE peer_state ADD COLUMN session_id TEXT;
+            ALTER TABLE peer_state ADD COLUMN session_rx INTEGER;
+            ALTER TABLE peer_state ADD COLUMN session_tx INTEGER;
+            """;
+    /** A roaming peer's endpoint list stops growing here (about 120 changes). */
+    static final int MAX_ENDPOINTS_TEXT = 4096;
+    private static final String COLUMNS = "rowid, id, interface, public_key, name, start_time, end_time, end_reason, "
+            + "rx_bytes, tx_bytes, endpoint, endpoints";
+
+    private SessionTable() {
+    }
+
+    public static void apply(Connection connection, SessionChanges changes) throws SQLException {
+        if (!changes.opened().isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT OR IGNORE INTO session (id, interface, public_key, name, start_time, endpoint, endpoints)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)) {
+                for (SessionChanges.Opened opened : changes.opened()) {
+                    statement.setString(1, opened.id().toString());
+                    statement.setString(2, opened.interfaceName());
+                    statement.setString(3, opened.publicKey());
+                    statement.setString(4, opened.name());
+                    statement.setLong(5, opened.start().toEpochMilli());
+                    statement.setString(6, opened.endpoint());
+                    statement.setString(7, opened.endpoint() == null ? ""
+                            : opened.start().toEpochMilli() + " " + opened.endpoint());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        }
+        if (!changes.moved().isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    UPDATE session SET endpoints = CASE WHEN endpoints = '' THEN ?1 ELSE endpoints || ';' || ?1 END
+                    WHERE id = ?2 AND end_time IS NULL AND length(endpoints) < ?3
+                    """)) {
+                for (SessionChanges.Moved moved : changes.moved()) {
+                    statement.setString(1, moved.time().toEpochMilli() + " " + moved.endpoint());
+                    statement.setString(2, moved.id().toString());
+                    statement.setInt(3, MAX_ENDPOINTS_TEXT);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        }
+        if (!changes.closed().isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    UPDATE session SET end_time = max(start_time, ?), end_reason = ?, rx_bytes = ?, tx_bytes = ?
+                    WHERE id = ? AND end_time IS NULL
+                    """)) {
+                for (SessionChanges.Closed closed : changes.closed()) {
+                    statement.setLong(1, closed.end().toEpochMilli());
+                    statement.setString(2, closed.reason());
+                    statement.setLong(3, Math.max(0, closed.rxBytes()));
+                    statement.setLong(4, Math.max(0, closed.txBytes()));
+                    statement.setString(5, closed.id().toString());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Open sessions no connected {@code peer_state} row continues (its write was lost): ended
+     * {@code wgmon-restart-gap} at the peer's last known activity, else at their start.
+     */
+    public static int closeOrphans(Connection connection, String reason) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                UPDATE session SET end_reason = ?, end_time = max(start_time, coalesce(
+                    (SELECT p.last_activity FROM peer_state p
+                     WHERE p.interface = session.interface AND p.public_key = session.public_key), start_time))
+                WHERE end_time IS NULL AND id NOT IN
+                    (SELECT session_id FROM peer_state WHERE session_id IS NOT NULL AND connected = 1)
+                """)) {
+            statement.setString(1, reason);
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Up to {@code filter.limit() + 1} rows, newest start first: one more than a page tells there is a next. */
+    public static List<SessionRow> page(Connection connection, SessionFilter filter) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM session WHERE 1 = 1");
+        List<Object> values = new ArrayList<>();
+        filter.publicKey().ifPresent(key -> where(sql, values, " AND public_key = ?", key));
+        filter.name().ifPresent(name -> where(sql, values, " AND name = ?", name));
+        filter.interfaceName().ifPresent(name -> where(sql, values, " AND interface = ?", name));
+        filter.to().ifPresent(to -> where(sql, values, " AND start_time < ?", to.toEpochMilli()));
+        filter.from().ifPresent(from -> where(sql, values, " AND (end_time IS NULL OR end_time > ?)", from.toEpochMilli()));
+        if (filter.openOnly()) {
+            sql.append(" AND end_time IS NULL");
+        }
+        filter.after().ifPresent(cursor -> {
+            sql.append(" AND (start_time < ? OR (start_time = ? AND rowid < ?))");
+            values.add(cursor.startMillis());
+            values.add(cursor.startMillis());
+            values.add(cursor.rowId());
+        });
+        sql.append(" ORDER BY start_time DESC, rowid DESC LIMIT ?");
+        values.add((long) filter.limit() + 1);
+        List<SessionRow> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            bind(statement, values);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Whether any session of a peer with this key is kept. */
+    public static boolean knows(Connection connection, String publicKey) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM session WHERE public_key = ? LIMIT 1")) {
+            statement.setString(1, publicKey);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next();
+            }
+        }
+    }
+
+    /** Per peer, the sessions overlapping [from, to), an open one reaching to {@code now}. */
+    public static List<PeerSummaryRow> summary(Connection connection, Instant from, Instant to, String interfaceName,
+                                               Instant now) throws SQLException {
+        String sql = """
+                SELECT interface, public_key, name, max(start_time), count(*),
+                       sum(max(0, min(coalesce(end_time, ?1), ?3) - max(start_time, ?2))), sum(rx_bytes), sum(tx_bytes)
+                FROM session WHERE start_time < ?3 AND (end_time IS NULL OR end_time > ?2)
+                """ + (interfaceName == null ? "" : " AND interface = ?4")
+                + " GROUP BY interface, public_key ORDER BY interface, public_key";
+        List<PeerSummaryRow> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, now.toEpochMilli());
+            statement.setLong(2, from.toEpochMilli());
+            statement.setLong(3, to.toEpochMilli());
+            if (interfaceName != null) {
+                statement.setString(4, interfaceName);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new PeerSummaryRow(result.getString(1), result.getString(2), result.getString(3),
+                            result.getLong(5), result.getLong(6) / 1000, result.getLong(7), result.getLong(8)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Deletes up to {@code batch} ended sessions that ended before {@code cutoff}, oldest first. */
+    public static int pruneEndedBefore(Connection connection, Instant cutoff, int batch) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                DELETE FROM session WHERE rowid IN (SELECT rowid FROM session
+                    WHERE start_time < ?1 AND end_time IS NOT NULL AND end_time < ?1 ORDER BY start_time LIMIT ?2)
+                """)) {
+            statement.setLong(1, cutoff.toEpochMilli());
+            statement.setInt(2, batch);
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Deletes the {@code count} oldest ended sessions (at most). */
+    public static int pruneOldest(Connection connection, int count) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                DELETE FROM session WHERE rowid IN (SELECT rowid FROM session
+                    WHERE end_time IS NOT NULL ORDER BY start_time LIMIT ?)
+                """)) {
+            statement.setInt(1, count);
+            return statement.executeUpdate();
+        }
+    }
+
+    public static long count(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM session");
+             ResultSet result = statement.executeQuery()) {
+            return result.getLong(1);
+        }
+    }
+
+    private static void where(StringBuilder sql, List<Object> values, String clause, Object value) {
+        sql.append(clause);
+        values.add(value);
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            Object value = values.get(i);
+            if (value instanceof Long number) {
+                statement.setLong(i + 1, number);
+            } else if (value == null) {
+                statement.setNull(i + 1, Types.VARCHAR);
+            } else {
+                statement.setString(i + 1, value.toString());
+            }
+        }
+    }
+
+    private static SessionRow row(ResultSet result) throws SQLException {
+        long start = result.getLong(6);
+        long end = result.getLong(7);
+        Instant ended = result.wasNull() ? null : Instant.ofEpochMilli(end);
+        return new SessionRow(UUID.fromString(result.getString(2)), result.getString(3), result.getString(4),
+                result.getString(5), Instant.ofEpochMilli(start), ended, result.getString(8), result.getLong(9),
+                result.getLong(10), result.getString(11), endpoints(result.getString(12)),
+                new SessionCursor(start, result.getLong(1)));
+    }
+
+    static List<SessionRow.EndpointAt> endpoints(String text) {
+        List<SessionRow.EndpointAt> list = new ArrayList<>();
+        if (text == null || text.isEmpty()) {
+            return list;
+        }
+        for (String pair : text.split(";")) {
+            int space = pair.indexOf(' ');
+            if (space > 0) {
+                try {
+                    list.add(new SessionRow.EndpointAt(Instant.ofEpochMilli(Long.parseLong(pair.substring(0, space))),
+                            pair.substring(space + 1)));
+                } catch (NumberFormatException e) {
+                    // a pair the store did not write: skipped
+                }
+            }
+        }
+        return list;
+    }
+}

@@ -20,7 +20,11 @@ const sessionHistory = (() => {
   const panel = document.getElementById('history');
   const note = document.getElementById('history-note');
 
-  class HistoryError extends Error {}
+  class HistoryError extends Error {
+    constructor(message, status) { super(message); this.status = status; }
+  }
+
+  function noStore(error) { return error instanceof HistoryError && error.status === 404; }
 
   async function sessions(query) {
     const response = await fetch('api/sessions?' + new URLSearchParams(query), { credentials: 'same-origin', cache: 'no-store' });
@@ -28,12 +32,12 @@ const sessionHistory = (() => {
     if (!response.ok) {
       let error = 'HTTP ' + response.status;
       try { error = (await response.json()).error || error; } catch (notJson) { /* the status says enough */ }
-      throw new HistoryError(response.status === 404 ? 'no store: ' + error : error);
+      throw new HistoryError(error, response.status);
     }
     return response.json();
   }
 
-  /** Sessions that started after from, and those still open (which may have started before). */
+  /** Sessions overlapping the time from then to now (an open one overlaps it), newest start first. */
   async function read(from, query, pages) {
     const byId = new Map();
     let cursor = null, more = false;
@@ -44,10 +48,7 @@ const sessionHistory = (() => {
       if (!cursor) break;
       more = page === pages - 1;
     }
-    const open = await sessions(Object.assign({ open: 'true', limit: PAGE }, query));
-    open.sessions.forEach(s => { if (!byId.has(s.id)) byId.set(s.id, s); });
-    const all = [...byId.values()].map(withLocalEnd).sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
-    return { sessions: all, more };
+    return { sessions: [...byId.values()].map(withLocalEnd), more };
   }
 
   /** A disconnect seen on the stream wins over a row read before it was written. */
@@ -61,7 +62,7 @@ const sessionHistory = (() => {
   function failed(error) {
     state.available = false;
     const text = String(error.message || error);
-    note.textContent = text.startsWith('no store')
+    note.textContent = noStore(error)
       ? 'History needs a store: set wgmon.store.dir (WGMON_STORE_DIR) to keep sessions; the live view works without it.'
       : 'History unavailable: ' + text;
     note.hidden = false;
@@ -98,7 +99,8 @@ const sessionHistory = (() => {
       peer.more = answer.more;
       draw();
     } catch (error) {
-      failed(error);
+      if (noStore(error)) failed(error);
+      else if (state.opened === peer) document.getElementById('history-status').textContent = 'History unavailable: ' + error.message;
     }
   }
 

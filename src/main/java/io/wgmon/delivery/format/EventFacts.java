@@ -20,9 +20,13 @@ import java.util.Map;
  * @param endpoint        "ip:port", null when unknown
  * @param reason          for {@code peer.disconnected} only, null otherwise
  * @param connectedSeconds for {@code peer.disconnected} only, null otherwise
+ * @param sessionId       the session the event belongs to, null when unknown
+ * @param sessionRxBytes  the session's received bytes, for {@code peer.disconnected} only, null otherwise
+ * @param sessionTxBytes  the session's sent bytes, for {@code peer.disconnected} only, null otherwise
  */
 public record EventFacts(String event, String id, Instant time, String host, String interfaceName, String key,
-                  String name, String endpoint, String reason, Long connectedSeconds) {
+                  String name, String endpoint, String reason, Long connectedSeconds, String sessionId,
+                  Long sessionRxBytes, Long sessionTxBytes) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static EventFacts of(PeerEvent event) {
@@ -30,18 +34,23 @@ public record EventFacts(String event, String id, Instant time, String host, Str
         return new EventFacts(event.type().wireName(), event.id().toString(), event.time(), event.host(),
                 event.interfaceName(), event.peer().publicKey(), event.name(), event.peer().endpointText(),
                 disconnected && event.reason() != null ? event.reason().wireName() : null,
-                disconnected && event.connectedFor() != null ? event.connectedFor().getSeconds() : null);
+                disconnected && event.connectedFor() != null ? event.connectedFor().getSeconds() : null,
+                event.sessionId() == null ? null : event.sessionId().toString(),
+                disconnected && event.traffic() != null ? event.traffic().rxBytes() : null,
+                disconnected && event.traffic() != null ? event.traffic().txBytes() : null);
     }
 
     /** What templates are tried with at start-up. */
     public static EventFacts sample() {
         return new EventFacts("peer.disconnected", "00000000-0000-0000-0000-000000000000", Instant.EPOCH, "host", "wg0",
-                "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=", "alice-laptop", "198.51.100.7:51820", "idle", 7980L);
+                "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=", "alice-laptop", "198.51.100.7:51820", "idle", 7980L,
+                "00000000-0000-0000-0000-000000000001", 1834221L, 209114L);
     }
 
     /** The same event under another name (a chat's escaped one). */
     public EventFacts withName(String other) {
-        return new EventFacts(event, id, time, host, interfaceName, key, other, endpoint, reason, connectedSeconds);
+        return new EventFacts(event, id, time, host, interfaceName, key, other, endpoint, reason, connectedSeconds,
+                sessionId, sessionRxBytes, sessionTxBytes);
     }
 
     /** @param json a body of {@link JsonPayloadFormat} */
@@ -53,10 +62,16 @@ public record EventFacts(String event, String id, Instant time, String host, Str
             return new EventFacts(root.path("event").asText(), root.path("id").asText(),
                     Instant.parse(root.path("time").asText()), text(root, "host"), text(root, "interface"),
                     text(peer, "publicKey"), text(peer, "name"), text(peer, "endpoint"), text(root, "reason"),
-                    seconds.isNumber() ? seconds.asLong() : null);
+                    seconds.isNumber() ? seconds.asLong() : null, text(root, "sessionId"),
+                    number(root, "sessionRxBytes"), number(root, "sessionTxBytes"));
         } catch (IOException e) {
             throw new UncheckedIOException("a stored event is not the JSON wgmon wrote", e);
         }
+    }
+
+    private static Long number(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isNumber() ? value.asLong() : null;
     }
 
     private static String text(JsonNode node, String field) {
@@ -122,6 +137,9 @@ public record EventFacts(String event, String id, Instant time, String host, Str
         data.put("reason", reason);
         data.put("connectedSeconds", connectedSeconds);
         data.put("connected", connected());
+        data.put("sessionId", sessionId);
+        data.put("sessionRxBytes", sessionRxBytes);
+        data.put("sessionTxBytes", sessionTxBytes);
         data.put("text", text());
         return data;
     }

@@ -28,7 +28,20 @@ final class EventJsonWriter {
                 json.writeNumberField("connectedSeconds", event.connectedFor().getSeconds());
             }
         }
+        json.writeStringField("sessionId", event.sessionId() == null ? null : event.sessionId().toString());
+        if (event.type() == PeerEventType.DISCONNECTED) {
+            writeNumberOrNull(json, "sessionRxBytes", event.traffic() == null ? null : event.traffic().rxBytes());
+            writeNumberOrNull(json, "sessionTxBytes", event.traffic() == null ? null : event.traffic().txBytes());
+        }
         json.writeEndObject();
+    }
+
+    private static void writeNumberOrNull(JsonGenerator json, String field, Long value) throws IOException {
+        if (value == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeNumberField(field, value);
+        }
     }
 
     private static void writePeer(JsonGenerator json, Peer peer, String name) throws IOException {

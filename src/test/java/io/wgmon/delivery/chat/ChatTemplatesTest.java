@@ -70,7 +70,8 @@ class ChatTemplatesTest {
                 "wgmon.webhook.receivers.t.template",
                 "{\"who\":{json:str(name)},\"key\":{json:str(key)},\"if\":\"{interface}\",\"from\":{json:str(endpoint)},"
                         + "\"why\":{json:str(reason)},\"for\":\"{human:duration(connectedSeconds)}\",\"on\":\"{host}\","
-                        + "\"line\":{json:str(text)}}",
+                        + "\"line\":{json:str(text)},\"session\":\"{sessionId}\",\"rx\":{sessionRxBytes},"
+                        + "\"tx\":{sessionTxBytes}}",
                 "wgmon.webhook.receivers.t.content-type", "application/vnd.example+json"));
         Payload payload = receiver.format().render(
                 TestEvents.disconnected(DisconnectReason.IDLE, Duration.ofMinutes(133)));
@@ -84,6 +85,9 @@ class ChatTemplatesTest {
         assertEquals("2 h 13 min", body.get("for").asText());
         assertEquals("node-1", body.get("on").asText());
         assertEquals("alice-laptop (wg0) disconnected after 2 h 13 min: idle", body.get("line").asText());
+        assertEquals(TestEvents.SESSION.toString(), body.get("session").asText());
+        assertEquals(180, body.get("rx").asLong());
+        assertEquals(92, body.get("tx").asLong());
     }
 
     @Test

@@ -31,7 +31,8 @@ class PayloadFormatTest {
         assertEquals("application/json", payload.contentType());
 
         JsonNode json = mapper.readTree(payload.body());
-        assertEquals(List.of("id", "event", "time", "host", "interface", "peer"), names(json));
+        assertEquals(List.of("id", "event", "time", "host", "interface", "peer", "sessionId"), names(json));
+        assertEquals(TestEvents.SESSION.toString(), json.get("sessionId").textValue());
         assertEquals(event.id().toString(), json.get("id").textValue());
         assertEquals("peer.connected", json.get("event").textValue());
         assertEquals("2026-11-25T23:52:51.450Z", json.get("time").textValue());
@@ -57,11 +58,14 @@ class PayloadFormatTest {
     void jsonDisconnectedAppendsReasonAndConnectedSeconds() throws Exception {
         PeerEvent event = TestEvents.disconnected(DisconnectReason.INTERFACE_DOWN, Duration.ofMillis(3_723_900));
         JsonNode json = mapper.readTree(new JsonPayloadFormat().render(event).body());
-        assertEquals(List.of("id", "event", "time", "host", "interface", "peer", "reason", "connectedSeconds"),
-                names(json));
+        assertEquals(List.of("id", "event", "time", "host", "interface", "peer", "reason", "connectedSeconds",
+                "sessionId", "sessionRxBytes", "sessionTxBytes"), names(json));
         assertEquals("peer.disconnected", json.get("event").textValue());
         assertEquals("interface-down", json.get("reason").textValue());
         assertEquals(3723, json.get("connectedSeconds").longValue());
+        assertEquals(TestEvents.SESSION.toString(), json.get("sessionId").textValue());
+        assertEquals(event.traffic().rxBytes(), json.get("sessionRxBytes").longValue());
+        assertEquals(event.traffic().txBytes(), json.get("sessionTxBytes").longValue());
     }
 
     @Test
@@ -84,7 +88,8 @@ class PayloadFormatTest {
                 TestEvents.peer(TestEvents.KEY, TestEvents.endpoint("2001:db8::2", 51820), TestEvents.HANDSHAKE, 1), null);
         JsonNode json = mapper.readTree(new JsonPayloadFormat().render(event).body());
         assertEquals("peer.roamed", json.get("event").textValue());
-        assertEquals(List.of("id", "event", "time", "host", "interface", "peer"), names(json));
+        assertEquals(List.of("id", "event", "time", "host", "interface", "peer", "sessionId"), names(json));
+        assertEquals(TestEvents.SESSION.toString(), json.get("sessionId").textValue(), "the session it moved in");
         assertEquals("[2001:db8::2]:51820", json.get("peer").get("endpoint").textValue());
     }
 

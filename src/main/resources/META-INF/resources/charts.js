@@ -71,7 +71,7 @@ const charts = (() => {
     for (const s of sessions) {
       const start = Date.parse(s.start), end = endOf(s, now);
       if (end < from || start > to) continue;
-      const x1 = x(start), w = Math.max(2, x(end) - x1);
+      const x1 = Math.min(x(start), width - 3), w = Math.max(3, x(end) - x1);
       const bar = el('rect', { class: 'span' + (s.end ? '' : ' open'), x: x1, y: top, width: w, height: lane,
         'data-session': s.id, 'data-open': String(!s.end) });
       titled(bar, clock(start) + ' – ' + (s.end ? clock(end) : 'now') + ' (' + duration((end - start) / 1000) + ')'

@@ -158,7 +158,7 @@ const sessionHistory = (() => {
     const inWeek = peer.sessions;
     const connected = inWeek.reduce((sum, s) => sum + sessionSeconds(s, now, now - 7 * charts.DAY), 0);
     status.textContent = inWeek.length === 0 ? 'No sessions in the last 7 days.'
-      : inWeek.length + ' sessions in the last 7 days, connected ' + charts.duration(connected)
+      : inWeek.length + (inWeek.length === 1 ? ' session' : ' sessions') + ' in the last 7 days, connected ' + charts.duration(connected)
         + (peer.more ? ' (the newest ' + inWeek.length + ' shown)' : '');
     day.replaceChildren(charts.timeline(inWeek, now - charts.DAY, now, width));
     week.replaceChildren(charts.timeline(inWeek, now - 7 * charts.DAY, now, width));
@@ -213,7 +213,9 @@ const sessionHistory = (() => {
   function onEvent(event) {
     if (!state.available || !event.sessionId || !event.peer) return;
     if (event.event === 'peer.disconnected') {
-      state.ended.set(event.sessionId, { end: event.time, endReason: event.reason || null });
+      const ended = { end: event.time, endReason: event.reason || null };
+      if (event.sessionRxBytes != null) Object.assign(ended, { rxBytes: event.sessionRxBytes, txBytes: event.sessionTxBytes });
+      state.ended.set(event.sessionId, ended);
       if (state.ended.size > ENDS_KEPT) state.ended.delete(state.ended.keys().next().value);
     }
     const key = event.interface + ' ' + event.peer.publicKey;

@@ -83,7 +83,7 @@ function rowOf(p) {
   const lane = document.createElement('td');
   lane.dataset.label = labels[8];
   lane.className = 'history-only lane';
-  const svg = sessionHistory.lane(p, 160);
+  const svg = sessionHistory.lane(p, 120);
   if (svg) lane.appendChild(svg);
   tr.appendChild(lane);
   tr.tabIndex = 0;

@@ -1,6 +1,7 @@
 package io.wgmon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wgmon.deploy.MonitoringFiles;
 import io.wgmon.testbed.Chromium;
 import io.wgmon.testbed.LivePrerequisites;
@@ -16,9 +17,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -41,14 +44,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a fresh test bed with real wireguard-go peers; Debian's real prometheus scraping it over the
  * network address with the bearer token; Debian's real headless Chromium on the status page, logged
  * in through the form; names from a wg-quick file that changes while wgmon runs; and a stream client
- * that never reads while webhooks go out.
+ * that never reads while webhooks go out. wgmon keeps a store: the page shows alice's session history
+ * (timelines, the session list) as it happens, her session ending without a reload. A second wgmon
+ * without a store shows the live view and one line saying history needs one.
  */
 class OperatorSurfacesIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "operators-token-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private static final Duration IDLE = Duration.ofSeconds(5);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final String SERVER_ADDRESS = "192.0.2.1";
-    private static final Path SCREENSHOTS = Path.of("target");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /** Where the screenshots the README shows live; written only with -Dwgmon.screenshots.update=true. */
+    private static final Path DOCS_SCREENSHOTS = Path.of("docs", "screenshots");
+    private static final int WITHOUT_STORE_HTTP_PORT = 18081;
+    private static final int WITHOUT_STORE_MANAGEMENT_PORT = 18091;
     /** How much later than without it a webhook may arrive beside a stream client that never reads: scheduling noise, no more. */
     private static final Duration STALLED_STREAM_SLACK = Duration.ofMillis(500);
 
@@ -74,6 +84,8 @@ class OperatorSurfacesIT {
                     + "PublicKey = " + carol.publicKey() + "\n");
             Map<String, String> env = Map.ofEntries(
                     Map.entry("WGMON_NFLOG_GROUP", String.valueOf(group)),
+                    Map.entry("WGMON_STORE_DIR", work.resolve("store").toString()),
+                    Map.entry("WGMON_TRACKING_REPORT_ROAMING", "true"),
                     Map.entry("WGMON_WIREGUARD_INTERFACES", testbed.serverInterface()),
                     Map.entry("WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s"),
                     Map.entry("WGMON_TRACKING_TICK", TICK.toSeconds() + "s"),
@@ -92,6 +104,7 @@ class OperatorSurfacesIT {
                      Chromium browser = Chromium.startIn(testbed.serverNs(), 1100, 520)) {
                     try {
                         run(testbed, receiver, monitor, prometheus, browser, names, alice, bob, carol);
+                        withoutStore(testbed, browser, group, work);
                     } catch (AssertionError | RuntimeException e) {
                         System.err.println("---- wgmon log ----\n" + monitor.log() + "\n---- prometheus log ----\n" + prometheus.log());
                         throw e;
@@ -143,6 +156,15 @@ class OperatorSurfacesIT {
         assertEquals("disconnected", rowState(browser, alice));
         assertEquals("alice", rowName(browser, alice));
 
+        // With a store: each row has its 24-hour lane, no note; alice's history opens on a click, empty yet.
+        assertTrue(browser.await("document.querySelectorAll('#peers tbody td.lane svg.timeline').length === 3"
+                + " && document.querySelector('#history-note').hidden", Duration.ofSeconds(10)), "the 24-hour lanes");
+        browser.evaluate(row(alice) + ".click(); true");
+        assertTrue(browser.await("!document.querySelector('#history').hidden && document.querySelector('#history').dataset.key === '"
+                + alice.publicKey() + "' && document.querySelector('#history-status').textContent.startsWith('No sessions')",
+                Duration.ofSeconds(10)), "alice's history, empty");
+        assertEquals("History of alice", browser.evaluate("document.querySelector('#history-title').textContent").asText());
+
         // alice connects: the webhook, the page without a reload, and Prometheus.
         Instant pinged = Instant.now();
         testbed.ping(alice);
@@ -152,6 +174,12 @@ class OperatorSurfacesIT {
         assertEquals("alice", aliceUp.json().at("/peer/name").asText(), "the name from the wg-quick file in the event");
         assertTrue(browser.await(rowIs(alice, "connected"), Duration.ofSeconds(5)), "the page shows alice connected");
         System.out.println("OPS: ping -> page shows alice connected: " + Duration.between(pinged, Instant.now()).toMillis() + " ms");
+        String session = aliceUp.json().path("sessionId").asText();
+        assertFalse(session.isEmpty(), "peer.connected without a sessionId: " + aliceUp.json());
+        assertTrue(browser.await(span("#timeline-day", session, true) + " && " + span("#timeline-week", session, true)
+                + " && " + span(row(alice) + ".querySelector('td.lane')", session, true)
+                + " && " + sessionRow(session) + ".dataset.open === 'true'", Duration.ofSeconds(5)),
+                "alice's open session on both timelines, her lane and in her session list");
         awaitValue(prometheus, "wgmon_peer_up{name=\"alice\"}", 1.0);
         System.out.println("OPS: ping -> prometheus has wgmon_peer_up{name=\"alice\"} 1: "
                 + Duration.between(pinged, Instant.now()).toMillis() + " ms");
@@ -175,23 +203,78 @@ class OperatorSurfacesIT {
         assertTrue(browser.await(rowIs(bob, "connected") + " && " + rowIs(carol, "connected"), Duration.ofSeconds(5)));
         assertEquals("bob", rowName(browser, bob));
         assertEquals("carol", rowName(browser, carol));
-        browser.viewport(390, 640, true);
-        browser.screenshot(SCREENSHOTS.resolve("status-page-phone.png"));
-        assertTrue(browser.evaluate("document.documentElement.scrollWidth <= 390").asBoolean(),
-                "on a phone the page fits the width: " + browser.evaluate("document.documentElement.scrollWidth"));
-        browser.viewport(1100, 520, false);
+
+        // The table filters by the text box and sorts by a click on a header.
+        browser.evaluate(filterBy("CAROL"));
+        assertEquals("carol", browser.evaluate(names()).asText(), "filtered by a name, case aside");
+        browser.evaluate(filterBy(""));
+        browser.evaluate("document.querySelector('#peers th[data-sort=name]').click(); true");
+        assertEquals("alice bob carol", browser.evaluate(names()).asText(), "sorted by name");
+        browser.evaluate("document.querySelector('#peers th[data-sort=name]').click(); true");
+        assertEquals("carol bob alice", browser.evaluate(names()).asText(), "sorted by name, descending");
+        assertEquals("descending", browser.evaluate("document.querySelector('#peers th[data-sort=name]').getAttribute('aria-sort')").asText());
+
+        // alice roams (her source port changes): a mark on her timeline, in the same session.
+        testbed.sh(alice.namespace(), "wg", "set", alice.interfaceName(), "listen-port", "47123");
+        testbed.ping(alice);
+        Delivery roamed = receiver.await(d -> d.is("peer.roamed", alice.publicKey()), IDLE.plusSeconds(10));
+        assertNotNull(roamed, "no peer.roamed after alice's source port changed");
+        assertEquals(session, roamed.json().path("sessionId").asText(), "the roam belongs to alice's session");
+        assertTrue(browser.await("document.querySelectorAll('#timeline-day path.roam').length === 1", Duration.ofSeconds(5)),
+                "a roaming mark on alice's timeline");
 
         // alice goes away: peer.disconnected, the page, Prometheus.
         testbed.stopClient(alice);
         Instant stopped = Instant.now();
-        assertNotNull(receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), IDLE.plusSeconds(10)));
+        Delivery aliceDown = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), IDLE.plusSeconds(10));
+        assertNotNull(aliceDown, "no peer.disconnected for alice");
+        assertEquals(session, aliceDown.json().path("sessionId").asText(), "the disconnect names the connect's session");
         assertTrue(browser.await(rowIs(alice, "disconnected"), Duration.ofSeconds(5)), "the page shows alice disconnected");
         System.out.println("OPS: client stopped -> page shows alice disconnected: "
                 + Duration.between(stopped, Instant.now()).toMillis() + " ms (idle-timeout " + IDLE.toMillis() + " ms)");
+        assertTrue(browser.await(span("#timeline-day", session, false) + " && " + span("#timeline-week", session, false)
+                + " && " + span(row(alice) + ".querySelector('td.lane')", session, false)
+                + " && " + sessionRow(session) + ".dataset.open === 'false'", Duration.ofSeconds(5)),
+                "alice's session shown ended on the timelines, her lane and her session list");
+        System.out.println("OPS: client stopped -> the timeline shows alice's session ended: "
+                + Duration.between(stopped, Instant.now()).toMillis() + " ms");
+        // The session list then has the store's figures, as the API gives them.
+        JsonNode stored = storedSession(monitor, alice, session);
+        assertEquals("idle", stored.path("endReason").asText(), stored.toString());
+        assertEquals(2, stored.path("endpoints").size(), "the endpoint at the start and the roam: " + stored);
+        assertTrue(browser.await(sessionCell(session, "Received") + " === charts.bytes(" + stored.path("rxBytes").asLong() + ")"
+                + " && " + sessionCell(session, "Sent") + " === charts.bytes(" + stored.path("txBytes").asLong() + ")"
+                + " && " + sessionCell(session, "Duration") + " === charts.duration(" + stored.path("durationSeconds").asLong() + ")"
+                + " && " + sessionCell(session, "End reason") + " === 'idle'"
+                + " && " + sessionCell(session, "Endpoint") + ".includes('roamed 1×, last " + stored.at("/endpoints/1/endpoint").asText()
+                + "')", Duration.ofSeconds(5)), "the session list as the API has it: " + stored + " / "
+                + browser.evaluate(sessionRow(session) + ".textContent").asText());
         awaitValue(prometheus, "wgmon_peer_up{name=\"alice\"}", 0.0);
         assertTrue(browser.evaluate("window.wgmonNotReloaded === true").asBoolean(), "the page was never reloaded");
         Thread.sleep(1600); // the changed row's highlight fades
-        browser.screenshot(SCREENSHOTS.resolve("status-page.png"));
+        browser.evaluate("scrollTo(0, 0); true");
+        browser.viewport(1100, 1000, false);
+        screenshot(browser, "status-page.png");
+        browser.viewport(390, 1600, true);
+        screenshot(browser, "status-page-phone.png");
+        assertTrue(browser.evaluate("document.documentElement.scrollWidth <= 390").asBoolean(),
+                "on a phone the page fits the width: " + browser.evaluate("document.documentElement.scrollWidth"));
+        browser.viewport(1100, 520, false);
+
+        // A name with markup in it is text on the page, in the table and in the history.
+        String markup = "<img src=x onerror=\"window.injected=1\">carol";
+        Files.writeString(next, Files.readString(names).replace("friendly_json = {\"name\": \"carol\"}",
+                "friendly_name = " + markup));
+        Files.move(next, names, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        awaitTrue("the API has carol's new name", Duration.ofSeconds(5), () -> monitor.get("/api/peers").body().contains("<img"));
+        browser.evaluate("location.reload(); true");
+        assertTrue(browser.await(rowIs(carol, "connected"), Duration.ofSeconds(15)));
+        assertEquals(markup, rowName(browser, carol), "the name as text");
+        browser.evaluate(row(carol) + ".click(); true");
+        assertTrue(browser.await("document.querySelector('#history-title').textContent === 'History of ' + "
+                + JSON.writeValueAsString(markup), Duration.ofSeconds(5)), "the history's title as text");
+        assertEquals(0, browser.evaluate("document.querySelectorAll('main img').length").asInt(), "an element made from a name");
+        assertFalse(browser.evaluate("window.injected === 1").asBoolean(), "a script ran from a name");
 
         // Every metric the dashboard and the alert rules query is in a real scrape.
         String scrape = monitor.getManagement("/q/metrics").body();
@@ -226,6 +309,33 @@ class OperatorSurfacesIT {
         assertTrue(monitor.log().lines().noneMatch(line -> line.contains("none-of-wgmons-business")), "private key in the log");
     }
 
+    /**
+     * A second wgmon on the same interface without a store (nothing logged to its NFLOG group, so it
+     * only reads): the page has the live view and one line saying history needs a store.
+     */
+    private static void withoutStore(Testbed testbed, Chromium browser, int group, Path work) throws Exception {
+        Map<String, String> env = Map.of(
+                "WGMON_NFLOG_GROUP", String.valueOf(group + 1),
+                "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
+                "QUARKUS_HTTP_PORT", String.valueOf(WITHOUT_STORE_HTTP_PORT),
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(WITHOUT_STORE_MANAGEMENT_PORT));
+        try (MonitorProcess plain = MonitorProcess.start(testbed.serverNs(), env, work.resolve("without-store.log"))) {
+            plain.awaitReady(Duration.ofSeconds(60));
+            browser.navigate("http://127.0.0.1:" + WITHOUT_STORE_HTTP_PORT + "/");
+            assertTrue(browser.await("location.port === '" + WITHOUT_STORE_HTTP_PORT + "'"
+                    + " && document.querySelectorAll('#peers tbody tr').length === 3"
+                    + " && !document.querySelector('#history-note').hidden", Duration.ofSeconds(15)),
+                    "the live view and the note without a store; wgmon's log:\n" + plain.log());
+            String note = browser.evaluate("document.querySelector('#history-note').textContent").asText();
+            System.out.println("OPS: the page without a store: " + note);
+            assertTrue(note.startsWith("History needs a store: set wgmon.store.dir"), note);
+            assertEquals(0, browser.evaluate("[...document.querySelectorAll('#peers td.lane')]"
+                    + ".filter(td => td.offsetParent !== null).length").asInt(), "no 24-hour lanes without a store");
+            browser.evaluate("document.querySelector('#peers tbody tr').click(); true");
+            assertTrue(browser.evaluate("document.querySelector('#history').hidden").asBoolean(), "no history to open");
+        }
+    }
+
     private static Duration connectLatency(Testbed testbed, WebhookReceiver receiver, Testbed.Client client) throws Exception {
         Instant pinged = Instant.now();
         testbed.ping(client);
@@ -246,6 +356,57 @@ class OperatorSurfacesIT {
             socket.getOutputStream().flush();
             return socket;
         });
+    }
+
+    /** The page's row of the peer (an expression). */
+    private static String row(Testbed.Client client) {
+        return "document.querySelector('#peers tr[data-key=\"" + client.publicKey() + "\"]')";
+    }
+
+    /** True when the session's bar is inside the element the expression finds, open or ended. */
+    private static String span(String within, String session, boolean open) {
+        String root = within.startsWith("#") ? "document.querySelector('" + within + "')" : within;
+        return "!!(" + root + " || document.createElement('p')).querySelector('rect.span[data-session=\"" + session
+                + "\"][data-open=\"" + open + "\"]')";
+    }
+
+    private static String sessionRow(String session) {
+        return "(document.querySelector('#sessions tr[data-session=\"" + session + "\"]') || {dataset: {}, textContent: ''})";
+    }
+
+    private static String sessionCell(String session, String label) {
+        return "(document.querySelector('#sessions tr[data-session=\"" + session + "\"] td[data-label=\"" + label
+                + "\"]') || {}).textContent";
+    }
+
+    private static JsonNode storedSession(MonitorProcess monitor, Testbed.Client client, String session) throws Exception {
+        String answer = monitor.get("/api/sessions?peer=" + URLEncoder.encode(client.publicKey(), StandardCharsets.UTF_8)).body();
+        for (JsonNode stored : JSON.readTree(answer).path("sessions")) {
+            if (stored.path("id").asText().equals(session)) {
+                return stored;
+            }
+        }
+        throw new AssertionError("session " + session + " is not in the API's answer: " + answer);
+    }
+
+    /** To target/screenshots, and with -Dwgmon.screenshots.update=true to docs/screenshots for the README. */
+    private static void screenshot(Chromium browser, String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        browser.screenshot(SCREENSHOTS.resolve(name));
+        if (Boolean.getBoolean("wgmon.screenshots.update")) {
+            Files.createDirectories(DOCS_SCREENSHOTS);
+            Files.copy(SCREENSHOTS.resolve(name), DOCS_SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("OPS: screenshot updated: " + DOCS_SCREENSHOTS.resolve(name));
+        }
+    }
+
+    private static String filterBy(String text) {
+        return "(f => { f.value = '" + text + "'; f.dispatchEvent(new Event('input')); return true; })(document.querySelector('#filter'))";
+    }
+
+    /** The names in the table's order, space-separated (an expression). */
+    private static String names() {
+        return "[...document.querySelectorAll('#peers tbody td.name')].map(td => td.textContent).join(' ')";
     }
 
     private static String rowIs(Testbed.Client client, String state) {

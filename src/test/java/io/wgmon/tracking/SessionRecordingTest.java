@@ -70,7 +70,7 @@ class SessionRecordingTest {
             this.database = database;
             this.tracker = new ConnectionTracker("node-1", IDLE, false, false, key -> "alice",
                     () -> new UUID(0, ids.incrementAndGet()), endpoint -> null, at(-1000));
-            this.state = new StoredTrackerState(database, IDLE, Clock.fixed(at(startedAt), ZoneOffset.UTC));
+            this.state = new StoredTrackerState(database, IDLE, Clock.fixed(at(startedAt), ZoneOffset.UTC), opened -> { });
             tracker.restore(state.load());
         }
 

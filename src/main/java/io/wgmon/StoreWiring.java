@@ -3,7 +3,10 @@ package io.wgmon;
 import io.quarkus.runtime.ShutdownEvent;
 import io.wgmon.config.StoreFolder;
 import io.wgmon.config.WgmonConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wgmon.store.SessionRetention;
 import io.wgmon.store.StoreDatabase;
+import io.wgmon.timing.Timers;
 import io.wgmon.store.StoreException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +48,22 @@ public class StoreWiring {
         LOG.infof("store %s: tracker state and undelivered events survive a restart",
                 where.dir().resolve(StoreDatabase.FILE));
         return opened;
+    }
+
+    /** History retention, with a store: started here (the row count is read once). */
+    @Produces
+    @Singleton
+    Optional<SessionRetention> retention(Optional<StoreDatabase> store, WgmonConfig config, Timers timers,
+                                         MeterRegistry registry) {
+        return store.map(database -> {
+            WgmonConfig.History history = config.history();
+            SessionRetention retention = new SessionRetention(database, history.maxAge(), history.maxRows(), timers,
+                    registry);
+            retention.start();
+            LOG.infof("session history: %d sessions kept, at most %d, none ended more than %s ago", retention.rows(),
+                    history.maxRows(), history.maxAge());
+            return retention;
+        });
     }
 
     void close(@Observes @Priority(ShutdownOrder.STORE) ShutdownEvent event) {

@@ -11,6 +11,7 @@ import io.wgmon.handshake.HandshakeFailureMetrics;
 import io.wgmon.handshake.HandshakeFailureWatch;
 import io.wgmon.handshake.InitiationClassifier;
 import io.wgmon.lifecycle.LifecycleWatcher;
+import io.wgmon.store.SessionRetention;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.AllPacketsRuleNotice;
@@ -71,14 +72,15 @@ public class Wiring {
     @Singleton
     TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry, PacketSource source,
                                     LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
-                                    TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox) {
+                                    TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox,
+                                    Optional<SessionRetention> retention) {
         WgmonConfig.Tracking tracking = config.tracking();
         ExecutorService scanThread = scanThread();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
         TrackingMetrics metrics = new TrackingMetrics(registry, view);
         SessionStartTimes sessionStarts = new SessionStartTimes();
         PeerDeadlines deadlines = new PeerDeadlines(tracker.idleTimeout(), tracking.tick(), sessionStarts::lastFrom);
-        ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking), outbox, view, metrics,
+        ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
                 new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines);
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
@@ -163,9 +165,11 @@ public class Wiring {
     }
 
     /** The tracker's state lives in the store, when there is one (docs/architecture.md#delivery). */
-    private static TrackerState trackerState(Optional<StoreDatabase> store, WgmonConfig.Tracking tracking) {
-        return store.<TrackerState>map(database -> new StoredTrackerState(database,
-                tracking.idleTimeout(), Clock.systemUTC())).orElseGet(TrackerState::none);
+    private static TrackerState trackerState(Optional<StoreDatabase> store, WgmonConfig.Tracking tracking,
+                                             Optional<SessionRetention> retention) {
+        return store.<TrackerState>map(database -> new StoredTrackerState(database, tracking.idleTimeout(),
+                Clock.systemUTC(), opened -> retention.ifPresent(r -> r.opened(opened))))
+                .orElseGet(TrackerState::none);
     }
 
     /** Link notifications always (kernel links and wireguard-go's tun); the UAPI directory when userspace is read. */

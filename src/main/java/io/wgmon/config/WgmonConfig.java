@@ -37,6 +37,8 @@ public interface WgmonConfig {
 
     Store store();
 
+    History history();
+
     Peers peers();
 
     Api api();
@@ -51,6 +53,17 @@ public interface WgmonConfig {
          * every receiver's undelivered events survive a restart; without it nothing is kept.
          */
         Optional<Path> dir();
+    }
+
+    /** Session history in the store (docs/architecture.md#sessions); only with {@code wgmon.store.dir}. */
+    interface History {
+        /** Sessions that ended longer ago than this are deleted. */
+        @WithDefault("90d")
+        Duration maxAge();
+
+        /** At most this many session rows are kept; beyond it the oldest ended ones are deleted. */
+        @WithDefault("1000000")
+        long maxRows();
     }
 
     interface Nflog {

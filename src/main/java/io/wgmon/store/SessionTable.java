@@ -123,7 +123,11 @@ public final class SessionTable {
         filter.name().ifPresent(name -> where(sql, values, " AND name = ?", name));
         filter.interfaceName().ifPresent(name -> where(sql, values, " AND interface = ?", name));
         filter.to().ifPresent(to -> where(sql, values, " AND start_time < ?", to.toEpochMilli()));
-        filter.from().ifPresent(from -> where(sql, values, " AND (end_time IS NULL OR end_time > ?)", from.toEpochMilli()));
+        if (filter.from().isPresent()) {
+            long from = filter.from().get().toEpochMilli();
+            where(sql, values, " AND (end_time IS NULL OR end_time > ?)", from);
+            where(sql, values, " AND start_time >= ?", earliestStartReaching(connection, from));
+        }
         if (filter.openOnly()) {
             sql.append(" AND end_time IS NULL");
         }
@@ -145,6 +149,24 @@ public final class SessionTable {
             }
         }
         return rows;
+    }
+
+    /**
+     * The earliest start of a session still open or ending after {@code from}: a bound on the start index
+     * for an overlap query, so the last page of a window does not walk every older session.
+     */
+    private static long earliestStartReaching(Connection connection, long from) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT min(start_time) FROM (
+                    SELECT start_time FROM session WHERE end_time > ?
+                    UNION ALL SELECT start_time FROM session WHERE end_time IS NULL)
+                """)) {
+            statement.setLong(1, from);
+            try (ResultSet result = statement.executeQuery()) {
+                long earliest = result.getLong(1);
+                return result.wasNull() ? Long.MAX_VALUE : earliest;
+            }
+        }
     }
 
     /** Whether any session of a peer with this key is kept. */
@@ -206,6 +228,22 @@ public final class SessionTable {
             statement.setInt(1, count);
             return statement.executeUpdate();
         }
+    }
+
+    /** Per peer, its kept sessions and the seconds of the ended ones; read once at start for the metrics. */
+    public static List<PeerSessionTotals> totals(Connection connection) throws SQLException {
+        List<PeerSessionTotals> totals = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT interface, public_key, count(*), coalesce(sum(end_time - start_time), 0) / 1000
+                FROM session GROUP BY interface, public_key
+                """);
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                totals.add(new PeerSessionTotals(result.getString(1), result.getString(2), result.getLong(3),
+                        result.getLong(4)));
+            }
+        }
+        return totals;
     }
 
     public static long count(Connection connection) throws SQLException {

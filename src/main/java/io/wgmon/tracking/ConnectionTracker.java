@@ -182,11 +182,11 @@ public final class ConnectionTracker {
             if (!reportExisting) {
                 return state.connectUnreported(peer, handshake, handshake);
             }
-            state = state.connect(peer, handshake, handshake, newSession(peer));
+            state = state.connect(peer, handshake, handshake, newSession(peer.rxBytes(), peer.txBytes()));
             events.add(event(PeerEventType.CONNECTED, state, now, null));
             return state;
         }
-        state = state.connect(peer, now, now, newSession(peer));
+        state = state.connect(peer, now, now, newSession(0, 0));
         events.add(event(PeerEventType.CONNECTED, state, now, null));
         return state;
     }
@@ -197,7 +197,7 @@ public final class ConnectionTracker {
         boolean rxMoved = peer.rxBytes() != last.rxBytes();
         if (!before.connected()) {
             if (newHandshake && recent(peer.lastHandshake(), now)) {
-                PeerState connected = before.connect(peer, now, now, newSession(peer));
+                PeerState connected = before.connect(peer, now, now, newSession(last.rxBytes(), last.txBytes()));
                 events.add(event(PeerEventType.CONNECTED, connected, now, null));
                 return connected;
             }
@@ -269,8 +269,13 @@ public final class ConnectionTracker {
         return handshake != null && now.isBefore(handshake.plus(idleTimeout));
     }
 
-    private OpenSession newSession(Peer peer) {
-        return OpenSession.startingAt(ids.get(), peer);
+    /**
+     * A session's bytes count from the counters of the last scan before it (its handshake and first
+     * packets included); for a peer new to its device, from 0; for a connected peer the baseline finds,
+     * from now, as what came before is not known.
+     */
+    private OpenSession newSession(long rxBefore, long txBefore) {
+        return new OpenSession(ids.get(), rxBefore, txBefore);
     }
 
     private PeerEvent event(PeerEventType type, PeerState state, Instant now, DisconnectReason reason) {

@@ -10,10 +10,6 @@ import java.util.UUID;
  * Counters only grow within a session (going back ends it), so its bytes are the growth since.
  */
 public record OpenSession(UUID id, long rxAtStart, long txAtStart) {
-    static OpenSession startingAt(UUID id, Peer peer) {
-        return new OpenSession(id, peer.rxBytes(), peer.txBytes());
-    }
-
     public long rxBytes(Peer now) {
         return Math.max(0, now.rxBytes() - rxAtStart);
     }

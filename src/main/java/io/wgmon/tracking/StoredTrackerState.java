@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * The tracker's state in the store's {@code peer_state} table (docs/architecture.md#tracking, docs/architecture.md#store): read at
@@ -31,10 +32,15 @@ public final class StoredTrackerState implements TrackerState {
     private final PeerStateJournal journal;
     private final SessionLog sessions;
     private final Clock clock;
+    private final IntConsumer sessionsOpened;
 
-    /** @param idleTimeout the tracker's; activity alone is written at most every tenth of it per peer */
-    public StoredTrackerState(StoreDatabase database, Duration idleTimeout, Clock clock) {
+    /**
+     * @param idleTimeout    the tracker's; activity alone is written at most every tenth of it per peer
+     * @param sessionsOpened told how many session rows a scan opens (history retention counts them)
+     */
+    public StoredTrackerState(StoreDatabase database, Duration idleTimeout, Clock clock, IntConsumer sessionsOpened) {
         this.database = database;
+        this.sessionsOpened = sessionsOpened;
         this.journal = new PeerStateJournal(idleTimeout.dividedBy(10));
         this.sessions = new SessionLog(idleTimeout);
         this.clock = clock;
@@ -71,7 +77,11 @@ public final class StoredTrackerState implements TrackerState {
 
     @Override
     public SessionChanges sessions(List<PeerEvent> events, List<PeerState> peers, Instant now) {
-        return sessions.changes(events, peers, now);
+        SessionChanges changes = sessions.changes(events, peers, now);
+        if (!changes.opened().isEmpty()) {
+            sessionsOpened.accept(changes.opened().size());
+        }
+        return changes;
     }
 
     static PeerStateRow row(PeerState state, Instant updatedAt) {

@@ -70,7 +70,7 @@ class SessionRecordingTest {
             this.database = database;
             this.tracker = new ConnectionTracker("node-1", IDLE, false, key -> "alice",
                     () -> new UUID(0, ids.incrementAndGet()), endpoint -> null, at(-1000));
-            this.state = new StoredTrackerState(database, IDLE, Clock.fixed(at(startedAt), ZoneOffset.UTC));
+            this.state = new StoredTrackerState(database, IDLE, Clock.fixed(at(startedAt), ZoneOffset.UTC), opened -> { });
             tracker.restore(state.load());
         }
 
@@ -110,7 +110,8 @@ class SessionRecordingTest {
             PeerEvent disconnected = run.scan(scan(240, alice(at(10), 900, 100, "198.51.100.7"))).get(0);
             assertEquals(DisconnectReason.IDLE, disconnected.reason());
             assertEquals(connected.sessionId(), disconnected.sessionId());
-            assertEquals(new SessionTraffic(300, 20), disconnected.traffic(), "the growth since the connect");
+            assertEquals(new SessionTraffic(400, 50), disconnected.traffic(),
+                    "the growth since the scan before the connect: its handshake and first packets count");
 
             SessionRow row = run.rows().get(0);
             assertEquals(connected.sessionId(), row.id());
@@ -118,8 +119,8 @@ class SessionRecordingTest {
             assertEquals(at(10), row.start());
             assertEquals(at(240), row.end());
             assertEquals("idle", row.endReason());
-            assertEquals(300, row.rxBytes());
-            assertEquals(20, row.txBytes());
+            assertEquals(400, row.rxBytes());
+            assertEquals(50, row.txBytes());
             assertEquals("192.0.2.2:33612", row.endpoint());
             assertEquals(List.of(new SessionRow.EndpointAt(at(10), "192.0.2.2:33612"),
                     new SessionRow.EndpointAt(at(40), "198.51.100.7:33612")), row.endpoints());
@@ -142,8 +143,8 @@ class SessionRecordingTest {
             assertTrue(rows.get(0).open());
             assertEquals(reset.get(1).sessionId(), rows.get(0).id());
             assertEquals("interface-down", rows.get(1).endReason(), "no peer's counters grew: the device restarted");
-            assertEquals(100, rows.get(1).rxBytes());
-            assertEquals(10, rows.get(1).txBytes());
+            assertEquals(200, rows.get(1).rxBytes());
+            assertEquals(40, rows.get(1).txBytes());
         }
     }
 
@@ -165,8 +166,8 @@ class SessionRecordingTest {
             SessionRow row = run.rows().get(0);
             assertEquals(id, row.id());
             assertEquals("idle", row.endReason(), "it went idle while wgmon ran");
-            assertEquals(200, row.rxBytes());
-            assertEquals(15, row.txBytes());
+            assertEquals(300, row.rxBytes());
+            assertEquals(45, row.txBytes());
         }
     }
 
@@ -188,7 +189,7 @@ class SessionRecordingTest {
             SessionRow row = run.rows().get(0);
             assertEquals("wgmon-restart-gap", row.endReason());
             assertEquals(at(20), row.end(), "the last activity known");
-            assertEquals(100, row.rxBytes());
+            assertEquals(200, row.rxBytes());
             assertNull(run.tracker.peers().get(0).session());
         }
     }

@@ -51,7 +51,7 @@ class StoredTrackerStateTest {
     void stateSavedWithTheEventsAndFlushedAtShutdownIsLoadedByTheNextStart() throws Exception {
         Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(180), clock);
+            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(180), clock, opened -> { });
             assertEquals(List.of(), state.load());
             save(database, state.changes(List.of(alice(100, 0)), false));
             assertTrue(state.changes(List.of(alice(200, 5)), false).isEmpty(),
@@ -59,13 +59,13 @@ class StoredTrackerStateTest {
             save(database, state.changes(List.of(alice(300, 9)), true));
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(180), clock);
+            StoredTrackerState state = new StoredTrackerState(database, Duration.ofSeconds(180), clock, opened -> { });
             assertEquals(List.of(withoutScanDetails(alice(300, 9))), state.load(),
                     "the flushed activity; allowed IPs and keepalive come from the next scan");
             save(database, state.changes(List.of(), false));
         }
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            assertEquals(List.of(), new StoredTrackerState(database, Duration.ofSeconds(180), clock).load(),
+            assertEquals(List.of(), new StoredTrackerState(database, Duration.ofSeconds(180), clock, opened -> { }).load(),
                     "a peer no longer tracked is deleted");
         }
     }

@@ -23,13 +23,16 @@ public final class ScanRunner {
     private final TrackingMetrics metrics;
     private final ScanProblems problems;
     private final PeerDeadlines deadlines;
+    private final EventRules rules;
 
     /**
      * @param view      written by this runner: the scans and the events
      * @param deadlines told each scan's outcome, for the next disconnect check
+     * @param rules     turn the tracker's events into the events reported (rate limits, first-seen, stale)
      */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
-                      TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines) {
+                      TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines,
+                      EventRules rules) {
         this.scanner = scanner;
         this.tracker = tracker;
         this.state = state;
@@ -38,11 +41,13 @@ public final class ScanRunner {
         this.metrics = metrics;
         this.problems = problems;
         this.deadlines = deadlines;
+        this.rules = rules;
     }
 
     /** Before the first scan: the state the last run left (may block). */
     void restore() {
         tracker.restore(state.load());
+        rules.restore();
     }
 
     /** @return the events this scan found, committed and published */
@@ -52,7 +57,7 @@ public final class ScanRunner {
         view.scanned(scan);
         metrics.scanFailures(scan.failures().size());
         problems.report(scan);
-        List<PeerEvent> found = tracker.apply(scan);
+        List<PeerEvent> found = rules.apply(tracker.apply(scan), scan.time(), tracker.peers());
         outbox.commit(found, state.changes(tracker.peers(), false));
         found.forEach(this::publish);
         deadlines.scanned(scan.time(), tracker.peers());

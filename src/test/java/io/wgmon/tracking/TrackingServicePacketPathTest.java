@@ -104,7 +104,9 @@ class TrackingServicePacketPathTest {
                 new AllPacketsRuleNotice(source.describe()), new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests), requests,
                 new ScanRunner(scanner, tracker, TrackerState.none(), (events, changes) -> { }, view, metrics,
-                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines),
+                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines,
+                        new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1",
+                                PeerNames.none(), Duration.ZERO, false, UUID::randomUUID), HistoryStore.none())),
                 new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
                         () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty());

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Each configured key's history, in the time of the scans (docs/architecture.md#tracking):
  * <ul>
  *   <li>{@code peer.first-seen} (with a store) when a key connects and no handshake of it was ever seen before;</li>
- *   <li>{@code peer.stale} when a configured key had no handshake for {@code staleAfter}, or none at all
+ *   <li>{@code peer.stale} when a configured key is not connected and had no handshake for {@code staleAfter}, or none at all
  *       within {@code staleAfter} of wgmon first seeing it ({@code neverConnected}); once per
  *       {@code staleAfter}, counted from its last handshake or its last report, whichever is later.</li>
  * </ul>
@@ -69,8 +69,8 @@ public final class HistoryWatch {
         Instant earliest = null;
         for (PeerState state : peers) {
             PeerHistory history = remember(state.key(), state.last().lastHandshake(), now);
-            if (staleAfter.isZero()) {
-                continue;
+            if (staleAfter.isZero() || state.connected()) {
+                continue; // a connected peer is not stale; its disconnect's scan looks again
             }
             Instant due = due(history);
             if (!due.isAfter(now)) {

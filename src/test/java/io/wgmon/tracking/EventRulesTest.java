@@ -145,13 +145,26 @@ class EventRulesTest {
     @Test
     void aPeerIsStaleAnHourAfterItsLastHandshakeAndNotWhileItHandshakes() {
         connected();
-        assertEquals(Optional.of(at(3601)), rules.nextDue());
+        assertEquals(Optional.empty(), rules.nextDue(), "connected");
         assertEquals(List.of(PeerEventType.DISCONNECTED), types(scan(400, alice(at(1), "192.0.2.2"))));
+        assertEquals(Optional.of(at(3601)), rules.nextDue());
         List<PeerEvent> stale = scan(3601, alice(at(1), "192.0.2.2"));
         assertEquals(List.of(PeerEventType.STALE), types(stale));
         assertEquals(new EventDetail.Stale(at(1), false, STALE, at(0)), stale.get(0).detail());
         assertEquals(List.of(PeerEventType.CONNECTED), types(scan(4000, alice(at(3990), "192.0.2.2"))));
-        assertEquals(Optional.of(at(3990 + 3600)), rules.nextDue());
+        assertEquals(Optional.empty(), rules.nextDue());
+        scan(4300, alice(at(3990), "192.0.2.2"));
+        assertEquals(Optional.of(at(3990 + 3600)), rules.nextDue(), "from the last handshake, after the disconnect");
+    }
+
+    @Test
+    void aConnectedPeerIsNotStaleAndSetsNoDeadline() {
+        connected();
+        for (int second = 60; second <= 7200; second += 60) {
+            rx += 10; // traffic keeps it connected, without a new handshake
+            assertEquals(List.of(), scan(second, alice(at(1), "192.0.2.2")), "at " + second);
+            assertEquals(Optional.empty(), rules.nextDue(), "at " + second);
+        }
     }
 
     @Test

@@ -17,6 +17,11 @@ import io.wgmon.timing.Timers;
 import io.wgmon.tracking.AllPacketsRuleNotice;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.DeadlineTimer;
+import io.wgmon.tracking.EndpointWatch;
+import io.wgmon.tracking.EventRules;
+import io.wgmon.tracking.HistoryStore;
+import io.wgmon.tracking.HistoryWatch;
+import io.wgmon.tracking.StoredHistory;
 import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.PacketTriage;
@@ -73,21 +78,26 @@ public class Wiring {
     TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry, PacketSource source,
                                     LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
                                     TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox,
-                                    Optional<SessionRetention> retention) {
+                                    Optional<SessionRetention> retention, PeerNames names) {
         WgmonConfig.Tracking tracking = config.tracking();
         ExecutorService scanThread = scanThread();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
         TrackingMetrics metrics = new TrackingMetrics(registry, view);
         SessionStartTimes sessionStarts = new SessionStartTimes();
         PeerDeadlines deadlines = new PeerDeadlines(tracker.idleTimeout(), tracking.tick(), sessionStarts::lastFrom);
+        EventRules rules = new EventRules(new EndpointWatch(UUID::randomUUID),
+                new HistoryWatch(host(config), names, tracking.staleAfter(), store.isPresent(),
+                        UUID::randomUUID),
+                store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none));
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
-                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines);
+                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules);
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
                 failedHandshakes(config, timers, registry, view, runner, scanThread));
         return new TrackingService(source, triage, requests, runner,
-                new DeadlineTimer(timers, tracking.tick(), deadlines::earliest, () -> requests.request(ScanCause.DEADLINE)),
+                new DeadlineTimer(timers, tracking.tick(), () -> earliest(deadlines.earliest(), rules.nextDue()),
+                        () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics,
                 Optional.of(lifecycleWatcher(config, timers, registry)));
     }
@@ -105,6 +115,10 @@ public class Wiring {
                         LOG.debugf("Stopping: %d handshake.failed events not committed", events.size());
                     }
                 });
+    }
+
+    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+        return a.isEmpty() ? b : b.isEmpty() || a.get().isBefore(b.get()) ? a : b;
     }
 
     /** What api, health and metrics read of tracking. */

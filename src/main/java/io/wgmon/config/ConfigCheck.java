@@ -52,6 +52,10 @@ public final class ConfigCheck {
             problems.add("wgmon.tracking.tick=" + text(tracking.tick()) + " is not allowed: it must not exceed "
                     + "wgmon.tracking.idle-timeout=" + text(tracking.idleTimeout()));
         }
+        if (tracking.staleAfter().isNegative()) {
+            problems.add("wgmon.tracking.stale-after=" + text(tracking.staleAfter()) + " is not allowed: use 0s (off) "
+                    + "or a positive duration such as 30d");
+        }
         if (tracking.coalesce().isNegative() || tracking.coalesce().compareTo(Duration.ofSeconds(10)) > 0) {
             problems.add("wgmon.tracking.coalesce=" + text(tracking.coalesce()) + " is not allowed: use 0s..10s");
         }

@@ -113,6 +113,13 @@ public interface WgmonConfig {
         @WithDefault("false")
         boolean reportExisting();
 
+        /**
+         * A configured peer without a handshake this long (or none since wgmon first saw it) is reported as
+         * {@code peer.stale}, once per this period; 0 = never.
+         */
+        @WithDefault("30d")
+        Duration staleAfter();
+
         /** Deprecated: adds {@code peer.roamed} to every receiver's {@code events}. */
         @WithDefault("false")
         boolean reportRoaming();

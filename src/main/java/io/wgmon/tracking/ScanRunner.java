@@ -24,13 +24,16 @@ public final class ScanRunner {
     private final TrackingMetrics metrics;
     private final ScanProblems problems;
     private final PeerDeadlines deadlines;
+    private final EventRules rules;
 
     /**
      * @param view      written by this runner: the scans and the events
      * @param deadlines told each scan's outcome, for the next disconnect check
+     * @param rules     turn the tracker's events into the events reported (rate limits, first-seen, stale)
      */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
-                      TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines) {
+                      TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines,
+                      EventRules rules) {
         this.scanner = scanner;
         this.tracker = tracker;
         this.state = state;
@@ -39,11 +42,13 @@ public final class ScanRunner {
         this.metrics = metrics;
         this.problems = problems;
         this.deadlines = deadlines;
+        this.rules = rules;
     }
 
     /** Before the first scan: the state the last run left (may block). */
     void restore() {
         tracker.restore(state.load());
+        rules.restore();
     }
 
     /** @return the events this scan found, committed and published */
@@ -53,9 +58,10 @@ public final class ScanRunner {
         view.scanned(scan);
         metrics.scanFailures(scan.failures().size());
         problems.report(scan);
-        List<PeerEvent> found = tracker.apply(scan);
+        List<PeerEvent> tracked = tracker.apply(scan);
+        List<PeerEvent> found = rules.apply(tracked, scan.time(), tracker.peers());
         outbox.commit(found, state.changes(tracker.peers(), false)
-                .with(state.sessions(found, tracker.peers(), scan.time())));
+                .with(state.sessions(tracked, tracker.peers(), scan.time())));
         found.forEach(this::publish);
         deadlines.scanned(scan.time(), tracker.peers());
         if (first) {

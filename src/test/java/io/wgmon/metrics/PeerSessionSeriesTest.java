@@ -40,7 +40,7 @@ class PeerSessionSeriesTest {
     private static PeerEvent event(PeerEventType type, UUID session, Duration connectedFor) {
         return new PeerEvent(UUID.randomUUID(), type, NOW, "node-1", ALICE_KEY, peer(ALICE), "alice",
                 connectedFor == null ? null : DisconnectReason.IDLE, connectedFor, session,
-                connectedFor == null ? null : new SessionTraffic(1, 1));
+                connectedFor == null ? null : new SessionTraffic(1, 1), null);
     }
 
     private String scrape() throws Exception {
@@ -62,7 +62,7 @@ class PeerSessionSeriesTest {
         peers.set(List.of(new PeerState(ALICE_KEY, peer(ALICE), NOW.minusSeconds(42), NOW, true,
                 new OpenSession(open, 0, 0))));
         series.on(new PeerEvent(UUID.randomUUID(), PeerEventType.CONNECTED, NOW, "node-1", new PeerKey("wg0", BOB),
-                peer(BOB), null, null, null, null, null));
+                peer(BOB), null, null, null, null, null, null));
 
         String text = scrape();
         String alice = "{interface=\"wg0\",public_key=\"" + ALICE + "\",name=\"alice\",}";

@@ -103,7 +103,9 @@ class ScanRunnerTest {
         };
         ScanRunner runner = new ScanRunner(scanner, tracker, state, outbox, view,
                 new TrackingMetrics(new SimpleMeterRegistry(), view), new ScanProblems(Set.of(), List.of("canned")),
-                new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null));
+                new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null),
+                new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1", PeerNames.none(),
+                        Duration.ZERO, false, UUID::randomUUID), HistoryStore.none()));
 
         runner.run(ScanCause.START);
 

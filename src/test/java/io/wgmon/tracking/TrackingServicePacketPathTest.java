@@ -112,7 +112,9 @@ class TrackingServicePacketPathTest {
                         new HandshakeFailureMetrics(registry, failed), timers, view::lastScan, "node-1", events -> { })),
                 requests,
                 new ScanRunner(scanner, tracker, TrackerState.none(), (events, changes) -> { }, view, metrics,
-                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines),
+                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines,
+                        new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1",
+                                PeerNames.none(), Duration.ZERO, false, UUID::randomUUID), HistoryStore.none())),
                 new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
                         () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty());

@@ -72,7 +72,7 @@ public class WebhookDispatcherProducer {
     @Startup
     WebhookDispatcher dispatcher(RestClientWebhookSender sender, Optional<StoreDatabase> store, MqttSinks mqtt) {
         List<WebhookReceiver> receivers = ConfiguredReceivers.of(config);
-        if (receivers.isEmpty()) {
+        if (receivers.isEmpty() && !mqtt.configured()) {
             LOG.info("no wgmon.webhook.url configured: events are only logged");
         }
         for (WebhookReceiver receiver : receivers) {

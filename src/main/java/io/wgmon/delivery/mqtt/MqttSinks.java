@@ -49,6 +49,11 @@ public class MqttSinks {
         this.names = names;
     }
 
+    /** Whether {@code wgmon.mqtt.host} is set: then events go to the broker, not only to the log. */
+    public boolean configured() {
+        return config.mqtt().host().isPresent();
+    }
+
     /** The sink, or none when {@code wgmon.mqtt.host} is not set; its rows go to {@code store} when there is one. */
     public Optional<MqttSink> create(Optional<io.wgmon.store.StoreDatabase> store) {
         WgmonConfig.Mqtt mqtt = config.mqtt();

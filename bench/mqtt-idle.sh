@@ -38,6 +38,12 @@ cpu_ms() { # CPU of all threads, ms (scheduler's nanosecond sums)
   awk '/^se.sum_exec_runtime/ {s += $3} END {printf "%.1f", s}' /proc/"$1"/task/*/sched 2>/dev/null
 }
 switches() { awk '/ctxt_switches/ {s += $2} END {print s}' /proc/"$1"/task/*/status 2>/dev/null; }
+per_thread() { # NAME SWITCHES per live thread
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s %s %s\n' "${t##*/}" "$(tr ' ' '_' < "$t/comm")" "$(awk '/ctxt_switches/ {s += $2} END {print s}' "$t/status")"
+  done 2>/dev/null | LC_ALL=C sort
+}
 
 # at_rest LABEL ENV...: one run; prints "LABEL cpu_ms_per_min wakeups_per_s threads"
 at_rest() {
@@ -50,8 +56,12 @@ at_rest() {
   sleep "$SETTLE_SECONDS"
   local c0 s0 c1 s1
   c0=$(cpu_ms "$app_pid") s0=$(switches "$app_pid")
+  per_thread "$app_pid" > "$WORK/threads.a"
   sleep "$REST_SECONDS"
   c1=$(cpu_ms "$app_pid") s1=$(switches "$app_pid")
+  per_thread "$app_pid" > "$WORK/threads.b"
+  # the threads that woke up, on stderr: "label: thread switches ..."
+  LC_ALL=C join "$WORK/threads.a" "$WORK/threads.b" | awk -v l="$label" '$5 > $3 {w = w " " $2 "=" $5 - $3} END {print l ":" w > "/dev/stderr"}'
   awk -v l="$label" -v c0="$c0" -v c1="$c1" -v s0="$s0" -v s1="$s1" -v t="$REST_SECONDS" -v n="$(ls /proc/"$app_pid"/task | wc -l)" \
     'BEGIN {printf "%s %.1f %.2f %d\n", l, (c1 - c0) * 60 / t, (s1 - s0) / t, n}'
   kill -TERM "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""

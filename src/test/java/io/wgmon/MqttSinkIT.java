@@ -22,8 +22,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,6 +55,8 @@ class MqttSinkIT {
     private static Path store;
     private static Map<String, String> env;
     private static MonitorProcess monitor;
+    private static Testbed.Client alice;
+    private static Testbed.Client bob;
 
     @BeforeAll
     static void start() throws Exception {
@@ -99,6 +105,14 @@ class MqttSinkIT {
                 + client.publicKey().replace('+', '-').replace('/', '_').replace("=", "");
     }
 
+    private static JsonNode tree(String payload) {
+        try {
+            return JSON.readTree(payload);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + payload, e);
+        }
+    }
+
     private static JsonNode json(Message message) {
         try {
             return JSON.readTree(message.payload());
@@ -122,7 +136,7 @@ class MqttSinkIT {
         try {
             assertNotNull(subscriber.await(m -> m.topic().equals("wgmon/" + HOST + "/status")
                     && m.payload().equals("online"), Duration.ofSeconds(15)), "no birth message");
-            Testbed.Client alice = testbed.addClient();
+            alice = testbed.addClient();
             testbed.ping(alice);
             WebhookReceiver.Delivery hook = receiver.await(d -> d.is("peer.connected", alice.publicKey()),
                     Duration.ofSeconds(10));
@@ -165,7 +179,7 @@ class MqttSinkIT {
     @Order(2)
     void eventsDuringABrokerOutageArriveAfterItOnceEachInOrder() throws Exception {
         try {
-            Testbed.Client bob = testbed.addClient();
+            bob = testbed.addClient();
             broker.stop();
             Instant down = Instant.now();
             testbed.ping(bob);
@@ -228,6 +242,97 @@ class MqttSinkIT {
             }
             assertEquals(2, republished.stream().filter(s -> s.endsWith(" OFF")).distinct().count(),
                     "alice's and bob's states published again: " + republished);
+        } catch (AssertionError | RuntimeException e) {
+            System.err.println(diagnostics());
+            throw e;
+        }
+    }
+
+    private static final Pattern CONFIG_TOPIC =
+            Pattern.compile("homeassistant/(binary_sensor|sensor)/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+/config");
+    private static final Pattern WGMON_TOPIC = Pattern.compile("wgmon/[^+#/\\s]+(/[^+#/\\s]+)*");
+
+    /** Retained discovery configs as a new subscriber of the discovery prefix gets them, by topic. */
+    private static Map<String, String> retainedConfigs() throws Exception {
+        try (MqttSubscriber fresh = broker.subscribe("homeassistant/#", null)) {
+            Thread.sleep(1500);
+            Map<String, String> configs = new TreeMap<>();
+            fresh.all().stream().filter(Message::retained).forEach(m -> configs.put(m.topic(), m.payload()));
+            return configs;
+        }
+    }
+
+    /** Configs published live (not read from the retained store), each topic once. */
+    private static long republished(MqttSubscriber live) {
+        return live.all().stream().filter(m -> !m.retained() && m.topic().endsWith("/config")).map(Message::topic)
+                .distinct().count();
+    }
+
+    /** Home Assistant's MQTT discovery schema, the parts wgmon relies on. */
+    private static void checkConfig(String topic, JsonNode config, Set<String> uniqueIds) {
+        assertTrue(CONFIG_TOPIC.matcher(topic).matches(), "discovery topic characters: " + topic);
+        for (String key : List.of("name", "unique_id", "state_topic", "availability", "device")) {
+            assertTrue(config.hasNonNull(key), key + " missing in " + topic + ": " + config);
+        }
+        assertTrue(uniqueIds.add(config.get("unique_id").asText()), "unique_id used twice: " + config);
+        assertTrue(config.get("unique_id").asText().matches("[A-Za-z0-9_-]+"), "unique_id characters: " + config);
+        assertTrue(WGMON_TOPIC.matcher(config.get("state_topic").asText()).matches(), "state_topic: " + config);
+        JsonNode availability = config.get("availability");
+        assertEquals(1, availability.size(), "availability: " + config);
+        assertEquals("wgmon/" + HOST + "/status", availability.get(0).get("topic").asText());
+        assertEquals("online", availability.get(0).get("payload_available").asText());
+        assertEquals("offline", availability.get(0).get("payload_not_available").asText());
+        JsonNode device = config.get("device");
+        assertTrue(device.get("identifiers").isArray() && device.get("identifiers").size() == 1, "device: " + config);
+        assertTrue(device.hasNonNull("name"), "device name: " + config);
+        if (topic.startsWith("homeassistant/binary_sensor/")) {
+            assertEquals("connectivity", config.get("device_class").asText());
+            assertEquals("ON", config.get("payload_on").asText());
+            assertEquals("OFF", config.get("payload_off").asText());
+            assertTrue(config.get("state_topic").asText().endsWith("/state"), "state_topic: " + config);
+        } else {
+            assertTrue(config.hasNonNull("value_template"), "value_template: " + config);
+            assertTrue(config.get("state_topic").asText().endsWith("/attributes"), "state_topic: " + config);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void homeAssistantDiscoveryIsValidRepublishedOnItsBirthAndClearedForARemovedPeer() throws Exception {
+        try {
+            Map<String, String> configs = retainedConfigs();
+            System.out.println("MQTT: " + configs.size() + " retained discovery configs");
+            assertEquals(12, configs.size(), "6 per peer (alice, bob): " + configs.keySet());
+            Set<String> uniqueIds = new HashSet<>();
+            configs.forEach((topic, payload) -> checkConfig(topic, tree(payload), uniqueIds));
+            assertEquals(1, configs.values().stream().map(p -> tree(p).get("device").get("identifiers")
+                    .get(0).asText()).distinct().count(), "one device per host and interface");
+
+            try (MqttSubscriber live = broker.subscribe("homeassistant/#", null)) {
+                Thread.sleep(1500);
+                int retainedAtStart = live.all().size();
+                broker.publish("homeassistant/status", "online", false);
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (republished(live) < 12 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(12, republished(live),
+                        "every config again after Home Assistant's birth (" + retainedAtStart + " retained before)");
+            }
+
+            testbed.removePeer(alice);
+            Testbed.Client carol = testbed.addClient();
+            testbed.ping(carol); // a scan: the tracker finds alice gone and forgets her
+            String aliceId = alice.publicKey().replace('+', '-').replace('/', '_').replace("=", "");
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            Map<String, String> after = retainedConfigs();
+            while (after.keySet().stream().anyMatch(t -> t.contains(aliceId)) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                after = retainedConfigs();
+            }
+            assertEquals(12, after.size(), "alice's configs cleared, bob's kept, carol's new: " + after.keySet());
+            assertTrue(after.keySet().stream().noneMatch(t -> t.contains(aliceId)), "alice's configs cleared");
+            assertTrue(retainedStates().stream().noneMatch(s -> s.contains(aliceId)), "alice's state cleared");
         } catch (AssertionError | RuntimeException e) {
             System.err.println(diagnostics());
             throw e;

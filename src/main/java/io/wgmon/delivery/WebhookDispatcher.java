@@ -101,6 +101,7 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
         StoreTransaction transaction = new StoreTransaction();
         if (!changes.isEmpty()) {
             transaction.add(PeerStateTable.write(changes));
+            receivers.forEach(receiver -> receiver.stateChanged(changes));
         }
         events.forEach(event -> admit(event, transaction));
         if (!transaction.isEmpty()) {

@@ -81,7 +81,7 @@ public class WebhookDispatcherProducer {
                     + "events; list peer.roamed in wgmon.webhook.events or wgmon.webhook.receivers.<name>.events instead");
             receivers = ConfiguredReceivers.withRoamed(receivers);
         }
-        if (receivers.isEmpty()) {
+        if (receivers.isEmpty() && !mqtt.configured()) {
             LOG.info("no wgmon.webhook.url configured: events are only logged");
         }
         for (WebhookReceiver receiver : receivers) {

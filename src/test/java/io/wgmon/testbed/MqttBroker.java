@@ -30,7 +30,11 @@ public final class MqttBroker implements AutoCloseable {
         this.extraConfig = extraConfig;
     }
 
-    /** Checks for mosquitto, makes the CA, certificates and password file, and starts the broker. */
+    /**
+     * Checks for mosquitto, makes the CA, certificates and password file, and starts the broker.
+     *
+     * @param namespace null: the test's own (on a free loopback port), for in-process clients
+     */
     public static MqttBroker startIn(String namespace, int port, List<String> extraConfig) throws Exception {
         LivePrerequisites.require("mosquitto", "mosquitto_sub", "mosquitto_passwd", "openssl");
         Path dir = Files.createTempDirectory("wgmon-mqtt-");
@@ -89,8 +93,8 @@ public final class MqttBroker implements AutoCloseable {
 
     /** Starts (again) and waits until the port answers. */
     public void start() throws Exception {
-        process = new ProcessBuilder("ip", "netns", "exec", namespace, "mosquitto", "-c",
-                dir.resolve("mosquitto.conf").toString()).redirectErrorStream(true)
+        process = new ProcessBuilder(inNamespace(namespace, "mosquitto", "-c", dir.resolve("mosquitto.conf").toString()))
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout").toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
@@ -98,13 +102,23 @@ public final class MqttBroker implements AutoCloseable {
                 throw new IllegalStateException("mosquitto exited: " + log());
             }
             try {
-                Shell.run(List.of("ip", "netns", "exec", namespace, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port));
+                Shell.run(inNamespace(namespace, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port));
                 return;
             } catch (IllegalStateException notYet) {
                 Thread.sleep(100);
             }
         }
         throw new IllegalStateException("mosquitto not listening on " + port + ": " + log());
+    }
+
+    /** {@code argv}, run in the namespace (none: the test's own). */
+    static List<String> inNamespace(String namespace, String... argv) {
+        List<String> command = new ArrayList<>();
+        if (namespace != null) {
+            command.addAll(List.of("ip", "netns", "exec", namespace));
+        }
+        command.addAll(List.of(argv));
+        return command;
     }
 
     /** SIGTERM: mosquitto saves its persistence file and exits. */
@@ -127,6 +141,17 @@ public final class MqttBroker implements AutoCloseable {
     /** A subscriber to {@code filter} (QoS 1), in the broker's namespace, as {@code mosquitto_sub}. */
     public MqttSubscriber subscribe(String filter, String clientId) throws IOException {
         return MqttSubscriber.start(namespace, port, dir.resolve("ca.pem"), USER, PASSWORD, filter, clientId);
+    }
+
+    /** Publishes one message with mosquitto_pub (QoS 1), as Home Assistant publishes its birth. */
+    public void publish(String topic, String payload, boolean retain) {
+        List<String> argv = inNamespace(namespace, "mosquitto_pub", "-h", "localhost", "-p", String.valueOf(port),
+                "--cafile", dir.resolve("ca.pem").toString(), "-u", USER, "-P", PASSWORD, "-q", "1", "-t", topic, "-m",
+                payload);
+        if (retain) {
+            argv.add("-r");
+        }
+        Shell.run(argv);
     }
 
     /** wgmon's settings for this broker: TLS with the test CA, the user and its password file. */

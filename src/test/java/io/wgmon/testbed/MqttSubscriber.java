@@ -37,9 +37,9 @@ public final class MqttSubscriber implements AutoCloseable {
 
     static MqttSubscriber start(String namespace, int port, Path ca, String user, String password, String filter,
                                 String clientId) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "mosquitto_sub", "-h",
-                "localhost", "-p", String.valueOf(port), "--cafile", ca.toString(), "-u", user, "-P", password,
-                "-q", "1", "-t", filter, "-F", "%U %r %t %p"));
+        List<String> argv = MqttBroker.inNamespace(namespace, "mosquitto_sub", "-h", "localhost", "-p",
+                String.valueOf(port), "--cafile", ca.toString(), "-u", user, "-P", password, "-q", "1", "-t", filter,
+                "-F", "%U %r %t %p");
         if (clientId != null) {
             argv.addAll(List.of("-i", clientId, "-c"));
         }

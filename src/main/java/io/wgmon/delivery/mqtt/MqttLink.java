@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
@@ -34,6 +35,9 @@ final class MqttLink {
 
         /** A PUBACK for a QoS 1 publish of this connection. */
         void acknowledged(int packetId);
+
+        /** A message on a topic the sink subscribed to. */
+        void received(String topic, String payload);
     }
 
     private final Vertx vertx;
@@ -82,6 +86,11 @@ final class MqttLink {
         attempt.publishCompletionHandler(packetId -> {
             if (client == attempt) {
                 listener.acknowledged(packetId);
+            }
+        });
+        attempt.publishHandler(message -> {
+            if (client == attempt) {
+                listener.received(message.topicName(), message.payload().toString(StandardCharsets.UTF_8));
             }
         });
         attempt.closeHandler(ignored -> {
@@ -144,13 +153,16 @@ final class MqttLink {
                 case CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD ->
                         "the broker refused the user name or password";
                 case CONNECTION_REFUSED_NOT_AUTHORIZED, CONNECTION_REFUSED_NOT_AUTHORIZED_5 ->
-                        "the broker says not authorized";
+                        "the broker says not authorized (a wrong user name or password, or no access)";
                 default -> "the broker refused the connection: " + code;
             };
         }
         if (failure instanceof SSLException || failure.getCause() instanceof SSLException) {
-            Throwable tls = failure instanceof SSLException ? failure : failure.getCause();
-            return "TLS handshake failed: " + tls.getMessage();
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return "TLS handshake failed: " + root.getMessage();
         }
         if (failure instanceof ConnectException) {
             return "connection refused or unreachable: " + failure.getMessage();

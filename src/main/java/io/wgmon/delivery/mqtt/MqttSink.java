@@ -9,7 +9,9 @@ import io.wgmon.delivery.format.JsonPayloadFormat;
 import io.wgmon.delivery.queue.DeliveryQueue;
 import io.wgmon.delivery.queue.DeliveryStore;
 import io.wgmon.store.StoreTransaction;
+import io.wgmon.store.PeerStateChanges;
 import io.wgmon.tracking.PeerEvent;
+import io.wgmon.tracking.PeerKey;
 import io.wgmon.tracking.PeerState;
 import org.jboss.logging.Logger;
 
@@ -68,7 +70,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
     private final StateMessages states;
     private final Executor context;
     private final MqttLink link;
-    private final List<Function<MqttClient, Runnable>> onConnect;
+    private final Optional<HomeAssistantDiscovery> discovery;
 
     // shared
     private final AtomicInteger pending = new AtomicInteger();
@@ -83,19 +85,21 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
     private int unacknowledged;
     private MqttClient client;
     private Supplier<List<PeerState>> peers = List::of;
+    /** Peers whose Home Assistant configs were published in this run. */
+    private final Set<PeerKey> announced = new HashSet<>();
 
     /**
      * @param link      built with this sink as its listener, through {@code linkFor}
-     * @param onConnect more to publish on each (re)connect, after the birth and the states (discovery)
+     * @param discovery Home Assistant's configs, announced on each (re)connect and on its birth message
      */
     MqttSink(DeliveryStore store, MqttTopics topics, StateMessages states, Executor context,
-             Function<MqttLink.Listener, MqttLink> linkFor, List<Function<MqttClient, Runnable>> onConnect) {
+             Function<MqttLink.Listener, MqttLink> linkFor, Optional<HomeAssistantDiscovery> discovery) {
         this.store = store;
         this.topics = topics;
         this.states = states;
         this.context = context;
         this.link = linkFor.apply(this);
-        this.onConnect = List.copyOf(onConnect);
+        this.discovery = discovery;
         List<DeliveryStore.Stored> kept = store.recover();
         pending.addAndGet(kept.size());
         context.execute(() -> kept.forEach(row -> line.put(row.seq(), new Entry(row.seq(), row.delivery(), true))));
@@ -147,7 +151,10 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
             pump();
         }));
         if (client != null) {
-            retained.forEach(message -> publishRetained(client, message.topic(), message.payload()));
+            MqttClient current = client;
+            discovery.filter(ha -> announced.add(delivery.peer()))
+                    .ifPresent(ha -> ha.configs(delivery.peer()).forEach(config -> publishRetained(current, config)));
+            retained.forEach(message -> publishRetained(current, message));
         }
     }
 
@@ -220,9 +227,12 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         client = connected;
         publishRetained(connected, topics.status(), ONLINE.getBytes(StandardCharsets.US_ASCII));
         for (PeerState peer : peers.get()) {
-            states.of(peer).forEach(message -> publishRetained(connected, message.topic(), message.payload()));
+            states.of(peer).forEach(message -> publishRetained(connected, message));
         }
-        onConnect.forEach(extra -> extra.apply(connected).run());
+        discovery.ifPresent(ha -> {
+            connected.subscribe(ha.birthTopic(), 1);
+            announceAll(connected, ha);
+        });
         pump();
     }
 
@@ -234,6 +244,60 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         retainedInFlight.clear();
         unacknowledged = 0;
         line.values().forEach(entry -> entry.sent = false);
+    }
+
+    /**
+     * Every tracked peer's configs; a peer announced earlier in this run and no longer tracked has its
+     * configs cleared.
+     */
+    private void announceAll(MqttClient current, HomeAssistantDiscovery ha) {
+        Set<PeerKey> tracked = new HashSet<>();
+        for (PeerState peer : peers.get()) {
+            tracked.add(peer.key());
+            ha.configs(peer.key()).forEach(config -> publishRetained(current, config));
+        }
+        for (PeerKey gone : List.copyOf(announced)) {
+            if (!tracked.contains(gone)) {
+                ha.removals(gone).forEach(removal -> publishRetained(current, removal));
+            }
+        }
+        announced.clear();
+        announced.addAll(tracked);
+        LOG.debugf("mqtt: announced %d peers to Home Assistant", tracked.size());
+    }
+
+    @Override
+    public void received(String topic, String payload) {
+        MqttClient current = client;
+        discovery.filter(ha -> current != null && topic.equals(ha.birthTopic()) && payload.equals(ONLINE))
+                .ifPresent(ha -> announceAll(current, ha));
+    }
+
+    /**
+     * Peers the tracker forgot (removed from their interface): their retained state and attributes are
+     * cleared (an empty retained message), and so are their Home Assistant configs, which removes the entities.
+     */
+    @Override
+    public void stateChanged(PeerStateChanges changes) {
+        if (changes.deletes().isEmpty() || closed) {
+            return;
+        }
+        List<PeerKey> forgotten = changes.deletes().stream()
+                .map(key -> new PeerKey(key.interfaceName(), key.publicKey())).toList();
+        context.execute(() -> {
+            MqttClient current = client;
+            for (PeerKey peer : forgotten) {
+                announced.remove(peer);
+                if (current != null) {
+                    discovery.ifPresent(ha -> ha.removals(peer).forEach(removal -> publishRetained(current, removal)));
+                    states.removals(peer).forEach(removal -> publishRetained(current, removal));
+                }
+            }
+        });
+    }
+
+    private void publishRetained(MqttClient current, StateMessages.Retained message) {
+        publishRetained(current, message.topic(), message.payload());
     }
 
     /** QoS 1, not tracked: what a lost connection loses is published again on the next connect. */

@@ -15,6 +15,7 @@ import io.wgmon.tracking.TrackingView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -36,13 +37,21 @@ public class MqttSinks {
     private final Vertx vertx;
     private final Timers timers;
     private final PeerNames names;
+    private final String version;
     private volatile Optional<MqttSink> built = Optional.empty();
 
-    public MqttSinks(WgmonConfig config, Vertx vertx, Timers timers, PeerNames names) {
+    public MqttSinks(WgmonConfig config, Vertx vertx, Timers timers, PeerNames names,
+                     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.config = config;
+        this.version = version;
         this.vertx = vertx;
         this.timers = timers;
         this.names = names;
+    }
+
+    /** Whether {@code wgmon.mqtt.host} is set: then events go to the broker, not only to the log. */
+    public boolean configured() {
+        return config.mqtt().host().isPresent();
     }
 
     /** The sink, or none when {@code wgmon.mqtt.host} is not set; its rows go to {@code store} when there is one. */
@@ -65,11 +74,13 @@ public class MqttSinks {
         MqttSink sink = new MqttSink(outbox, topics, new StateMessages(topics, names), context,
                 listener -> new MqttLink(vertx, MqttOptions.of(mqtt, clientId, topics), host, port, backoff, timers,
                         context, listener),
-                List.of());
-        LOG.infof("mqtt: events and peer states go to %s as %s under %s/%s/ (%s, keepalive %ds, events %s)", label,
+                mqtt.discovery() ? Optional.of(new HomeAssistantDiscovery(mqtt.discoveryPrefix(), topics, names, version))
+                        : Optional.empty());
+        LOG.infof("mqtt: events and peer states go to %s as %s under %s/%s/ (%s, keepalive %ds, events %s%s)", label,
                 clientId, mqtt.topicPrefix(), topics.host(), mqtt.username().map(u -> "user " + u).orElse("no user"),
                 mqtt.keepalive().toSeconds(), store.isPresent() ? "kept in the store until acknowledged"
-                        : "queued in memory only");
+                        : "queued in memory only", mqtt.discovery() ? ", Home Assistant discovery under "
+                        + mqtt.discoveryPrefix() + "/" : "");
         built = Optional.of(sink);
         return built;
     }

@@ -50,6 +50,11 @@ final class StateMessages {
         };
     }
 
+    /** Empty retained messages: the broker forgets the peer's state and attributes. */
+    List<Retained> removals(PeerKey key) {
+        return List.of(new Retained(topics.state(key), new byte[0]), new Retained(topics.attributes(key), new byte[0]));
+    }
+
     private List<Retained> of(PeerKey key, boolean connected, Peer peer, String name, Instant connectedSince,
                               boolean sinceKnown) {
         return List.of(new Retained(topics.state(key), (connected ? "ON" : "OFF").getBytes(StandardCharsets.US_ASCII)),

@@ -1,6 +1,7 @@
 package io.wgmon.delivery.queue;
 
 import io.wgmon.delivery.chat.ChatQueue;
+import io.wgmon.store.PeerStateChanges;
 import io.wgmon.store.StoreTransaction;
 import io.wgmon.tracking.PeerEvent;
 
@@ -12,6 +13,10 @@ public interface DeliveryQueue {
      * {@code transaction}, and sends it once the transaction committed.
      */
     void offer(PeerEvent event, StoreTransaction transaction);
+
+    /** On the scan thread, with each scan's tracker state changes; only the MQTT sink cares. */
+    default void stateChanged(PeerStateChanges changes) {
+    }
 
     int pending();
 

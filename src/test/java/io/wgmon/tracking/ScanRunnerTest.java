@@ -102,7 +102,8 @@ class ScanRunnerTest {
         };
         ScanRunner runner = new ScanRunner(scanner, tracker, state, outbox, view,
                 new TrackingMetrics(new SimpleMeterRegistry(), view), new ScanProblems(Set.of(), List.of("canned")),
-                new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null));
+                new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null),
+                new MissingRuleDiagnosis("canned", port -> "advice"), endpoint -> null);
 
         runner.run(ScanCause.START);
 

@@ -45,6 +45,8 @@ public final class MissingRuleDiagnosis {
     private Instant baseline;
     private volatile Finding finding;
     private volatile boolean packetsSeen;
+    /** When the last finding was cleared: handshakes before it were judged already. */
+    private volatile Instant clearedAt;
 
     /**
      * @param source the packet source as its describe() says it, e.g. "nflog group 1"
@@ -66,6 +68,7 @@ public final class MissingRuleDiagnosis {
         }
         Finding found = finding;
         if (found != null) {
+            clearedAt = packet.time();
             finding = null;
             LOG.infof("Packets reach %s again (from %s); the missing-rule diagnosis is cleared", source,
                     packet.source().getHostAddress());
@@ -82,10 +85,11 @@ public final class MissingRuleDiagnosis {
         if (finding != null) {
             return;
         }
+        Instant judgedSince = clearedAt != null && clearedAt.isAfter(baseline) ? clearedAt : baseline;
         for (PeerState state : peers) {
             Peer peer = state.last();
             Instant handshake = peer.lastHandshake();
-            if (handshake == null || peer.endpoint() == null || !handshake.isAfter(baseline)
+            if (handshake == null || peer.endpoint() == null || !handshake.isAfter(judgedSince)
                     || handshake.isAfter(now.minus(SETTLE))) {
                 continue;
             }

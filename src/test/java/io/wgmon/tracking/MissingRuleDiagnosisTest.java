@@ -64,6 +64,9 @@ class MissingRuleDiagnosisTest {
         diagnosis.seen(packet(201, MessageType.HANDSHAKE_INITIATION, false));
         assertNull(diagnosis.finding());
         assertTrue(diagnosis.packetsSeen());
+        scan(205, T0.plusSeconds(130));
+        assertNull(diagnosis.finding(), "the handshake judged before the packet is not judged again");
+        assertEquals(1, diagnosis.detections());
     }
 
     @Test

@@ -104,6 +104,8 @@ class KnockIT {
                 "the probe scan reports the connect too");
         String ready = monitor.getManagement("/q/health/ready").body();
         assertTrue(ready.contains("captureRuleMissing") && ready.contains("log group " + group), ready);
+        MonitorProcess.Response page = monitor.get("/api/diagnosis");
+        assertTrue(page.status() == 200 && page.body().contains("log group " + group), "the status page's source: " + page);
         String text = monitor.log();
         assertEquals(1, text.lines().filter(l -> l.contains("no packet from it reached nflog group " + group)).count(),
                 "one WARN, not one per scan:\n" + text);
@@ -129,6 +131,7 @@ class KnockIT {
         assertEquals(testbed.serverInterface(), failed.json().get("interface").asText());
         assertEquals(0.0, monitor.metric("wgmon_capture_rule_missing"), "bob's initiations cleared the diagnosis");
         assertTrue(monitor.log().contains("the missing-rule diagnosis is cleared"));
+        assertEquals("{\"captureRuleMissing\":null}", monitor.get("/api/diagnosis").body());
     }
 
     private void floodAndARealConnect(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor,

@@ -18,6 +18,11 @@ import io.wgmon.timing.Timers;
 import io.wgmon.tracking.AllPacketsRuleNotice;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.DeadlineTimer;
+import io.wgmon.tracking.EndpointWatch;
+import io.wgmon.tracking.EventRules;
+import io.wgmon.tracking.HistoryStore;
+import io.wgmon.tracking.HistoryWatch;
+import io.wgmon.tracking.StoredHistory;
 import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
 import io.wgmon.tracking.MissingRuleDiagnosis;
@@ -76,22 +81,27 @@ public class Wiring {
     TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry, PacketSource source,
                                     LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
                                     TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox,
-                                    MissingRuleDiagnosis ruleDiagnosis) {
+                                    PeerNames names, MissingRuleDiagnosis ruleDiagnosis) {
         WgmonConfig.Tracking tracking = config.tracking();
         ExecutorService scanThread = scanThread();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
         TrackingMetrics metrics = new TrackingMetrics(registry, view);
         SessionStartTimes sessionStarts = new SessionStartTimes();
         PeerDeadlines deadlines = new PeerDeadlines(tracker.idleTimeout(), tracking.tick(), sessionStarts::lastFrom);
+        EventRules rules = new EventRules(new EndpointWatch(UUID::randomUUID),
+                new HistoryWatch(host(config), names, tracking.staleAfter(), store.isPresent(),
+                        UUID::randomUUID),
+                store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none));
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking), outbox, view, metrics,
-                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, ruleDiagnosis,
+                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules, ruleDiagnosis,
                 lastPackets::lastFrom);
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
                 failedHandshakes(config, timers, registry, view, runner, scanThread), ruleDiagnosis);
         return new TrackingService(source, triage, requests, runner,
-                new DeadlineTimer(timers, tracking.tick(), deadlines::earliest, () -> requests.request(ScanCause.DEADLINE)),
+                new DeadlineTimer(timers, tracking.tick(), () -> earliest(deadlines.earliest(), rules.nextDue()),
+                        () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics,
                 Optional.of(lifecycleWatcher(config, timers, registry)),
                 new NoPacketProbe(timers, tracking.tick(), ruleDiagnosis::packetsSeen,
@@ -139,6 +149,10 @@ public class Wiring {
                 });
     }
 
+    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+        return a.isEmpty() ? b : b.isEmpty() || a.get().isBefore(b.get()) ? a : b;
+    }
+
     /** What api, health and metrics read of tracking. */
     @Produces
     @Singleton
@@ -159,8 +173,7 @@ public class Wiring {
     @Singleton
     ConnectionTracker tracker(WgmonConfig config, PeerNames names, LastPacketTimes lastPackets) {
         WgmonConfig.Tracking tracking = config.tracking();
-        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(),
-                tracking.reportRoaming(), names, UUID::randomUUID, lastPackets::lastFrom, processStart());
+        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(), names, UUID::randomUUID, lastPackets::lastFrom, processStart());
     }
 
     /** Opens nothing: {@link TrackingService#start()} starts it, and its close closes it. */

@@ -65,7 +65,8 @@ class KnockIT {
                     "WGMON_NFLOG_GROUP", String.valueOf(group),
                     "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
                     "WGMON_TRACKING_TICK", "5s",
-                    "WGMON_WEBHOOK_URL", receiver.url("/hook").toString());
+                    "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
+                    "WGMON_WEBHOOK_EVENTS", "peer.connected,peer.disconnected,handshake.failed");
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try {

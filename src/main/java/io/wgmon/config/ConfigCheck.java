@@ -1,17 +1,21 @@
 package io.wgmon.config;
 
+import io.wgmon.tracking.PeerEventType;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Checks what the config mapping's types cannot: ranges, relations between keys, URL schemes.
@@ -47,6 +51,10 @@ public final class ConfigCheck {
         } else if (tracking.tick().compareTo(tracking.idleTimeout()) > 0) {
             problems.add("wgmon.tracking.tick=" + text(tracking.tick()) + " is not allowed: it must not exceed "
                     + "wgmon.tracking.idle-timeout=" + text(tracking.idleTimeout()));
+        }
+        if (tracking.staleAfter().isNegative()) {
+            problems.add("wgmon.tracking.stale-after=" + text(tracking.staleAfter()) + " is not allowed: use 0s (off) "
+                    + "or a positive duration such as 30d");
         }
         if (tracking.coalesce().isNegative() || tracking.coalesce().compareTo(Duration.ofSeconds(10)) > 0) {
             problems.add("wgmon.tracking.coalesce=" + text(tracking.coalesce()) + " is not allowed: use 0s..10s");
@@ -100,6 +108,7 @@ public final class ConfigCheck {
             problems.add("wgmon.webhook.secret is empty: leave it unset or give a secret");
         }
         checkHeaders(problems, "wgmon.webhook.headers", webhook.headers());
+        checkEvents(problems, "wgmon.webhook.events", webhook.events());
         webhook.receivers().forEach((name, receiver) -> {
             String prefix = "wgmon.webhook.receivers." + name;
             if (!RECEIVER_NAME.matcher(name).matches()) {
@@ -111,6 +120,7 @@ public final class ConfigCheck {
                 problems.add(prefix + ".secret is empty: leave it unset or give a secret");
             }
             checkHeaders(problems, prefix + ".headers", receiver.headers());
+            receiver.events().ifPresent(events -> checkEvents(problems, prefix + ".events", events));
             checkBody(problems, prefix, receiver);
         });
         checkSpool(problems, webhook);
@@ -137,6 +147,16 @@ public final class ConfigCheck {
         }
         if (webhook.queueSize() < 1) {
             problems.add("wgmon.webhook.queue-size=" + webhook.queueSize() + " is not allowed: use 1 or more");
+        }
+    }
+
+    private static void checkEvents(List<String> problems, String key, List<String> events) {
+        for (String name : events) {
+            if (PeerEventType.ofWireName(name.strip()).isEmpty()) {
+                problems.add(key + " contains '" + cut(name) + "', which is not an event type: use "
+                        + Arrays.stream(PeerEventType.values()).map(PeerEventType::wireName)
+                        .collect(Collectors.joining(", ")));
+            }
         }
     }
 

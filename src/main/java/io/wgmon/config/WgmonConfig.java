@@ -98,7 +98,14 @@ public interface WgmonConfig {
         @WithDefault("false")
         boolean reportExisting();
 
-        /** Whether endpoint changes of connected peers are reported as {@code peer.roamed}. */
+        /**
+         * A configured peer without a handshake this long (or none since wgmon first saw it) is reported as
+         * {@code peer.stale}, once per this period; 0 = never.
+         */
+        @WithDefault("30d")
+        Duration staleAfter();
+
+        /** Deprecated: adds {@code peer.roamed} to every receiver's {@code events}. */
         @WithDefault("false")
         boolean reportRoaming();
 
@@ -136,8 +143,15 @@ public interface WgmonConfig {
         Map<String, String> headers();
 
         /**
+         * The event types (wire names) the URLs of {@link #url()} get, and named receivers without their own
+         * {@code events}; an unknown name stops start-up.
+         */
+        @WithDefault("peer.connected,peer.disconnected")
+        List<String> events();
+
+        /**
          * Named receivers, {@code wgmon.webhook.receivers.<name>.url} and so on, each with its own format,
-         * secret and headers; they get every event, like the URLs of {@link #url()}.
+         * secret, headers and event types.
          */
         Map<String, Receiver> receivers();
 
@@ -190,6 +204,9 @@ public interface WgmonConfig {
 
             /** The chat of the {@code telegram} preset. */
             Optional<String> chatId();
+
+            /** The event types this receiver gets; defaults to {@code wgmon.webhook.events}. */
+            Optional<List<String>> events();
         }
 
         interface Tls {

@@ -14,21 +14,24 @@ import io.wgmon.delivery.format.PayloadFormat;
 import io.wgmon.delivery.format.StandardWebhooksSigner;
 import io.wgmon.delivery.format.TemplatePayloadFormat;
 import io.wgmon.delivery.format.WebhookSigner;
+import io.wgmon.tracking.PeerEventType;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * The receivers of {@code wgmon.webhook.*}: each URL of {@code url} with the default format, secret and
- * headers, then each {@code receivers.<name>} (by name) with its own values where set. A receiver's header
+ * headers and {@code events}, then each {@code receivers.<name>} (by name) with its own values where set. A receiver's header
  * replaces a default header of the same name, compared without case. A named receiver's preset or
  * template replaces its format; a template that does not compile stops start-up with one line naming
  * the receiver's key and the template's line.
@@ -43,14 +46,25 @@ public final class ConfiguredReceivers {
                 .map(url -> compiled(() -> ConfigCheck.url("wgmon.webhook.url", url))).toList();
         List<String> tags = Receivers.tags(urls);
         Optional<WebhookSigner> defaultSigner = config.secret().map(WebhookSigner::new);
+        Set<PeerEventType> defaultEvents = compiled(() -> EventSelection.of("wgmon.webhook.events", config.events()));
         for (int i = 0; i < urls.size(); i++) {
             receivers.add(WebhookReceiver.ofUrl(urls.get(i), tags.get(i), config.headers(),
-                    PayloadFormat.of(config.format()), defaultSigner));
+                    PayloadFormat.of(config.format()), defaultSigner).withEvents(defaultEvents));
         }
         EventTemplates templates = new EventTemplates();
         new TreeMap<>(config.receivers()).forEach((name, receiver) -> receivers.add(named(config, name, receiver,
-                templates)));
+                templates).withEvents(receiver.events().map(events -> compiled(() -> EventSelection.of(
+                        "wgmon.webhook.receivers." + name + ".events", events))).orElse(defaultEvents))));
         return receivers;
+    }
+
+    /** The deprecated {@code wgmon.tracking.report-roaming=true}: {@code peer.roamed} for every receiver. */
+    public static List<WebhookReceiver> withRoamed(List<WebhookReceiver> receivers) {
+        return receivers.stream().map(receiver -> {
+            Set<PeerEventType> more = EnumSet.of(PeerEventType.ROAMED);
+            more.addAll(receiver.events());
+            return receiver.withEvents(more);
+        }).toList();
     }
 
     private static WebhookReceiver named(WgmonConfig.Webhook config, String name, WgmonConfig.Webhook.Receiver receiver,

@@ -18,6 +18,7 @@ import io.wgmon.store.StoreDatabase;
 import io.wgmon.store.StoreTransaction;
 import io.wgmon.tracking.EventOutbox;
 import io.wgmon.tracking.PeerEvent;
+import io.wgmon.tracking.PeerEventType;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Fans peer events out to the configured receivers (docs/architecture.md#pipeline, docs/architecture.md#delivery): at-least-once, in order
  * per peer, retried with backoff until the receiver accepts (2xx) or refuses (4xx) the event; each
- * receiver gets every event independently, in its own format, with its own queue, circuit and context.
+ * receiver gets the event types it selected independently, in its own format, with its own queue, circuit and
+ * context.
  * As tracking's {@link EventOutbox} it takes each scan's events with the tracker's state changes and hands
  * both to the store as one transaction; {@link #commit} never blocks and never writes to disk itself. With
  * no receiver each event is logged at INFO as one JSON line.
@@ -41,6 +43,8 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
     private static final Duration DRAIN_POLL = Duration.ofMillis(20);
 
     private final List<DeliveryQueue> receivers;
+    /** Each receiver's event types, in the order of {@link #receivers}. */
+    private final List<Set<PeerEventType>> selected;
     private final JsonPayloadFormat logFormat = new JsonPayloadFormat();
     private final Optional<StoreDatabase> store;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -68,12 +72,13 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
             throw e;
         }
         this.receivers = List.copyOf(queues);
+        this.selected = receivers.stream().map(WebhookReceiver::events).toList();
         store.ifPresent(database -> warnAboutUnused(database,
                 Set.copyOf(receivers.stream().map(WebhookReceiver::spoolName).toList())));
     }
 
     /**
-     * Admits every event for every receiver and submits their rows with {@code changes} as one store
+     * Admits every event for every receiver that selected its type and submits their rows with {@code changes} as one store
      * transaction; returns at once. Never throws for a bad event.
      */
     @Override
@@ -98,7 +103,11 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
             }
             return;
         }
-        for (DeliveryQueue receiver : receivers) {
+        for (int i = 0; i < receivers.size(); i++) {
+            DeliveryQueue receiver = receivers.get(i);
+            if (!selected.get(i).contains(event.type())) {
+                continue;
+            }
             try {
                 receiver.offer(event, transaction);
             } catch (RuntimeException e) {

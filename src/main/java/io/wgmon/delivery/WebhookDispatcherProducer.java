@@ -17,6 +17,7 @@ import io.wgmon.store.StoreDatabase;
 import io.wgmon.store.StoreException;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
+import io.wgmon.tracking.PeerEventType;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /** Builds the {@link WebhookDispatcher} and its REST-client sender from {@code wgmon.webhook.*}. */
 @ApplicationScoped
@@ -38,6 +40,7 @@ public class WebhookDispatcherProducer {
     static final Duration DURABLE_DRAIN = Duration.ofMillis(300);
 
     private final WgmonConfig.Webhook config;
+    private final boolean reportRoaming;
     private final MeterRegistry registry;
     private final String version;
     private final Vertx vertx;
@@ -48,6 +51,7 @@ public class WebhookDispatcherProducer {
                                      @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
                                      String version, Vertx vertx, Timers timers) {
         this.config = config.webhook();
+        this.reportRoaming = config.tracking().reportRoaming();
         this.registry = registry;
         this.version = version;
         this.vertx = vertx;
@@ -71,15 +75,21 @@ public class WebhookDispatcherProducer {
     @Startup
     WebhookDispatcher dispatcher(RestClientWebhookSender sender, Optional<StoreDatabase> store) {
         List<WebhookReceiver> receivers = ConfiguredReceivers.of(config);
+        if (reportRoaming) {
+            LOG.warn("wgmon.tracking.report-roaming=true is deprecated: it adds peer.roamed to every receiver's "
+                    + "events; list peer.roamed in wgmon.webhook.events or wgmon.webhook.receivers.<name>.events instead");
+            receivers = ConfiguredReceivers.withRoamed(receivers);
+        }
         if (receivers.isEmpty()) {
             LOG.info("no wgmon.webhook.url configured: events are only logged");
         }
         for (WebhookReceiver receiver : receivers) {
-            LOG.infof("webhook receiver %s: format %s, %s%s", receiver.label(),
+            LOG.infof("webhook receiver %s: format %s, %s%s, events %s", receiver.label(),
                     receiver.chat().map(chat -> "preset " + chat.presetName()).orElse(receiver.format().name()),
                     receiver.standardSigner().isPresent() ? "signed (Standard Webhooks)"
                             : receiver.signer().isPresent() ? "signed" : "unsigned",
-                    receiver.address().headers().isEmpty() ? "" : ", headers " + receiver.address().headers().keySet());
+                    receiver.address().headers().isEmpty() ? "" : ", headers " + receiver.address().headers().keySet(),
+                    receiver.events().stream().sorted().map(PeerEventType::wireName).collect(Collectors.joining(",")));
         }
         long spoolMaxBytes = config.spoolMaxSize().asLongValue();
         if (!receivers.isEmpty()) {

@@ -46,6 +46,15 @@ final class Schema {
             ALTER TABLE peer_state ADD COLUMN last_activity INTEGER;
             """, """
             ALTER TABLE delivery ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
+            """, """
+            CREATE TABLE peer_history (
+                interface      TEXT    NOT NULL,
+                public_key     TEXT    NOT NULL,
+                first_seen     INTEGER NOT NULL,
+                last_handshake INTEGER,
+                stale_reported INTEGER,
+                PRIMARY KEY (interface, public_key)
+            ) WITHOUT ROWID;
             """);
 
     static final int VERSION = MIGRATIONS.size();

@@ -46,7 +46,6 @@ public final class ConnectionTracker {
     private final String host;
     private final Duration idleTimeout;
     private final boolean reportExisting;
-    private final boolean reportRoaming;
     private final PeerNames names;
     private final Supplier<UUID> ids;
     private final Function<InetSocketAddress, Instant> lastPacketFrom;
@@ -66,7 +65,7 @@ public final class ConnectionTracker {
      *                       rx growth is dated by it instead of by the scan that noticed it
      * @param startedAt      when wgmon started: a handshake after it, found by the baseline, is a connect
      */
-    public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting, boolean reportRoaming,
+    public ConnectionTracker(String host, Duration idleTimeout, boolean reportExisting,
                              PeerNames names, Supplier<UUID> ids, Function<InetSocketAddress, Instant> lastPacketFrom,
                              Instant startedAt) {
         this.lastPacketFrom = lastPacketFrom;
@@ -74,7 +73,6 @@ public final class ConnectionTracker {
         this.host = host;
         this.idleTimeout = idleTimeout;
         this.reportExisting = reportExisting;
-        this.reportRoaming = reportRoaming;
         this.names = names;
         this.ids = ids;
     }
@@ -207,8 +205,10 @@ public final class ConnectionTracker {
         }
         if (newHandshake || rxMoved) {
             PeerState active = before.active(peer, activityTime(before, peer, now));
-            if (reportRoaming && before.reported() && peer.endpoint() != null && !Objects.equals(peer.endpoint(), last.endpoint())) {
-                events.add(event(PeerEventType.ROAMED, active, now, null));
+            if (before.reported() && peer.endpoint() != null && last.endpoint() != null
+                    && !Objects.equals(peer.endpoint(), last.endpoint())) {
+                events.add(event(PeerEventType.ROAMED, active, now, null,
+                        new EventDetail.Roamed(last.endpointText(), 0)));
             }
             return active;
         }
@@ -261,9 +261,14 @@ public final class ConnectionTracker {
     }
 
     private PeerEvent event(PeerEventType type, PeerState state, Instant now, DisconnectReason reason) {
+        return event(type, state, now, reason, null);
+    }
+
+    private PeerEvent event(PeerEventType type, PeerState state, Instant now, DisconnectReason reason,
+                            EventDetail detail) {
         Duration connectedFor = reason == null ? null : Duration.between(state.connectedSince(), now);
         return new PeerEvent(ids.get(), type, now, host, state.key(), state.last(), names.nameOf(state.key()),
-                reason, connectedFor, null);
+                reason, connectedFor, detail);
     }
 
     private Set<InetSocketAddress> collectConnectedEndpoints() {

@@ -27,18 +27,21 @@ public final class ScanRunner {
     private final TrackingMetrics metrics;
     private final ScanProblems problems;
     private final PeerDeadlines deadlines;
+    private final EventRules rules;
     private final MissingRuleDiagnosis ruleDiagnosis;
     private final Function<InetSocketAddress, Instant> lastDataFrom;
 
     /**
-     * @param view      written by this runner: the scans and the events
+     * @param view          written by this runner: the scans and the events
      * @param deadlines     told each scan's outcome, for the next disconnect check
+     * @param rules         turn the tracker's events into the events reported (rate limits, first-seen, stale)
      * @param ruleDiagnosis told each scan's outcome: a handshake no captured packet preceded
      * @param lastDataFrom  when the capture last saw ordinary data from an endpoint (a rule logging every packet)
      */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
                       TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines,
-                      MissingRuleDiagnosis ruleDiagnosis, Function<InetSocketAddress, Instant> lastDataFrom) {
+                      EventRules rules, MissingRuleDiagnosis ruleDiagnosis,
+                      Function<InetSocketAddress, Instant> lastDataFrom) {
         this.scanner = scanner;
         this.tracker = tracker;
         this.state = state;
@@ -47,6 +50,7 @@ public final class ScanRunner {
         this.metrics = metrics;
         this.problems = problems;
         this.deadlines = deadlines;
+        this.rules = rules;
         this.ruleDiagnosis = ruleDiagnosis;
         this.lastDataFrom = lastDataFrom;
     }
@@ -54,6 +58,7 @@ public final class ScanRunner {
     /** Before the first scan: the state the last run left (may block). */
     void restore() {
         tracker.restore(state.load());
+        rules.restore();
     }
 
     /** @return the events this scan found, committed and published */
@@ -63,7 +68,7 @@ public final class ScanRunner {
         view.scanned(scan);
         metrics.scanFailures(scan.failures().size());
         problems.report(scan);
-        List<PeerEvent> found = tracker.apply(scan);
+        List<PeerEvent> found = rules.apply(tracker.apply(scan), scan.time(), tracker.peers());
         outbox.commit(found, state.changes(tracker.peers(), false));
         found.forEach(this::publish);
         deadlines.scanned(scan.time(), tracker.peers());

@@ -41,7 +41,7 @@ public class TrackerBenchmark {
     @Setup
     public void setUp() throws UnknownHostException {
         Instant start = Instant.parse("2026-11-26T00:00:00Z");
-        tracker = new ConnectionTracker("bench", Duration.ofSeconds(180), false, false, PeerNames.none(),
+        tracker = new ConnectionTracker("bench", Duration.ofSeconds(180), false, PeerNames.none(),
                 UUID::randomUUID, endpoint -> null, java.time.Instant.MAX);
         scans = new Scan[2];
         for (int s = 0; s < scans.length; s++) {

@@ -34,6 +34,17 @@ class ConfigCheckTest {
     }
 
     @Test
+    void anUnknownEventTypeIsRefusedInOneLineNamingKeyAndTheTypes() {
+        List<String> found = problems("wgmon.webhook.receivers.ops.url", "https://ops.example.org/hook",
+                "wgmon.webhook.receivers.ops.events", "peer.connected,peer.roaming",
+                "wgmon.webhook.events", "peer.disconnected");
+        assertEquals(List.of("wgmon.webhook.receivers.ops.events contains 'peer.roaming', which is not an event type: "
+                + "use peer.connected, peer.disconnected, peer.roamed, peer.endpoint-conflict, handshake.failed, "
+                + "peer.stale, peer.down, peer.up, peer.first-seen, peer.quota"), found);
+        assertEquals(1, problems("wgmon.webhook.events", "peer.connected,nope").size());
+    }
+
+    @Test
     void defaultsMatchTheContract() {
         WgmonConfig config = config(Map.of());
         assertEquals(WgmonConfig.MonitorMode.NFLOG, config.monitor());

@@ -5,11 +5,13 @@ import io.wgmon.delivery.format.CloudEventsPayloadFormat;
 import io.wgmon.delivery.format.FormPayloadFormat;
 import io.wgmon.delivery.format.WebhookSignerTest;
 import io.wgmon.delivery.http.ReceiverAddress;
+import io.wgmon.tracking.PeerEventType;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +20,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** From {@code wgmon.webhook.*} to receivers: the simple form gives the defaults, named receivers override them. */
 class ConfiguredReceiversTest {
     private static final byte[] BODY = {1, 2, 3};
+
+    @Test
+    void eventTypesDefaultToTodaysTwoAndAreChosenPerReceiver() {
+        List<WebhookReceiver> receivers = ConfiguredReceivers.of(TestWgmonConfig.of(Map.of(
+                "wgmon.webhook.url", "https://hooks.example.org/a",
+                "wgmon.webhook.receivers.chat.url", "https://hooks.example.org/chat",
+                "wgmon.webhook.receivers.chat.preset", "slack",
+                "wgmon.webhook.receivers.ops.url", "https://ops.example.org/hook",
+                "wgmon.webhook.receivers.ops.events", "peer.roamed, peer.endpoint-conflict,handshake.failed")).webhook());
+        assertEquals(Set.of(PeerEventType.CONNECTED, PeerEventType.DISCONNECTED), receivers.get(0).events());
+        assertEquals(Set.of(PeerEventType.CONNECTED, PeerEventType.DISCONNECTED), receivers.get(1).events());
+        assertEquals(Set.of(PeerEventType.ROAMED, PeerEventType.ENDPOINT_CONFLICT, PeerEventType.HANDSHAKE_FAILED),
+                receivers.get(2).events());
+
+        List<WebhookReceiver> changedDefault = ConfiguredReceivers.of(TestWgmonConfig.of(Map.of(
+                "wgmon.webhook.url", "https://hooks.example.org/a",
+                "wgmon.webhook.events", "peer.down,peer.up",
+                "wgmon.webhook.receivers.ha.url", "https://ha.example.org/api/webhook/x",
+                "wgmon.webhook.receivers.ha.preset", "home-assistant")).webhook());
+        assertEquals(Set.of(PeerEventType.DOWN, PeerEventType.UP), changedDefault.get(0).events());
+        assertEquals(Set.of(PeerEventType.DOWN, PeerEventType.UP), changedDefault.get(1).events());
+
+        List<WebhookReceiver> aliased = ConfiguredReceivers.withRoamed(receivers);
+        assertEquals(Set.of(PeerEventType.CONNECTED, PeerEventType.DISCONNECTED, PeerEventType.ROAMED),
+                aliased.get(0).events());
+        assertEquals(Set.of(PeerEventType.ROAMED, PeerEventType.ENDPOINT_CONFLICT, PeerEventType.HANDSHAKE_FAILED),
+                aliased.get(2).events());
+    }
 
     @Test
     void urlsTakeTheDefaultsAndNamedReceiversOverrideThem() throws Exception {

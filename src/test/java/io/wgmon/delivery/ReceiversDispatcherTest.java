@@ -12,6 +12,7 @@ import io.wgmon.delivery.format.WebhookSignerTest;
 import io.wgmon.store.PeerStateChanges;
 import io.wgmon.timing.ManualTimers;
 import io.wgmon.tracking.PeerEvent;
+import io.wgmon.tracking.PeerEventType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -90,6 +92,33 @@ class ReceiversDispatcherTest {
         assertEquals(List.of(connected.id().toString(), disconnected.id().toString()),
                 SpoolingDispatcherTest.ids(toPlain));
         assertEquals("peer.disconnected", mapper.readTree(toPlain.get(1).body()).get("event").textValue());
+    }
+
+    /**
+     * A receiver gets only the types it selected: the default two, or its own list. A last event both get
+     * fences the check: one peer's events arrive in order, so nothing unselected is still on its way.
+     */
+    @Test
+    void eachReceiverGetsOnlyTheTypesItSelected() throws Exception {
+        TestReceiver receiver = fixture.receiver(request -> Reply.of(200));
+        WebhookReceiver plain = json("plain", receiver.uri("/plain"));
+        WebhookReceiver roams = json("roams", receiver.uri("/roams"))
+                .withEvents(Set.of(PeerEventType.CONNECTED, PeerEventType.ROAMED));
+        WebhookDispatcher dispatcher = fixture.dispatcher(List.of(plain, roams), policy(Optional.empty()));
+        PeerEvent connected = TestEvents.connectedNow(TestEvents.KEY, Instant.now());
+        PeerEvent roamed = TestEvents.roamedNow(TestEvents.KEY, Instant.now());
+        PeerEvent disconnected = TestEvents.disconnectedNow(TestEvents.KEY, Instant.now());
+        PeerEvent marker = TestEvents.connectedNow(TestEvents.KEY, Instant.now());
+
+        dispatcher.commit(List.of(connected, roamed, disconnected, marker), PeerStateChanges.NONE);
+        Await.until("the marker at both", WAIT, () -> requestsTo(receiver, "/plain").size() >= 3
+                && requestsTo(receiver, "/roams").size() >= 3);
+
+        assertEquals(List.of(connected.id().toString(), disconnected.id().toString(), marker.id().toString()),
+                SpoolingDispatcherTest.ids(requestsTo(receiver, "/plain")));
+        assertEquals(List.of(connected.id().toString(), roamed.id().toString(), marker.id().toString()),
+                SpoolingDispatcherTest.ids(requestsTo(receiver, "/roams")));
+        assertEquals("peer.roamed", requestsTo(receiver, "/roams").get(1).header("X-Wgmon-Event"));
     }
 
     /**

@@ -95,6 +95,12 @@ public final class TestEvents {
                 peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, 1), null, null, null, null);
     }
 
+    static PeerEvent roamedNow(String publicKey, Instant now) {
+        return new PeerEvent(UUID.randomUUID(), PeerEventType.ROAMED, now, "node-1", new PeerKey("wg0", publicKey),
+                peer(publicKey, endpoint("198.51.100.7", 40000), HANDSHAKE, 2), null, null, null,
+                new EventDetail.Roamed("192.0.2.2:40000", 0));
+    }
+
     static PeerEvent disconnectedNow(String publicKey, Instant now) {
         return new PeerEvent(UUID.randomUUID(), PeerEventType.DISCONNECTED, now, "node-1",
                 new PeerKey("wg0", publicKey), peer(publicKey, endpoint("192.0.2.2", 40000), HANDSHAKE, 1), null,

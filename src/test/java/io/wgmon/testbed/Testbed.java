@@ -167,18 +167,9 @@ public final class Testbed implements AutoCloseable {
         int n = clients.size() + 1;
         String ns = "wgm-c" + n + "-" + id;
         String iface = "wc" + id + n;
-        String veth = "vc" + id + n;
         String address = "192.0.2." + (1 + n);
         String tunnel = "10.10.10." + (1 + n);
-        addNamespace(ns);
-        ip(ns, "link", "set", "lo", "up");
-        Shell.run(List.of("ip", "link", "add", veth, "type", "veth", "peer", "name", veth + "s"));
-        Shell.run(List.of("ip", "link", "set", veth, "netns", ns));
-        Shell.run(List.of("ip", "link", "set", veth + "s", "netns", serverNs()));
-        ip(serverNs(), "link", "set", veth + "s", "master", serverBridge());
-        ip(serverNs(), "link", "set", veth + "s", "up");
-        ip(ns, "addr", "add", address + "/24", "dev", veth);
-        ip(ns, "link", "set", veth, "up");
+        attachNamespace(n, ns, address);
         Path key = generateKey("client" + n);
         String publicKey = publicKeyOf(key);
         Path presharedKey = generatePresharedKey("client" + n);
@@ -197,6 +188,51 @@ public final class Testbed implements AutoCloseable {
         Client client = new Client(n, ns, iface, publicKey, address, tunnel);
         clients.add(client);
         return client;
+    }
+
+    /**
+     * A second device with the same configuration as {@code original} (its key, preshared key and tunnel
+     * address), in a namespace and at an address of its own: two devices sharing one copied config.
+     */
+    public Client addCopyOf(Client original) throws IOException {
+        int n = clients.size() + 1;
+        String ns = "wgm-c" + n + "-" + id;
+        String iface = "wc" + id + n;
+        String address = "192.0.2." + (1 + n);
+        attachNamespace(n, ns, address);
+        Files.copy(workDir.resolve("client" + original.number() + ".key"), workDir.resolve("client" + n + ".key"));
+        Files.copy(workDir.resolve("client" + original.number() + ".psk"), workDir.resolve("client" + n + ".psk"));
+        addWireGuard(ns, iface);
+        sh(ns, "wg", "set", iface, "private-key", workDir.resolve("client" + n + ".key").toString(),
+                "peer", serverPublicKey, "preshared-key", workDir.resolve("client" + n + ".psk").toString(),
+                "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
+        ip(ns, "addr", "add", original.tunnelAddress() + "/24", "dev", iface);
+        ip(ns, "link", "set", iface, "up");
+        Client copy = new Client(n, ns, iface, original.publicKey(), address, original.tunnelAddress());
+        clients.add(copy);
+        return copy;
+    }
+
+    /** The client's link moves to another address on the server's network (a laptop changing networks). */
+    public void moveClient(Client client, String address) {
+        String veth = "vc" + id + client.number();
+        // deleting a primary address deletes its secondaries: the old one goes first
+        ip(client.namespace(), "addr", "del", client.address() + "/24", "dev", veth);
+        ip(client.namespace(), "addr", "add", address + "/24", "dev", veth);
+    }
+
+    /** A client namespace joined to the server's bridge by a veth, at {@code address}. */
+    private void attachNamespace(int n, String ns, String address) {
+        String veth = "vc" + id + n;
+        addNamespace(ns);
+        ip(ns, "link", "set", "lo", "up");
+        Shell.run(List.of("ip", "link", "add", veth, "type", "veth", "peer", "name", veth + "s"));
+        Shell.run(List.of("ip", "link", "set", veth, "netns", ns));
+        Shell.run(List.of("ip", "link", "set", veth + "s", "netns", serverNs()));
+        ip(serverNs(), "link", "set", veth + "s", "master", serverBridge());
+        ip(serverNs(), "link", "set", veth + "s", "up");
+        ip(ns, "addr", "add", address + "/24", "dev", veth);
+        ip(ns, "link", "set", veth, "up");
     }
 
     /**

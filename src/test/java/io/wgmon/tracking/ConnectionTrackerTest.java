@@ -27,10 +27,10 @@ class ConnectionTrackerTest {
     private static final String BOB = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
 
     private final AtomicLong idCounter = new AtomicLong();
-    private ConnectionTracker tracker = tracker(false, false);
+    private ConnectionTracker tracker = tracker(false);
 
-    private ConnectionTracker tracker(boolean reportExisting, boolean reportRoaming) {
-        return new ConnectionTracker("node-1", IDLE, reportExisting, reportRoaming,
+    private ConnectionTracker tracker(boolean reportExisting) {
+        return new ConnectionTracker("node-1", IDLE, reportExisting,
                 key -> key.publicKey().equals(ALICE) ? "alice-laptop" : null,
                 () -> new UUID(0, idCounter.incrementAndGet()), endpoint -> null, Instant.MAX);
     }
@@ -69,7 +69,7 @@ class ConnectionTrackerTest {
 
     @Test
     void baselineReportsExistingPeersWhenAsked() {
-        tracker = tracker(true, false);
+        tracker = tracker(true);
         List<PeerEvent> events = tracker.apply(scan(0, peer(ALICE, at(-10), 500), peer(BOB, at(-1000), 5)));
         assertEquals(1, events.size());
         assertEquals(PeerEventType.CONNECTED, events.get(0).type());
@@ -78,7 +78,7 @@ class ConnectionTrackerTest {
 
     @Test
     void aHandshakeNewerThanTheStartIsAConnectEvenInTheBaseline() {
-        tracker = new ConnectionTracker("node-1", IDLE, false, false, key -> null,
+        tracker = new ConnectionTracker("node-1", IDLE, false, key -> null,
                 () -> new UUID(0, idCounter.incrementAndGet()), endpoint -> null, at(-1));
         List<PeerEvent> events = tracker.apply(scan(0, peer(ALICE, at(-10), 500), peer(BOB, at(0), 5)));
         assertEquals(1, events.size(), "the handshake during start-up is reported, the older one is the baseline");
@@ -97,7 +97,7 @@ class ConnectionTrackerTest {
                 "idle: its connect was never sent, so neither is its disconnect");
         assertFalse(tracker.hasConnectedPeers());
         tracker.apply(scan(401, peer(ALICE, at(-10), 500), peer(BOB, at(-20), 5)));
-        tracker = tracker(false, false);
+        tracker = tracker(false);
         tracker.apply(scan(0, peer(ALICE, at(-10), 500)));
         assertEquals(List.of(), tracker.apply(scan(10)), "interface gone: nothing to report either");
     }
@@ -286,18 +286,15 @@ class ConnectionTrackerTest {
     }
 
     @Test
-    void roamingIsReportedOnlyWhenAsked() {
-        tracker.apply(scan(0, peer(ALICE, null, 0)));
-        tracker.apply(scan(1, peer(ALICE, at(1), 100)));
-        assertEquals(List.of(), tracker.apply(scan(5, peer(ALICE, at(1), 200, "198.51.100.7", 4000))));
-
-        tracker = tracker(false, true);
+    void aRoamIsReportedWithTheEndpointItLeft() {
         tracker.apply(scan(0, peer(ALICE, null, 0)));
         tracker.apply(scan(1, peer(ALICE, at(1), 100)));
         List<PeerEvent> events = tracker.apply(scan(5, peer(ALICE, at(1), 200, "198.51.100.7", 4000)));
         assertEquals(1, events.size());
         assertEquals(PeerEventType.ROAMED, events.get(0).type());
         assertEquals("198.51.100.7:4000", events.get(0).peer().endpointText());
+        assertEquals(new EventDetail.Roamed("192.0.2.2:33612", 0), events.get(0).detail());
+        assertEquals(List.of(), tracker.apply(scan(6, peer(ALICE, at(1), 300, "198.51.100.7", 4000))));
     }
 
     @Test
@@ -335,7 +332,7 @@ class ConnectionTrackerTest {
     @Test
     void rxGrowthIsDatedByTheLastPacketSeenFromThePeer() throws Exception {
         java.util.Map<InetSocketAddress, Instant> packets = new java.util.HashMap<>();
-        tracker = new ConnectionTracker("node-1", IDLE, false, false, PeerNames.none(),
+        tracker = new ConnectionTracker("node-1", IDLE, false, PeerNames.none(),
                 () -> new UUID(0, idCounter.incrementAndGet()), packets::get, Instant.MAX);
         InetSocketAddress alice = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 33612);
         tracker.apply(scan(0, peer(ALICE, null, 0)));
@@ -350,7 +347,7 @@ class ConnectionTrackerTest {
     @Test
     void aPacketTimeOutsideTheSpanIsNotTrusted() throws Exception {
         java.util.Map<InetSocketAddress, Instant> packets = new java.util.HashMap<>();
-        tracker = new ConnectionTracker("node-1", IDLE, false, false, PeerNames.none(),
+        tracker = new ConnectionTracker("node-1", IDLE, false, PeerNames.none(),
                 () -> new UUID(0, idCounter.incrementAndGet()), packets::get, Instant.MAX);
         InetSocketAddress alice = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 33612);
         tracker.apply(scan(0, peer(ALICE, null, 0)));

@@ -57,7 +57,7 @@ class PeerDeadlinesTest {
     private DeadlineTimer timer;
 
     private void start() {
-        tracker = new ConnectionTracker("node-1", idle, false, false, PeerNames.none(), UUID::randomUUID,
+        tracker = new ConnectionTracker("node-1", idle, false, PeerNames.none(), UUID::randomUUID,
                 packets::get, T0.minusSeconds(1));
         deadlines = new PeerDeadlines(idle, TICK, packets::get);
         timer = new DeadlineTimer(timers, TICK, deadlines::earliest, () -> {

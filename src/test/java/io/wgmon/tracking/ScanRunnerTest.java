@@ -82,7 +82,7 @@ class ScanRunnerTest {
     void eventsAreCommittedWithTheStateChangesBeforeTheyArePublished() {
         List<String> order = new ArrayList<>();
         WireGuardScanner scanner = new WireGuardScanner(List.of(new OnePeer()), Optional.empty(), Clock.systemUTC());
-        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false,
+        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false,
                 key -> null, UUID::randomUUID, endpoint -> null, Instant.EPOCH);
         TrackingView view = new TrackingView(NO_PACKETS, tracker, scanner.backendNames(), Set.of());
         view.events().subscribe().with(event -> order.add("published " + event.type().wireName()));
@@ -103,6 +103,8 @@ class ScanRunnerTest {
         ScanRunner runner = new ScanRunner(scanner, tracker, state, outbox, view,
                 new TrackingMetrics(new SimpleMeterRegistry(), view), new ScanProblems(Set.of(), List.of("canned")),
                 new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null),
+                new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1", PeerNames.none(),
+                        Duration.ZERO, false, UUID::randomUUID), HistoryStore.none()),
                 new MissingRuleDiagnosis("canned", port -> "advice"), endpoint -> null);
 
         runner.run(ScanCause.START);

@@ -32,7 +32,7 @@ class TrackerRestartTest {
     private final AtomicLong ids = new AtomicLong();
 
     private ConnectionTracker tracker(long startedAt) {
-        return new ConnectionTracker("node-1", IDLE, false, false, PeerNames.none(),
+        return new ConnectionTracker("node-1", IDLE, false, PeerNames.none(),
                 () -> new UUID(0, ids.incrementAndGet()), endpoint -> null, at(startedAt));
     }
 

@@ -94,7 +94,7 @@ class TrackingServicePacketPathTest {
     TrackingServicePacketPathTest() {
         ManualTimers timers = new ManualTimers();
         WireGuardScanner scanner = new WireGuardScanner(List.of(new NoInterfaces()), Optional.empty(), Clock.systemUTC());
-        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false, false,
+        ConnectionTracker tracker = new ConnectionTracker("node-1", Duration.ofSeconds(180), false,
                 key -> null, UUID::randomUUID, lastPackets::lastFrom, Instant.MAX);
         view = new TrackingView(source, tracker, scanner.backendNames(), Set.of());
         TrackingMetrics metrics = new TrackingMetrics(registry, view);
@@ -114,8 +114,10 @@ class TrackingServicePacketPathTest {
                 ruleDiagnosis),
                 requests,
                 new ScanRunner(scanner, tracker, TrackerState.none(), (events, changes) -> { }, view, metrics,
-                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines, ruleDiagnosis,
-                        lastPackets::lastFrom),
+                        new ScanProblems(Set.of(), scanner.backendNames()), deadlines,
+                        new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1",
+                                PeerNames.none(), Duration.ZERO, false, UUID::randomUUID), HistoryStore.none()),
+                        ruleDiagnosis, lastPackets::lastFrom),
                 new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
                         () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty(),

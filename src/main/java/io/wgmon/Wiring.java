@@ -1,5 +1,7 @@
 package io.wgmon;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.nflog.NflogPacketSource;
@@ -24,6 +26,8 @@ import io.wgmon.tracking.HistoryWatch;
 import io.wgmon.tracking.StoredHistory;
 import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
+import io.wgmon.tracking.MissingRuleDiagnosis;
+import io.wgmon.tracking.NoPacketProbe;
 import io.wgmon.tracking.PacketTriage;
 import io.wgmon.tracking.PeerDeadlines;
 import io.wgmon.tracking.PeerNames;
@@ -78,7 +82,8 @@ public class Wiring {
     TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry, PacketSource source,
                                     LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
                                     TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox,
-                                    Optional<SessionRetention> retention, PeerNames names) {
+                                    Optional<SessionRetention> retention, PeerNames names,
+                                    MissingRuleDiagnosis ruleDiagnosis) {
         WgmonConfig.Tracking tracking = config.tracking();
         ExecutorService scanThread = scanThread();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
@@ -90,16 +95,45 @@ public class Wiring {
                         UUID::randomUUID),
                 store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none));
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
-                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules);
+                new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules, ruleDiagnosis,
+                lastPackets::lastFrom);
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
-                failedHandshakes(config, timers, registry, view, runner, scanThread));
+                failedHandshakes(config, timers, registry, view, runner, scanThread), ruleDiagnosis);
         return new TrackingService(source, triage, requests, runner,
                 new DeadlineTimer(timers, tracking.tick(), () -> earliest(deadlines.earliest(), rules.nextDue()),
                         () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics,
-                Optional.of(lifecycleWatcher(config, timers, registry)));
+                Optional.of(lifecycleWatcher(config, timers, registry)),
+                new NoPacketProbe(timers, tracking.tick(), ruleDiagnosis::packetsSeen,
+                        () -> requests.request(ScanCause.PROBE)));
+    }
+
+    /** Read by readiness and the status page; the metrics are registered here. */
+    @Produces
+    @Singleton
+    MissingRuleDiagnosis ruleDiagnosis(WgmonConfig config, PacketSource source, MeterRegistry registry) {
+        MissingRuleDiagnosis diagnosis = new MissingRuleDiagnosis(source.describe(), port -> switch (config.monitor()) {
+            case NFLOG -> ruleAdvice(port, config.nflog().group());
+            case BPF -> "Likely the capture filter (wgmon.bpf.filter) does not match port " + port
+                    + ", or wgmon.bpf.interface is not the interface these packets arrive on";
+        });
+        Gauge.builder("wgmon.capture.rule.missing", diagnosis, d -> d.finding() == null ? 0 : 1)
+                .description("1 while a handshake was found that no captured packet preceded (the firewall rule is "
+                        + "missing or wrong), else 0").register(registry);
+        FunctionCounter.builder("wgmon.capture.rule.missing.detections", diagnosis, MissingRuleDiagnosis::detections)
+                .description("Times a handshake was found that no captured packet preceded").register(registry);
+        return diagnosis;
+    }
+
+    private static String ruleAdvice(int port, int group) {
+        String dport = port == 0 ? "<listen port>" : String.valueOf(port);
+        return "Likely the nft rule is missing, matches another port than " + dport + ", or logs to another group than "
+                + group + ". The rules (README, \"The firewall rule\"): nft add rule inet wgmon input udp dport " + dport
+                + " udp length . @th,64,32 '{ 156 . 0x01000000, 100 . 0x02000000 }' log group " + group
+                + "; nft add rule inet wgmon input udp dport " + dport
+                + " udp length '>=' 40 @th,64,32 0x04000000 @th,128,64 0 log group " + group;
     }
 
     /** handshake.failed (docs/architecture.md#failed-handshakes); its events are committed on the scan thread. */

@@ -41,6 +41,7 @@ public final class HandshakeFailureWatch {
     private final String host;
     private final Consumer<List<PeerEvent>> publish;
     private Cancellable pending;
+    private Instant pendingAt;
     private boolean closed;
 
     /**
@@ -68,7 +69,7 @@ public final class HandshakeFailureWatch {
         if (packet.type() == MessageType.HANDSHAKE_INITIATION) {
             failed.initiation(packet.source(), packet.sourcePort(), packet.destinationPort(), packet.time(),
                     classifier.classify(packet.initiation()));
-            armIfIdle(FailedHandshakes.COMPLETION_GRACE);
+            armBy(FailedHandshakes.COMPLETION_GRACE);
         } else if (packet.type() == MessageType.HANDSHAKE_RESPONSE || packet.sessionStart()) {
             failed.completed(packet.source());
         }
@@ -87,14 +88,20 @@ public final class HandshakeFailureWatch {
         }
     }
 
-    private synchronized void armIfIdle(Duration delay) {
-        if (pending != null || closed) {
+    /** Makes sure a sweep runs within {@code delay}: keeps an earlier timer, replaces a later one (a window's end). */
+    private synchronized void armBy(Duration delay) {
+        Duration spaced = delay.compareTo(MIN_SWEEP_SPACING) < 0 ? MIN_SWEEP_SPACING : delay;
+        Instant at = timers.now().plus(spaced);
+        if (closed || (pending != null && !pendingAt.isAfter(at))) {
             return;
         }
+        if (pending != null) {
+            pending.cancel();
+        }
         Cancellable[] self = new Cancellable[1];
-        self[0] = timers.schedule(delay.compareTo(MIN_SWEEP_SPACING) < 0 ? MIN_SWEEP_SPACING : delay,
-                () -> sweep(self[0]));
+        self[0] = timers.schedule(spaced, () -> sweep(self[0]));
         pending = self[0];
+        pendingAt = at;
     }
 
     private void sweep(Cancellable timer) {
@@ -116,7 +123,7 @@ public final class HandshakeFailureWatch {
         }
         Instant next = failed.nextDue();
         if (next != null) {
-            armIfIdle(Duration.between(now, next));
+            armBy(Duration.between(now, next));
         }
     }
 

@@ -2,6 +2,7 @@ package io.wgmon.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
+import io.wgmon.tracking.MissingRuleDiagnosis;
 import io.wgmon.tracking.PeerState;
 import io.wgmon.tracking.TrackingView;
 import io.wgmon.wireguard.Scan;
@@ -15,9 +16,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class PipelineReadiness implements AsyncHealthCheck {
     private final TrackingView tracking;
+    private final MissingRuleDiagnosis ruleDiagnosis;
 
-    public PipelineReadiness(TrackingView tracking) {
+    public PipelineReadiness(TrackingView tracking, MissingRuleDiagnosis ruleDiagnosis) {
         this.tracking = tracking;
+        this.ruleDiagnosis = ruleDiagnosis;
     }
 
     /**
@@ -37,6 +40,11 @@ public class PipelineReadiness implements AsyncHealthCheck {
                 .withData("packetSourceBound", bound)
                 .withData("backends", String.join(",", tracking.backendNames()))
                 .withData("connectedPeers", tracking.peers().stream().filter(PeerState::connected).count());
+        MissingRuleDiagnosis.Finding missing = ruleDiagnosis.finding();
+        if (missing != null) {
+            // a diagnosis, not a failure: wgmon still reports what scans find
+            response.withData("captureRuleMissing", missing.message());
+        }
         if (scan == null) {
             return response.status(false).withData("lastScan", "none yet").build();
         }

@@ -20,6 +20,7 @@ public final class PacketTriage {
     private final HandshakeFallback fallback;
     private final ScanRequests requests;
     private final HandshakeFailureWatch failedHandshakes;
+    private final MissingRuleDiagnosis ruleDiagnosis;
 
     /**
      * @param lastPackets   the same instance the tracker dates rx growth with
@@ -28,7 +29,8 @@ public final class PacketTriage {
      */
     public PacketTriage(LastPacketTimes lastPackets, SessionStartTimes sessionStarts,
                         AllPacketsRuleNotice allPacketsNotice, ScanTrigger trigger, HandshakeFallback fallback,
-                        ScanRequests requests, HandshakeFailureWatch failedHandshakes) {
+                        ScanRequests requests, HandshakeFailureWatch failedHandshakes,
+                        MissingRuleDiagnosis ruleDiagnosis) {
         this.lastPackets = lastPackets;
         this.sessionStarts = sessionStarts;
         this.allPacketsNotice = allPacketsNotice;
@@ -36,6 +38,7 @@ public final class PacketTriage {
         this.fallback = fallback;
         this.requests = requests;
         this.failedHandshakes = failedHandshakes;
+        this.ruleDiagnosis = ruleDiagnosis;
     }
 
     void onPacket(PacketEvent packet) {
@@ -44,6 +47,7 @@ public final class PacketTriage {
         failedHandshakes.onPacket(packet);
         if (packet instanceof WireGuardPacket wireGuardPacket) {
             allPacketsNotice.seen(wireGuardPacket);
+            ruleDiagnosis.seen(wireGuardPacket);
         }
         switch (trigger.decide(packet)) {
             case URGENT_SCAN -> {

@@ -18,7 +18,9 @@ public enum ScanCause {
     /** A packet from an endpoint that is not connected. */
     PACKET,
     /** A connected peer's deadline fell due: a check for idle peers ({@link PeerDeadlines}). */
-    DEADLINE;
+    DEADLINE,
+    /** No packet arrived since start: a look for handshakes the capture missed ({@link NoPacketProbe}). */
+    PROBE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -5,8 +5,11 @@ import io.wgmon.wireguard.Scan;
 import io.wgmon.wireguard.WireGuardScanner;
 import org.jboss.logging.Logger;
 
+import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One scan, on the scan thread (docs/architecture.md#tracking, docs/architecture.md#delivery): reads WireGuard, lets the tracker turn the
@@ -25,15 +28,20 @@ public final class ScanRunner {
     private final ScanProblems problems;
     private final PeerDeadlines deadlines;
     private final EventRules rules;
+    private final MissingRuleDiagnosis ruleDiagnosis;
+    private final Function<InetSocketAddress, Instant> lastDataFrom;
 
     /**
-     * @param view      written by this runner: the scans and the events
-     * @param deadlines told each scan's outcome, for the next disconnect check
-     * @param rules     turn the tracker's events into the events reported (rate limits, first-seen, stale)
+     * @param view          written by this runner: the scans and the events
+     * @param deadlines     told each scan's outcome, for the next disconnect check
+     * @param rules         turn the tracker's events into the events reported (rate limits, first-seen, stale)
+     * @param ruleDiagnosis told each scan's outcome: a handshake no captured packet preceded
+     * @param lastDataFrom  when the capture last saw ordinary data from an endpoint (a rule logging every packet)
      */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
                       TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines,
-                      EventRules rules) {
+                      EventRules rules, MissingRuleDiagnosis ruleDiagnosis,
+                      Function<InetSocketAddress, Instant> lastDataFrom) {
         this.scanner = scanner;
         this.tracker = tracker;
         this.state = state;
@@ -43,6 +51,8 @@ public final class ScanRunner {
         this.problems = problems;
         this.deadlines = deadlines;
         this.rules = rules;
+        this.ruleDiagnosis = ruleDiagnosis;
+        this.lastDataFrom = lastDataFrom;
     }
 
     /** Before the first scan: the state the last run left (may block). */
@@ -64,6 +74,7 @@ public final class ScanRunner {
                 .with(state.sessions(tracked, tracker.peers(), scan.time())));
         found.forEach(this::publish);
         deadlines.scanned(scan.time(), tracker.peers());
+        ruleDiagnosis.scanned(scan, tracker.peers(), lastDataFrom);
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());

@@ -32,6 +32,7 @@ public final class TrackingService implements AutoCloseable {
     private final TrackingView view;
     private final TrackingMetrics metrics;
     private final Optional<LifecycleWatcher> lifecycle;
+    private final NoPacketProbe probe;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -39,10 +40,11 @@ public final class TrackingService implements AutoCloseable {
      * @param rechecks      ask {@code requests} for rechecks after an urgent scan that found no connect
      * @param lifecycle     started with the packet source: link and UAPI socket changes ask for a scan at
      *                      once (docs/architecture.md#tracking), and closed with the service
+     * @param probe         rearmed after each scan like the deadline timer
      */
     public TrackingService(PacketSource source, PacketTriage triage, ScanRequests requests, ScanRunner runner,
                            DeadlineTimer deadlineTimer, UrgentRechecks rechecks, TrackingView view,
-                           TrackingMetrics metrics, Optional<LifecycleWatcher> lifecycle) {
+                           TrackingMetrics metrics, Optional<LifecycleWatcher> lifecycle, NoPacketProbe probe) {
         this.source = source;
         this.triage = triage;
         this.requests = requests;
@@ -52,6 +54,7 @@ public final class TrackingService implements AutoCloseable {
         this.view = view;
         this.metrics = metrics;
         this.lifecycle = lifecycle;
+        this.probe = probe;
     }
 
     /** Loads the saved state, binds the packet source (its errors propagate as they are) and takes the baseline scan. */
@@ -117,6 +120,7 @@ public final class TrackingService implements AutoCloseable {
             LOG.errorf(e, "Scan failed unexpectedly; the next scan runs as usual");
         } finally {
             deadlineTimer.rearm();
+            probe.rearm();
         }
     }
 
@@ -128,6 +132,7 @@ public final class TrackingService implements AutoCloseable {
         }
         lifecycle.ifPresent(LifecycleWatcher::close);
         deadlineTimer.close();
+        probe.close();
         triage.close();
         rechecks.close();
         requests.stop();

@@ -145,6 +145,19 @@ class HandshakeFailureWatchTest {
     }
 
     @Test
+    void aNewSourceIsReportedAfterTheGraceWhileAnotherWaitsForItsWindowsEnd() throws Exception {
+        scanned(serverKey);
+        watch.onPacket(initiation("198.51.100.7", validInitiation));
+        timers.advance(Duration.ofSeconds(5));
+        assertEquals(1, published.size());
+        timers.advance(Duration.ofSeconds(60));
+        watch.onPacket(initiation("198.51.100.8", validInitiation));
+        timers.advance(Duration.ofSeconds(5));
+        assertEquals(2, published.size(), "not held back until the first source's window ends");
+        assertEquals(1, timers.pending().stream().count(), "one timer at a time");
+    }
+
+    @Test
     void oneTimerAtATimeAndNoneAfterClose() throws Exception {
         scanned(serverKey);
         for (int i = 0; i < 100; i++) {

@@ -103,21 +103,26 @@ class TrackingServicePacketPathTest {
                 scanThread);
         SessionStartTimes sessionStarts = new SessionStartTimes();
         FailedHandshakes failed = new FailedHandshakes(Duration.ofMinutes(10));
+        MissingRuleDiagnosis ruleDiagnosis = new MissingRuleDiagnosis(source.describe(), port -> "advice");
         PeerDeadlines deadlines = new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5),
                 sessionStarts::lastFrom);
         service = new TrackingService(source, new PacketTriage(lastPackets, sessionStarts,
                 new AllPacketsRuleNotice(source.describe()), new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
                 new HandshakeFailureWatch(failed, new InitiationClassifier(view::lastScan),
-                        new HandshakeFailureMetrics(registry, failed), timers, view::lastScan, "node-1", events -> { })),
+                        new HandshakeFailureMetrics(registry, failed), timers, view::lastScan, "node-1", events -> { }),
+                ruleDiagnosis),
                 requests,
                 new ScanRunner(scanner, tracker, TrackerState.none(), (events, changes) -> { }, view, metrics,
                         new ScanProblems(Set.of(), scanner.backendNames()), deadlines,
                         new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1",
-                                PeerNames.none(), Duration.ZERO, false, UUID::randomUUID), HistoryStore.none())),
+                                PeerNames.none(), Duration.ZERO, false, UUID::randomUUID), HistoryStore.none()),
+                        ruleDiagnosis, lastPackets::lastFrom),
                 new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
                         () -> requests.request(ScanCause.DEADLINE)),
-                new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty());
+                new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty(),
+                new NoPacketProbe(timers, Duration.ofSeconds(5), ruleDiagnosis::packetsSeen,
+                        () -> requests.request(ScanCause.PROBE)));
     }
 
     @AfterEach

@@ -1,0 +1,131 @@
+package io.wgmon.tracking;
+
+import io.wgmon.capture.WireGuardPacket;
+import io.wgmon.wireguard.Device;
+import io.wgmon.wireguard.Peer;
+import io.wgmon.wireguard.Scan;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * Tells when packets do not reach the capture (docs/architecture.md#rule-diagnosis): a scan finds a peer's
+ * handshake, newer than the first scan, that no packet the capture saw from the peer's address preceded. Every
+ * handshake sends packets to the WireGuard port (an initiation or a response), so the firewall rule is missing,
+ * matches another port, or logs to another group. Said once with a WARN, kept for readiness, the metrics and the
+ * status page, and cleared (with an INFO) by the next packet that arrives.
+ * <p>
+ * {@link #seen} on the packet reader thread, {@link #scanned} on the scan thread; {@link #finding} anywhere.
+ */
+public final class MissingRuleDiagnosis {
+    private static final Logger LOG = Logger.getLogger(MissingRuleDiagnosis.class);
+    static final int MAX_SOURCES = 65536;
+    /** A packet just before the scan may still be in the capture's queue: handshakes younger than this wait. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+    /** The handshake's packets precede it by a round trip; this much earlier still counts, for clock steps. */
+    static final Duration TOLERANCE = Duration.ofSeconds(10);
+
+    /** What the diagnosis found: the peer whose handshake no packet preceded. */
+    public record Finding(PeerKey peer, Instant handshake, Instant foundAt, String message) {
+    }
+
+    private final String source;
+    private final IntFunction<String> advice;
+    private final Map<InetAddress, Instant> lastSeen = new ConcurrentHashMap<>();
+    private final AtomicLong detections = new AtomicLong();
+    private Instant baseline;
+    private volatile Finding finding;
+    private volatile boolean packetsSeen;
+    /** When the last finding was cleared: handshakes before it were judged already. */
+    private volatile Instant clearedAt;
+
+    /**
+     * @param source the packet source as its describe() says it, e.g. "nflog group 1"
+     * @param advice what to check and the rule to use, for the WARN, given the interface's listen port
+     */
+    public MissingRuleDiagnosis(String source, IntFunction<String> advice) {
+        this.source = source;
+        this.advice = advice;
+    }
+
+    /** Each captured packet: dates its source, and clears a finding. */
+    void seen(WireGuardPacket packet) {
+        packetsSeen = true;
+        if (!packet.ordinaryData()) {
+            if (lastSeen.size() >= MAX_SOURCES) {
+                lastSeen.clear();
+            }
+            lastSeen.put(packet.source(), packet.time());
+        }
+        Finding found = finding;
+        if (found != null) {
+            clearedAt = packet.time();
+            finding = null;
+            LOG.infof("Packets reach %s again (from %s); the missing-rule diagnosis is cleared", source,
+                    packet.source().getHostAddress());
+        }
+    }
+
+    /** After each scan, with the tracker's peers; the first scan only sets the baseline. */
+    void scanned(Scan scan, List<PeerState> peers, Function<InetSocketAddress, Instant> lastDataFrom) {
+        Instant now = scan.time();
+        if (baseline == null) {
+            baseline = now;
+            return;
+        }
+        if (finding != null) {
+            return;
+        }
+        Instant judgedSince = clearedAt != null && clearedAt.isAfter(baseline) ? clearedAt : baseline;
+        for (PeerState state : peers) {
+            Peer peer = state.last();
+            Instant handshake = peer.lastHandshake();
+            if (handshake == null || peer.endpoint() == null || !handshake.isAfter(judgedSince)
+                    || handshake.isAfter(now.minus(SETTLE))) {
+                continue;
+            }
+            Instant since = handshake.minus(TOLERANCE);
+            Instant packet = lastSeen.get(peer.endpoint().getAddress());
+            Instant data = lastDataFrom.apply(peer.endpoint());
+            if ((packet != null && !packet.isBefore(since)) || (data != null && !data.isBefore(since))) {
+                continue;
+            }
+            String message = "WireGuard reports a handshake of peer " + state.key() + " from "
+                    + peer.endpointText() + " at " + handshake + ", but no packet from it reached " + source
+                    + ": packets to the WireGuard port are not reaching wgmon. " + advice.apply(listenPort(scan, state.key()));
+            finding = new Finding(state.key(), handshake, now, message);
+            detections.incrementAndGet();
+            LOG.warn(message + ". Said once; cleared when packets arrive");
+            return;
+        }
+    }
+
+    private static int listenPort(Scan scan, PeerKey key) {
+        return scan.devices().stream().filter(d -> d.name().equals(key.interfaceName())).mapToInt(Device::listenPort)
+                .findFirst().orElse(0);
+    }
+
+    /** The current finding, null when packets arrive as they should (or nothing was found yet). */
+    public Finding finding() {
+        return finding;
+    }
+
+    /** Whether the capture delivered any packet since start. */
+    public boolean packetsSeen() {
+        return packetsSeen;
+    }
+
+    /** How often a missing rule was found since start. */
+    public long detections() {
+        return detections.get();
+    }
+}

@@ -1,0 +1,73 @@
+package io.wgmon.tracking;
+
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.Timers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Scans while the capture has not delivered a single packet since start (docs/architecture.md#rule-diagnosis):
+ * without the firewall rule nothing else would scan when a peer connects (no packet asks, and no peer is
+ * connected to have a deadline), so the {@link MissingRuleDiagnosis} would never see its handshake. One tick
+ * apart for {@link #FULL_RATE_FOR} after the first scan, then a tenth of the time since, at most
+ * {@link #MAX_SPACING}; never again once a packet arrived. Rearmed after each scan, on the scan thread.
+ */
+public final class NoPacketProbe {
+    static final Duration FULL_RATE_FOR = Duration.ofMinutes(10);
+    static final Duration MAX_SPACING = Duration.ofMinutes(10);
+
+    private final Timers timers;
+    private final Duration tick;
+    private final BooleanSupplier packetsSeen;
+    private final Runnable requestScan;
+    private Instant firstScan;
+    private Cancellable pending;
+    private boolean closed;
+
+    /** @param requestScan asks for a scan (cause probe); must not block */
+    public NoPacketProbe(Timers timers, Duration tick, BooleanSupplier packetsSeen, Runnable requestScan) {
+        this.timers = timers;
+        this.tick = tick;
+        this.packetsSeen = packetsSeen;
+        this.requestScan = requestScan;
+    }
+
+    /** After each scan: the next probe, unless a packet arrived or one is armed. */
+    synchronized void rearm() {
+        Instant now = timers.now();
+        if (firstScan == null) {
+            firstScan = now;
+        }
+        if (closed || pending != null || packetsSeen.getAsBoolean()) {
+            return;
+        }
+        Duration elapsed = Duration.between(firstScan, now);
+        Duration spacing = elapsed.compareTo(FULL_RATE_FOR) < 0 ? tick : elapsed.dividedBy(10);
+        spacing = spacing.compareTo(MAX_SPACING) > 0 ? MAX_SPACING : spacing.compareTo(tick) < 0 ? tick : spacing;
+        Cancellable[] self = new Cancellable[1];
+        self[0] = timers.schedule(spacing, () -> due(self[0]));
+        pending = self[0];
+    }
+
+    synchronized void close() {
+        closed = true;
+        if (pending != null) {
+            pending.cancel();
+            pending = null;
+        }
+    }
+
+    private void due(Cancellable timer) {
+        synchronized (this) {
+            if (pending != timer) {
+                return;
+            }
+            pending = null;
+        }
+        if (!packetsSeen.getAsBoolean()) {
+            requestScan.run();
+        }
+    }
+}

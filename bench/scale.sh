@@ -286,8 +286,11 @@ rest_table() {
 # --- scale: N configured peers, handshakes, data, synthetic load, the poller beside -----------------
 scale_run() {
   local n=$1 c sockets s a0 a1 p0 p1 c0 c1 sw0 sw1 k0 k1 t0 t1 pool connects rekeys
-  c=$(( CLIENTS < (n - 1) / 2 ? CLIENTS : (n - 1) / 2 ))
   rekeys=$REKEYS; [ "$rekeys" = auto ] && rekeys=$(awk -v n="$n" 'BEGIN {printf "%.2f", n / 120}')
+  # each client rekeys at least every idle-timeout / 2, or its identity would fall idle between two
+  # rekeys and be reported gone and back (true, but not the bed's ground truth)
+  c=$(awk -v n="$n" -v m="$CLIENTS" -v r="$rekeys" -v i="$idle_s" 'BEGIN {
+    c = int(r * i / 2); if (c < 2) c = 2; if (c > m) c = m; if (c > int((n - 1) / 2)) c = int((n - 1) / 2); print c }')
   bed_up "$n" "$c"
   app_start
   sockets=$(printf '/var/run/wireguard/%s.sock,' "${clients[@]}"); sockets=${sockets%,}
@@ -560,7 +563,9 @@ EOF
 ### wgmon and the poller from 100 to 10,000 peers
 
 The bed: a wireguard-go server with N configured peers (\`wg setconf\`), one client namespace with
-up to $CLIENTS client devices (wireguard-go each) and one data client. A driver makes the
+up to $CLIENTS client devices (wireguard-go each; fewer where the rekey rate is low, so that each
+client rekeys at least every idle-timeout / 2 and no identity falls idle while it is in use) and one
+data client. A driver makes the
 handshakes through the clients' UAPI sockets. First each client takes an identity (a connect),
 then, paced, each step re-adds the server peer on the next client (\`replace_peers\` and a
 persistent keepalive, so WireGuard handshakes at once: a rekey of a connected peer) at

@@ -7,7 +7,11 @@ import io.wgmon.os.InotifyEventParser;
 import io.wgmon.os.LibC;
 import io.wgmon.os.OsException;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.function.Predicate;
 
 import static io.wgmon.os.InotifyEvent.*;
@@ -29,9 +33,12 @@ final class UapiDirectoryWatch implements AutoCloseable {
     private final Path directory;
     private final Predicate<String> watchedInterface;
     private final byte[] buffer = new byte[BUFFER_BYTES];
+    private final ByteBuffer records = ByteBuffer.wrap(buffer).order(ByteOrder.nativeOrder());
+    private static final byte[] SOCKET_SUFFIX_BYTES = SOCKET_SUFFIX.getBytes(StandardCharsets.US_ASCII);
     private int directoryWatch = -1;
     private int parentWatch = -1;
     private long malformed;
+    private long discardedUnparsed;
 
     private UapiDirectoryWatch(Inotify inotify, Path directory, Predicate<String> watchedInterface) {
         this.inotify = inotify;
@@ -69,6 +76,11 @@ final class UapiDirectoryWatch implements AutoCloseable {
         return malformed;
     }
 
+    /** Reads whose events were all about other files than sockets, dropped without parsing. */
+    long discardedUnparsed() {
+        return discardedUnparsed;
+    }
+
     /**
      * Reads every event waiting.
      *
@@ -82,6 +94,10 @@ final class UapiDirectoryWatch implements AutoCloseable {
             if (length == 0) {
                 return changed;
             }
+            if (onlyOtherFiles(length)) {
+                discardedUnparsed++;
+                continue;
+            }
             InotifyEventParser.Events events = InotifyEventParser.parse(buffer, length);
             if (events.truncated()) {
                 malformed++;
@@ -91,6 +107,41 @@ final class UapiDirectoryWatch implements AutoCloseable {
                 changed |= apply(event);
             }
         }
+    }
+
+    /**
+     * Whether every record read is a file other than a socket coming or going in the directory: the
+     * common case on a host where other programs use the directory, decided on the bytes, without a
+     * string or an event object. Anything else (a socket, the directory itself, an overflow, a record
+     * that does not fit) goes to the full parse.
+     */
+    private boolean onlyOtherFiles(int length) {
+        int at = 0;
+        while (at < length) {
+            if (length - at < InotifyEventParser.HEADER_BYTES) {
+                return false;
+            }
+            int watch = records.getInt(at);
+            int mask = records.getInt(at + 4);
+            int nameLength = records.getInt(at + 12);
+            int name = at + InotifyEventParser.HEADER_BYTES;
+            if (watch != directoryWatch || directoryWatch < 0 || nameLength < 0 || nameLength > length - name
+                    || (mask & ~(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ISDIR)) != 0
+                    || endsWithSocketSuffix(name, nameLength)) {
+                return false;
+            }
+            at = name + nameLength;
+        }
+        return true;
+    }
+
+    private boolean endsWithSocketSuffix(int name, int paddedLength) {
+        int end = name;
+        while (end < name + paddedLength && buffer[end] != 0) {
+            end++;
+        }
+        int suffix = end - SOCKET_SUFFIX_BYTES.length;
+        return suffix >= name && Arrays.equals(buffer, suffix, end, SOCKET_SUFFIX_BYTES, 0, SOCKET_SUFFIX_BYTES.length);
     }
 
     private boolean apply(InotifyEvent event) {

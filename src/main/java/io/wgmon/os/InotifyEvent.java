@@ -14,6 +14,7 @@ public record InotifyEvent(int watch, int mask, String name) {
     public static final int IN_Q_OVERFLOW = 0x4000;
     public static final int IN_IGNORED = 0x8000;
     public static final int IN_ONLYDIR = 0x1000000;
+    public static final int IN_ISDIR = 0x40000000;
 
     public boolean has(int bits) {
         return (mask & bits) != 0;

@@ -13,7 +13,7 @@ import java.util.List;
  * list and is counted as malformed by the caller.
  */
 public final class InotifyEventParser {
-    static final int HEADER_BYTES = 16;
+    public static final int HEADER_BYTES = 16;
 
     /** The events, and whether the bytes ended in the middle of one. */
     public record Events(List<InotifyEvent> events, boolean truncated) {

@@ -80,6 +80,11 @@ public final class KnownPeers {
         entries.values().removeIf(entry -> entry.readNumber != readNumber);
     }
 
+    /** Forgets every peer: the next read decodes them all again. */
+    void clear() {
+        entries.clear();
+    }
+
     int size() {
         return entries.size();
     }

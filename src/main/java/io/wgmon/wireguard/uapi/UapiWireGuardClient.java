@@ -139,7 +139,17 @@ public class UapiWireGuardClient implements WireGuardClient {
         ReplyBudget budget = limits.budget(name + ": UAPI reply on " + socket);
         KnownPeers known = knownPeers.computeIfAbsent(name, device -> new KnownPeers());
         synchronized (known) {
-            return receive(channel, name, socket, deadline, chunk, budget, new UapiReplyParser(name, budget, publicKeys, known));
+            boolean read = false;
+            try {
+                Device device = receive(channel, name, socket, deadline, chunk, budget,
+                        new UapiReplyParser(name, budget, publicKeys, known));
+                read = true;
+                return device;
+            } finally {
+                if (!read) {
+                    known.clear(); // what a failed read added is bounded by its budget; failed reads add up
+                }
+            }
         }
     }
 

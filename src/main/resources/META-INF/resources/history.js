@@ -240,6 +240,5 @@ const sessionHistory = (() => {
     reload() { readDay(); readOpened(); },
     redraw: draw, // an open session's bar grows to now
     lane, open, onEvent,
-    available: () => state.available,
   };
 })();

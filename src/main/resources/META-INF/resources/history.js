@@ -238,7 +238,7 @@ const sessionHistory = (() => {
   return {
     start(changed) { onChange = changed; },
     reload() { readDay(); readOpened(); },
+    redraw: draw, // an open session's bar grows to now
     lane, open, onEvent,
-    available: () => state.available,
   };
 })();

@@ -100,6 +100,7 @@ async function load() {
   rows.clear();
   peers.forEach(p => rows.set(keyOf(p.interfaceName, p.publicKey), p));
   render();
+  sessionHistory.redraw();
 }
 
 // An event carries the peer as the webhook JSON does; the row changes at once.

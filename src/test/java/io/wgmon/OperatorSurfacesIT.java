@@ -100,11 +100,14 @@ class OperatorSurfacesIT {
                     Map.entry("QUARKUS_MANAGEMENT_HOST", "0.0.0.0"));
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
-                try (PrometheusServer prometheus = PrometheusServer.startIn(testbed.serverNs(), scrapeConfigs(monitor, work), work);
+                // starts beside Prometheus and Chromium, and is ready before the timed parts begin
+                try (MonitorProcess withoutStore = startWithoutStore(testbed, group, work);
+                     PrometheusServer prometheus = PrometheusServer.startIn(testbed.serverNs(), scrapeConfigs(monitor, work), work);
                      Chromium browser = Chromium.startIn(testbed.serverNs(), 1100, 520)) {
+                    withoutStore.awaitReady(Duration.ofSeconds(60));
                     try {
                         run(testbed, receiver, monitor, prometheus, browser, names, alice, bob, carol);
-                        withoutStore(testbed, browser, group, work);
+                        checkWithoutStore(withoutStore, browser);
                     } catch (AssertionError | RuntimeException e) {
                         System.err.println("---- wgmon log ----\n" + monitor.log() + "\n---- prometheus log ----\n" + prometheus.log());
                         throw e;
@@ -268,7 +271,8 @@ class OperatorSurfacesIT {
         Files.move(next, names, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         awaitTrue("the API has carol's new name", Duration.ofSeconds(5), () -> monitor.get("/api/peers").body().contains("<img"));
         browser.evaluate("location.reload(); true");
-        assertTrue(browser.await(rowIs(carol, "connected"), Duration.ofSeconds(15)));
+        assertTrue(browser.await("window.wgmonNotReloaded === undefined && " + rowIs(carol, "connected"), Duration.ofSeconds(15)),
+                "the page reloaded with carol");
         assertEquals(markup, rowName(browser, carol), "the name as text");
         browser.evaluate(row(carol) + ".click(); true");
         assertTrue(browser.await("document.querySelector('#history-title').textContent === 'History of ' + "
@@ -309,31 +313,29 @@ class OperatorSurfacesIT {
         assertTrue(monitor.log().lines().noneMatch(line -> line.contains("none-of-wgmons-business")), "private key in the log");
     }
 
-    /**
-     * A second wgmon on the same interface without a store (nothing logged to its NFLOG group, so it
-     * only reads): the page has the live view and one line saying history needs a store.
-     */
-    private static void withoutStore(Testbed testbed, Chromium browser, int group, Path work) throws Exception {
-        Map<String, String> env = Map.of(
+    /** A second wgmon on the same interface without a store (nothing is logged to its NFLOG group: it only reads). */
+    private static MonitorProcess startWithoutStore(Testbed testbed, int group, Path work) throws IOException {
+        return MonitorProcess.start(testbed.serverNs(), Map.of(
                 "WGMON_NFLOG_GROUP", String.valueOf(group + 1),
                 "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
                 "QUARKUS_HTTP_PORT", String.valueOf(WITHOUT_STORE_HTTP_PORT),
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(WITHOUT_STORE_MANAGEMENT_PORT));
-        try (MonitorProcess plain = MonitorProcess.start(testbed.serverNs(), env, work.resolve("without-store.log"))) {
-            plain.awaitReady(Duration.ofSeconds(60));
-            browser.navigate("http://127.0.0.1:" + WITHOUT_STORE_HTTP_PORT + "/");
-            assertTrue(browser.await("location.port === '" + WITHOUT_STORE_HTTP_PORT + "'"
-                    + " && document.querySelectorAll('#peers tbody tr').length === 3"
-                    + " && !document.querySelector('#history-note').hidden", Duration.ofSeconds(15)),
-                    "the live view and the note without a store; wgmon's log:\n" + plain.log());
-            String note = browser.evaluate("document.querySelector('#history-note').textContent").asText();
-            System.out.println("OPS: the page without a store: " + note);
-            assertTrue(note.startsWith("History needs a store: set wgmon.store.dir"), note);
-            assertEquals(0, browser.evaluate("[...document.querySelectorAll('#peers td.lane')]"
-                    + ".filter(td => td.offsetParent !== null).length").asInt(), "no 24-hour lanes without a store");
-            browser.evaluate("document.querySelector('#peers tbody tr').click(); true");
-            assertTrue(browser.evaluate("document.querySelector('#history').hidden").asBoolean(), "no history to open");
-        }
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(WITHOUT_STORE_MANAGEMENT_PORT)), work.resolve("without-store.log"));
+    }
+
+    /** Without a store the page has the live view and one line saying history needs a store. */
+    private static void checkWithoutStore(MonitorProcess plain, Chromium browser) throws Exception {
+        browser.navigate("http://127.0.0.1:" + WITHOUT_STORE_HTTP_PORT + "/");
+        assertTrue(browser.await("location.port === '" + WITHOUT_STORE_HTTP_PORT + "'"
+                + " && document.querySelectorAll('#peers tbody tr').length === 3"
+                + " && !document.querySelector('#history-note').hidden", Duration.ofSeconds(15)),
+                "the live view and the note without a store; wgmon's log:\n" + plain.log());
+        String note = browser.evaluate("document.querySelector('#history-note').textContent").asText();
+        System.out.println("OPS: the page without a store: " + note);
+        assertTrue(note.startsWith("History needs a store: set wgmon.store.dir"), note);
+        assertEquals(0, browser.evaluate("[...document.querySelectorAll('#peers td.lane')]"
+                + ".filter(td => td.offsetParent !== null).length").asInt(), "no 24-hour lanes without a store");
+        browser.evaluate("document.querySelector('#peers tbody tr').click(); true");
+        assertTrue(browser.evaluate("document.querySelector('#history').hidden").asBoolean(), "no history to open");
     }
 
     private static Duration connectLatency(Testbed testbed, WebhookReceiver receiver, Testbed.Client client) throws Exception {

@@ -1,5 +1,7 @@
 package io.wgmon.delivery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wgmon.delivery.TestReceiver.Reply;
 import io.wgmon.delivery.TestReceiver.Request;
@@ -8,6 +10,7 @@ import io.wgmon.delivery.format.JsonPayloadFormat;
 import io.wgmon.delivery.queue.QueueCore;
 import io.wgmon.store.PeerStateChanges;
 import io.wgmon.tracking.PeerEvent;
+import io.wgmon.tracking.PeerEventType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,6 +140,33 @@ class SpoolingDispatcherTest {
         Await.until("all delivered", WAIT, () -> fixture.count("delivered", "durable") == 20);
         assertEquals(List.of(), notDurableAtArrival);
         Await.until("done marks committed", WAIT, () -> StoreInspector.ids(spoolRoot, "receiver-durable").isEmpty());
+    }
+
+    /** handshake.failed has no public key: it is stored, read back after a restart and sent as it was. */
+    @Test
+    void aSourceEventWithoutAKeyIsSpooledAndSentAfterARestart() throws Exception {
+        int port = FreePort.pick();
+        URI url = URI.create("http://127.0.0.1:" + port + "/hook");
+        PeerEvent failed = TestEvents.everyKind().get(PeerEventType.HANDSHAKE_FAILED);
+        WebhookDispatcher first = fixture.dispatcher(List.of(json("source", url)
+                        .withEvents(Set.of(PeerEventType.HANDSHAKE_FAILED))),
+                policy(spool(spoolRoot, SPOOL_BYTES)));
+        PeerEvent recent = PeerEvent.aboutSource(failed.id(), failed.type(), Instant.now(), failed.host(), "wg0",
+                failed.detail());
+        first.commit(List.of(recent), PeerStateChanges.NONE);
+        Await.until("an attempt refused", WAIT, () -> fixture.count("retries", "source") >= 1);
+        first.close();
+
+        TestReceiver receiver = fixture.receiver(port, request -> Reply.of(200));
+        fixture.dispatcher(List.of(json("source", url)
+                        .withEvents(Set.of(PeerEventType.HANDSHAKE_FAILED))),
+                policy(spool(spoolRoot, SPOOL_BYTES)));
+        Await.until("delivered after the restart", WAIT, () -> receiver.requests().size() == 1);
+        JsonNode body = new ObjectMapper().readTree(receiver.requests().get(0).body());
+        assertEquals("handshake.failed", body.get("event").asText());
+        assertTrue(body.get("peer").isNull());
+        assertEquals("203.0.113.9:4242", body.get("detail").get("source").asText());
+        Await.until("done marks committed", WAIT, () -> StoreInspector.ids(spoolRoot, "receiver-source").isEmpty());
     }
 
     @Test

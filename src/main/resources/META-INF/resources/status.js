@@ -105,6 +105,7 @@ async function load() {
 
 // An event carries the peer as the webhook JSON does; the row changes at once.
 function apply(event) {
+  if (!event.peer) return; // handshake.failed is about a source address, not a peer's row
   const key = keyOf(event.interface, event.peer.publicKey);
   const before = rows.get(key) || { interfaceName: event.interface, publicKey: event.peer.publicKey, allowedIps: [] };
   const p = Object.assign({}, before, {

@@ -1,13 +1,13 @@
 package io.wgmon;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.wgmon.config.StoreFolder;
 import io.wgmon.config.WgmonConfig;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.store.SessionRetention;
 import io.wgmon.store.StoreDatabase;
-import io.wgmon.timing.Timers;
 import io.wgmon.store.StoreException;
+import io.wgmon.timing.Timers;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -11,12 +11,11 @@ import java.util.function.BooleanSupplier;
  * Scans while the capture has not delivered a single packet since start (docs/architecture.md#rule-diagnosis):
  * without the firewall rule nothing else would scan when a peer connects (no packet asks, and no peer is
  * connected to have a deadline), so the {@link MissingRuleDiagnosis} would never see its handshake. One tick
- * apart for {@link #FULL_RATE_FOR} after the first scan, then a tenth of the time since, at most
- * {@link #MAX_SPACING}; never again once a packet arrived. Rearmed after each scan, on the scan thread.
+ * apart for {@link #PROBE_FOR} after the first scan (the newcomer's first try), then never again, nor once a
+ * packet arrived: nothing periodic at rest past it. Rearmed after each scan, on the scan thread.
  */
 public final class NoPacketProbe {
-    static final Duration FULL_RATE_FOR = Duration.ofMinutes(10);
-    static final Duration MAX_SPACING = Duration.ofMinutes(10);
+    static final Duration PROBE_FOR = Duration.ofMinutes(10);
 
     private final Timers timers;
     private final Duration tick;
@@ -43,11 +42,11 @@ public final class NoPacketProbe {
         if (closed || pending != null || packetsSeen.getAsBoolean()) {
             return;
         }
-        Duration elapsed = Duration.between(firstScan, now);
-        Duration spacing = elapsed.compareTo(FULL_RATE_FOR) < 0 ? tick : elapsed.dividedBy(10);
-        spacing = spacing.compareTo(MAX_SPACING) > 0 ? MAX_SPACING : spacing.compareTo(tick) < 0 ? tick : spacing;
+        if (Duration.between(firstScan, now).compareTo(PROBE_FOR) >= 0) {
+            return;
+        }
         Cancellable[] self = new Cancellable[1];
-        self[0] = timers.schedule(spacing, () -> due(self[0]));
+        self[0] = timers.schedule(tick, () -> due(self[0]));
         pending = self[0];
     }
 

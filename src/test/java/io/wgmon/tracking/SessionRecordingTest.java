@@ -148,16 +148,21 @@ class SessionRecordingTest {
         }
     }
 
-    @Test
-    void aSessionAcrossAShortRestartContinuesWithTheSameIdAndItsFirstCounters() {
-        UUID id;
+    /** A first run: alice connects at 10 s, is seen again at 20 s, and wgmon stops; her session's id. */
+    private UUID aliceConnectedThenWgmonStopped() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             Run run = new Run(database, 0);
             run.scan(scan(0, alice(null, 500, 50, "192.0.2.2")));
-            id = run.scan(scan(10, alice(at(10), 600, 80, "192.0.2.2"))).get(0).sessionId();
+            UUID id = run.scan(scan(10, alice(at(10), 600, 80, "192.0.2.2"))).get(0).sessionId();
             run.scan(scan(20, alice(at(10), 700, 90, "192.0.2.2")));
             run.stop();
+            return id;
         }
+    }
+
+    @Test
+    void aSessionAcrossAShortRestartContinuesWithTheSameIdAndItsFirstCounters() {
+        UUID id = aliceConnectedThenWgmonStopped();
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             Run run = new Run(database, 60);
             assertEquals(List.of(), run.scan(scan(60, alice(at(10), 800, 95, "192.0.2.2"))));
@@ -173,14 +178,7 @@ class SessionRecordingTest {
 
     @Test
     void aSessionThatWentIdleWhileWgmonWasDownEndsAsARestartGapAtItsLastActivity() {
-        UUID id;
-        try (StoreDatabase database = StoreDatabase.open(dir)) {
-            Run run = new Run(database, 0);
-            run.scan(scan(0, alice(null, 500, 50, "192.0.2.2")));
-            id = run.scan(scan(10, alice(at(10), 600, 80, "192.0.2.2"))).get(0).sessionId();
-            run.scan(scan(20, alice(at(10), 700, 90, "192.0.2.2")));
-            run.stop();
-        }
+        UUID id = aliceConnectedThenWgmonStopped();
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             Run run = new Run(database, 3600);
             PeerEvent idle = run.scan(scan(3600, alice(at(10), 700, 90, "192.0.2.2"))).get(0);

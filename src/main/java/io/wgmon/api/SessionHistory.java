@@ -29,6 +29,7 @@ public class SessionHistory {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     static final Duration DEFAULT_SUMMARY_WINDOW = Duration.ofHours(24);
+    static final Duration MAX_TIMELINE_WINDOW = Duration.ofDays(7);
     static final String NO_STORE = "session history needs wgmon.store.dir";
     private static final int QUOTED = 60;
 
@@ -82,6 +83,20 @@ public class SessionHistory {
                 .map(row -> totals(row, liveBytes.get(row.interfaceName() + " " + row.publicKey())))
                 .toList();
         return new SessionSummary(from, to, peers);
+    }
+
+    /** Every peer's sessions over [from, to) (default: the last 24 hours, at most 7 days) as numbers. */
+    SessionTimeline timeline(String fromText, String toText, String interfaceName) {
+        SessionReader reader = reader();
+        Instant to = instant("to", toText).orElse(Instant.now());
+        Instant from = instant("from", fromText).orElse(to.minus(DEFAULT_SUMMARY_WINDOW));
+        if (!from.isBefore(to)) {
+            throw ApiError.badRequest("from must be before to");
+        }
+        if (Duration.between(from, to).compareTo(MAX_TIMELINE_WINDOW) > 0) {
+            throw ApiError.badRequest("from, to: a timeline covers at most 7 days");
+        }
+        return SessionTimeline.of(from, to, reader.timeline(from, to, text(interfaceName).orElse(null)));
     }
 
     private static SessionSummary.PeerTotals totals(PeerSummaryRow row, long[] live) {

@@ -62,4 +62,20 @@ public class SessionsResource {
             @Parameter(description = "a WireGuard interface") @QueryParam("interface") String interfaceName) {
         return history.summary(from, to, interfaceName);
     }
+
+    @GET
+    @Path("/timeline")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every peer's sessions over [from, to) (default: the last 24 hours; at most 7 days) as "
+            + "numbers: the status page's timelines")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SessionTimeline.class)))
+    @APIResponse(responseCode = "400", description = "a bad parameter: {\"error\": \"<one line>\"}")
+    @APIResponse(responseCode = "404", description = "no store: {\"error\": \"" + SessionHistory.NO_STORE + "\"}")
+    public SessionTimeline timeline(
+            @Parameter(description = "ISO-8601 instant; 24 hours before to unless given") @QueryParam("from") String from,
+            @Parameter(description = "ISO-8601 instant; now unless given") @QueryParam("to") String to,
+            @Parameter(description = "a WireGuard interface") @QueryParam("interface") String interfaceName) {
+        return history.timeline(from, to, interfaceName);
+    }
 }

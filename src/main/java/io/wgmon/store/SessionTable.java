@@ -7,7 +7,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -37,6 +41,14 @@ public final class SessionTable {
             ALTER TABLE peer_state ADD COLUMN session_id TEXT;
             ALTER TABLE peer_state ADD COLUMN session_rx INTEGER;
             ALTER TABLE peer_state ADD COLUMN session_tx INTEGER;
+            """;
+    /**
+     * Migration 7 (the session-history scale work): the all-peers time window (the page's timeline) read from
+     * one index alone, covering; it replaces the index on end_time alone, so a row still updates five B-trees.
+     */
+    static final String WINDOW_INDEX_MIGRATION = """
+            CREATE INDEX session_window ON session (end_time, start_time, interface, public_key);
+            DROP INDEX session_end;
             """;
     /** A roaming peer's endpoint list stops growing here (about 120 changes). */
     static final int MAX_ENDPOINTS_TEXT = 4096;
@@ -166,6 +178,96 @@ public final class SessionTable {
                 long earliest = result.getLong(1);
                 return result.wasNull() ? Long.MAX_VALUE : earliest;
             }
+        }
+    }
+
+    /**
+     * Per peer, the sessions overlapping [from, to) as numbers (the page's timeline of all peers), read from
+     * the covering index {@code session_window} alone; peers in key order, each one's spans oldest first.
+     */
+    public static List<PeerSpans> timeline(Connection connection, Instant from, Instant to, String interfaceName)
+            throws SQLException {
+        String only = interfaceName == null ? "" : " AND interface = ?3";
+        String sql = "SELECT interface, public_key, start_time, end_time, NULL FROM session"
+                + " WHERE end_time > ?1 AND start_time < ?2" + only
+                + " UNION ALL SELECT interface, public_key, start_time, NULL, id FROM session"
+                + " WHERE end_time IS NULL AND start_time < ?2" + only;
+        Map<String, SpansBuilder> peers = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, from.toEpochMilli());
+            statement.setLong(2, to.toEpochMilli());
+            if (interfaceName != null) {
+                statement.setString(3, interfaceName);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    String interfaceOf = result.getString(1);
+                    String key = result.getString(2);
+                    SpansBuilder peer = peers.computeIfAbsent(interfaceOf + ' ' + key,
+                            ignored -> new SpansBuilder(interfaceOf, key));
+                    long start = result.getLong(3);
+                    long end = result.getLong(4);
+                    if (result.wasNull()) {
+                        peer.open(result.getString(5), start);
+                    } else {
+                        peer.add(start, end);
+                    }
+                }
+            }
+        }
+        return peers.values().stream().map(SpansBuilder::build)
+                .sorted(Comparator.comparing(PeerSpans::interfaceName).thenComparing(PeerSpans::publicKey)).toList();
+    }
+
+    /** One peer's spans as they are read (in order of their end), sorted by start when built. */
+    private static final class SpansBuilder {
+        private final String interfaceName;
+        private final String publicKey;
+        private long[] spans = new long[16];
+        private int size;
+        private String openId;
+        private Long openStart;
+
+        SpansBuilder(String interfaceName, String publicKey) {
+            this.interfaceName = interfaceName;
+            this.publicKey = publicKey;
+        }
+
+        void add(long start, long end) {
+            if (size == spans.length) {
+                spans = Arrays.copyOf(spans, size * 2);
+            }
+            spans[size++] = start;
+            spans[size++] = end;
+        }
+
+        void open(String id, long start) {
+            if (openStart == null || start > openStart) {
+                openId = id;
+                openStart = start;
+            }
+        }
+
+        PeerSpans build() {
+            long[] pairs = new long[size];
+            boolean sorted = true;
+            for (int i = 2; i < size; i += 2) {
+                sorted &= spans[i] >= spans[i - 2];
+            }
+            if (sorted) {
+                System.arraycopy(spans, 0, pairs, 0, size);
+            } else {
+                Integer[] order = new Integer[size / 2];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                Arrays.sort(order, Comparator.comparingLong(i -> spans[2 * i]));
+                for (int i = 0; i < order.length; i++) {
+                    pairs[2 * i] = spans[2 * order[i]];
+                    pairs[2 * i + 1] = spans[2 * order[i] + 1];
+                }
+            }
+            return new PeerSpans(interfaceName, publicKey, pairs, openId, openStart);
         }
     }
 

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -236,8 +237,33 @@ class SessionsApiTest {
     }
 
     @Test
+    void theTimelineHasEveryPeersSpansAsSecondsAfterFrom() throws Exception {
+        JsonNode timeline = json("/api/sessions/timeline?from=" + at(300) + "&to=" + at(2500));
+        assertEquals(at(300), Instant.parse(timeline.get("from").textValue()));
+        assertEquals(at(2500), Instant.parse(timeline.get("to").textValue()));
+        assertEquals(3, timeline.get("peers").size(), timeline.toString());
+        JsonNode alice = timeline.get("peers").get(0);
+        assertEquals(ALICE, alice.get("publicKey").textValue());
+        assertEquals("wg0", alice.get("interface").textValue());
+        assertEquals("[-300,300]", alice.get("spans").toString(), "a1 from 0 to 600; b1 ended before 300 is left out");
+        assertEquals(A2.toString(), alice.get("open").get("id").textValue());
+        assertEquals(700, alice.get("open").get("start").longValue());
+        JsonNode bob = timeline.get("peers").get(1);
+        assertEquals("[-200,100]", bob.get("spans").toString());
+        assertFalse(bob.has("open"));
+        JsonNode carol = timeline.get("peers").get(2);
+        assertEquals("wg1", carol.get("interface").textValue());
+        assertEquals("[]", carol.get("spans").toString());
+        assertEquals(1700, carol.get("open").get("start").longValue());
+
+        JsonNode wg0Early = json("/api/sessions/timeline?from=" + at(500) + "&to=" + at(900) + "&interface=wg0");
+        assertEquals(1, wg0Early.get("peers").size(), "bob ended at 400, a2 starts at 1000, carol is on wg1");
+        assertEquals("[-500,100]", wg0Early.get("peers").get(0).get("spans").toString());
+    }
+
+    @Test
     void badInputIsA400WithOneLine() throws Exception {
-        Map<String, String> cases = Map.of(
+        Map<String, String> cases = new HashMap<>(Map.of(
                 "/api/sessions?from=yesterday", "from: \"yesterday\" is not an ISO-8601 instant such as 2026-12-07T00:00:00Z",
                 "/api/sessions?limit=100000", "limit: 100000 is not from 1 to 1000",
                 "/api/sessions?limit=ten", "limit: \"ten\" is not a number from 1 to 1000",
@@ -249,7 +275,11 @@ class SessionsApiTest {
                 "/api/sessions?cursor=abc", "cursor: not a cursor from this API's next",
                 "/api/sessions?open=maybe", "open: \"maybe\" is neither true nor false",
                 "/api/sessions?from=" + at(10) + "&to=" + at(5), "from must be before to",
-                "/api/sessions/summary?to=soon", "to: \"soon\" is not an ISO-8601 instant such as 2026-12-07T00:00:00Z");
+                "/api/sessions/summary?to=soon", "to: \"soon\" is not an ISO-8601 instant such as 2026-12-07T00:00:00Z"));
+        cases.put("/api/sessions/timeline?from=" + at(0) + "&to=" + at(8 * 86400),
+                "from, to: a timeline covers at most 7 days");
+        cases.put("/api/sessions/timeline?from=later",
+                "from: \"later\" is not an ISO-8601 instant such as 2026-12-07T00:00:00Z");
         for (Map.Entry<String, String> bad : cases.entrySet()) {
             HttpResponse<String> reply = get(bad.getKey(), null);
             assertEquals(400, reply.statusCode(), bad.getKey() + ": " + reply.body());
@@ -266,7 +296,7 @@ class SessionsApiTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, reply.statusCode());
         for (String path : List.of("/api/sessions:", "/api/sessions/summary:", "/api/peers/{key}/sessions:",
-                "SessionList", "SessionSummary")) {
+                "/api/sessions/timeline:", "SessionList", "SessionSummary", "SessionTimeline")) {
             assertTrue(reply.body().contains(path), path + " in\n" + reply.body());
         }
     }

@@ -18,14 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps session history within {@code wgmon.history.max-age} and {@code max-rows} (docs/architecture.md#sessions):
- * deletes ended sessions in batches of {@value #BATCH} on the store thread, one batch per write, so a
- * scan's commit queued behind it waits for one batch at most; a full batch queues the next. Asked for by
+ * deletes ended sessions in batches on the store thread, one batch per write, so a scan's commit queued
+ * behind it waits for one batch at most; a batch is sized to take about {@link #BATCH_TIME} (at most
+ * {@value #MAX_BATCH} rows), and a full batch queues the next. Asked for by
  * new sessions past the row limit, and by one one-shot timer at the moment the oldest ended session
  * passes the age limit; with no ended session there is no timer.
  */
 public final class SessionRetention {
     private static final Logger LOG = Logger.getLogger(SessionRetention.class);
-    static final int BATCH = 500;
+    static final int MAX_BATCH = 500;
+    static final Duration BATCH_TIME = Duration.ofMillis(4);
 
     private final StoreDatabase database;
     private final Duration maxAge;
@@ -35,6 +37,7 @@ public final class SessionRetention {
     private final AtomicLong rows = new AtomicLong();
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final PruneBatchSize batchSize = new PruneBatchSize(50, MAX_BATCH, BATCH_TIME);
     private Cancellable timer;
 
     public SessionRetention(StoreDatabase database, Duration maxAge, long maxRows, Timers timers,
@@ -85,16 +88,20 @@ public final class SessionRetention {
 
     /** One batch: past the age first, then the oldest beyond the row limit. */
     private final class Batch implements StoreWrite {
+        private int size;
         private int deleted;
         private Instant nextDue;
 
         @Override
         public void apply(Connection connection) throws SQLException {
-            deleted = SessionTable.pruneEndedBefore(connection, timers.now().minus(maxAge), BATCH);
+            long start = System.nanoTime();
+            size = batchSize.next();
+            deleted = SessionTable.pruneEndedBefore(connection, timers.now().minus(maxAge), size);
             long over = rows.get() - deleted - maxRows;
-            if (deleted < BATCH && over > 0) {
-                deleted += SessionTable.pruneOldest(connection, (int) Math.min(BATCH - deleted, over));
+            if (deleted < size && over > 0) {
+                deleted += SessionTable.pruneOldest(connection, (int) Math.min(size - deleted, over));
             }
+            batchSize.took(deleted, System.nanoTime() - start);
             nextDue = oldestEnd(connection);
         }
 
@@ -111,7 +118,7 @@ public final class SessionRetention {
             failed.set(false);
             rows.addAndGet(-deleted);
             pruned.increment(deleted);
-            if (deleted == BATCH) {
+            if (deleted == size) {
                 prune();
             } else {
                 armTimer(nextDue == null ? null : nextDue.plus(maxAge));

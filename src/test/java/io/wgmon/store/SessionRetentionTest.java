@@ -62,19 +62,19 @@ class SessionRetentionTest {
     @Test
     void rowsPastTheAgeGoAtStartInBatchesAndTheNextAgeIsOneTimer() throws Exception {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            ended(database, SessionRetention.BATCH * 2 + 7, Duration.ofDays(100));
+            ended(database, SessionRetention.MAX_BATCH * 2 + 7, Duration.ofDays(100));
             ended(database, 3, Duration.ofDays(80));
             SessionRetention retention = new SessionRetention(database, MAX_AGE, 1_000_000, timers, registry);
             retention.start();
-            await(() -> prunedTotal() == SessionRetention.BATCH * 2 + 7 && timers.pending().size() == 1);
+            await(() -> prunedTotal() == SessionRetention.MAX_BATCH * 2 + 7 && timers.pending().size() == 1);
             assertEquals(3, rows(database));
             assertEquals(3, retention.rows());
             assertEquals(3.0, registry.get("wgmon.history.sessions").gauge().value());
-            assertEquals(List.of(Duration.ofDays(10).plusMillis(SessionRetention.BATCH * 2 + 8)), timers.pending(),
+            assertEquals(List.of(Duration.ofDays(10).plusMillis(SessionRetention.MAX_BATCH * 2 + 8)), timers.pending(),
                     "when the oldest left passes the age");
 
             timers.advance(Duration.ofDays(11));
-            await(() -> prunedTotal() == SessionRetention.BATCH * 2 + 10);
+            await(() -> prunedTotal() == SessionRetention.MAX_BATCH * 2 + 10);
             assertEquals(0, rows(database));
             await(() -> timers.pending().isEmpty());
             assertEquals(List.of(), timers.pending(), "no ended session, no timer");

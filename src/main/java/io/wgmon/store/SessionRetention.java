@@ -3,6 +3,7 @@ package io.wgmon.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.wgmon.timing.Timers;
 import org.jboss.logging.Logger;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +36,7 @@ public final class SessionRetention {
     private final long maxRows;
     private final Timers timers;
     private final Counter pruned;
+    private final Timer batchTime;
     private final AtomicLong rows = new AtomicLong();
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -48,6 +51,9 @@ public final class SessionRetention {
         this.timers = timers;
         this.pruned = Counter.builder("wgmon.history.pruned")
                 .description("Session history rows deleted by wgmon.history.max-age and max-rows").register(registry);
+        this.batchTime = Timer.builder("wgmon.history.prune.batch")
+                .description("Session history pruning batches, each the time a scan's commit may wait behind it")
+                .register(registry);
         Gauge.builder("wgmon.history.sessions", rows, AtomicLong::get)
                 .description("Session history rows in the store").register(registry);
     }
@@ -101,7 +107,9 @@ public final class SessionRetention {
             if (deleted < size && over > 0) {
                 deleted += SessionTable.pruneOldest(connection, (int) Math.min(size - deleted, over));
             }
-            batchSize.took(deleted, System.nanoTime() - start);
+            long took = System.nanoTime() - start;
+            batchSize.took(deleted, took);
+            batchTime.record(took, TimeUnit.NANOSECONDS);
             nextDue = oldestEnd(connection);
         }
 

@@ -37,7 +37,10 @@ const charts = (() => {
     return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
   }
 
-  function endOf(session, now) { return session.end ? Date.parse(session.end) : now; }
+  /** A time as the API's ISO-8601 text or as epoch milliseconds (the timeline's spans). */
+  function ms(time) { return typeof time === 'number' ? time : Date.parse(time); }
+
+  function endOf(session, now) { return session.end ? ms(session.end) : now; }
 
   /** Where the axis is labelled: every 6 hours for a day, every local midnight for a week. */
   function ticks(from, to) {
@@ -69,7 +72,7 @@ const charts = (() => {
     if (compact) svg.setAttribute('preserveAspectRatio', 'none'); // no text in it: it may stretch to its cell
     svg.appendChild(titled(el('rect', { class: 'idle', x: 0, y: top, width, height: lane }), 'not connected'));
     for (const s of sessions) {
-      const start = Date.parse(s.start), end = endOf(s, now);
+      const start = ms(s.start), end = endOf(s, now);
       if (end < from || start > to) continue;
       const x1 = Math.min(x(start), width - 3), w = Math.max(3, x(end) - x1);
       const bar = el('rect', { class: 'span' + (s.end ? '' : ' open'), x: x1, y: top, width: w, height: lane,
@@ -121,5 +124,5 @@ const charts = (() => {
     return svg;
   }
 
-  return { timeline, traffic, duration, bytes, HOUR, DAY };
+  return { timeline, traffic, duration, bytes, ms, HOUR, DAY };
 })();

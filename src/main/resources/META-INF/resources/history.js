@@ -1,12 +1,12 @@
 'use strict';
-// Session history on the status page (GET /api/sessions): a 24-hour lane per peer in the table, and
-// for the peer opened, its 24-hour and 7-day timelines, a traffic chart and its sessions. Events from
-// the stream change the sessions held here at once (a session that ends shows as ended without a
-// reload); the opened peer's rows are then read again for the store's figures. The 24-hour lanes
-// are read when the stream (re)opens and follow the events after that.
+// Session history on the status page: a 24-hour lane per peer in the table (GET /api/sessions/timeline:
+// every session of every peer as numbers, none cut), and for the peer opened (GET /api/sessions), its
+// 24-hour and 7-day timelines, a traffic chart and its sessions. Events from the stream change the
+// sessions held here at once (a session that ends shows as ended without a reload); the opened peer's
+// rows are then read again for the store's figures. The 24-hour lanes are read when the stream
+// (re)opens and follow the events after that.
 const sessionHistory = (() => {
   const PAGE = 1000;
-  const MAX_PAGES = 20; // the 24-hour lanes: at most this many pages of sessions are read
   const ENDS_KEPT = 1000;
   const reasons = { idle: 'idle', removed: 'removed', 'interface-down': 'interface down', 'wgmon-restart-gap': 'wgmon restart (end not exact)' };
   const state = {
@@ -26,8 +26,8 @@ const sessionHistory = (() => {
 
   function noStore(error) { return error instanceof HistoryError && error.status === 404; }
 
-  async function sessions(query) {
-    const response = await fetch('api/sessions?' + new URLSearchParams(query), { credentials: 'same-origin', cache: 'no-store' });
+  async function sessions(query, path) {
+    const response = await fetch('api/sessions' + (path || '') + '?' + new URLSearchParams(query), { credentials: 'same-origin', cache: 'no-store' });
     if (response.status === 401 || response.status === 403) { location.href = 'login'; throw new HistoryError('logged out'); }
     if (!response.ok) {
       let error = 'HTTP ' + response.status;
@@ -56,7 +56,7 @@ const sessionHistory = (() => {
     const ended = state.ended.get(s.id);
     if (!ended) return s;
     if (s.end) { state.ended.delete(s.id); return s; }
-    return Object.assign({}, s, ended, { durationSeconds: Math.max(0, (Date.parse(ended.end) - Date.parse(s.start)) / 1000) });
+    return Object.assign({}, s, ended, { durationSeconds: Math.max(0, (Date.parse(ended.end) - charts.ms(s.start)) / 1000) });
   }
 
   function failed(error) {
@@ -71,14 +71,20 @@ const sessionHistory = (() => {
     onChange();
   }
 
+  /** Every peer's sessions of the last 24 hours, as lanes: { start, end } in ms, the open one with its id. */
   async function readDay() {
     try {
-      const { sessions: all } = await read(Date.now() - charts.DAY, {}, MAX_PAGES);
+      const to = Date.now(), from = to - charts.DAY;
+      const answer = await sessions({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }, '/timeline');
+      const origin = Date.parse(answer.from);
       state.day.clear();
-      all.forEach(s => {
-        const key = s.interface + ' ' + s.publicKey;
-        if (!state.day.has(key)) state.day.set(key, []);
-        state.day.get(key).push(s);
+      answer.peers.forEach(peer => {
+        const lane = [];
+        if (peer.open) lane.push(withLocalEnd({ id: peer.open.id, start: origin + peer.open.start * 1000, end: null }));
+        for (let i = peer.spans.length - 2; i >= 0; i -= 2) {
+          lane.push({ start: origin + peer.spans[i] * 1000, end: origin + peer.spans[i + 1] * 1000 });
+        }
+        state.day.set(peer.interface + ' ' + peer.publicKey, lane);
       });
       state.available = true;
       note.hidden = true;
@@ -205,7 +211,7 @@ const sessionHistory = (() => {
     if (event.event === 'peer.roamed') s.endpoints = (s.endpoints || []).concat([{ time: event.time, endpoint: event.peer.endpoint }]);
     if (event.event === 'peer.disconnected') {
       Object.assign(s, state.ended.get(id));
-      s.durationSeconds = Math.max(0, (Date.parse(s.end) - Date.parse(s.start)) / 1000);
+      s.durationSeconds = Math.max(0, (charts.ms(s.end) - charts.ms(s.start)) / 1000);
     }
     list[at] = s;
   }
@@ -220,7 +226,7 @@ const sessionHistory = (() => {
     }
     const key = event.interface + ' ' + event.peer.publicKey;
     const dayAgo = Date.now() - charts.DAY;
-    const day = (state.day.get(key) || []).filter(s => !s.end || Date.parse(s.end) > dayAgo);
+    const day = (state.day.get(key) || []).filter(s => !s.end || charts.ms(s.end) > dayAgo);
     state.day.set(key, day);
     patch(day, event);
     const peer = state.opened;

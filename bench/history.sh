@@ -1,17 +1,103 @@
 #!/usr/bin/env bash
-# Session history at scale (issue 22), never part of verify: PEERS x DAYS x PER_DAY session rows written
-# straight into a fresh store, then its size, one peer's whole history read page by page (the API's
-# reader), the all-peers 24-hour window page by page, and a day's rows pruned in the retention's batches.
+# Session history at scale (issue 22), never part of verify: PEERS x DAYS x PER_DAY ended session rows
+# written into a fresh store with the sqlite3 CLI (the indexes built after the rows), then
+#   - on the store (io.wgmon.bench.HistoryBench): its size, a session's rows in the scan's commit, and a
+#     connect's commit wait while the real retention prunes the first day;
+#   - the packaged app started on that store in a namespace of its own (io.wgmon.bench.HistoryHttpBench):
+#     one peer's whole history through the API, the status page's 24-hour timeline of all peers, and the
+#     app's RSS before and after serving them.
 #
-#   bench/history.sh            # PEERS=10000 DAYS=90 PER_DAY=20: 18 million rows, several GiB of disk
-#   PEERS=1000 bench/history.sh # a tenth of it
+#   bench/history.sh              # PEERS=10000 DAYS=90 PER_DAY=20: 18 million rows, about 9 GiB of disk
+#   PEERS=1000 bench/history.sh   # a tenth of it
+#   STORE=/big/dir bench/history.sh  # the store there (kept afterwards; filled only when empty)
 #
-# Prints the figures; docs/benchmarks.md ("Session history at scale") holds the last run's.
+# Needs root (ip netns), sqlite3 and curl. Prints the figures; docs/benchmarks.md ("Session history at
+# scale") holds the last run's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS=${PEERS:-10000} DAYS=${DAYS:-90} PER_DAY=${PER_DAY:-20}
+command -v sqlite3 >/dev/null || { echo "history bench: needs the sqlite3 CLI (apt-get install sqlite3)" >&2; exit 1; }
 ./mvnw -B -q -ntp ${MVN_OFFLINE:+-o} package -DskipTests
-DIR=$(mktemp -d /tmp/wgmon-history.XXXXXX)
-trap 'rm -rf "$DIR"' EXIT
-echo "history bench: $PEERS peers x $DAYS days x $PER_DAY sessions a day; $(nproc) cores; store in $DIR"
-java -Xmx256m -cp "target/test-classes:target/classes:target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*" io.wgmon.bench.HistoryBench "$DIR/store" "$PEERS" "$DAYS" "$PER_DAY"
+CP="target/test-classes:target/classes:target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*"
+NS=wgmon-hist-$$
+if [ -n "${STORE:-}" ]; then
+  DIR=$STORE; mkdir -p "$DIR"
+  trap 'ip netns del "$NS" 2>/dev/null || true' EXIT
+else
+  DIR=$(mktemp -d /tmp/wgmon-history.XXXXXX)
+  trap 'ip netns del "$NS" 2>/dev/null || true; rm -rf "$DIR"' EXIT
+fi
+echo "history bench: $PEERS peers x $DAYS days x $PER_DAY sessions a day; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); store in $DIR"
+
+if [ ! -s "$DIR/now" ]; then
+  # the store's own schema (every migration), then the rows, then its session indexes rebuilt
+  java -cp "$CP" io.wgmon.bench.HistoryStoreSchema "$DIR"
+  NOW=$(( $(date +%s) / 3600 * 3600 * 1000 ))
+  DB=$DIR/wgmon.db
+  INDEXES=$(sqlite3 "$DB" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session' AND sql IS NOT NULL")
+  DROPS=$(sqlite3 "$DB" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session' AND sql IS NOT NULL")
+  SLOT=$(( 86400000 / PER_DAY ))
+  START=$(date +%s)
+  # session i: peer i % PEERS, slot (i / PEERS) % PER_DAY of day i / (PEERS * PER_DAY); a random v4 id
+  sqlite3 "$DB" <<SQL
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -2097152;
+$DROPS
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $PEERS * $DAYS * $PER_DAY - 1),
+     slot(i, p, s, day_start) AS (SELECT i, i % $PEERS, (i / $PEERS) % $PER_DAY,
+                                         $NOW - $DAYS * 86400000 + (i / ($PEERS * $PER_DAY)) * 86400000 FROM n),
+     row(i, p, s, start_time, endpoint) AS (
+         SELECT i, p, s, day_start + s * $SLOT + (i * 2654435761) % ($SLOT / 4),
+                '198.51.' || ((p >> 8) & 255) || '.' || (p & 255) || ':' || (40000 + s) FROM slot)
+INSERT INTO session (id, interface, public_key, name, start_time, end_time, end_reason, rx_bytes, tx_bytes, endpoint, endpoints)
+SELECT printf('%08x-%04x-4%03x-8%03x-%012x', random() & 4294967295, random() & 65535, random() & 4095, random() & 4095,
+              random() & 281474976710655),
+       'wg0', 'peer' || printf('%038d', p) || '0=', 'peer-' || p, start_time, start_time + $SLOT / 2, 'idle',
+       1000000 + abs(random()) % 1000000, 100000 + abs(random()) % 100000, endpoint, start_time || ' ' || endpoint
+FROM row;
+COMMIT;
+$INDEXES
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+  echo "$NOW" > "$DIR/now"
+  echo "rows written and indexed in $(( $(date +%s) - START )) s"
+fi
+NOW=$(cat "$DIR/now")
+
+java -Xmx256m -cp "$CP" io.wgmon.bench.HistoryBench "$DIR" "$DAYS" "$NOW"
+
+# The packaged app on a store in a namespace of its own: no interface to watch, the retention told to
+# keep every row. Its RSS first on an empty store, then on the full one before and after the queries
+# (twice: the first pass also warms the JIT).
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+APP=
+start_app() {
+  ip netns exec "$NS" env WGMON_STORE_DIR="$1" WGMON_HISTORY_MAX_AGE=$(( DAYS + 30 ))d \
+    WGMON_HISTORY_MAX_ROWS=$(( PEERS * DAYS * PER_DAY * 2 )) QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=18090 \
+    java -Xmx128m -jar target/quarkus-app/quarkus-run.jar > "$DIR/app.log" 2>&1 &
+  APP=$!  # ip netns exec and env exec in place: this is the JVM
+  for _ in $(seq 1 600); do
+    ip netns exec "$NS" curl -sf -o /dev/null http://127.0.0.1:18090/q/health/ready && break
+    kill -0 "$APP" 2>/dev/null || { echo "the app stopped:"; tail -20 "$DIR/app.log"; exit 1; }
+    sleep 0.5
+  done
+  sleep 10
+}
+stop_app() { kill "$APP"; wait "$APP" 2>/dev/null || true; }
+rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$APP/status") / 1024 )); }
+
+mkdir -p "$DIR/empty"
+start_app "$DIR/empty"
+EMPTY=$(rss)
+stop_app
+rm -rf "$DIR/empty"
+start_app "$DIR"
+REST=$(rss)
+ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" | sed 's/^/first pass: /'
+FIRST=$(rss)
+ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" | sed 's/^/second pass: /'
+SECOND=$(rss)
+stop_app
+echo "app RSS (MiB): $EMPTY on an empty store; with the full history $REST at rest, $FIRST after the first pass of queries, $SECOND after the second"

@@ -1,151 +1,191 @@
 package io.wgmon.bench;
 
-import io.wgmon.store.SessionCursor;
-import io.wgmon.store.SessionFilter;
-import io.wgmon.store.SessionRow;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wgmon.store.SessionChanges;
+import io.wgmon.store.SessionRetention;
 import io.wgmon.store.SessionTable;
 import io.wgmon.store.StoreDatabase;
+import io.wgmon.store.StoreWrite;
+import io.wgmon.timing.ManualTimers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
-import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The session history at scale (bench/history.sh; never part of verify): PEERS peers x DAYS days x
- * PER_DAY sessions a day written straight into a store, then the store's size, one peer's whole history
- * read back page by page, the all-peers 24-hour window page by page, and a day's rows pruned in the
- * retention's batches (the longest batch is what a scan's commit queued behind one waits).
+ * The session history at scale on the store itself (bench/history.sh fills it; never part of verify):
+ * its size, what writing session rows adds to the scan's commit, and how long a connect's commit waits
+ * while a day's rows are pruned by the real {@link SessionRetention}. The API's figures are
+ * {@link HistoryHttpBench}'s.
  *
- *   java -cp <test classpath> io.wgmon.bench.HistoryBench DIR PEERS DAYS PER_DAY
+ *   java -cp <test classpath> io.wgmon.bench.HistoryBench DIR DAYS NOW_MILLIS
  */
 public final class HistoryBench {
+    private static final int SAMPLES = 400;
+
     private HistoryBench() {
     }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        int peers = Integer.parseInt(args[1]);
-        int days = Integer.parseInt(args[2]);
-        int perDay = Integer.parseInt(args[3]);
-        Instant now = Instant.parse("2026-12-07T00:00:00Z");
-        Instant first = now.minus(Duration.ofDays(days));
-        String[] keys = new String[peers];
-        Random random = new Random(22);
-        for (int p = 0; p < peers; p++) {
-            byte[] key = new byte[32];
-            random.nextBytes(key);
-            keys[p] = Base64.getEncoder().encodeToString(key);
-        }
+        int days = Integer.parseInt(args[1]);
+        Instant now = Instant.ofEpochMilli(Long.parseLong(args[2]));
         try (StoreDatabase database = StoreDatabase.open(dir)) {
-            long t0 = System.nanoTime();
-            long slot = 86_400_000L / perDay;
-            for (int d = 0; d < days; d++) {
-                long dayStart = first.toEpochMilli() + d * 86_400_000L;
-                database.call(connection -> {
-                    try (PreparedStatement insert = connection.prepareStatement("""
-                            INSERT INTO session (id, interface, public_key, name, start_time, end_time, end_reason,
-                                                 rx_bytes, tx_bytes, endpoint, endpoints)
-                            VALUES (?, 'wg0', ?, ?, ?, ?, 'idle', ?, ?, ?, ?)
-                            """)) {
-                        for (int s = 0; s < perDay; s++) {
-                            for (int p = 0; p < peers; p++) {
-                                long start = dayStart + s * slot + random.nextInt((int) (slot / 4));
-                                long end = start + slot / 2;
-                                String endpoint = "198.51." + (p >> 8 & 255) + "." + (p & 255) + ":" + (40000 + s);
-                                insert.setString(1, UUID.randomUUID().toString());
-                                insert.setString(2, keys[p]);
-                                insert.setString(3, "peer-" + p);
-                                insert.setLong(4, start);
-                                insert.setLong(5, end);
-                                insert.setLong(6, 1_000_000L + random.nextInt(1_000_000));
-                                insert.setLong(7, 100_000L + random.nextInt(100_000));
-                                insert.setString(8, endpoint);
-                                insert.setString(9, start + " " + endpoint);
-                                insert.addBatch();
-                            }
-                        }
-                        insert.executeBatch();
-                    }
-                    return null;
-                });
-            }
             long rows = database.call(SessionTable::count);
-            System.out.printf("rows %d written in %d s%n", rows, (System.nanoTime() - t0) / 1_000_000_000L);
-            System.out.printf("store %d MiB with its WAL (%d bytes a row)%n", size(dir) >> 20, size(dir) / Math.max(1, rows));
-
-            long[] peerTimes = new long[200];
-            int peerRows = 0;
-            for (int i = 0; i < peerTimes.length; i++) {
-                String key = keys[random.nextInt(peers)];
-                long start = System.nanoTime();
-                peerRows = all(database, new SessionFilter(Optional.of(key), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), false, 1000, Optional.empty()));
-                peerTimes[i] = System.nanoTime() - start;
-            }
-            Arrays.sort(peerTimes);
-            System.out.printf("one peer's %d-day history (%d rows, pages of 1000): p50 %.1f ms, p99 %.1f ms%n", days,
-                    peerRows, peerTimes[100] / 1e6, peerTimes[197] / 1e6);
-
-            long[] dayTimes = new long[5];
-            int dayRows = 0;
-            for (int i = 0; i < dayTimes.length; i++) {
-                long start = System.nanoTime();
-                dayRows = all(database, new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.of(now.minus(Duration.ofDays(1))), Optional.of(now), false, 1000, Optional.empty()));
-                dayTimes[i] = System.nanoTime() - start;
-            }
-            Arrays.sort(dayTimes);
-            System.out.printf("all peers, last 24 h (%d rows, pages of 1000): median %.0f ms, max %.0f ms%n", dayRows,
-                    dayTimes[2] / 1e6, dayTimes[4] / 1e6);
-
-            Instant cutoff = first.plus(Duration.ofDays(1));
-            long pruneStart = System.nanoTime();
-            long longest = 0;
-            int pruned = 0;
-            while (true) {
-                long batchStart = System.nanoTime();
-                int deleted = database.call(connection -> SessionTable.pruneEndedBefore(connection, cutoff, 500));
-                longest = Math.max(longest, System.nanoTime() - batchStart);
-                pruned += deleted;
-                if (deleted < 500) {
-                    break;
-                }
-            }
-            System.out.printf("pruning a day (%d rows) in batches of 500: %d ms in all, longest batch %.1f ms%n",
-                    pruned, (System.nanoTime() - pruneStart) / 1_000_000, longest / 1e6);
+            System.out.printf("store: %d rows, %d MiB with its WAL (%d bytes a row)%n", rows, size(dir) >> 20,
+                    size(dir) / Math.max(1, rows));
+            sessionWrites(database, now);
+            pruning(database, now.minus(Duration.ofDays(days - 1)), now);
         }
     }
 
-    private static int all(StoreDatabase database, SessionFilter first) {
-        int count = 0;
-        SessionFilter filter = first;
-        while (true) {
-            List<SessionRow> rows = database.sessions().page(filter);
-            count += Math.min(rows.size(), filter.limit());
-            if (rows.size() <= filter.limit()) {
-                return count;
-            }
-            SessionCursor after = rows.get(filter.limit() - 1).position();
-            filter = new SessionFilter(first.publicKey(), first.name(), first.interfaceName(), first.from(), first.to(),
-                    first.openOnly(), first.limit(), Optional.of(after));
+    /** The store thread's time for a session's rows in the scan's commit: opening one, and ending one. */
+    private static void sessionWrites(StoreDatabase database, Instant now) {
+        long[] open = new long[SAMPLES];
+        long[] close = new long[SAMPLES];
+        long[] commitWith = new long[SAMPLES];
+        long[] commitWithout = new long[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++) {
+            UUID id = UUID.randomUUID();
+            String key = String.format("bench%038d=", i);
+            SessionChanges opened = new SessionChanges(List.of(new SessionChanges.Opened(id, "wg0", key, "bench-" + i,
+                    now, "203.0.113.1:51820")), List.of(), List.of());
+            SessionChanges closed = new SessionChanges(List.of(), List.of(),
+                    List.of(new SessionChanges.Closed(id, now.plusSeconds(60), "idle", 1_000_000, 100_000)));
+            long[] took = new long[1];
+            long start = System.nanoTime();
+            database.call(connection -> timed(took, () -> SessionTable.apply(connection, opened), connection));
+            commitWith[i] = System.nanoTime() - start;
+            open[i] = took[0];
+            database.call(connection -> timed(took, () -> SessionTable.apply(connection, closed), connection));
+            close[i] = took[0];
+            start = System.nanoTime();
+            database.call(connection -> timed(took, () -> {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("INSERT OR REPLACE INTO receiver (name) VALUES ('history-bench')");
+                }
+            }, connection));
+            commitWithout[i] = System.nanoTime() - start;
         }
+        System.out.printf("a session's row in the scan's commit (%d sessions, store thread): opening p50 %.3f ms, "
+                + "p99 %.3f ms; ending p50 %.3f ms, p99 %.3f ms%n", SAMPLES, p(open, 50), p(open, 99), p(close, 50),
+                p(close, 99));
+        System.out.printf("a whole commit (submit to durable) with a session's start: p50 %.2f ms, p99 %.2f ms; with one small row "
+                + "instead: p50 %.2f ms, p99 %.2f ms%n", p(commitWith, 50), p(commitWith, 99), p(commitWithout, 50),
+                p(commitWithout, 99));
+        database.call(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("DELETE FROM session WHERE public_key >= 'bench' AND public_key < 'bencj'");
+                statement.execute("DELETE FROM receiver WHERE name = 'history-bench'");
+            }
+            return null;
+        });
+    }
+
+    private interface SqlStep {
+        void run() throws Exception;
+    }
+
+    private static Object timed(long[] took, SqlStep step, Connection connection) throws java.sql.SQLException {
+        long start = System.nanoTime();
+        try {
+            step.run();
+        } catch (java.sql.SQLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        took[0] = System.nanoTime() - start;
+        return null;
+    }
+
+    /**
+     * The real retention prunes the first day (its max-age reaches back to the end of that day) while a
+     * connect's write is submitted every 20 ms; each one's wait, submit to durable, against the same at rest.
+     */
+    private static void pruning(StoreDatabase database, Instant endOfFirstDay, Instant now) throws Exception {
+        long[] atRest = connects(database, 100);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ManualTimers timers = new ManualTimers(now);
+        SessionRetention retention = new SessionRetention(database, Duration.between(endOfFirstDay, now),
+                Long.MAX_VALUE, timers, registry);
+        long start = System.nanoTime();
+        retention.start();
+        List<Long> waits = new ArrayList<>();
+        long deadline = start + TimeUnit.MINUTES.toNanos(3);
+        double longestBatch = 0;
+        while (timers.pending().isEmpty() && System.nanoTime() < deadline) {
+            for (long wait : connects(database, 50)) {
+                waits.add(wait);
+            }
+            longestBatch = Math.max(longestBatch, registry.get("wgmon.history.prune.batch").timer()
+                    .max(TimeUnit.MILLISECONDS));
+        }
+        var batches = registry.get("wgmon.history.prune.batch").timer();
+        double pruned = registry.get("wgmon.history.pruned").counter().count();
+        long[] during = waits.stream().mapToLong(Long::longValue).toArray();
+        System.out.printf("pruning the first day: %.0f rows in %d s%s, %d batches: mean %.1f ms, longest %.1f ms%n",
+                pruned, (System.nanoTime() - start) / 1_000_000_000L,
+                timers.pending().isEmpty() ? " (stopped: not done)" : "", batches.count(),
+                batches.mean(TimeUnit.MILLISECONDS), Math.max(longestBatch, batches.max(TimeUnit.MILLISECONDS)));
+        System.out.printf("a connect's commit wait (submit to durable), %d at rest: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                atRest.length, p(atRest, 50), p(atRest, 99), p(atRest, 100));
+        System.out.printf("the same, %d during pruning: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", during.length,
+                p(during, 50), p(during, 99), p(during, 100));
+    }
+
+    /** {@code count} connects' session rows, one every 20 ms, each its own write; their waits in ns. */
+    private static long[] connects(StoreDatabase database, int count) throws Exception {
+        long[] waits = new long[count];
+        for (int i = 0; i < count; i++) {
+            UUID id = UUID.randomUUID();
+            SessionChanges opened = new SessionChanges(List.of(new SessionChanges.Opened(id, "wg0",
+                    String.format("connect%036d=", i), null, Instant.now(), "203.0.113.2:51820")), List.of(), List.of());
+            CompletableFuture<Long> durable = new CompletableFuture<>();
+            long submitted = System.nanoTime();
+            database.submit(new StoreWrite() {
+                @Override
+                public void apply(Connection connection) throws java.sql.SQLException {
+                    SessionTable.apply(connection, opened);
+                }
+
+                @Override
+                public void committed(boolean ok) {
+                    durable.complete(System.nanoTime() - submitted);
+                }
+            });
+            waits[i] = durable.get(1, TimeUnit.MINUTES);
+            Thread.sleep(20);
+        }
+        database.call(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("DELETE FROM session WHERE public_key >= 'connect' AND public_key < 'connecu'");
+            }
+            return null;
+        });
+        return waits;
+    }
+
+    private static double p(long[] nanos, int percentile) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int at = Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, at)] / 1e6;
     }
 
     private static long size(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> list = new ArrayList<>(files.filter(f -> f.getFileName().toString().startsWith("wgmon.db")).toList());
             long total = 0;
-            for (Path file : list) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("wgmon.db")).toList()) {
                 total += Files.size(file);
             }
             return total;

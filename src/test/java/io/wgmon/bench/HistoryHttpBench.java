@@ -1,0 +1,115 @@
+package io.wgmon.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * The session history's API at scale, against the packaged app started on bench/history.sh's store:
+ * one peer's whole history page by page, and the status page's request for every peer's last 24 hours
+ * (GET /api/sessions/timeline), each timed to its last byte. The keys are the ones the script wrote.
+ *
+ *   java -cp <test classpath> io.wgmon.bench.HistoryHttpBench BASE_URL PEERS NOW_MILLIS
+ */
+public final class HistoryHttpBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HistoryHttpBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        int peers = Integer.parseInt(args[1]);
+        Instant now = Instant.ofEpochMilli(Long.parseLong(args[2]));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Random random = new Random(22);
+
+        long[] peerTimes = new long[200];
+        int peerRows = 0;
+        for (int i = 0; i < peerTimes.length; i++) {
+            String key = String.format("peer%038d0=", random.nextInt(peers));
+            long start = System.nanoTime();
+            peerRows = 0;
+            String cursor = null;
+            do {
+                JsonNode page = JSON.readTree(get(http, base + "/api/peers/" + key + "/sessions?limit=1000"
+                        + (cursor == null ? "" : "&cursor=" + cursor)));
+                peerRows += page.get("sessions").size();
+                cursor = page.hasNonNull("next") ? page.get("next").textValue() : null;
+            } while (cursor != null);
+            peerTimes[i] = System.nanoTime() - start;
+        }
+        System.out.printf("one peer's whole history through the API (%d sessions, pages of 1000, JSON parsed), "
+                + "200 peers at random: p50 %.1f ms, p99 %.1f ms%n", peerRows, p(peerTimes, 50), p(peerTimes, 99));
+
+        String timeline = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now);
+        long[] dayTimes = new long[20];
+        byte[] body = null;
+        for (int i = 0; i < dayTimes.length; i++) {
+            long start = System.nanoTime();
+            body = getBytes(http, timeline);
+            dayTimes[i] = System.nanoTime() - start;
+        }
+        JsonNode day = JSON.readTree(body);
+        long spans = 0;
+        for (JsonNode peer : day.get("peers")) {
+            spans += peer.get("spans").size() / 2 + (peer.has("open") ? 1 : 0);
+        }
+        System.out.printf("the page's 24 hours of all peers (GET /api/sessions/timeline: %d peers, %d sessions, %d KiB "
+                + "of JSON), 20 runs: p50 %.0f ms, max %.0f ms%n", day.get("peers").size(), spans, body.length >> 10,
+                p(dayTimes, 50), p(dayTimes, 100));
+
+        String week = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(7))) + "&to=" + q(now);
+        long weekStart = System.nanoTime();
+        byte[] weekBody = getBytes(http, week);
+        System.out.printf("7 days of all peers (the same endpoint, once): %d KiB of JSON in %.0f ms%n",
+                weekBody.length >> 10, (System.nanoTime() - weekStart) / 1e6);
+
+        long pagedStart = System.nanoTime();
+        int pagedRows = 0;
+        String cursor = null;
+        do {
+            JsonNode page = JSON.readTree(get(http, base + "/api/sessions?limit=1000&from="
+                    + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now) + (cursor == null ? "" : "&cursor=" + cursor)));
+            pagedRows += page.get("sessions").size();
+            cursor = page.hasNonNull("next") ? page.get("next").textValue() : null;
+        } while (cursor != null);
+        System.out.printf("for comparison, the same 24 hours as full sessions (GET /api/sessions, pages of 1000, "
+                + "%d sessions), once: %.0f ms%n", pagedRows, (System.nanoTime() - pagedStart) / 1e6);
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        return new String(getBytes(http, url), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] getBytes(HttpClient http, String url) throws Exception {
+        HttpResponse<byte[]> reply = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (reply.statusCode() != 200) {
+            throw new IllegalStateException(url + ": HTTP " + reply.statusCode() + " "
+                    + new String(reply.body(), StandardCharsets.UTF_8));
+        }
+        return reply.body();
+    }
+
+    private static String q(Instant instant) {
+        return URLEncoder.encode(instant.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static double p(long[] nanos, int percentile) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int at = Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, at)] / 1e6;
+    }
+}

@@ -1,5 +1,8 @@
 package io.wgmon.store;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -56,6 +59,16 @@ public final class StoreHealth {
                 + "wgmon_store_lost_writes_total) until a commit succeeds again: each new commit tries%s", file,
                 failure.describe(), failure.kind().damaged()
                         ? "; the next start moves the file aside and begins a fresh store" : "");
+    }
+
+    /** {@code wgmon_store_failing} (1 while the store cannot commit) and {@code wgmon_store_lost_writes_total}. */
+    public void register(MeterRegistry registry) {
+        Gauge.builder("wgmon.store.failing", this, health -> health.fault == null ? 0 : 1)
+                .description("1 while the store cannot commit (disk full, corrupt, I/O error): events are delivered "
+                        + "from memory only").register(registry);
+        FunctionCounter.builder("wgmon.store.lost.writes", lostWrites, AtomicLong::get)
+                .description("Store writes (a scan's transaction is one) not saved because the store failed")
+                .register(registry);
     }
 
     /** The current fault in one line, empty while the store commits. */

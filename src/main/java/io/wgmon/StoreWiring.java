@@ -29,7 +29,7 @@ public class StoreWiring {
 
     @Produces
     @Singleton
-    Optional<StoreDatabase> store(WgmonConfig config) {
+    Optional<StoreDatabase> store(WgmonConfig config, MeterRegistry registry) {
         Optional<StoreFolder> folder = StoreFolder.of(config);
         if (folder.isEmpty()) {
             LOG.infof("no %s configured: tracker state and undelivered events are kept in memory only and lost "
@@ -42,6 +42,7 @@ public class StoreWiring {
         }
         try {
             opened = Optional.of(StoreDatabase.open(where.dir()));
+            opened.get().health().register(registry);
         } catch (StoreException e) {
             throw new StartupFailure(where.key() + ": " + e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.wgmon.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
+import io.wgmon.store.StoreDatabase;
 import io.wgmon.tracking.MissingRuleDiagnosis;
 import io.wgmon.tracking.PeerState;
 import io.wgmon.tracking.TrackingView;
@@ -11,16 +12,23 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready: the packet source is bound and the watched interfaces answered the last scan ({@link ScanReadiness}). */
+import java.util.Optional;
+
+/**
+ * Ready: the packet source is bound and the watched interfaces answered the last scan ({@link ScanReadiness}).
+ * A missing capture rule and a failing store are told in its data without making it unready.
+ */
 @Readiness
 @ApplicationScoped
 public class PipelineReadiness implements AsyncHealthCheck {
     private final TrackingView tracking;
     private final MissingRuleDiagnosis ruleDiagnosis;
+    private final Optional<StoreDatabase> store;
 
-    public PipelineReadiness(TrackingView tracking, MissingRuleDiagnosis ruleDiagnosis) {
+    public PipelineReadiness(TrackingView tracking, MissingRuleDiagnosis ruleDiagnosis, Optional<StoreDatabase> store) {
         this.tracking = tracking;
         this.ruleDiagnosis = ruleDiagnosis;
+        this.store = store;
     }
 
     /**
@@ -45,6 +53,9 @@ public class PipelineReadiness implements AsyncHealthCheck {
             // a diagnosis, not a failure: wgmon still reports what scans find
             response.withData("captureRuleMissing", missing.message());
         }
+        // a diagnosis too: delivery goes on from memory, and an unready pod would not be scraped for the metric
+        store.flatMap(database -> database.health().failing())
+                .ifPresent(failing -> response.withData("storeFailing", failing));
         if (scan == null) {
             return response.status(false).withData("lastScan", "none yet").build();
         }

@@ -45,7 +45,7 @@ public final class PeerHistoryTable {
             @Override
             public void committed(boolean durable) {
                 if (!durable) {
-                    LOG.errorf("cannot save the history of %d peers; a restart may report peer.stale or "
+                    LOG.debugf("cannot save the history of %d peers; a restart may report peer.stale or "
                             + "peer.first-seen again", copy.size());
                 }
             }

@@ -37,7 +37,7 @@ public final class PeerStateTable {
             @Override
             public void committed(boolean durable) {
                 if (!durable) {
-                    LOG.errorf("cannot save the state of %d peers; a restart may report them again", changes.size());
+                    LOG.debugf("cannot save the state of %d peers; a restart may report them again", changes.size());
                 }
             }
         };

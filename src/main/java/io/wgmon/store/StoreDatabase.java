@@ -1,6 +1,9 @@
 package io.wgmon.store;
 
+import org.jboss.logging.Logger;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,7 +12,11 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code wgmon-store} thread touches the connection: writes are grouped into one transaction per batch.
  */
 public final class StoreDatabase implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StoreDatabase.class);
     public static final String FILE = "wgmon.db";
     static final String LOCK = "lock";
     private static final long START_TIMEOUT_SECONDS = 60;
@@ -35,16 +43,18 @@ public final class StoreDatabase implements AutoCloseable {
     private final Connection connection;
     private final StoreWriter writer;
     private final SessionReader sessions;
+    private final StoreHealth health;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(Path dir, FileChannel lockChannel, FileLock lock, Connection connection,
-                          SessionReader sessions) {
+                          SessionReader sessions, StoreHealth health) {
         this.dir = dir;
+        this.health = health;
         this.sessions = sessions;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.connection = connection;
-        this.writer = new StoreWriter(connection);
+        this.writer = new StoreWriter(connection, health);
     }
 
     /** @throws StoreException with one line naming the directory and the cause */
@@ -60,7 +70,7 @@ public final class StoreDatabase implements AutoCloseable {
             if (lock == null) {
                 throw new StoreException("the store directory " + dir + " is in use by another wgmon");
             }
-            Connection connection = connect(dir);
+            Connection connection = openReadable(dir);
             SessionReader sessions;
             try {
                 Schema.migrate(connection);
@@ -70,12 +80,48 @@ public final class StoreDatabase implements AutoCloseable {
                 connection.close();
                 throw e;
             }
-            return new StoreDatabase(dir, lockChannel, lock, connection, sessions);
+            return new StoreDatabase(dir, lockChannel, lock, connection, sessions, new StoreHealth(dir.resolve(FILE)));
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
             throw new StoreException("cannot open the store in " + dir + ": " + reason(e), e);
         } catch (StoreException e) {
             closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    /**
+     * The store's connection once SQLite has read every page ({@code PRAGMA quick_check}); a file it cannot read
+     * (not a database, a corrupt page) is moved aside ({@link DamagedStore}) and a fresh store begins: wgmon
+     * must start, and nothing in the file is worth a crash loop (docs/architecture.md#store-failures).
+     */
+    private static Connection openReadable(Path dir) throws SQLException, IOException {
+        try {
+            return checked(dir);
+        } catch (SQLException e) {
+            Optional<StoreFault> fault = StoreFault.of(e);
+            if (fault.isEmpty() || !fault.get().kind().damaged()) {
+                throw e;
+            }
+            Path kept = DamagedStore.moveAside(dir, FILE, Instant.now());
+            LOG.warnf("store %s is damaged, %s: kept as %s; a fresh store begins (tracker state, undelivered events "
+                    + "and session history of before are not in it)", dir.resolve(FILE), fault.get().describe(), kept);
+            PrivateStoreFiles.files(dir, FILE, LOCK);
+            return checked(dir);
+        }
+    }
+
+    private static Connection checked(Path dir) throws SQLException {
+        Connection connection = connect(dir);
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA quick_check(1)")) {
+            String verdict = result.next() ? result.getString(1) : "no answer";
+            if (!"ok".equals(verdict)) {
+                throw new SQLiteException("quick_check: " + verdict.replace('\n', ' '), SQLiteErrorCode.SQLITE_CORRUPT);
+            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
             throw e;
         }
     }
@@ -120,6 +166,11 @@ public final class StoreDatabase implements AutoCloseable {
     /** Session history, read on a connection of its own (any thread). */
     public SessionReader sessions() {
         return sessions;
+    }
+
+    /** Whether the store commits, for readiness and metrics. */
+    public StoreHealth health() {
+        return health;
     }
 
     /** Transactions committed since open; for tests of group commit. */

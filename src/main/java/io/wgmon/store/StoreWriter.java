@@ -1,6 +1,7 @@
 package io.wgmon.store;
 
 import org.jboss.logging.Logger;
+import org.sqlite.SQLiteConnection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * hand it {@link StoreWrite}s and return at once; it commits everything queued since its last commit in one
  * transaction (group commit: one fsync of the WAL for many writes), then tells each write it is durable.
  * When a group fails, each of its writes is tried again alone, so one bad write does not fail the others.
+ * A failure of the store itself ({@link StoreFault}: disk full, corrupt, ...) goes to {@link StoreHealth},
+ * which reports it once.
  */
 final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StoreWriter.class);
@@ -24,10 +27,12 @@ final class StoreWriter implements AutoCloseable {
     private final BlockingQueue<StoreWrite> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
+    private final StoreHealth health;
     private volatile boolean closing;
 
-    StoreWriter(Connection connection) {
+    StoreWriter(Connection connection, StoreHealth health) {
         this.connection = connection;
+        this.health = health;
         this.thread = new Thread(this::run, "wgmon-store");
         thread.setDaemon(true);
         thread.start();
@@ -46,10 +51,16 @@ final class StoreWriter implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         submit(new StoreWrite() {
             private T value;
+            private SQLException failure;
 
             @Override
             public void apply(Connection connection) throws SQLException {
-                value = query.run(connection);
+                try {
+                    value = query.run(connection);
+                } catch (SQLException e) {
+                    failure = e;
+                    throw e;
+                }
             }
 
             @Override
@@ -57,7 +68,8 @@ final class StoreWriter implements AutoCloseable {
                 if (durable) {
                     result.complete(value);
                 } else {
-                    result.completeExceptionally(new SQLException("the store could not run the query"));
+                    result.completeExceptionally(failure != null ? failure
+                            : new SQLException("the store could not run the query"));
                 }
             }
         });
@@ -94,37 +106,74 @@ final class StoreWriter implements AutoCloseable {
         if (group.isEmpty()) {
             return;
         }
-        if (transaction(group)) {
+        Exception failure = transaction(group);
+        if (failure == null) {
             group.forEach(write -> notify(write, true));
             return;
         }
+        if (group.size() == 1) {
+            failed(failure, 1);
+            notify(group.get(0), false);
+            return;
+        }
+        if (StoreFault.of(failure).isEmpty()) {
+            failed(failure, group.size());
+        }
+        // each alone: a write that needs no new page, or a read, may commit even while the store fails
         for (StoreWrite write : group) {
-            notify(write, group.size() > 1 && transaction(List.of(write)));
+            Exception alone = transaction(List.of(write));
+            if (alone != null) {
+                failed(alone, 1);
+            }
+            notify(write, alone == null);
         }
     }
 
-    private boolean transaction(List<StoreWrite> writes) {
+    /** A failing store is {@link StoreHealth}'s to report, once; a failing write is logged each time. */
+    private void failed(Exception failure, int writes) {
+        StoreFault.of(failure).ifPresentOrElse(fault -> health.failed(fault, writes),
+                () -> LOG.errorf("store: a transaction of %d writes failed and was rolled back: %s", writes,
+                        failure.getMessage()));
+    }
+
+    /** @return null once the writes committed, else what failed them (after the rollback) */
+    private Exception transaction(List<StoreWrite> writes) {
         try {
             connection.setAutoCommit(false);
-            try {
-                for (StoreWrite write : writes) {
-                    write.apply(connection);
-                }
-                connection.commit();
-                commits.incrementAndGet();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                LOG.errorf("store: a transaction of %d writes failed and was rolled back: %s", writes.size(),
-                        e.getMessage());
-                return false;
-            } finally {
-                connection.setAutoCommit(true);
-            }
         } catch (SQLException e) {
-            LOG.errorf("store: cannot run a transaction: %s", e.getMessage());
-            return false;
+            return e;
         }
+        Exception failure = null;
+        try {
+            long changesBefore = changes();
+            for (StoreWrite write : writes) {
+                write.apply(connection);
+            }
+            connection.commit();
+            commits.incrementAndGet();
+            if (changes() > changesBefore) {
+                health.committed(); // a read, or a write that changed nothing, proves nothing about space or pages
+            }
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+            // SQLite may have rolled back already (a full disk at commit): a failing rollback must not hide the cause
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // nothing left to roll back
+            }
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        return failure;
+    }
+
+    private long changes() throws SQLException {
+        return connection.unwrap(SQLiteConnection.class).getDatabase().total_changes();
     }
 
     static void notify(StoreWrite write, boolean durable) {

@@ -25,7 +25,7 @@ import java.util.Set;
  * keep the bound) joins the caller's {@link StoreTransaction}, committed on the store thread with the scan's
  * state changes. A delivery
  * is first sent only once its row is committed ({@link #whenStored}). When the disk fails, deliveries go
- * on in memory only (logged at ERROR).
+ * on in memory only: the store reports that once, each write here only at DEBUG.
  */
 public final class SqliteDeliveryStore implements DeliveryStore {
     private static final Logger LOG = Logger.getLogger(SqliteDeliveryStore.class);
@@ -163,7 +163,7 @@ public final class SqliteDeliveryStore implements DeliveryStore {
 
     private void committed(long seq, boolean durable, Delivery delivery) {
         if (!durable) {
-            LOG.errorf("cannot write %s to the store of %s: kept in memory only, lost on restart",
+            LOG.debugf("cannot write %s to the store of %s: kept in memory only, lost on restart",
                     delivery.describe(), label);
         }
         Runnable then;
@@ -242,7 +242,7 @@ public final class SqliteDeliveryStore implements DeliveryStore {
                 }
             }
             if (!durable && change > 0) {
-                LOG.errorf("cannot count an attempt in the store of %s: if it ends the process, it is tried first "
+                LOG.debugf("cannot count an attempt in the store of %s: if it ends the process, it is tried first "
                         + "again", label);
             }
             then.run(); // sent even when the disk failed: delivery goes on in memory, as for inserts
@@ -264,7 +264,7 @@ public final class SqliteDeliveryStore implements DeliveryStore {
         @Override
         public void committed(boolean durable) {
             if (!durable) {
-                LOG.errorf("cannot mark %d deliveries done in the store of %s: they are sent again after a restart",
+                LOG.debugf("cannot mark %d deliveries done in the store of %s: they are sent again after a restart",
                         seqs.size(), label);
             }
         }

@@ -16,7 +16,18 @@ import io.wgmon.lifecycle.LifecycleWatcher;
 import io.wgmon.store.SessionRetention;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.timing.Timers;
+import io.wgmon.config.QuotaSettings;
+import io.wgmon.config.StoreFolder;
 import io.wgmon.tracking.AllPacketsRuleNotice;
+import io.wgmon.tracking.AlwaysOnWatch;
+import io.wgmon.tracking.ConfiguredExpectations;
+import io.wgmon.tracking.Expectation;
+import io.wgmon.tracking.ExpectationRules;
+import io.wgmon.tracking.ExpectationStore;
+import io.wgmon.tracking.PeerExpectations;
+import io.wgmon.tracking.QuotaRules;
+import io.wgmon.tracking.QuotaWatch;
+import io.wgmon.tracking.StoredExpectations;
 import io.wgmon.tracking.ConnectionTracker;
 import io.wgmon.tracking.DeadlineTimer;
 import io.wgmon.tracking.EndpointWatch;
@@ -64,12 +75,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** Builds the pipeline's parts from configuration. Nothing here opens a socket: TrackingService.start() does. */
@@ -83,7 +96,7 @@ public class Wiring {
                                     LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
                                     TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox,
                                     Optional<SessionRetention> retention, PeerNames names,
-                                    MissingRuleDiagnosis ruleDiagnosis) {
+                                    MissingRuleDiagnosis ruleDiagnosis, ExpectationRules expectations) {
         WgmonConfig.Tracking tracking = config.tracking();
         ExecutorService scanThread = scanThread();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
@@ -93,7 +106,7 @@ public class Wiring {
         EventRules rules = new EventRules(new EndpointWatch(UUID::randomUUID),
                 new HistoryWatch(host(config), names, tracking.staleAfter(), store.isPresent(),
                         UUID::randomUUID),
-                store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none));
+                store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none), expectations);
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
                 new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules, ruleDiagnosis,
                 lastPackets::lastFrom);
@@ -108,6 +121,38 @@ public class Wiring {
                 Optional.of(lifecycleWatcher(config, timers, registry)),
                 new NoPacketProbe(timers, tracking.tick(), ruleDiagnosis::packetsSeen,
                         () -> requests.request(ScanCause.PROBE)));
+    }
+
+    /** Always-on and roaming peers, from the names files and wgmon.expect.* (docs/architecture.md#expectations). */
+    @Produces
+    @Singleton
+    PeerExpectations expectations(WgmonConfig config, PeerNames names) {
+        WgmonConfig.Expect expect = config.expect();
+        Supplier<Map<String, Expectation>> marked = names instanceof ReloadingPeerNames reloading
+                ? reloading::expectations : Map::of;
+        return new ConfiguredExpectations(marked, names, Set.copyOf(expect.alwaysOn().orElse(List.of())),
+                Set.copyOf(expect.roaming().orElse(List.of())), expect.grace());
+    }
+
+    /** peer.down, peer.up and peer.quota; read by the status page. */
+    @Produces
+    @Singleton
+    ExpectationRules expectationRules(WgmonConfig config, PeerNames names, PeerExpectations expectations,
+                                      Optional<StoreDatabase> store) {
+        QuotaRules quotas;
+        try {
+            quotas = QuotaSettings.of(config.quota());
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage());
+        }
+        if (!quotas.isEmpty() && store.isEmpty()) {
+            LOG.infof("no %s configured: quotas count traffic from wgmon's start, and a restart reports their "
+                    + "thresholds again", StoreFolder.KEY);
+        }
+        return new ExpectationRules(new AlwaysOnWatch(host(config), names, expectations, UUID::randomUUID),
+                new QuotaWatch(host(config), names, quotas, UUID::randomUUID),
+                store.<ExpectationStore>map(StoredExpectations::new).orElseGet(ExpectationStore::none),
+                Clock.systemUTC()::instant);
     }
 
     /** Read by readiness and the status page; the metrics are registered here. */

@@ -47,6 +47,39 @@ public interface WgmonConfig {
 
     Mqtt mqtt();
 
+    Expect expect();
+
+    /**
+     * Traffic quotas by public key, friendly name, or {@code default} for every other peer
+     * (docs/architecture.md#expectations).
+     */
+    Map<String, Quota> quota();
+
+    interface Expect {
+        /** Peers (public keys or friendly names) that must stay up, besides those the names files mark. */
+        Optional<List<String>> alwaysOn();
+
+        /** Peers whose disconnects chat receivers do not get, besides those the names files mark. */
+        Optional<List<String>> roaming();
+
+        /** How long an always-on peer may go without a handshake before {@code peer.down}, unless its file says. */
+        @WithDefault("5m")
+        Duration grace();
+    }
+
+    interface Quota {
+        /** Bytes received plus sent in a period: {@code 100GB}, {@code 500MiB}, {@code 1TB}. */
+        String limit();
+
+        /** {@code day}, {@code week} (from Monday) or {@code month}, in UTC. */
+        @WithDefault("month")
+        String period();
+
+        /** Percentages of the limit, each reported once per period. */
+        @WithDefault("80,100")
+        List<Integer> thresholds();
+    }
+
     interface Store {
         /**
          * The folder of wgmon's store, the SQLite database {@code wgmon.db}: with it the tracker's state and

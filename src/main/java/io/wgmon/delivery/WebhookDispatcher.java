@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -47,6 +48,9 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
     private volatile List<DeliveryQueue> receivers;
     /** Each receiver's event types, in the order of {@link #receivers}. */
     private volatile List<Set<PeerEventType>> selected;
+    /** Whether each receiver is a chat (a preset that writes messages), in the order of {@link #receivers}. */
+    private volatile List<Boolean> chats;
+    private volatile Predicate<PeerEvent> quietInChat = event -> false;
     private final JsonPayloadFormat logFormat = new JsonPayloadFormat();
     private final Optional<StoreDatabase> store;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,6 +79,7 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
         }
         this.receivers = List.copyOf(queues);
         this.selected = receivers.stream().map(WebhookReceiver::events).toList();
+        this.chats = receivers.stream().map(receiver -> receiver.chat().isPresent()).toList();
         store.ifPresent(database -> warnAboutUnused(database,
                 Set.copyOf(receivers.stream().map(WebhookReceiver::spoolName).toList())));
     }
@@ -89,7 +94,18 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
         List<Set<PeerEventType>> types = new ArrayList<>(selected);
         types.add(WebhookReceiver.DEFAULT_EVENTS);
         selected = List.copyOf(types);
+        List<Boolean> chat = new ArrayList<>(chats);
+        chat.add(false);
+        chats = List.copyOf(chat);
         receivers = List.copyOf(all);
+    }
+
+    /**
+     * The events chat receivers do not get though they selected the type (a roaming peer's disconnects,
+     * docs/architecture.md#expectations); only before the first {@link #commit}, by the producer.
+     */
+    public void quietInChat(Predicate<PeerEvent> quiet) {
+        quietInChat = quiet;
     }
 
     /**
@@ -121,7 +137,7 @@ public final class WebhookDispatcher implements EventOutbox, AutoCloseable {
         }
         for (int i = 0; i < receivers.size(); i++) {
             DeliveryQueue receiver = receivers.get(i);
-            if (!selected.get(i).contains(event.type())) {
+            if (!selected.get(i).contains(event.type()) || chats.get(i) && quietInChat.test(event)) {
                 continue;
             }
             try {

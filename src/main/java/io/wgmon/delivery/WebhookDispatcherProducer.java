@@ -19,6 +19,7 @@ import io.wgmon.store.StoreException;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.PeerEventType;
+import io.wgmon.tracking.PeerExpectations;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -74,7 +75,8 @@ public class WebhookDispatcherProducer {
     @Produces
     @Singleton
     @Startup
-    WebhookDispatcher dispatcher(RestClientWebhookSender sender, Optional<StoreDatabase> store, MqttSinks mqtt) {
+    WebhookDispatcher dispatcher(RestClientWebhookSender sender, Optional<StoreDatabase> store, MqttSinks mqtt,
+                                 PeerExpectations expectations) {
         List<WebhookReceiver> receivers = ConfiguredReceivers.of(config);
         if (reportRoaming) {
             LOG.warn("wgmon.tracking.report-roaming=true is deprecated: it adds peer.roamed to every receiver's "
@@ -108,6 +110,8 @@ public class WebhookDispatcherProducer {
         } catch (StoreException e) {
             throw new StartupFailure(StoreFolder.KEY + ": " + e.getMessage());
         }
+        dispatcher.quietInChat(event -> event.type() == PeerEventType.DISCONNECTED && event.aboutPeer()
+                && expectations.of(event.key()).roaming());
         try {
             mqtt.create(store).ifPresent(dispatcher::addSink);
         } catch (StoreException e) {

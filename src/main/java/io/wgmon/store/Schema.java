@@ -55,7 +55,7 @@ final class Schema {
                 stale_reported INTEGER,
                 PRIMARY KEY (interface, public_key)
             ) WITHOUT ROWID;
-            """, SessionTable.WINDOW_INDEX_MIGRATION);
+            """, ExpectationTables.MIGRATION, SessionTable.WINDOW_INDEX_MIGRATION);
 
     static final int VERSION = MIGRATIONS.size();
 

@@ -24,7 +24,8 @@ import java.util.Set;
  * ConfigMap update (a new {@code ..<timestamp>} folder, then {@code ..data_tmp} renamed over
  * {@code ..data}, which the names file's link goes through) and a write to a link's target elsewhere.
  * After each read the watched directories follow the links as they now are. A file that cannot be read
- * keeps the names known before, with a WARN.
+ * keeps the names known before, with a WARN. The expectations the files mark (docs/architecture.md#expectations)
+ * follow them the same way; each bad one is a WARN line at every read, and what parsed of it is kept.
  */
 public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReloadingPeerNames.class);
@@ -34,12 +35,16 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
     private final Map<Path, WatchKey> watched = new HashMap<>();
     private final Thread thread;
     private volatile Map<String, String> names;
+    private volatile Map<String, Expectation> expectations;
     private volatile long reloads;
 
     /** Reads the files (an unreadable one is the caller's start-up failure) and starts watching them. */
     public ReloadingPeerNames(List<Path> files) throws IOException {
         this.files = files.stream().map(Path::toAbsolutePath).toList();
-        this.names = PeerNamesFile.read(this.files);
+        PeerNamesFile.Content content = PeerNamesFile.readAll(this.files);
+        this.names = content.names();
+        this.expectations = content.expectations();
+        warnAbout(content);
         this.watcher = FileSystems.getDefault().newWatchService();
         synchronized (watched) {
             for (Path directory : this.files.stream().map(Path::getParent).distinct().toList()) {
@@ -56,6 +61,11 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
     @Override
     public String nameOf(PeerKey key) {
         return names.get(key.publicKey());
+    }
+
+    /** The expectations the files mark, by public key; a grace is null where a file gave none. */
+    public Map<String, Expectation> expectations() {
+        return expectations;
     }
 
     /** How many peers have a name now. */
@@ -92,15 +102,25 @@ public final class ReloadingPeerNames implements PeerNames, AutoCloseable {
             followLinks();
         }
         try {
-            Map<String, String> read = PeerNamesFile.read(files);
-            if (!read.equals(names)) {
-                LOG.infof("Friendly names re-read: %d peers named", read.size());
+            PeerNamesFile.Content read = PeerNamesFile.readAll(files);
+            if (!read.names().equals(names)) {
+                LOG.infof("Friendly names re-read: %d peers named", read.names().size());
             }
-            names = read;
+            if (!read.expectations().equals(expectations)) {
+                LOG.infof("Peer expectations re-read: %d peers marked", read.expectations().size());
+            }
+            warnAbout(read);
+            names = read.names();
+            expectations = read.expectations();
             reloads++;
         } catch (IOException | RuntimeException e) {
             LOG.warnf("Cannot re-read the friendly names from %s (%s); the %d names known stay", files, e, names.size());
         }
+    }
+
+    private static void warnAbout(PeerNamesFile.Content content) {
+        content.problems().forEach(problem -> LOG.warnf("Peer expectation ignored in part: %s; the names are kept",
+                problem));
     }
 
     /**

@@ -46,7 +46,8 @@ class EventRulesTest {
 
     private static EventRules rules(HistoryStore store, boolean firstSeen) {
         return new EventRules(new EndpointWatch(UUID::randomUUID),
-                new HistoryWatch("node-1", NAMES, STALE, firstSeen, UUID::randomUUID), store);
+                new HistoryWatch("node-1", NAMES, STALE, firstSeen, UUID::randomUUID), store,
+                ExpectationRules.none());
     }
 
     private static Instant at(long seconds) {

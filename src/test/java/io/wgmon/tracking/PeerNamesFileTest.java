@@ -2,11 +2,13 @@ package io.wgmon.tracking;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PeerNamesFileTest {
     private static final String ALICE = "rKi3G+UkqZcOHkhrD5pow0kQRjA879cGheGZskhWGVM=";
@@ -62,5 +64,33 @@ class PeerNamesFileTest {
                 "# friendly_json = {broken",
                 "[Peer]",
                 "PublicKey = " + SECRET.replace('Y', 'X'))));
+    }
+
+    @Test
+    void readsExpectationsFromABracketAfterANameOrAWgmonExpectComment() {
+        PeerNamesFile.Content content = PeerNamesFile.parseAll(List.of(
+                ALICE + " = alice [always-on grace=10m]",
+                BOB + " = bob [laptop]",
+                "[Peer]",
+                "# wgmon_expect = roaming",
+                "PublicKey = " + CAROL));
+        assertEquals(Map.of(ALICE, "alice", BOB, "bob [laptop]"), content.names(), "a bracket of other words is a name");
+        assertEquals(Map.of(ALICE, new Expectation(true, Duration.ofMinutes(10), false),
+                CAROL, new Expectation(false, Duration.ZERO, true)), content.expectations());
+        assertEquals(List.of(), content.problems());
+    }
+
+    @Test
+    void aBadExpectationIsOneProblemLineAndTheNameAndWhatParsedAreKept() {
+        PeerNamesFile.Content content = PeerNamesFile.parseAll(List.of(
+                "# a comment",
+                ALICE + " = alice [always-on grace=10 fortnights " + SECRET + "]"));
+        assertEquals(Map.of(ALICE, "alice"), content.names());
+        assertEquals(Map.of(ALICE, new Expectation(true, null, false)), content.expectations(),
+                "always-on kept, with the configured grace");
+        assertEquals(1, content.problems().size());
+        String problem = content.problems().get(0);
+        assertTrue(problem.startsWith("line 2: unknown 'grace=10', 'fortnights', <a key>"), problem);
+        assertFalse(problem.contains(SECRET.substring(0, 20)), "never a key in a log line");
     }
 }

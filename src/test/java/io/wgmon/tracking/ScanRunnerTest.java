@@ -105,7 +105,8 @@ class ScanRunnerTest {
                 new TrackingMetrics(new SimpleMeterRegistry(), view), new ScanProblems(Set.of(), List.of("canned")),
                 new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null),
                 new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1", PeerNames.none(),
-                        Duration.ZERO, false, UUID::randomUUID), HistoryStore.none()),
+                        Duration.ZERO, false, UUID::randomUUID), HistoryStore.none(),
+                        ExpectationRules.none()),
                 new MissingRuleDiagnosis("canned", port -> "advice"), endpoint -> null);
 
         runner.run(ScanCause.START);

@@ -309,11 +309,15 @@ public final class SessionTable {
         return rows;
     }
 
-    /** Deletes up to {@code batch} ended sessions that ended before {@code cutoff}, oldest first. */
+    /**
+     * Deletes up to {@code batch} ended sessions that ended before {@code cutoff}, the earliest ended first: in
+     * the order of {@code session_window}, so a batch reads its rows and no more (ordered by start, each batch
+     * sorted every row past the cutoff).
+     */
     public static int pruneEndedBefore(Connection connection, Instant cutoff, int batch) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 DELETE FROM session WHERE rowid IN (SELECT rowid FROM session
-                    WHERE start_time < ?1 AND end_time IS NOT NULL AND end_time < ?1 ORDER BY start_time LIMIT ?2)
+                    WHERE end_time IS NOT NULL AND end_time < ?1 ORDER BY end_time LIMIT ?2)
                 """)) {
             statement.setLong(1, cutoff.toEpochMilli());
             statement.setInt(2, batch);

@@ -96,16 +96,15 @@ public class Wiring {
                                     LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
                                     TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox,
                                     Optional<SessionRetention> retention, PeerNames names,
-                                    MissingRuleDiagnosis ruleDiagnosis, ExpectationRules expectations) {
+                                    MissingRuleDiagnosis ruleDiagnosis, HistoryWatch history,
+                                    ExpectationRules expectations) {
         WgmonConfig.Tracking tracking = config.tracking();
         ExecutorService scanThread = scanThread();
         ScanRequests requests = new ScanRequests(new ScanCoalescer(tracking.coalesce(), timers, scanThread), scanThread);
         TrackingMetrics metrics = new TrackingMetrics(registry, view);
         SessionStartTimes sessionStarts = new SessionStartTimes();
         PeerDeadlines deadlines = new PeerDeadlines(tracker.idleTimeout(), tracking.tick(), sessionStarts::lastFrom);
-        EventRules rules = new EventRules(new EndpointWatch(UUID::randomUUID),
-                new HistoryWatch(host(config), names, tracking.staleAfter(), store.isPresent(),
-                        UUID::randomUUID),
+        EventRules rules = new EventRules(new EndpointWatch(UUID::randomUUID), history,
                 store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none), expectations);
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
                 new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules, ruleDiagnosis,
@@ -121,6 +120,13 @@ public class Wiring {
                 Optional.of(lifecycleWatcher(config, timers, registry)),
                 new NoPacketProbe(timers, tracking.tick(), ruleDiagnosis::packetsSeen,
                         () -> requests.request(ScanCause.PROBE)));
+    }
+
+    /** First-seen and stale peers; read by the status page. */
+    @Produces
+    @Singleton
+    HistoryWatch historyWatch(WgmonConfig config, PeerNames names, Optional<StoreDatabase> store) {
+        return new HistoryWatch(host(config), names, config.tracking().staleAfter(), store.isPresent(), UUID::randomUUID);
     }
 
     /** Always-on and roaming peers, from the names files and wgmon.expect.* (docs/architecture.md#expectations). */

@@ -33,6 +33,7 @@ public final class HistoryWatch {
     private final Map<PeerKey, PeerHistory> histories = new HashMap<>();
     private final Map<PeerKey, PeerHistory> changed = new LinkedHashMap<>();
     private volatile Optional<Instant> nextDue = Optional.empty();
+    private volatile Map<PeerKey, Boolean> staleNow = Map.of();
 
     /**
      * @param staleAfter zero: no stale reports
@@ -67,6 +68,7 @@ public final class HistoryWatch {
             }
         }
         Instant earliest = null;
+        Map<PeerKey, Boolean> stale = new HashMap<>();
         for (PeerState state : peers) {
             PeerHistory history = remember(state.key(), state.last().lastHandshake(), now);
             if (staleAfter.isZero() || state.connected()) {
@@ -79,10 +81,20 @@ public final class HistoryWatch {
                 history = update(new PeerHistory(history.key(), history.firstSeen(), history.lastHandshake(), now));
                 due = due(history);
             }
+            if (history.staleReported() != null && (history.lastHandshake() == null
+                    || history.staleReported().isAfter(history.lastHandshake()))) {
+                stale.put(state.key(), history.lastHandshake() == null);
+            }
             earliest = earliest == null || due.isBefore(earliest) ? due : earliest;
         }
         nextDue = Optional.ofNullable(earliest);
+        staleNow = Map.copyOf(stale);
         return out;
+    }
+
+    /** The peers reported stale and without a handshake since, each with whether it never connected. Any thread. */
+    public Map<PeerKey, Boolean> stale() {
+        return staleNow;
     }
 
     /** When the next stale report falls due; empty when none can (no peers, or stale reports off). */

@@ -66,7 +66,7 @@ SQL
 fi
 NOW=$(cat "$DIR/now")
 
-java -Xmx256m -cp "$CP" io.wgmon.bench.HistoryBench "$DIR" "$DAYS" "$NOW"
+java -Xmx256m -cp "$CP" io.wgmon.bench.HistoryBench "$DIR" "$NOW"
 
 # The packaged app on a store in a namespace of its own: no interface to watch, the retention told to
 # keep every row. Its RSS first on an empty store, then on the full one before and after the queries
@@ -100,9 +100,9 @@ stop_app
 rm -rf "$DIR/empty"
 start_app "$DIR"
 REST=$(rss)
-ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" | sed 's/^/first pass: /'
+ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" "$APP" | sed 's/^/first pass: /'
 FIRST=$(rss)
-ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" | sed 's/^/second pass: /'
+ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" "$APP" | sed 's/^/second pass: /'
 SECOND=$(rss)
 stop_app
 echo "app RSS (MiB): $EMPTY on an empty store; with the full history $REST at rest, $FIRST after the first pass of queries, $SECOND after the second"

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Keeps session history within {@code wgmon.history.max-age} and {@code max-rows} (docs/architecture.md#sessions):
  * deletes ended sessions in batches on the store thread, one batch per write, so a scan's commit queued
  * behind it waits for one batch at most; a batch is sized to take about {@link #BATCH_TIME} (at most
- * {@value #MAX_BATCH} rows), and a full batch queues the next. Asked for by
+ * {@value #MAX_BATCH} rows), and a full batch queues the next {@link #BATCH_GAP} later. Asked for by
  * new sessions past the row limit, and by one one-shot timer at the moment the oldest ended session
  * passes the age limit; with no ended session there is no timer.
  */
@@ -30,6 +30,11 @@ public final class SessionRetention {
     private static final Logger LOG = Logger.getLogger(SessionRetention.class);
     static final int MAX_BATCH = 500;
     static final Duration BATCH_TIME = Duration.ofMillis(4);
+    /**
+     * Between a full batch and the next: a batch queued at once joins the group commit of the scan's write
+     * queued meanwhile, which then waits for two batches.
+     */
+    static final Duration BATCH_GAP = Duration.ofMillis(4);
 
     private final StoreDatabase database;
     private final Duration maxAge;
@@ -127,7 +132,7 @@ public final class SessionRetention {
             rows.addAndGet(-deleted);
             pruned.increment(deleted);
             if (deleted == size) {
-                prune();
+                armTimer(timers.now().plus(BATCH_GAP));
             } else {
                 armTimer(nextDue == null ? null : nextDue.plus(maxAge));
             }

@@ -188,35 +188,54 @@ public final class SessionTable {
     public static List<PeerSpans> timeline(Connection connection, Instant from, Instant to, String interfaceName)
             throws SQLException {
         String only = interfaceName == null ? "" : " AND interface = ?3";
-        String sql = "SELECT interface, public_key, start_time, end_time, NULL FROM session"
-                + " WHERE end_time > ?1 AND start_time < ?2" + only
-                + " UNION ALL SELECT interface, public_key, start_time, NULL, id FROM session"
-                + " WHERE end_time IS NULL AND start_time < ?2" + only;
         Map<String, SpansBuilder> peers = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, from.toEpochMilli());
-            statement.setLong(2, to.toEpochMilli());
+        // grouped and joined by SQLite: one row a peer, not one a session, crosses into Java
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT interface, public_key, group_concat(start_time || ',' || end_time) FROM session"
+                        + " WHERE end_time > ?1 AND start_time < ?2" + only + " GROUP BY interface, public_key")) {
+            bindWindow(statement, from, to, interfaceName);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    SpansBuilder peer = peer(peers, result.getString(1), result.getString(2));
+                    String pairs = result.getString(3);
+                    for (int at = 0; at < pairs.length(); ) {
+                        int comma = pairs.indexOf(',', at);
+                        int next = pairs.indexOf(',', comma + 1);
+                        int stop = next < 0 ? pairs.length() : next;
+                        peer.add(Long.parseLong(pairs, at, comma, 10), Long.parseLong(pairs, comma + 1, stop, 10));
+                        at = stop + 1;
+                    }
+                }
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT interface, public_key, start_time, id FROM session WHERE end_time IS NULL AND start_time < ?"
+                        + (interfaceName == null ? "" : " AND interface = ?"))) {
+            statement.setLong(1, to.toEpochMilli());
             if (interfaceName != null) {
-                statement.setString(3, interfaceName);
+                statement.setString(2, interfaceName);
             }
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    String interfaceOf = result.getString(1);
-                    String key = result.getString(2);
-                    SpansBuilder peer = peers.computeIfAbsent(interfaceOf + ' ' + key,
-                            ignored -> new SpansBuilder(interfaceOf, key));
-                    long start = result.getLong(3);
-                    long end = result.getLong(4);
-                    if (result.wasNull()) {
-                        peer.open(result.getString(5), start);
-                    } else {
-                        peer.add(start, end);
-                    }
+                    peer(peers, result.getString(1), result.getString(2)).open(result.getString(4), result.getLong(3));
                 }
             }
         }
         return peers.values().stream().map(SpansBuilder::build)
                 .sorted(Comparator.comparing(PeerSpans::interfaceName).thenComparing(PeerSpans::publicKey)).toList();
+    }
+
+    private static SpansBuilder peer(Map<String, SpansBuilder> peers, String interfaceName, String publicKey) {
+        return peers.computeIfAbsent(interfaceName + ' ' + publicKey, ignored -> new SpansBuilder(interfaceName, publicKey));
+    }
+
+    private static void bindWindow(PreparedStatement statement, Instant from, Instant to, String interfaceName)
+            throws SQLException {
+        statement.setLong(1, from.toEpochMilli());
+        statement.setLong(2, to.toEpochMilli());
+        if (interfaceName != null) {
+            statement.setString(3, interfaceName);
+        }
     }
 
     /** One peer's spans as they are read (in order of their end), sorted by start when built. */

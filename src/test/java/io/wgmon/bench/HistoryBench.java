@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * while a day's rows are pruned by the real {@link SessionRetention}. The API's figures are
  * {@link HistoryHttpBench}'s.
  *
- *   java -cp <test classpath> io.wgmon.bench.HistoryBench DIR DAYS NOW_MILLIS
+ *   java -cp <test classpath> io.wgmon.bench.HistoryBench DIR NOW_MILLIS
  */
 public final class HistoryBench {
     private static final int SAMPLES = 400;
@@ -37,14 +37,19 @@ public final class HistoryBench {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        int days = Integer.parseInt(args[1]);
-        Instant now = Instant.ofEpochMilli(Long.parseLong(args[2]));
+        Instant now = Instant.ofEpochMilli(Long.parseLong(args[1]));
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             long rows = database.call(SessionTable::count);
             System.out.printf("store: %d rows, %d MiB with its WAL (%d bytes a row)%n", rows, size(dir) >> 20,
                     size(dir) / Math.max(1, rows));
             sessionWrites(database, now);
-            pruning(database, now.minus(Duration.ofDays(days - 1)), now);
+            long oldestEnd = database.call(connection -> {
+                try (var statement = connection.createStatement();
+                     var result = statement.executeQuery("SELECT min(end_time) FROM session")) {
+                    return result.getLong(1);
+                }
+            });
+            pruning(database, Instant.ofEpochMilli(oldestEnd).plus(Duration.ofDays(1)), now);
         }
     }
 
@@ -109,7 +114,7 @@ public final class HistoryBench {
     }
 
     /**
-     * The real retention prunes the first day (its max-age reaches back to the end of that day) while a
+     * The real retention prunes the oldest day left (its max-age reaches back to a day after the oldest end) while a
      * connect's write is submitted every 20 ms; each one's wait, submit to durable, against the same at rest.
      */
     private static void pruning(StoreDatabase database, Instant endOfFirstDay, Instant now) throws Exception {
@@ -133,7 +138,7 @@ public final class HistoryBench {
         var batches = registry.get("wgmon.history.prune.batch").timer();
         double pruned = registry.get("wgmon.history.pruned").counter().count();
         long[] during = waits.stream().mapToLong(Long::longValue).toArray();
-        System.out.printf("pruning the first day: %.0f rows in %d s%s, %d batches: mean %.1f ms, longest %.1f ms%n",
+        System.out.printf("pruning the oldest day: %.0f rows in %d s%s, %d batches: mean %.1f ms, longest %.1f ms%n",
                 pruned, (System.nanoTime() - start) / 1_000_000_000L,
                 timers.pending().isEmpty() ? " (stopped: not done)" : "", batches.count(),
                 batches.mean(TimeUnit.MILLISECONDS), Math.max(longestBatch, batches.max(TimeUnit.MILLISECONDS)));

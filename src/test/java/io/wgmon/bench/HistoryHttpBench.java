@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -19,7 +21,10 @@ import java.util.Random;
  * one peer's whole history page by page, and the status page's request for every peer's last 24 hours
  * (GET /api/sessions/timeline), each timed to its last byte. The keys are the ones the script wrote.
  *
- *   java -cp <test classpath> io.wgmon.bench.HistoryHttpBench BASE_URL PEERS NOW_MILLIS
+ * With the app's pid, each figure also gets the app's CPU time per request (from /proc, in USER_HZ ticks):
+ * on a loaded machine the wall time is mostly waiting for a core.
+ *
+ *   java -cp <test classpath> io.wgmon.bench.HistoryHttpBench BASE_URL PEERS NOW_MILLIS [APP_PID]
  */
 public final class HistoryHttpBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,11 +36,13 @@ public final class HistoryHttpBench {
         String base = args[0];
         int peers = Integer.parseInt(args[1]);
         Instant now = Instant.ofEpochMilli(Long.parseLong(args[2]));
+        Path stat = args.length > 3 ? Path.of("/proc", args[3], "stat") : null;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Random random = new Random(22);
 
         long[] peerTimes = new long[200];
         int peerRows = 0;
+        long cpu = cpuMillis(stat);
         for (int i = 0; i < peerTimes.length; i++) {
             String key = String.format("peer%038d0=", random.nextInt(peers));
             long start = System.nanoTime();
@@ -50,11 +57,13 @@ public final class HistoryHttpBench {
             peerTimes[i] = System.nanoTime() - start;
         }
         System.out.printf("one peer's whole history through the API (%d sessions, pages of 1000, JSON parsed), "
-                + "200 peers at random: p50 %.1f ms, p99 %.1f ms%n", peerRows, p(peerTimes, 50), p(peerTimes, 99));
+                + "200 peers at random: p50 %.1f ms, p99 %.1f ms; the app's CPU %s a peer%n", peerRows,
+                p(peerTimes, 50), p(peerTimes, 99), cpuPer(stat, cpu, peerTimes.length));
 
         String timeline = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now);
         long[] dayTimes = new long[20];
         byte[] body = null;
+        cpu = cpuMillis(stat);
         for (int i = 0; i < dayTimes.length; i++) {
             long start = System.nanoTime();
             body = getBytes(http, timeline);
@@ -66,8 +75,8 @@ public final class HistoryHttpBench {
             spans += peer.get("spans").size() / 2 + (peer.has("open") ? 1 : 0);
         }
         System.out.printf("the page's 24 hours of all peers (GET /api/sessions/timeline: %d peers, %d sessions, %d KiB "
-                + "of JSON), 20 runs: p50 %.0f ms, max %.0f ms%n", day.get("peers").size(), spans, body.length >> 10,
-                p(dayTimes, 50), p(dayTimes, 100));
+                + "of JSON), 20 runs: p50 %.0f ms, max %.0f ms; the app's CPU %s a request%n", day.get("peers").size(),
+                spans, body.length >> 10, p(dayTimes, 50), p(dayTimes, 100), cpuPer(stat, cpu, dayTimes.length));
 
         String week = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(7))) + "&to=" + q(now);
         long weekStart = System.nanoTime();
@@ -86,6 +95,20 @@ public final class HistoryHttpBench {
         } while (cursor != null);
         System.out.printf("for comparison, the same 24 hours as full sessions (GET /api/sessions, pages of 1000, "
                 + "%d sessions), once: %.0f ms%n", pagedRows, (System.nanoTime() - pagedStart) / 1e6);
+    }
+
+    /** The app's user and system time so far, or -1 without its pid. */
+    private static long cpuMillis(Path stat) throws Exception {
+        if (stat == null) {
+            return -1;
+        }
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    private static String cpuPer(Path stat, long before, int count) throws Exception {
+        return stat == null ? "not measured" : String.format("%.0f ms", (cpuMillis(stat) - before) / (double) count);
     }
 
     private static String get(HttpClient http, String url) throws Exception {

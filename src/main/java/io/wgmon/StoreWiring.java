@@ -7,6 +7,7 @@ import io.wgmon.config.WgmonConfig;
 import io.wgmon.store.SessionRetention;
 import io.wgmon.store.StoreDatabase;
 import io.wgmon.store.StoreException;
+import io.wgmon.store.StoreFault;
 import io.wgmon.timing.Timers;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Optional;
 
 /**
@@ -44,11 +47,28 @@ public class StoreWiring {
             opened = Optional.of(StoreDatabase.open(where.dir()));
             opened.get().health().register(registry);
         } catch (StoreException e) {
-            throw new StartupFailure(where.key() + ": " + e.getMessage());
+            Optional<StoreFault> full = StoreFault.of(e)
+                    .filter(fault -> fault.kind() == StoreFault.Kind.DISK_FULL || fault.kind() == StoreFault.Kind.IO_ERROR);
+            if (full.isEmpty()) {
+                throw new StartupFailure(where.key() + ": " + e.getMessage());
+            }
+            // refusing would restart wgmon into the same full disk forever; delivery works without the store
+            LOG.errorf("store %s cannot be opened: %s, %s; running without a store until the next start: tracker "
+                    + "state and undelivered events are kept in memory only", where.dir().resolve(StoreDatabase.FILE),
+                    full.get().describe(), freeSpace(where));
+            return Optional.empty();
         }
         LOG.infof("store %s: tracker state and undelivered events survive a restart",
                 where.dir().resolve(StoreDatabase.FILE));
         return opened;
+    }
+
+    private static String freeSpace(StoreFolder where) {
+        try {
+            return Files.getFileStore(where.dir()).getUsableSpace() + " bytes free in " + where.dir();
+        } catch (IOException e) {
+            return "free space in " + where.dir() + " unknown";
+        }
     }
 
     /** History retention, with a store: started here (the row count is read once). */

@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * store whose middle pages were overwritten while it was stopped (kept aside, a fresh store begins, one
  * WARN); the tmpfs is then filled while it runs: the connect and disconnect webhooks still arrive, one ERROR
  * names the file and "disk full", readiness and {@code wgmon_store_failing} say so; space is freed and the
- * next commit uses the store again (one INFO, the session written after it is in the API). One bed, one start.
+ * next commit uses the store again (one INFO, the session written after it is in the API). Then a start on
+ * the full disk: wgmon runs without the store (one ERROR) and delivers. One bed, two starts.
  */
 class StoreFailureIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,6 +143,22 @@ class StoreFailureIT {
                     .forEach(line -> System.out.println("StoreFailureIT log: " + line));
             System.out.println("StoreFailureIT: kept " + kept.getFileName() + "; disk full: " + (long) lost
                     + " writes lost, webhooks delivered, one ERROR; space back: committing again");
+        }
+
+        // a start on a full disk: SQLite cannot even make the -shm file, and refusing would be a crash loop
+        Testbed.Client dave = testbed.addClient(); // alice's session from the first run is not new to a start
+        fill();
+        try (MonitorProcess second = bed.startMonitor(env)) {
+            second.awaitReady(Duration.ofSeconds(60));
+            String withoutStore = "ERROR [i.w.StoreWiring] store " + file + " cannot be opened: ";
+            assertEquals(1, lines(second, withoutStore), second.log());
+            assertTrue(second.log().contains("; running without a store until the next start"), second.log());
+            testbed.ping(dave);
+            await("peer.connected", dave, second);
+            second.log().lines().filter(line -> line.contains(withoutStore))
+                    .forEach(line -> System.out.println("StoreFailureIT log: " + line));
+        } finally {
+            Files.deleteIfExists(mount.resolve("filler"));
         }
     }
 

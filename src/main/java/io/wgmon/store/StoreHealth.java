@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Whether the store commits (docs/architecture.md#store-failures). The writer reports every outcome; a store
  * fault is logged once when it begins (and again only when its kind changes), its end once, at the first
- * commit that succeeds again. Nothing polls: the next commit is the retry. Readiness and metrics read it.
+ * commit that succeeds again (never for a damaged file). Nothing polls: the next commit is the retry.
+ * Readiness and metrics read it.
  */
 public final class StoreHealth {
     private static final Logger LOG = Logger.getLogger(StoreHealth.class);
@@ -29,10 +30,13 @@ public final class StoreHealth {
         this.file = file;
     }
 
-    /** A transaction committed: a failure, if there was one, is over. */
+    /**
+     * A transaction that changed rows committed: space or access is back. A damaged file stays damaged, however
+     * many writes miss its bad pages, until the next start moves it aside.
+     */
     void committed() {
         StoreFault ended = fault;
-        if (ended == null) {
+        if (ended == null || ended.kind().damaged()) {
             return;
         }
         fault = null;

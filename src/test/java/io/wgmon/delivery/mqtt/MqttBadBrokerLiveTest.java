@@ -1,5 +1,6 @@
 package io.wgmon.delivery.mqtt;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.wgmon.config.TestWgmonConfig;
 import io.wgmon.config.WgmonConfig;
@@ -41,8 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input at the broker, against Debian's mosquitto (TLS, password): an unreachable broker, a wrong
- * password and a certificate from a CA wgmon does not trust each give one WARN line naming the cause, then
- * retries with backoff; the event waits (pending) and, for the unreachable broker, arrives once it is up.
+ * password, a certificate from a CA wgmon does not trust and a broker that requires a client certificate wgmon
+ * does not have each give one WARN line naming the cause, then retries with backoff; the event waits (pending)
+ * and, for the unreachable broker, arrives once it is up. With the client certificate it is delivered.
  */
 class MqttBadBrokerLiveTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -99,11 +101,11 @@ class MqttBadBrokerLiveTest {
         WgmonConfig.Mqtt mqtt = TestWgmonConfig.of(settings).mqtt();
         MqttTopics topics = new MqttTopics(mqtt.topicPrefix(), "bad-input");
         Executor context = ReceiverContexts.on(vertx).create();
+        MqttOptions options = MqttOptions.of(mqtt, "bad-input-" + sinks.size(), topics, context, vertx);
         MqttSink sink = new MqttSink(new MemoryDeliveryStore(10), topics, new StateMessages(topics, PeerNames.none()),
-                context, listener -> new MqttLink(vertx, MqttOptions.of(mqtt, "bad-input-" + sinks.size(), topics),
-                        mqtt.host().orElseThrow(), MqttOptions.port(mqtt),
-                        new Backoff(mqtt.retryInitial(), mqtt.retryMax(), new Random()),
-                        new VertxTimers(vertx, Clock.systemUTC()), context, listener), Optional.empty());
+                context, listener -> new MqttLink(options, new Backoff(mqtt.retryInitial(), mqtt.retryMax(),
+                        new Random()), new VertxTimers(vertx, Clock.systemUTC()), context, listener), Optional.empty(),
+                new SimpleMeterRegistry(), options.label());
         sinks.add(sink);
         return sink;
     }
@@ -155,6 +157,39 @@ class MqttBadBrokerLiveTest {
         assertTrue(lines.get(0).contains("not authorized") || lines.get(0).contains("user name or password"),
                 lines.get(0));
         assertFalse(lines.get(0).contains("not-the-password"), "never the password: " + lines.get(0));
+    }
+
+    @Test
+    void aBrokerRequiringAClientCertificateTakesWgmonsAndRefusesNoneInOneLine() throws Exception {
+        int port = freePort();
+        try (MqttBroker strict = MqttBroker.startIn(null, port, List.of("require_certificate true"));
+             MqttSubscriber subscriber = strict.subscribe("wgmon/#", null)) {
+            Map<String, String> settings = settings(port);
+            settings.put("wgmon.mqtt.ca-file", strict.dir().resolve("ca.pem").toString());
+            settings.put("wgmon.mqtt.password-file", strict.dir().resolve("password").toString());
+            settings.put("wgmon.mqtt.protocol", "3.1.1");
+            List<String> lines = failing(sink(settings), TestEvents.connected());
+            System.out.println("MQTT bad input: " + lines);
+            assertEquals(1, lines.size(), "one line: " + lines);
+            assertTrue(lines.get(0).contains("TLS handshake failed: Received fatal alert: certificate_required (the "
+                    + "broker wants a client certificate"), lines.get(0));
+
+            settings.put("wgmon.mqtt.client-cert", strict.dir().resolve("client.pem").toString());
+            settings.put("wgmon.mqtt.client-key", strict.dir().resolve("client.key").toString());
+            settings.put("wgmon.mqtt.protocol", "5");
+            PeerEvent event = TestEvents.connected();
+            MqttSink withCertificate = sink(settings);
+            try (LogCapture log = LogCapture.warningsOf(MqttLink.class)) {
+                withCertificate.offer(event, new StoreTransaction());
+                withCertificate.start(List::of);
+                Await.until("the event acknowledged", WAIT, () -> withCertificate.pending() == 0);
+                assertEquals(List.of(), log.warnings(), "connected at the first attempt");
+            }
+            MqttSubscriber.Message received = subscriber.await(m -> m.topic().endsWith("/event")
+                    && m.payload().contains(event.id().toString()), WAIT);
+            assertNotNull(received, "the event through the broker that wants a certificate");
+            assertEquals(event.id().toString(), received.property(MqttSession.EVENT_ID), "MQTT 5 user property");
+        }
     }
 
     @Test

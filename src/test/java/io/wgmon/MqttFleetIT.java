@@ -164,8 +164,8 @@ class MqttFleetIT {
                     "three hosts");
             for (int n = 1; n <= SERVERS; n++) {
                 String version = n == 1 ? "(MQTT 3.1.1)" : "(MQTT 5)";
-                assertTrue(monitors.get(n - 1).log().contains("mqtt: connected to mqtts://localhost:18883 as wgmon-fleet-"
-                        + n + " " + version), "server " + n + " connected with " + version);
+                assertTrue(monitors.get(n - 1).log().contains("mqtt: connected to mqtts://localhost:18883 as "
+                        + "wgmon-fleet-" + n + " " + version), "server " + n + " connected with " + version);
             }
         } catch (AssertionError | RuntimeException e) {
             StringBuilder logs = new StringBuilder();

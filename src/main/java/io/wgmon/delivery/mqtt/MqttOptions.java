@@ -86,7 +86,8 @@ final class MqttOptions {
      */
     static MqttOptions of(WgmonConfig.Mqtt config, String clientId, MqttTopics topics, Executor context, Vertx vertx) {
         return new MqttOptions(config.host().orElseThrow(), port(config), clientId,
-                !MQTT_3_1_1.equals(config.protocol()), config.tls() ? Optional.of(tls(config, vertx)) : Optional.empty(),
+                !MQTT_3_1_1.equals(config.protocol()),
+                config.tls() ? Optional.of(tls(config, vertx)) : Optional.empty(),
                 MqttClientExecutorConfig.builder().nettyThreads(1).applicationScheduler(Schedulers.from(context))
                         .build(),
                 (int) config.keepalive().toSeconds(), config.username(),

@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  * (so per peer in order), at most {@link #WINDOW} unacknowledged; a lost connection puts everything
  * unacknowledged back in line, sent again after the reconnect (at least once: the event id is in the
  * payload, and under MQTT 5 in a user property too). An event an MQTT 5 broker refuses (an error reason code
- * in its PUBACK) is dropped with a WARN, as a webhook receiver's 4xx is. Retained {@code state} and {@code attributes} follow each event when connected, and every
- * peer's are published again from the tracker's view on each (re)connect, after the birth message.
+ * in its PUBACK) is dropped with a WARN, as a webhook receiver's 4xx is. Retained {@code state} and
+ * {@code attributes} follow each event when connected, and every peer's are published again from the
+ * tracker's view on each (re)connect, after the birth message.
  * <p>
  * Everything but {@link #offer} and the pending count runs on the sink's one context.
  */

@@ -1,5 +1,6 @@
 package io.wgmon.delivery.mqtt;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.wgmon.config.TestWgmonConfig;
@@ -25,6 +26,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +101,10 @@ class MqttBadBrokerLiveTest {
     }
 
     private MqttSink sink(Map<String, String> settings) {
+        return sink(settings, new SimpleMeterRegistry());
+    }
+
+    private MqttSink sink(Map<String, String> settings, MeterRegistry registry) {
         WgmonConfig.Mqtt mqtt = TestWgmonConfig.of(settings).mqtt();
         MqttTopics topics = new MqttTopics(mqtt.topicPrefix(), "bad-input");
         Executor context = ReceiverContexts.on(vertx).create();
@@ -105,7 +112,7 @@ class MqttBadBrokerLiveTest {
         MqttSink sink = new MqttSink(new MemoryDeliveryStore(10), topics, new StateMessages(topics, PeerNames.none()),
                 context, listener -> new MqttLink(options, new Backoff(mqtt.retryInitial(), mqtt.retryMax(),
                         new Random()), new VertxTimers(vertx, Clock.systemUTC()), context, listener), Optional.empty(),
-                new SimpleMeterRegistry(), options.label());
+                registry, options.label());
         sinks.add(sink);
         return sink;
     }
@@ -189,6 +196,37 @@ class MqttBadBrokerLiveTest {
                     && m.payload().contains(event.id().toString()), WAIT);
             assertNotNull(received, "the event through the broker that wants a certificate");
             assertEquals(event.id().toString(), received.property(MqttSession.EVENT_ID), "MQTT 5 user property");
+        }
+    }
+
+    @Test
+    void anEventAnMqtt5BrokerRefusesIsDroppedInOneLineAndCounted() throws Exception {
+        Path acl = Files.createTempFile("wgmon-mqtt-acl-", ".conf");
+        // wgmon may say online and offline, not publish events
+        Files.writeString(acl, "user " + MqttBroker.USER + "\ntopic readwrite wgmon/bad-input/status\n");
+        int port = freePort();
+        try (MqttBroker guarded = MqttBroker.startIn(null, port, List.of("acl_file " + acl))) {
+            Map<String, String> settings = settings(port);
+            settings.put("wgmon.mqtt.ca-file", guarded.dir().resolve("ca.pem").toString());
+            settings.put("wgmon.mqtt.password-file", guarded.dir().resolve("password").toString());
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            MqttSink sink = sink(settings, registry);
+            PeerEvent event = TestEvents.connected();
+            try (LogCapture log = LogCapture.warningsOf(MqttSink.class)) {
+                sink.offer(event, new StoreTransaction());
+                sink.start(List::of);
+                Await.until("the refused event dropped", WAIT, () -> sink.pending() == 0);
+                System.out.println("MQTT bad input: " + log.warnings());
+                assertEquals(1, log.warnings().size(), "one line: " + log.warnings());
+                assertTrue(log.warnings().get(0).startsWith("mqtt: the broker refused it: NOT_AUTHORIZED"),
+                        log.warnings().get(0));
+                assertTrue(log.warnings().get(0).contains(event.id().toString()), log.warnings().get(0));
+            }
+            assertEquals(1.0, registry.get("wgmon.mqtt.failed").counter().count(), "counted failed");
+            assertEquals(0.0, registry.get("wgmon.mqtt.published").counter().count(), "not counted published");
+            assertEquals(1.0, registry.get("wgmon.mqtt.connected").gauge().value(), "still connected");
+        } finally {
+            Files.deleteIfExists(acl);
         }
     }
 

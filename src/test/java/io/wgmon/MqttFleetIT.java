@@ -109,6 +109,8 @@ class MqttFleetIT {
             Map<String, String> env = bed.env(Duration.ofSeconds(30), Duration.ofSeconds(1));
             env.putAll(local.wgmonEnv());
             env.put("WGMON_HOST", "fleet-" + n);
+            // a fleet of mixed brokers and versions: the first server speaks MQTT 3.1.1, the others 5
+            env.put("WGMON_MQTT_PROTOCOL", n == 1 ? "3.1.1" : "5");
             monitors.add(bed.startMonitor(env));
         }
         for (MonitorProcess monitor : monitors) {
@@ -160,6 +162,11 @@ class MqttFleetIT {
                     + expected + ", saw " + seen);
             assertEquals(SERVERS, fleet.all().stream().map(Message::topic).map(t -> t.split("/")[1]).distinct().count(),
                     "three hosts");
+            for (int n = 1; n <= SERVERS; n++) {
+                String version = n == 1 ? "(MQTT 3.1.1)" : "(MQTT 5)";
+                assertTrue(monitors.get(n - 1).log().contains("mqtt: connected to mqtts://localhost:18883 as "
+                        + "wgmon-fleet-" + n + " " + version), "server " + n + " connected with " + version);
+            }
         } catch (AssertionError | RuntimeException e) {
             StringBuilder logs = new StringBuilder();
             for (int n = 0; n < monitors.size(); n++) {

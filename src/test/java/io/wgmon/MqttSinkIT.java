@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The MQTT sink of the packaged wgmon, live (docs/architecture.md#mqtt): Debian's mosquitto with TLS and a
  * password, wgmon in the namespaces bed with wireguard-go, its store on, a webhook receiver beside the
- * broker. One bed, one broker and one subscriber for the class; the tests run in order on them.
+ * broker; wgmon and the subscriber speak MQTT 5, so every event carries its id as a user property too (MqttFleetIT
+ * has a server on MQTT 3.1.1). One bed, one broker and one subscriber for the class; the tests run in order on them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MqttSinkIT {
@@ -46,6 +47,7 @@ class MqttSinkIT {
     /** Generous: the figure is printed; the 50 ms target belongs to a quiet machine. */
     private static final Duration LATENCY_BOUND = Duration.ofSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EVENT_ID_PROPERTY = "wgmon-event-id";
 
     private static LiveBed bed;
     private static Testbed testbed;
@@ -69,6 +71,7 @@ class MqttSinkIT {
         env = bed.env(IDLE, Duration.ofSeconds(1));
         env.putAll(broker.wgmonEnv());
         env.put("WGMON_HOST", HOST);
+        env.put("WGMON_MQTT_PROTOCOL", "5");
         env.put("WGMON_STORE_DIR", store.toString());
         monitor = bed.startMonitor(env);
         monitor.awaitReady(Duration.ofSeconds(60));
@@ -125,6 +128,15 @@ class MqttSinkIT {
         return subscriber.all().stream().filter(m -> m.topic().equals(peerTopic(client) + "/event")).toList();
     }
 
+    /** Under MQTT 5 the event id is a user property of the publish as well as the payload's {@code id}. */
+    private static void idPropertyMatchesThePayload(List<Message> events) {
+        assertTrue(!events.isEmpty(), "no events to check");
+        for (Message event : events) {
+            assertEquals(json(event).get("id").asText(), event.property(EVENT_ID_PROPERTY),
+                    "the event id property of " + event);
+        }
+    }
+
     private static String diagnostics() throws Exception {
         return "\n---- wgmon ----\n" + monitor.log() + "\n---- mosquitto ----\n" + broker.log() + "\n---- received ----\n"
                 + subscriber.all();
@@ -161,6 +173,9 @@ class MqttSinkIT {
             List<String> retained = retainedStates();
             assertTrue(retained.contains(peerTopic(alice) + "/state OFF"), "retained: " + retained);
             assertEquals(2, events(alice).size(), "connect and disconnect, once each: " + events(alice));
+            idPropertyMatchesThePayload(events(alice));
+            System.out.println("MQTT 5: " + EVENT_ID_PROPERTY + " of alice's events: "
+                    + events(alice).stream().map(m -> m.property(EVENT_ID_PROPERTY)).toList());
         } catch (AssertionError | RuntimeException e) {
             System.err.println(diagnostics());
             throw e;
@@ -207,6 +222,7 @@ class MqttSinkIT {
                     .asText().equals(bob.publicKey())).map(d -> d.json().get("id").asText()).toList();
             assertEquals(hookIds, events(bob).stream().map(m -> json(m).get("id").asText()).toList(),
                     "the same events as the webhook's");
+            idPropertyMatchesThePayload(events(bob));
         } catch (AssertionError | RuntimeException e) {
             System.err.println(diagnostics());
             throw e;

@@ -54,6 +54,10 @@ final class MqttCheck {
         readable(problems, "wgmon.mqtt.client-cert", mqtt.clientCert());
         readable(problems, "wgmon.mqtt.client-key", mqtt.clientKey());
         readable(problems, "wgmon.mqtt.password-file", mqtt.passwordFile());
+        if (!mqtt.protocol().equals("5") && !mqtt.protocol().equals("3.1.1")) {
+            problems.add("wgmon.mqtt.protocol='" + ConfigCheck.cut(mqtt.protocol())
+                    + "' is not allowed: use 5 or 3.1.1");
+        }
         mqtt.clientId().filter(id -> id.isEmpty() || id.length() > 64 || id.chars().anyMatch(c -> c <= ' '))
                 .ifPresent(id -> problems.add("wgmon.mqtt.client-id='" + ConfigCheck.cut(id)
                         + "' is not allowed: 1..64 characters, no spaces"));

@@ -354,6 +354,10 @@ public interface WgmonConfig {
         /** Unset: {@code wgmon-<host>}. */
         Optional<String> clientId();
 
+        /** {@code 5} (the event id also as a user property) or {@code 3.1.1} for brokers that speak only that. */
+        @WithDefault("5")
+        String protocol();
+
         /** Home Assistant MQTT discovery configs, retained. */
         @WithDefault("true")
         boolean discovery();

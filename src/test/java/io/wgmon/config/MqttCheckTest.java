@@ -28,6 +28,15 @@ class MqttCheckTest {
         assertEquals("wgmon", mqtt.topicPrefix());
         assertEquals(300, mqtt.keepalive().toSeconds());
         assertEquals("homeassistant", mqtt.discoveryPrefix());
+        assertEquals("5", mqtt.protocol());
+    }
+
+    @Test
+    void theProtocolIs5Or311() {
+        assertEquals(List.of(), problems("wgmon.mqtt.protocol", "3.1.1"));
+        assertEquals(List.of(), problems("wgmon.mqtt.protocol", "5"));
+        assertEquals(List.of("wgmon.mqtt.protocol='3.1' is not allowed: use 5 or 3.1.1"),
+                problems("wgmon.mqtt.protocol", "3.1"));
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * Debian's mosquitto, run by a test in a network namespace: TLS on a loopback port with a certificate
  * for {@code localhost} signed by a CA the test makes with openssl, a password file made with
  * mosquitto_passwd, persistence on (retained messages and persistent sessions survive a stop and start),
- * no anonymous clients. Stop, start and SIGKILL for outage tests.
+ * no anonymous clients; a client certificate from the same CA ({@code client.pem}, {@code client.key}) for
+ * brokers started with {@code require_certificate true}. Stop, start and SIGKILL for outage tests.
  */
 public final class MqttBroker implements AutoCloseable {
     public static final String USER = "wgmon";
@@ -138,15 +139,19 @@ public final class MqttBroker implements AutoCloseable {
         }
     }
 
-    /** A subscriber to {@code filter} (QoS 1), in the broker's namespace, as {@code mosquitto_sub}. */
+    /**
+     * A subscriber to {@code filter} (QoS 1), in the broker's namespace, as {@code mosquitto_sub}; it shows the
+     * test's client certificate when the broker asks for one ({@code require_certificate true}).
+     */
     public MqttSubscriber subscribe(String filter, String clientId) throws IOException {
-        return MqttSubscriber.start(namespace, port, dir.resolve("ca.pem"), USER, PASSWORD, filter, clientId);
+        return MqttSubscriber.start(namespace, port, dir, USER, PASSWORD, filter, clientId);
     }
 
     /** Publishes one message with mosquitto_pub (QoS 1), as Home Assistant publishes its birth. */
     public void publish(String topic, String payload, boolean retain) {
         List<String> argv = inNamespace(namespace, "mosquitto_pub", "-h", "localhost", "-p", String.valueOf(port),
-                "--cafile", dir.resolve("ca.pem").toString(), "-u", USER, "-P", PASSWORD, "-q", "1", "-t", topic, "-m",
+                "--cafile", dir.resolve("ca.pem").toString(), "--cert", dir.resolve("client.pem").toString(), "--key",
+                dir.resolve("client.key").toString(), "-u", USER, "-P", PASSWORD, "-q", "1", "-t", topic, "-m",
                 payload);
         if (retain) {
             argv.add("-r");

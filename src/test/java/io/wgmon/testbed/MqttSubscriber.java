@@ -12,16 +12,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * {@code mosquitto_sub} reading a topic filter with QoS 1, each message kept with the time mosquitto_sub
- * received it ({@code %U}), its retain flag (set only for a message read from the broker's retained store),
- * topic and payload (one line: wgmon's payloads hold no line break). With a client id its session is persistent
- * (clean session off): what arrives for it while it is away is queued by the broker.
+ * {@code mosquitto_sub} speaking MQTT 5, reading a topic filter with QoS 1, each message kept with the time
+ * mosquitto_sub received it ({@code %U}), its retain flag (set only for a message read from the broker's retained
+ * store), its MQTT 5 user properties ({@code %P}), topic and payload (one line: wgmon's payloads hold no line
+ * break). With a client id its session is persistent (clean session off, never expiring): what arrives for it
+ * while it is away is queued by the broker.
  */
 public final class MqttSubscriber implements AutoCloseable {
-    /** One message as mosquitto_sub printed it. */
-    public record Message(Instant receivedAt, boolean retained, String topic, String payload) {
+    private static final Pattern LINE = Pattern.compile("(\\S+) ([01]) (\\S+) <([^>]*)> ?(.*)");
+
+    /**
+     * One message as mosquitto_sub printed it.
+     *
+     * @param properties the user properties as {@code key:value}, space-separated; empty when there are none
+     */
+    public record Message(Instant receivedAt, boolean retained, String topic, String properties, String payload) {
+        /** The value of user property {@code key}, or null. */
+        public String property(String key) {
+            for (String property : properties.split(" ")) {
+                if (property.startsWith(key + ":")) {
+                    return property.substring(key.length() + 1);
+                }
+            }
+            return null;
+        }
     }
 
     private final Process process;
@@ -35,11 +53,14 @@ public final class MqttSubscriber implements AutoCloseable {
         reader.start();
     }
 
-    static MqttSubscriber start(String namespace, int port, Path ca, String user, String password, String filter,
+    /** @param tls the folder with {@code ca.pem}, {@code client.pem} and {@code client.key} */
+    static MqttSubscriber start(String namespace, int port, Path tls, String user, String password, String filter,
                                 String clientId) throws IOException {
         List<String> argv = MqttBroker.inNamespace(namespace, "mosquitto_sub", "-h", "localhost", "-p",
-                String.valueOf(port), "--cafile", ca.toString(), "-u", user, "-P", password, "-q", "1", "-t", filter,
-                "-F", "%U %r %t %p");
+                String.valueOf(port), "--cafile", tls.resolve("ca.pem").toString(), "--cert",
+                tls.resolve("client.pem").toString(), "--key", tls.resolve("client.key").toString(), "-u", user, "-P",
+                password, "-q", "1", "-t", filter,
+                "-V", "5", "-F", "%U %r %t <%P> %p");
         if (clientId != null) {
             argv.addAll(List.of("-i", clientId, "-c"));
         }
@@ -52,15 +73,16 @@ public final class MqttSubscriber implements AutoCloseable {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                String[] parts = line.split(" ", 4);
-                if (parts.length < 3) {
+                Matcher parts = LINE.matcher(line);
+                if (!parts.matches()) {
                     continue;
                 }
-                BigDecimal seconds = new BigDecimal(parts[0]);
+                BigDecimal seconds = new BigDecimal(parts.group(1));
                 Instant at = Instant.ofEpochSecond(seconds.longValue(),
                         seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
                 synchronized (messages) {
-                    messages.add(new Message(at, parts[1].equals("1"), parts[2], parts.length > 3 ? parts[3] : ""));
+                    messages.add(new Message(at, parts.group(2).equals("1"), parts.group(3), parts.group(4),
+                            parts.group(5)));
                     messages.notifyAll();
                 }
             }

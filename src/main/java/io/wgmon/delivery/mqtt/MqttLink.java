@@ -1,20 +1,13 @@
 package io.wgmon.delivery.mqtt;
 
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.vertx.core.Vertx;
-import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
-import io.vertx.mqtt.MqttConnectionException;
 import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
 import org.jboss.logging.Logger;
 
-import javax.net.ssl.SSLException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The connection to the broker: connects, and after a failure or a lost connection connects again after a
@@ -27,41 +20,31 @@ final class MqttLink {
 
     /** What the sink does with the connection; called on the context. */
     interface Listener {
-        /** Connected (CONNACK accepted); publish handlers are set on {@code client}. */
-        void connected(MqttClient client);
+        /** Connected (CONNACK accepted). */
+        void connected(MqttSession session);
 
         /** The connection ended: nothing in flight will be acknowledged. */
         void lost();
-
-        /** A PUBACK for a QoS 1 publish of this connection. */
-        void acknowledged(int packetId);
-
-        /** A message on a topic the sink subscribed to. */
-        void received(String topic, String payload);
     }
 
-    private final Vertx vertx;
-    private final MqttClientOptions options;
-    private final String host;
-    private final int port;
-    private final String label;
+    private final MqttOptions options;
     private final Backoff backoff;
     private final Timers timers;
     private final Executor context;
     private final Listener listener;
 
     // confined to the context
-    private MqttClient client;
+    private MqttSession session;
+    private long attempt;
+    /** The current attempt's CONNACK arrived and its connection has not ended since. */
+    private boolean connected;
+    /** The current attempt's connection ended before its CONNACK was handled. */
+    private boolean endedEarly;
     private int failures;
     private boolean stopped;
 
-    MqttLink(Vertx vertx, MqttClientOptions options, String host, int port, Backoff backoff, Timers timers,
-             Executor context, Listener listener) {
-        this.vertx = vertx;
+    MqttLink(MqttOptions options, Backoff backoff, Timers timers, Executor context, Listener listener) {
         this.options = options;
-        this.host = host;
-        this.port = port;
-        this.label = (options.isSsl() ? "mqtts://" : "mqtt://") + host + ":" + port;
         this.backoff = backoff;
         this.timers = timers;
         this.context = context;
@@ -69,7 +52,7 @@ final class MqttLink {
     }
 
     String label() {
-        return label;
+        return options.label();
     }
 
     /** Starts connecting; returns at once. */
@@ -81,48 +64,49 @@ final class MqttLink {
         if (stopped) {
             return;
         }
-        MqttClient attempt = MqttClient.create(vertx, options);
-        client = attempt;
-        attempt.publishCompletionHandler(packetId -> {
-            if (client == attempt) {
-                listener.acknowledged(packetId);
-            }
-        });
-        attempt.publishHandler(message -> {
-            if (client == attempt) {
-                listener.received(message.topicName(), message.payload().toString(StandardCharsets.UTF_8));
-            }
-        });
-        attempt.closeHandler(ignored -> {
-            if (client == attempt && !stopped) {
-                client = null;
-                listener.lost();
-                retry("connection lost");
-            }
-        });
-        attempt.exceptionHandler(failure -> LOG.debugf("%s: %s", label, describe(failure)));
-        attempt.connect(port, host).onComplete(result -> {
-            if (stopped || client != attempt) {
-                attempt.disconnect();
+        long number = ++attempt;
+        MqttSession opened = options.open(() -> context.execute(() -> ended(number)));
+        session = opened;
+        connected = false;
+        endedEarly = false;
+        opened.connect().whenCompleteAsync((ignored, failure) -> {
+            if (stopped || number != attempt) {
+                opened.disconnect();
                 return;
             }
-            if (result.succeeded()) {
-                LOG.infof("mqtt: connected to %s as %s%s", label, options.getClientId(),
-                        failures > 0 ? " after " + failures + " failed attempts" : "");
-                failures = 0;
-                listener.connected(attempt);
-            } else {
-                client = null;
-                retry(describe(result.cause()));
+            if (failure != null || endedEarly) {
+                session = null;
+                retry(failure != null ? MqttFailures.describe(failure) : "connection lost");
+                return;
             }
-        });
+            LOG.infof("mqtt: connected to %s as %s (MQTT %s)%s", options.label(), options.clientId(),
+                    options.protocol(), failures > 0 ? " after " + failures + " failed attempts" : "");
+            failures = 0;
+            connected = true;
+            listener.connected(opened);
+        }, context);
+    }
+
+    /** The client of attempt {@code number} lost its connection, or never had one (then its connect fails too). */
+    private void ended(long number) {
+        if (number != attempt || stopped) {
+            return;
+        }
+        if (!connected) {
+            endedEarly = true;
+            return;
+        }
+        connected = false;
+        session = null;
+        listener.lost();
+        retry("connection lost");
     }
 
     private void retry(String cause) {
         failures++;
         Duration delay = backoff.delay(failures);
-        String line = "mqtt: cannot reach " + label + " (" + cause + "); attempt " + failures + ", retrying in "
-                + delay.toMillis() + " ms; events wait in the outbox";
+        String line = "mqtt: cannot reach " + options.label() + " (" + cause + "); attempt " + failures
+                + ", retrying in " + delay.toMillis() + " ms; events wait in the outbox";
         if (failures == 1 || failures % WARN_EVERY == 0) {
             LOG.warn(line);
         } else {
@@ -131,45 +115,24 @@ final class MqttLink {
         timers.schedule(delay, () -> context.execute(this::connect));
     }
 
-    /** Publishes {@code lastWords} (the status going offline) and disconnects; on the context. */
-    void stop(Runnable lastWords, Runnable then) {
+    /**
+     * Publishes {@code lastWords} (the status going offline) when connected, and disconnects once the broker
+     * acknowledged them; on the context.
+     */
+    void stop(Supplier<CompletableFuture<Void>> lastWords, Runnable then) {
         context.execute(() -> {
             stopped = true;
-            MqttClient current = client;
-            client = null;
-            if (current == null || !current.isConnected()) {
+            MqttSession current = session;
+            boolean wasConnected = connected;
+            session = null;
+            connected = false;
+            if (current == null) {
                 then.run();
                 return;
             }
-            lastWords.run();
-            current.disconnect().onComplete(ignored -> then.run());
+            CompletableFuture<Void> said = wasConnected ? lastWords.get() : CompletableFuture.completedFuture(null);
+            said.handle((ignored, failure) -> current.disconnect()).thenCompose(disconnecting -> disconnecting)
+                    .whenComplete((ignored, failure) -> then.run());
         });
-    }
-
-    static String describe(Throwable failure) {
-        if (failure instanceof MqttConnectionException refused) {
-            MqttConnectReturnCode code = refused.code();
-            return switch (code) {
-                case CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD ->
-                        "the broker refused the user name or password";
-                case CONNECTION_REFUSED_NOT_AUTHORIZED, CONNECTION_REFUSED_NOT_AUTHORIZED_5 ->
-                        "the broker says not authorized (a wrong user name or password, or no access)";
-                default -> "the broker refused the connection: " + code;
-            };
-        }
-        if (failure instanceof SSLException || failure.getCause() instanceof SSLException) {
-            Throwable root = failure;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            return "TLS handshake failed: " + root.getMessage();
-        }
-        if (failure instanceof ConnectException) {
-            return "connection refused or unreachable: " + failure.getMessage();
-        }
-        if (failure instanceof UnknownHostException) {
-            return "unknown host";
-        }
-        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 }

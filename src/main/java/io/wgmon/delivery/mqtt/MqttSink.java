@@ -1,8 +1,6 @@
 package io.wgmon.delivery.mqtt;
 
-import io.netty.handler.codec.mqtt.MqttQoS;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mqtt.MqttClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.delivery.format.Delivery;
 import io.wgmon.delivery.format.DeliveryRenderer;
 import io.wgmon.delivery.format.JsonPayloadFormat;
@@ -16,13 +14,12 @@ import io.wgmon.tracking.PeerState;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +33,10 @@ import java.util.function.Supplier;
  * {@code .../event} with QoS 1 and marked done after the broker's PUBACK. Events go out in admission order
  * (so per peer in order), at most {@link #WINDOW} unacknowledged; a lost connection puts everything
  * unacknowledged back in line, sent again after the reconnect (at least once: the event id is in the
- * payload). Retained {@code state} and {@code attributes} follow each event when connected, and every
- * peer's are published again from the tracker's view on each (re)connect, after the birth message.
+ * payload, and under MQTT 5 in a user property too). An event an MQTT 5 broker refuses (an error reason code
+ * in its PUBACK) is dropped with a WARN, as a webhook receiver's 4xx is. Retained {@code state} and
+ * {@code attributes} follow each event when connected, and every peer's are published again from the
+ * tracker's view on each (re)connect, after the birth message.
  * <p>
  * Everything but {@link #offer} and the pending count runs on the sink's one context.
  */
@@ -71,19 +70,17 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
     private final Executor context;
     private final MqttLink link;
     private final Optional<HomeAssistantDiscovery> discovery;
+    private final MqttMetrics metrics;
 
     // shared
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
+    private volatile boolean online;
 
     // confined to the context
     private final TreeMap<Long, Entry> line = new TreeMap<>();
-    private final Map<Integer, Long> inFlight = new HashMap<>();
-    /** PUBACKs that came before the publish's own completion told its packet id. */
-    private final Set<Integer> earlyAcks = new HashSet<>();
-    private final Set<Integer> retainedInFlight = new HashSet<>();
     private int unacknowledged;
-    private MqttClient client;
+    private MqttSession client;
     private Supplier<List<PeerState>> peers = List::of;
     /** Peers whose Home Assistant configs were published in this run. */
     private final Set<PeerKey> announced = new HashSet<>();
@@ -91,15 +88,18 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
     /**
      * @param link      built with this sink as its listener, through {@code linkFor}
      * @param discovery Home Assistant's configs, announced on each (re)connect and on its birth message
+     * @param broker    the {@code broker} tag of its meters
      */
     MqttSink(DeliveryStore store, MqttTopics topics, StateMessages states, Executor context,
-             Function<MqttLink.Listener, MqttLink> linkFor, Optional<HomeAssistantDiscovery> discovery) {
+             Function<MqttLink.Listener, MqttLink> linkFor, Optional<HomeAssistantDiscovery> discovery,
+             MeterRegistry registry, String broker) {
         this.store = store;
         this.topics = topics;
         this.states = states;
         this.context = context;
         this.link = linkFor.apply(this);
         this.discovery = discovery;
+        this.metrics = MqttMetrics.register(registry, broker, pending::get, () -> online);
         List<DeliveryStore.Stored> kept = store.recover();
         pending.addAndGet(kept.size());
         context.execute(() -> kept.forEach(row -> line.put(row.seq(), new Entry(row.seq(), row.delivery(), true))));
@@ -125,6 +125,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         DeliveryStore.Admission admission = store.admit(delivery, transaction);
         if (admission.refusal() != null) {
             LOG.warnf("mqtt outbox: %s; dropped %s", admission.refusal(), delivery.describe());
+            metrics.overflow().increment();
             return;
         }
         pending.incrementAndGet();
@@ -141,6 +142,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
             if (gone != null && !gone.sent) {
                 line.remove(old);
                 pending.decrementAndGet();
+                metrics.overflow().increment();
                 LOG.warnf("mqtt outbox reached wgmon.webhook.spool-max-size: dropped %s", gone.delivery.describe());
             }
         }
@@ -151,7 +153,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
             pump();
         }));
         if (client != null) {
-            MqttClient current = client;
+            MqttSession current = client;
             discovery.filter(ha -> announced.add(delivery.peer()))
                     .ifPresent(ha -> ha.configs(delivery.peer()).forEach(config -> publishRetained(current, config)));
             retained.forEach(message -> publishRetained(current, message));
@@ -160,7 +162,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
 
     /** Sends what is stored, in order, while the window has room. */
     private void pump() {
-        MqttClient current = client;
+        MqttSession current = client;
         if (current == null || closed) {
             return;
         }
@@ -176,38 +178,32 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
             }
             entry.sent = true;
             unacknowledged++;
-            current.publish(topics.event(entry.delivery.peer()), Buffer.buffer(entry.delivery.payload().body()),
-                    MqttQoS.AT_LEAST_ONCE, false, false).onComplete(result -> {
+            Delivery delivery = entry.delivery;
+            current.publish(topics.event(delivery.peer()), delivery.payload().body(), false, Optional.of(delivery.id()))
+                    .whenCompleteAsync((ignored, failure) -> {
                         if (client != current) {
-                            return;
+                            return; // lost() put it back in line
                         }
-                        if (result.failed()) {
-                            LOG.debugf("mqtt: publishing %s failed: %s", entry.delivery.describe(),
-                                    MqttLink.describe(result.cause()));
+                        if (failure == null) {
+                            done(entry.seq);
+                            metrics.published().increment();
+                            LOG.debugf("mqtt: published %s", delivery.describe());
+                        } else if (refusal(failure) instanceof MqttRefusal refused) {
+                            done(entry.seq);
+                            metrics.failed().increment();
+                            LOG.warnf("mqtt: %s; dropped %s", refused.getMessage(), delivery.describe());
+                        } else {
+                            LOG.debugf("mqtt: publishing %s failed: %s", delivery.describe(),
+                                    MqttFailures.describe(failure));
                             entry.sent = false;
                             unacknowledged--;
-                            return;
                         }
-                        int packetId = result.result();
-                        if (earlyAcks.remove(packetId)) {
-                            done(entry.seq);
-                        } else {
-                            inFlight.put(packetId, entry.seq);
-                        }
-                    });
+                    }, context);
         }
     }
 
-    @Override
-    public void acknowledged(int packetId) {
-        Long seq = inFlight.remove(packetId);
-        if (seq == null) {
-            if (!retainedInFlight.remove(packetId)) {
-                earlyAcks.add(packetId); // ahead of its publish's completion
-            }
-            return;
-        }
-        done(seq);
+    private static Throwable refusal(Throwable failure) {
+        return failure.getCause() instanceof MqttRefusal refused ? refused : failure;
     }
 
     private void done(long seq) {
@@ -218,19 +214,23 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         unacknowledged--;
         store.done(seq);
         pending.decrementAndGet();
-        LOG.debugf("mqtt: published %s", entry.delivery.describe());
         pump();
     }
 
     @Override
-    public void connected(MqttClient connected) {
+    public void connected(MqttSession connected) {
         client = connected;
+        online = true;
         publishRetained(connected, topics.status(), ONLINE.getBytes(StandardCharsets.US_ASCII));
         for (PeerState peer : peers.get()) {
             states.of(peer).forEach(message -> publishRetained(connected, message));
         }
         discovery.ifPresent(ha -> {
-            connected.subscribe(ha.birthTopic(), 1);
+            connected.subscribe(ha.birthTopic(), this::received, context).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.debugf("mqtt: subscribing to %s failed: %s", ha.birthTopic(), MqttFailures.describe(failure));
+                }
+            });
             announceAll(connected, ha);
         });
         pump();
@@ -239,9 +239,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
     @Override
     public void lost() {
         client = null;
-        inFlight.clear();
-        earlyAcks.clear();
-        retainedInFlight.clear();
+        online = false;
         unacknowledged = 0;
         line.values().forEach(entry -> entry.sent = false);
     }
@@ -250,7 +248,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
      * Every tracked peer's configs; a peer announced earlier in this run and no longer tracked has its
      * configs cleared.
      */
-    private void announceAll(MqttClient current, HomeAssistantDiscovery ha) {
+    private void announceAll(MqttSession current, HomeAssistantDiscovery ha) {
         Set<PeerKey> tracked = new HashSet<>();
         for (PeerState peer : peers.get()) {
             tracked.add(peer.key());
@@ -266,9 +264,9 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         LOG.debugf("mqtt: announced %d peers to Home Assistant", tracked.size());
     }
 
-    @Override
-    public void received(String topic, String payload) {
-        MqttClient current = client;
+    /** A message on a topic the sink subscribed to: Home Assistant's birth. */
+    private void received(String topic, String payload) {
+        MqttSession current = client;
         discovery.filter(ha -> current != null && topic.equals(ha.birthTopic()) && payload.equals(ONLINE))
                 .ifPresent(ha -> announceAll(current, ha));
     }
@@ -285,7 +283,7 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         List<PeerKey> forgotten = changes.deletes().stream()
                 .map(key -> new PeerKey(key.interfaceName(), key.publicKey())).toList();
         context.execute(() -> {
-            MqttClient current = client;
+            MqttSession current = client;
             for (PeerKey peer : forgotten) {
                 announced.remove(peer);
                 if (current != null) {
@@ -296,17 +294,13 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         });
     }
 
-    private void publishRetained(MqttClient current, StateMessages.Retained message) {
+    private void publishRetained(MqttSession current, StateMessages.Retained message) {
         publishRetained(current, message.topic(), message.payload());
     }
 
     /** QoS 1, not tracked: what a lost connection loses is published again on the next connect. */
-    void publishRetained(MqttClient current, String topic, byte[] payload) {
-        current.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, true).onComplete(result -> {
-            if (client == current && result.succeeded() && !earlyAcks.remove(result.result())) {
-                retainedInFlight.add(result.result());
-            }
-        });
+    private CompletableFuture<Void> publishRetained(MqttSession current, String topic, byte[] payload) {
+        return current.publish(topic, payload, true, Optional.empty());
     }
 
     @Override
@@ -333,11 +327,11 @@ public final class MqttSink implements DeliveryQueue, MqttLink.Listener {
         closed = true;
         CountDownLatch stopped = new CountDownLatch(1);
         link.stop(() -> {
-            MqttClient current = client;
-            if (current != null) {
-                publishRetained(current, topics.status(), OFFLINE.getBytes(StandardCharsets.US_ASCII));
-            }
+            MqttSession current = client;
+            return current == null ? CompletableFuture.completedFuture(null)
+                    : publishRetained(current, topics.status(), OFFLINE.getBytes(StandardCharsets.US_ASCII));
         }, stopped::countDown);
+        online = false;
         try {
             stopped.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

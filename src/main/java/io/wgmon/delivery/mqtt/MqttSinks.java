@@ -1,5 +1,6 @@
 package io.wgmon.delivery.mqtt;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.wgmon.Wiring;
@@ -37,12 +38,14 @@ public class MqttSinks {
     private final Vertx vertx;
     private final Timers timers;
     private final PeerNames names;
+    private final MeterRegistry registry;
     private final String version;
     private volatile Optional<MqttSink> built = Optional.empty();
 
-    public MqttSinks(WgmonConfig config, Vertx vertx, Timers timers, PeerNames names,
+    public MqttSinks(WgmonConfig config, Vertx vertx, Timers timers, PeerNames names, MeterRegistry registry,
                      @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.config = config;
+        this.registry = registry;
         this.version = version;
         this.vertx = vertx;
         this.timers = timers;
@@ -65,19 +68,20 @@ public class MqttSinks {
         String hostName = Wiring.host(config);
         MqttTopics topics = new MqttTopics(mqtt.topicPrefix(), hostName);
         String clientId = mqtt.clientId().orElse("wgmon-" + MqttTopics.level(hostName));
-        String label = (mqtt.tls() ? "mqtts://" : "mqtt://") + host + ":" + port;
+        Executor context = ReceiverContexts.on(vertx).create();
+        MqttOptions options = MqttOptions.of(mqtt, clientId, topics, context, vertx);
+        String label = options.label();
         DeliveryStore outbox = store.<DeliveryStore>map(database -> SqliteDeliveryStore.open(database,
                         SPOOL_PREFIX + host + ":" + port, config.webhook().spoolMaxSize().asLongValue(), label))
                 .orElseGet(() -> new MemoryDeliveryStore(config.webhook().queueSize()));
         Backoff backoff = new Backoff(mqtt.retryInitial(), mqtt.retryMax(), new Random());
-        Executor context = ReceiverContexts.on(vertx).create();
         MqttSink sink = new MqttSink(outbox, topics, new StateMessages(topics, names), context,
-                listener -> new MqttLink(vertx, MqttOptions.of(mqtt, clientId, topics), host, port, backoff, timers,
-                        context, listener),
+                listener -> new MqttLink(options, backoff, timers, context, listener),
                 mqtt.discovery() ? Optional.of(new HomeAssistantDiscovery(mqtt.discoveryPrefix(), topics, names, version))
-                        : Optional.empty());
-        LOG.infof("mqtt: events and peer states go to %s as %s under %s/%s/ (%s, keepalive %ds, events %s%s)", label,
-                clientId, mqtt.topicPrefix(), topics.host(), mqtt.username().map(u -> "user " + u).orElse("no user"),
+                        : Optional.empty(), registry, host + ":" + port);
+        LOG.infof("mqtt: events and peer states go to %s as %s under %s/%s/ (MQTT %s, %s, keepalive %ds, events %s%s)",
+                label, clientId, mqtt.topicPrefix(), topics.host(), options.protocol(),
+                mqtt.username().map(u -> "user " + u).orElse("no user"),
                 mqtt.keepalive().toSeconds(), store.isPresent() ? "kept in the store until acknowledged"
                         : "queued in memory only", mqtt.discovery() ? ", Home Assistant discovery under "
                         + mqtt.discoveryPrefix() + "/" : "");

@@ -1,5 +1,7 @@
 package io.wgmon.delivery.mqtt;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.wgmon.config.TestWgmonConfig;
 import io.wgmon.config.WgmonConfig;
@@ -24,6 +26,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input at the broker, against Debian's mosquitto (TLS, password): an unreachable broker, a wrong
- * password and a certificate from a CA wgmon does not trust each give one WARN line naming the cause, then
- * retries with backoff; the event waits (pending) and, for the unreachable broker, arrives once it is up.
+ * password, a certificate from a CA wgmon does not trust and a broker that requires a client certificate wgmon
+ * does not have each give one WARN line naming the cause, then retries with backoff; the event waits (pending)
+ * and, for the unreachable broker, arrives once it is up. With the client certificate it is delivered.
  */
 class MqttBadBrokerLiveTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -96,14 +101,18 @@ class MqttBadBrokerLiveTest {
     }
 
     private MqttSink sink(Map<String, String> settings) {
+        return sink(settings, new SimpleMeterRegistry());
+    }
+
+    private MqttSink sink(Map<String, String> settings, MeterRegistry registry) {
         WgmonConfig.Mqtt mqtt = TestWgmonConfig.of(settings).mqtt();
         MqttTopics topics = new MqttTopics(mqtt.topicPrefix(), "bad-input");
         Executor context = ReceiverContexts.on(vertx).create();
+        MqttOptions options = MqttOptions.of(mqtt, "bad-input-" + sinks.size(), topics, context, vertx);
         MqttSink sink = new MqttSink(new MemoryDeliveryStore(10), topics, new StateMessages(topics, PeerNames.none()),
-                context, listener -> new MqttLink(vertx, MqttOptions.of(mqtt, "bad-input-" + sinks.size(), topics),
-                        mqtt.host().orElseThrow(), MqttOptions.port(mqtt),
-                        new Backoff(mqtt.retryInitial(), mqtt.retryMax(), new Random()),
-                        new VertxTimers(vertx, Clock.systemUTC()), context, listener), Optional.empty());
+                context, listener -> new MqttLink(options, new Backoff(mqtt.retryInitial(), mqtt.retryMax(),
+                        new Random()), new VertxTimers(vertx, Clock.systemUTC()), context, listener), Optional.empty(),
+                registry, options.label());
         sinks.add(sink);
         return sink;
     }
@@ -155,6 +164,70 @@ class MqttBadBrokerLiveTest {
         assertTrue(lines.get(0).contains("not authorized") || lines.get(0).contains("user name or password"),
                 lines.get(0));
         assertFalse(lines.get(0).contains("not-the-password"), "never the password: " + lines.get(0));
+    }
+
+    @Test
+    void aBrokerRequiringAClientCertificateTakesWgmonsAndRefusesNoneInOneLine() throws Exception {
+        int port = freePort();
+        try (MqttBroker strict = MqttBroker.startIn(null, port, List.of("require_certificate true"));
+             MqttSubscriber subscriber = strict.subscribe("wgmon/#", null)) {
+            Map<String, String> settings = settings(port);
+            settings.put("wgmon.mqtt.ca-file", strict.dir().resolve("ca.pem").toString());
+            settings.put("wgmon.mqtt.password-file", strict.dir().resolve("password").toString());
+            settings.put("wgmon.mqtt.protocol", "3.1.1");
+            List<String> lines = failing(sink(settings), TestEvents.connected());
+            System.out.println("MQTT bad input: " + lines);
+            assertEquals(1, lines.size(), "one line: " + lines);
+            assertTrue(lines.get(0).contains("TLS handshake failed: Received fatal alert: certificate_required (the "
+                    + "broker wants a client certificate"), lines.get(0));
+
+            settings.put("wgmon.mqtt.client-cert", strict.dir().resolve("client.pem").toString());
+            settings.put("wgmon.mqtt.client-key", strict.dir().resolve("client.key").toString());
+            settings.put("wgmon.mqtt.protocol", "5");
+            PeerEvent event = TestEvents.connected();
+            MqttSink withCertificate = sink(settings);
+            try (LogCapture log = LogCapture.warningsOf(MqttLink.class)) {
+                withCertificate.offer(event, new StoreTransaction());
+                withCertificate.start(List::of);
+                Await.until("the event acknowledged", WAIT, () -> withCertificate.pending() == 0);
+                assertEquals(List.of(), log.warnings(), "connected at the first attempt");
+            }
+            MqttSubscriber.Message received = subscriber.await(m -> m.topic().endsWith("/event")
+                    && m.payload().contains(event.id().toString()), WAIT);
+            assertNotNull(received, "the event through the broker that wants a certificate");
+            assertEquals(event.id().toString(), received.property(MqttSession.EVENT_ID), "MQTT 5 user property");
+        }
+    }
+
+    @Test
+    void anEventAnMqtt5BrokerRefusesIsDroppedInOneLineAndCounted() throws Exception {
+        Path acl = Files.createTempFile("wgmon-mqtt-acl-", ".conf");
+        // wgmon may say online and offline, not publish events
+        Files.writeString(acl, "user " + MqttBroker.USER + "\ntopic readwrite wgmon/bad-input/status\n");
+        int port = freePort();
+        try (MqttBroker guarded = MqttBroker.startIn(null, port, List.of("acl_file " + acl))) {
+            Map<String, String> settings = settings(port);
+            settings.put("wgmon.mqtt.ca-file", guarded.dir().resolve("ca.pem").toString());
+            settings.put("wgmon.mqtt.password-file", guarded.dir().resolve("password").toString());
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            MqttSink sink = sink(settings, registry);
+            PeerEvent event = TestEvents.connected();
+            try (LogCapture log = LogCapture.warningsOf(MqttSink.class)) {
+                sink.offer(event, new StoreTransaction());
+                sink.start(List::of);
+                Await.until("the refused event dropped", WAIT, () -> sink.pending() == 0);
+                System.out.println("MQTT bad input: " + log.warnings());
+                assertEquals(1, log.warnings().size(), "one line: " + log.warnings());
+                assertTrue(log.warnings().get(0).startsWith("mqtt: the broker refused it: NOT_AUTHORIZED"),
+                        log.warnings().get(0));
+                assertTrue(log.warnings().get(0).contains(event.id().toString()), log.warnings().get(0));
+            }
+            assertEquals(1.0, registry.get("wgmon.mqtt.failed").counter().count(), "counted failed");
+            assertEquals(0.0, registry.get("wgmon.mqtt.published").counter().count(), "not counted published");
+            assertEquals(1.0, registry.get("wgmon.mqtt.connected").gauge().value(), "still connected");
+        } finally {
+            Files.deleteIfExists(acl);
+        }
     }
 
     @Test

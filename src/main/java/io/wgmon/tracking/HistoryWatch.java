@@ -33,6 +33,14 @@ public final class HistoryWatch {
     private final Map<PeerKey, PeerHistory> histories = new HashMap<>();
     private final Map<PeerKey, PeerHistory> changed = new LinkedHashMap<>();
     private volatile Optional<Instant> nextDue = Optional.empty();
+    /**
+     * Until when no stale report can fall due, as the last pass over every peer found (MAX: none can), and
+     * the peer whose report falls due then; a scan before it that neither changes that peer nor adds or
+     * removes any looks only at the peers it changed. Null: the next scan looks at every peer.
+     */
+    private Instant quietUntil;
+    private PeerKey dueFirst;
+    private int peerCount;
 
     /**
      * @param staleAfter zero: no stale reports
@@ -53,9 +61,11 @@ public final class HistoryWatch {
 
     /**
      * The events of one scan taken at {@code now}, with the first-seen and stale events it shows added
-     * after them; {@code peers} is the tracker's state after the scan.
+     * after them; {@code changed} are the states the scan changed or added, {@code peers} the tracker's
+     * state after the scan. Every peer is looked at only when a stale report may be due; otherwise only
+     * those that changed (a peer that did not change keeps its history and its due time).
      */
-    List<PeerEvent> apply(List<PeerEvent> found, Instant now, List<PeerState> peers) {
+    List<PeerEvent> apply(List<PeerEvent> found, Instant now, List<PeerState> changed, List<PeerState> peers) {
         List<PeerEvent> out = new ArrayList<>(found);
         for (PeerEvent event : found) {
             if (firstSeen && event.type() == PeerEventType.CONNECTED) {
@@ -66,7 +76,22 @@ public final class HistoryWatch {
                 }
             }
         }
+        if (quietUntil != null && now.isBefore(quietUntil) && peers.size() == peerCount
+                && changed.stream().noneMatch(state -> state.key().equals(dueFirst))) {
+            for (PeerState state : changed) {
+                PeerHistory history = remember(state.key(), state.last().lastHandshake(), now);
+                if (!staleAfter.isZero() && !state.connected() && due(history).isBefore(quietUntil)) {
+                    quietUntil = due(history);
+                    dueFirst = state.key();
+                    nextDue = Optional.of(quietUntil);
+                }
+            }
+            if (now.isBefore(quietUntil)) {
+                return out;
+            }
+        }
         Instant earliest = null;
+        PeerKey first = null;
         for (PeerState state : peers) {
             PeerHistory history = remember(state.key(), state.last().lastHandshake(), now);
             if (staleAfter.isZero() || state.connected()) {
@@ -79,9 +104,15 @@ public final class HistoryWatch {
                 history = update(new PeerHistory(history.key(), history.firstSeen(), history.lastHandshake(), now));
                 due = due(history);
             }
-            earliest = earliest == null || due.isBefore(earliest) ? due : earliest;
+            if (earliest == null || due.isBefore(earliest)) {
+                earliest = due;
+                first = state.key();
+            }
         }
         nextDue = Optional.ofNullable(earliest);
+        quietUntil = earliest == null ? Instant.MAX : earliest;
+        dueFirst = first;
+        peerCount = peers.size();
         return out;
     }
 

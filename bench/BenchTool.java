@@ -58,8 +58,10 @@ import javax.crypto.KeyAgreement;
  *   forge KIND PPS SECONDS HOST PORT [THREADS]
  *                             datagrams that look like WireGuard's to the WireGuard port: KIND
  *                             "handshakes" (a type 2, type 1, type 4 over and over from one source,
- *                             as ForgedPacketFloodIT) or "data" (type 4 with a non-zero counter, the
- *                             synthetic load an all-packets rule logs and a handshake rule filters)
+ *                             as ForgedPacketFloodIT), "initiations" (type 1, 148 bytes, from one
+ *                             source: what the documented rule logs, bench/reader.sh's load) or "data"
+ *                             (type 4 with a non-zero counter, the synthetic load an all-packets rule
+ *                             logs and a handshake rule filters)
  */
 public class BenchTool {
     private static final Pattern EVENT = Pattern.compile("\"event\"\\s*:\\s*\"([^\"]+)\"");
@@ -359,6 +361,7 @@ public class BenchTool {
         }
         return switch (forged) {
             case "handshakes" -> List.of(message(2, 92), message(1, 148), message(4, 32));
+            case "initiations" -> List.of(message(1, 148));
             case "data" -> {
                 ByteBuffer data = message(4, 64);
                 data.put(8, (byte) 1); // counter 1: not the first packet of a session

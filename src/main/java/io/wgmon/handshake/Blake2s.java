@@ -28,7 +28,6 @@ public final class Blake2s {
             {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0}};
 
     private final int[] h = new int[8];
-    private final int[] v = new int[16];
     private final int[] m = new int[16];
     private final byte[] buffer = new byte[BLOCK_BYTES];
     private int buffered;
@@ -59,6 +58,35 @@ public final class Blake2s {
             Arrays.fill(buffer, keyLength, BLOCK_BYTES, (byte) 0);
             buffered = BLOCK_BYTES;
         }
+        return this;
+    }
+
+    /**
+     * Compresses the key block now instead of with the next update, so that {@link #startFrom} can begin many
+     * messages under one key without hashing it again (one compression of three per initiation's MAC1). Only
+     * right after a keyed {@link #start}, and only for messages that are not empty: an empty one would need the
+     * key block compressed as the final block.
+     */
+    public Blake2s absorbKeyBlock() {
+        if (buffered != BLOCK_BYTES || counter != 0) {
+            throw new IllegalStateException("absorbKeyBlock only right after a keyed start");
+        }
+        counter = BLOCK_BYTES;
+        compress(buffer, 0, false);
+        Arrays.fill(buffer, (byte) 0);
+        buffered = 0;
+        return this;
+    }
+
+    /** Starts a new message from {@code keyed}'s state, as {@link #absorbKeyBlock} left it; {@code keyed} is not changed. */
+    public Blake2s startFrom(Blake2s keyed) {
+        if (keyed.buffered != 0 || keyed.counter != BLOCK_BYTES) {
+            throw new IllegalStateException("startFrom needs a state left by absorbKeyBlock");
+        }
+        System.arraycopy(keyed.h, 0, h, 0, 8);
+        digestLength = keyed.digestLength;
+        counter = BLOCK_BYTES;
+        buffered = 0;
         return this;
     }
 
@@ -102,41 +130,51 @@ public final class Blake2s {
         return out;
     }
 
+    /**
+     * The 16-word state lives in locals, not in an array: C1, the only compiler wgmon's JVM runs
+     * (src/main/bin/jvm.options), keeps locals in registers or stack slots but loads and stores every
+     * array element with a bounds check, which made this the most costly step of a packet's path.
+     */
     private void compress(byte[] block, int offset, boolean last) {
+        int[] m = this.m;
         for (int i = 0; i < 16; i++) {
             int p = offset + 4 * i;
             m[i] = (block[p] & 0xff) | (block[p + 1] & 0xff) << 8 | (block[p + 2] & 0xff) << 16 | (block[p + 3] & 0xff) << 24;
         }
-        System.arraycopy(h, 0, v, 0, 8);
-        System.arraycopy(IV, 0, v, 8, 8);
-        v[12] ^= (int) counter;
-        v[13] ^= (int) (counter >>> 32);
-        if (last) {
-            v[14] = ~v[14];
-        }
+        int[] h = this.h;
+        int v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6], v7 = h[7];
+        int v8 = IV[0], v9 = IV[1], v10 = IV[2], v11 = IV[3];
+        int v12 = IV[4] ^ (int) counter;
+        int v13 = IV[5] ^ (int) (counter >>> 32);
+        int v14 = last ? ~IV[6] : IV[6];
+        int v15 = IV[7];
         for (byte[] s : SIGMA) {
-            mix(0, 4, 8, 12, m[s[0]], m[s[1]]);
-            mix(1, 5, 9, 13, m[s[2]], m[s[3]]);
-            mix(2, 6, 10, 14, m[s[4]], m[s[5]]);
-            mix(3, 7, 11, 15, m[s[6]], m[s[7]]);
-            mix(0, 5, 10, 15, m[s[8]], m[s[9]]);
-            mix(1, 6, 11, 12, m[s[10]], m[s[11]]);
-            mix(2, 7, 8, 13, m[s[12]], m[s[13]]);
-            mix(3, 4, 9, 14, m[s[14]], m[s[15]]);
+            // G(v0, v4, v8, v12), G(v1, v5, v9, v13), G(v2, v6, v10, v14), G(v3, v7, v11, v15): the columns
+            v0 += v4 + m[s[0]]; v12 = Integer.rotateRight(v12 ^ v0, 16); v8 += v12; v4 = Integer.rotateRight(v4 ^ v8, 12);
+            v0 += v4 + m[s[1]]; v12 = Integer.rotateRight(v12 ^ v0, 8); v8 += v12; v4 = Integer.rotateRight(v4 ^ v8, 7);
+            v1 += v5 + m[s[2]]; v13 = Integer.rotateRight(v13 ^ v1, 16); v9 += v13; v5 = Integer.rotateRight(v5 ^ v9, 12);
+            v1 += v5 + m[s[3]]; v13 = Integer.rotateRight(v13 ^ v1, 8); v9 += v13; v5 = Integer.rotateRight(v5 ^ v9, 7);
+            v2 += v6 + m[s[4]]; v14 = Integer.rotateRight(v14 ^ v2, 16); v10 += v14; v6 = Integer.rotateRight(v6 ^ v10, 12);
+            v2 += v6 + m[s[5]]; v14 = Integer.rotateRight(v14 ^ v2, 8); v10 += v14; v6 = Integer.rotateRight(v6 ^ v10, 7);
+            v3 += v7 + m[s[6]]; v15 = Integer.rotateRight(v15 ^ v3, 16); v11 += v15; v7 = Integer.rotateRight(v7 ^ v11, 12);
+            v3 += v7 + m[s[7]]; v15 = Integer.rotateRight(v15 ^ v3, 8); v11 += v15; v7 = Integer.rotateRight(v7 ^ v11, 7);
+            // G(v0, v5, v10, v15), G(v1, v6, v11, v12), G(v2, v7, v8, v13), G(v3, v4, v9, v14): the diagonals
+            v0 += v5 + m[s[8]]; v15 = Integer.rotateRight(v15 ^ v0, 16); v10 += v15; v5 = Integer.rotateRight(v5 ^ v10, 12);
+            v0 += v5 + m[s[9]]; v15 = Integer.rotateRight(v15 ^ v0, 8); v10 += v15; v5 = Integer.rotateRight(v5 ^ v10, 7);
+            v1 += v6 + m[s[10]]; v12 = Integer.rotateRight(v12 ^ v1, 16); v11 += v12; v6 = Integer.rotateRight(v6 ^ v11, 12);
+            v1 += v6 + m[s[11]]; v12 = Integer.rotateRight(v12 ^ v1, 8); v11 += v12; v6 = Integer.rotateRight(v6 ^ v11, 7);
+            v2 += v7 + m[s[12]]; v13 = Integer.rotateRight(v13 ^ v2, 16); v8 += v13; v7 = Integer.rotateRight(v7 ^ v8, 12);
+            v2 += v7 + m[s[13]]; v13 = Integer.rotateRight(v13 ^ v2, 8); v8 += v13; v7 = Integer.rotateRight(v7 ^ v8, 7);
+            v3 += v4 + m[s[14]]; v14 = Integer.rotateRight(v14 ^ v3, 16); v9 += v14; v4 = Integer.rotateRight(v4 ^ v9, 12);
+            v3 += v4 + m[s[15]]; v14 = Integer.rotateRight(v14 ^ v3, 8); v9 += v14; v4 = Integer.rotateRight(v4 ^ v9, 7);
         }
-        for (int i = 0; i < 8; i++) {
-            h[i] ^= v[i] ^ v[i + 8];
-        }
-    }
-
-    private void mix(int a, int b, int c, int d, int x, int y) {
-        v[a] = v[a] + v[b] + x;
-        v[d] = Integer.rotateRight(v[d] ^ v[a], 16);
-        v[c] = v[c] + v[d];
-        v[b] = Integer.rotateRight(v[b] ^ v[c], 12);
-        v[a] = v[a] + v[b] + y;
-        v[d] = Integer.rotateRight(v[d] ^ v[a], 8);
-        v[c] = v[c] + v[d];
-        v[b] = Integer.rotateRight(v[b] ^ v[c], 7);
+        h[0] ^= v0 ^ v8;
+        h[1] ^= v1 ^ v9;
+        h[2] ^= v2 ^ v10;
+        h[3] ^= v3 ^ v11;
+        h[4] ^= v4 ^ v12;
+        h[5] ^= v5 ^ v13;
+        h[6] ^= v6 ^ v14;
+        h[7] ^= v7 ^ v15;
     }
 }

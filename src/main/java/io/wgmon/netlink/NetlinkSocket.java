@@ -4,6 +4,8 @@ import io.wgmon.os.Errno;
 import io.wgmon.os.LibC;
 import io.wgmon.os.OsException;
 import io.wgmon.os.ReadinessWaiter;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +38,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int fd;
     private final ReadinessWaiter readiness;
     private final byte[] receiveBuffer;
+    /** Where the kernel writes; only what arrived is copied into {@link #receiveBuffer}. */
+    private final Pointer nativeReceiveBuffer;
     private final AtomicInteger sequence = new AtomicInteger(1);
     private final Object receiving = new Object();
 
@@ -45,6 +49,7 @@ public final class NetlinkSocket implements AutoCloseable {
         this.fd = fd;
         this.readiness = readiness;
         this.receiveBuffer = new byte[receiveBufferBytes];
+        this.nativeReceiveBuffer = Memory.allocateDirect(runtime, receiveBufferBytes);
     }
 
     /** Opens a socket for a netlink protocol, e.g. {@link Netlink#NETLINK_NETFILTER}. */
@@ -233,7 +238,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** One non-blocking recv: the datagram's length, or -1 when none was waiting (or EINTR). */
     private int receiveWaiting() {
-        long received = libc.recv(fd, receiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
+        long received = libc.recv(fd, nativeReceiveBuffer, receiveBuffer.length, MSG_DONTWAIT | MSG_TRUNC);
         if (received < 0) {
             int errno = runtime.getLastError();
             if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
@@ -245,6 +250,7 @@ public final class NetlinkSocket implements AutoCloseable {
             throw NetlinkException.malformed("netlink datagram of " + received
                     + " bytes truncated to the " + receiveBuffer.length + "-byte receive buffer");
         }
+        nativeReceiveBuffer.get(0, receiveBuffer, 0, (int) received);
         return (int) received;
     }
 

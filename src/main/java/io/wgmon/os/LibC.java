@@ -1,6 +1,7 @@
 package io.wgmon.os;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
@@ -33,6 +34,13 @@ public interface LibC {
 
     @SaveError
     @ssize_t long recv(int fd, @Out byte[] buffer, @size_t long length, int flags);
+
+    /**
+     * Into native memory the caller allocated once: nothing is copied around the call (for an {@code @Out}
+     * array jffi mallocs a native copy and copies all of it back on every call, however little arrived).
+     */
+    @SaveError
+    @ssize_t long recv(int fd, Pointer buffer, @size_t long length, int flags);
 
     @SaveError
     int setsockopt(int fd, int level, int option, @In byte[] value, int valueLength);

@@ -60,6 +60,22 @@ class Blake2sTest {
         assertEquals("3fb735061abc519dfe979e54c1ee5bfad0a9d858b3315bad34bde999efd724dd", HEX.formatHex(whole));
     }
 
+    /** A key block absorbed once and started from many times hashes as a keyed start each time. */
+    @Test
+    void startingFromAnAbsorbedKeyBlockMatchesAKeyedStart() {
+        byte[] key = selfTestSequence(32, 7);
+        Blake2s keyed = new Blake2s().start(16, key).absorbKeyBlock();
+        Blake2s reused = new Blake2s();
+        for (int length : new int[] {1, 63, 64, 65, 116, 255}) {
+            byte[] message = selfTestSequence(length, length);
+            byte[] expected = new Blake2s().start(16, key).update(message).finish();
+            assertEquals(HEX.formatHex(expected), HEX.formatHex(reused.startFrom(keyed).update(message).finish()),
+                    "message of " + length + " bytes");
+        }
+        assertThrows(IllegalStateException.class, () -> new Blake2s().start(16, null).absorbKeyBlock());
+        assertThrows(IllegalStateException.class, () -> new Blake2s().startFrom(new Blake2s().start(16, key)));
+    }
+
     @Test
     void rejectsBadLengths() {
         assertThrows(IllegalArgumentException.class, () -> new Blake2s().start(0, null));

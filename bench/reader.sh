@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The NFLOG reader at high rates (issue 20), as root. A wireguard-go server watched by the packaged wgmon
+# (through its launcher) with the documented rules; from a client namespace, forged handshake initiations
+# (type 1, 148 bytes: what the documented rule logs most) from one socket, paced at each of RATES per second
+# for SECONDS; halfway through each rate, a real connect (the client device takes a new identity and a new
+# port and pings through the tunnel). Per rate: packets on the port and logged (nft counters), delivered to
+# wgmon (wgmon_packets_total) and ENOBUFS notices (wgmon_packets_lost_total), the reader thread's CPU and
+# wake-ups (schedstat; voluntary + involuntary switches), wgmon's whole CPU (every thread), and the connect:
+# the client's `wg set` to the peer.connected at the webhook receiver, in ms. Prints a markdown table.
+#
+#   bench/reader.sh            knobs (environment): RATES ("0 150 1000 10000 max"), DURATION (10 s a rate),
+#                              LAUNCH (target/quarkus-app/wgmon); any WGMON_* variable reaches wgmon as is
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "bench/reader.sh: run as root (namespaces, NFLOG)"; exit 1; }
+RATES=${RATES:-0 150 1000 10000 max} SECONDS_PER_RATE=${DURATION:-10}
+LAUNCH=${LAUNCH:-target/quarkus-app/wgmon}
+[ -x "$LAUNCH" ] || { echo "build first: ./mvnw -B -ntp package -DskipTests"; exit 1; }
+
+id=$$ PORT=3000 GROUP=1
+SRV=wgrd-s-$id CLI=wgrd-c-$id WGS=wgrs$id WGC=wgrc$id
+RES=$(mktemp -d /tmp/wgmon-reader.XXXXXX)
+pids=()
+cleanup() {
+  set +e
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  ip netns del "$SRV" 2>/dev/null; ip netns del "$CLI" 2>/dev/null
+  rm -f "/var/run/wireguard/$WGS.sock" "/var/run/wireguard/$WGC.sock"
+  rm -rf "$RES/keys"   # throwaway private keys
+}
+trap cleanup EXIT
+log() { printf '[reader %s] %s\n' "$(date +%T)" "$*" >&2; }
+javac -d "$RES/tool" bench/BenchTool.java
+tool() { java -cp "$RES/tool" BenchTool "$@"; }
+
+# --- the bed: server and client namespaces, wireguard-go each, one identity per rate ---------------
+ip netns add "$SRV"; ip netns add "$CLI"
+ip link add "vrs$id" type veth peer name "vrc$id"
+ip link set "vrs$id" netns "$SRV"; ip link set "vrc$id" netns "$CLI"
+ip -n "$SRV" addr add 192.0.2.1/24 dev "vrs$id"; ip -n "$SRV" link set "vrs$id" up; ip -n "$SRV" link set lo up
+ip -n "$CLI" addr add 192.0.2.2/24 dev "vrc$id"; ip -n "$CLI" link set "vrc$id" up; ip -n "$CLI" link set lo up
+export WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1
+ip netns exec "$SRV" wireguard-go -f "$WGS" > /dev/null 2>&1 & pids+=($!)
+ip netns exec "$CLI" wireguard-go -f "$WGC" > /dev/null 2>&1 & pids+=($!)
+mkdir -m 700 "$RES/keys"
+umask 077
+wg genkey > "$RES/keys/srv"; wg pubkey < "$RES/keys/srv" > "$RES/srv.pub"
+n=0
+for _ in $RATES; do n=$((n + 1)); wg genkey > "$RES/keys/$n"; wg pubkey < "$RES/keys/$n" > "$RES/$n.pub"; done
+for _ in $(seq 100); do [ -S "/var/run/wireguard/$WGS.sock" ] && [ -S "/var/run/wireguard/$WGC.sock" ] && break; sleep 0.1; done
+ip netns exec "$SRV" wg set "$WGS" listen-port "$PORT" private-key "$RES/keys/srv"
+for i in $(seq "$n"); do
+  ip netns exec "$SRV" wg set "$WGS" peer "$(cat "$RES/$i.pub")" allowed-ips "10.9.0.$((10 + i))/32"
+done
+ip -n "$SRV" addr add 10.10.10.1/24 dev "$WGS"; ip -n "$SRV" link set "$WGS" up
+ip -n "$SRV" route add 10.9.0.0/16 dev "$WGS"
+ip -n "$CLI" link set "$WGC" up
+ip netns exec "$SRV" nft add table inet wgrd
+ip netns exec "$SRV" nft add chain inet wgrd input '{ type filter hook input priority 0 ; }'
+ip netns exec "$SRV" nft add rule inet wgrd input udp dport "$PORT" counter
+# shellcheck source=../scripts/lib/wgmon-rule.sh
+source scripts/lib/wgmon-rule.sh
+while read -r rule; do
+  ip netns exec "$SRV" nft "add rule inet wgrd input ${rule/ log group/ counter log group}"
+done < <(wgmon_nft_rules "$PORT" "$GROUP")
+counters() {   # "ALL LOGGED"
+  ip netns exec "$SRV" nft list chain inet wgrd input | awk '
+    /counter packets/ { for (i = 1; i <= NF; i++) if ($i == "packets") n = $(i + 1)
+      if (++r == 1) all = n; else logged += n }
+    END { printf "%d %d\n", all, logged }'
+}
+: > "$RES/events"
+ip netns exec "$SRV" java -cp "$RES/tool" BenchTool receiver 9999 "$RES/events" > "$RES/receiver.log" 2>&1 & pids+=($!)
+for _ in $(seq 300); do grep -q listening "$RES/receiver.log" 2>/dev/null && break; sleep 0.1; done
+
+# --- wgmon ------------------------------------------------------------------------------------------
+ip netns exec "$SRV" env WGMON_NFLOG_GROUP="$GROUP" WGMON_WIREGUARD_INTERFACES="$WGS" \
+  WGMON_WEBHOOK_URL=http://127.0.0.1:9999/ WGMON_TRACKING_IDLE_TIMEOUT=30s WGMON_TRACKING_TICK=1s \
+  WGMON_METRICS_PER_PEER=false "$LAUNCH" > "$RES/app.log" 2>&1 &
+app=$!; pids+=($app)
+http_get() {
+  ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9588 && printf "GET %s HTTP/1.0\r\n\r\n" "$1" >&3 && cat <&3' _ "$1"
+}
+for _ in $(seq 1200); do
+  http_get /q/health/ready 2>/dev/null | head -1 | grep -q " 200 " && break
+  [ -d "/proc/$app" ] || { cat "$RES/app.log"; exit 1; }
+  sleep 0.05
+done
+metric() { http_get /q/metrics | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d\n", s}'; }
+reader_tid() { grep -l '^wgmon-nflog-rea' /proc/"$app"/task/*/comm | head -1 | cut -d/ -f5; }
+# "CPU_NS SWITCHES" of one thread, or of every thread with "all"
+cpu_switches() {
+  local tasks
+  if [ "$1" = all ]; then tasks=(/proc/"$app"/task/*); else tasks=(/proc/"$app"/task/"$1"); fi
+  for t in "${tasks[@]}"; do
+    printf '%s %s\n' "$(cut -d' ' -f1 "$t/schedstat")" "$(awk '/ctxt_switches/ {s += $2} END {print s}' "$t/status")"
+  done 2>/dev/null | awk '{c += $1; s += $2} END {printf "%.0f %.0f\n", c, s}'
+}
+tid=$(reader_tid)
+log "wgmon ready (pid $app, reader thread $tid); warming up the packet path with 3 s at 1,000/s"
+ip netns exec "$CLI" java -cp "$RES/tool" BenchTool forge initiations 1000 3 192.0.2.1 "$PORT" > /dev/null
+sleep 2
+
+echo "| forged initiations asked, /s | sent, /s | logged by the rule, /s | delivered to wgmon | ENOBUFS notices | reader thread: CPU, % of a core | µs per packet | wake-ups/s | packets per wake-up | wgmon, every thread: CPU, % of a core | a connect during it, ms | load average |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+i=0
+for rate in $RATES; do
+  i=$((i + 1))
+  pps=$rate; [ "$rate" = max ] && pps=0
+  read -r all0 logged0 < <(counters); p0=$(metric 'wgmon_packets_total{'); l0=$(metric 'wgmon_packets_lost_total{')
+  read -r rc0 rs0 < <(cpu_switches "$tid"); read -r ac0 _ < <(cpu_switches all); t0=$(date +%s%N)
+  if [ "$rate" != 0 ]; then
+    ip netns exec "$CLI" java -cp "$RES/tool" BenchTool forge initiations "$pps" "$SECONDS_PER_RATE" 192.0.2.1 "$PORT" \
+      > "$RES/forge.out" & forger=$!
+  fi
+  sleep "$(awk -v s="$SECONDS_PER_RATE" 'BEGIN {print s / 2}')"
+  # a connect: a new identity on a new port, then a ping through the tunnel completes the handshake
+  ip -n "$CLI" addr flush dev "$WGC"; ip -n "$CLI" addr add "10.9.0.$((10 + i))/32" dev "$WGC"
+  c0=$(date +%s%6N)
+  ip netns exec "$CLI" wg set "$WGC" listen-port "$((41000 + i))" private-key "$RES/keys/$i" \
+    peer "$(cat "$RES/srv.pub")" allowed-ips 10.10.10.1/32 endpoint "192.0.2.1:$PORT"
+  ip -n "$CLI" route replace 10.10.10.1/32 dev "$WGC"
+  ip netns exec "$CLI" ping -c 1 -W 2 10.10.10.1 > /dev/null || log "ping through the tunnel failed at rate $rate"
+  if [ "$rate" != 0 ]; then wait "$forger"; sent=$(awk '{print $2}' "$RES/forge.out"); else sleep "$(awk -v s="$SECONDS_PER_RATE" 'BEGIN {print s / 2}')"; sent=0; fi
+  t1=$(date +%s%N); read -r rc1 rs1 < <(cpu_switches "$tid"); read -r ac1 _ < <(cpu_switches all)
+  sleep 1   # the connect's webhook, and packets still queued
+  read -r all1 logged1 < <(counters); p1=$(metric 'wgmon_packets_total{'); l1=$(metric 'wgmon_packets_lost_total{')
+  pub=$(cat "$RES/$i.pub")
+  for _ in $(seq 50); do grep -q "peer.connected $pub" "$RES/events" && break; sleep 0.1; done
+  connect=$(awk -v k="$pub" -v c="$c0" '$2 == "peer.connected" && $3 == k {printf "%.1f", ($1 - c) / 1000; exit}' "$RES/events")
+  awk -v s="$sent" -v a="$((all1 - all0))" -v g="$((logged1 - logged0))" -v p="$((p1 - p0))" -v l="$((l1 - l0))" \
+      -v rc="$((rc1 - rc0))" -v rs="$((rs1 - rs0))" -v ac="$((ac1 - ac0))" -v ns="$((t1 - t0))" -v r="$rate" \
+      -v c="${connect:-none}" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" -v w="$SECONDS_PER_RATE" 'BEGIN {
+    sec = ns / 1e9
+    printf "| %s | %.0f | %.0f | %d of %d | %d | %.2f | %s | %.0f | %s | %.2f | %s | %s |\n", r, s / w, g / sec, p, g, l,
+      rc / ns * 100, (p > 0 ? sprintf("%.1f", rc / 1000 / p) : "–"), rs / sec, (rs > 0 ? sprintf("%.1f", p / rs) : "–"),
+      ac / ns * 100, c, load }'
+done
+log "done; wgmon's log: $RES/app.log"

@@ -167,10 +167,9 @@ public final class ConnectionTracker {
             befores.add(before);
         }
         DisconnectReason resetReason = restarted(moved, befores) ? DisconnectReason.INTERFACE_DOWN : DisconnectReason.REMOVED;
-        for (int i = 0; i < moved.size(); i++) {
-            Peer peer = moved.get(i);
-            PeerState before = befores.get(i);
+        for (Peer peer : moved) {
             PeerKey key = new PeerKey(device.name(), peer.publicKey());
+            PeerState before = peers.get(key); // a key a daemon listed twice finds its first listing's state
             PeerState after;
             if (before == null) {
                 after = firstSight(key, peer, now, baseline, events);

@@ -117,4 +117,12 @@ class ScanWorkTest {
         assertEquals(List.of(new PeerKey("wg0", gone.publicKey())), tracker.removed());
         assertEquals(List.of(), tracker.changed());
     }
+
+    @Test
+    void aKeyADaemonListsTwiceConnectsOnce() {
+        listed.add(peer(1, T0, 1000));
+        listed.add(peer(1, T0, 1000));
+
+        assertEquals(1, scan(1).size());
+    }
 }

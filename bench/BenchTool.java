@@ -50,7 +50,8 @@ import javax.crypto.KeyAgreement;
  *                             identity and a new listen port (a connect; the old identity falls
  *                             silent). HOLD seconds (1) after the last step every device drops its
  *                             server peer. LOG: one line
- *                             per step, "epoch-micros connect|rekey publicB64", and one per identity
+ *                             per step, "epoch-micros rekey publicB64" or "epoch-micros connect publicB64
+ *                             listenPort", and one per identity
  *                             that fell silent, "epoch-micros silent publicB64 lastHandshakeMicros"
  *   send PPS SECONDS HOST PORT [THREADS]
  *                             64-byte UDP datagrams to HOST:PORT, paced at PPS (0: as fast as it
@@ -279,7 +280,7 @@ public class BenchTool {
             }
         }
         client.lastHandshakeMicros = micros;
-        out.println(micros + " connect " + client.identity.publicBase64());
+        out.println(micros + " connect " + client.identity.publicBase64() + " " + client.listenPort);
         return nextPort;
     }
 

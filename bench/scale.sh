@@ -25,6 +25,7 @@
 # max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10), REST_PEERS ("2 1000"),
 # REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
 # the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg);
+# TRACE (1: the tcpdump of the scale section records the sessions' first data packets too);
 # APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control: wgmon then sees
 # no packet, and its connects come late, found by the deadline scans of peers already connected).
 # Default total: about 20 minutes on 2 cores. Needs what scripts/install-deps.sh installs; draws its
@@ -218,6 +219,8 @@ app_stop() {
   [ "$rc" = 0 ] || [ "$rc" = 143 ] || log "wgmon exited with status $rc"
   cp "$WORK/app.log" "$RES/app.$(date +%H%M%S).log" 2>/dev/null || true
 }
+# the server namespace's UDP datagrams dropped for a full receive buffer (wireguard-go's socket among them)
+udp_rcvbuf_errors() { ip netns exec "$SRV" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp; }
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
 
 # thread_snapshot PID: "TID NAME SWITCHES CPU_NS" per live thread (schedstat's first field)
@@ -300,6 +303,11 @@ scale_run() {
   log "scale, $n peers: ready in $ready_ms ms; $c clients, $rekeys rekeys/s and $connects connects/s, $WARM s warm-up, $WINDOW s window"
   record "scale.$n.rekeys_asked" "$rekeys"; record "scale.$n.connects_asked" "$connects"
   poller_start
+  # every handshake message on the server's link, both ways (with TRACE, the sessions' first data packets too):
+  # when the server answered each connect's initiation, and the initiations it left unanswered
+  ip netns exec "$SRV" tcpdump -l -tt -n -i "vss$id" "udp port $PORT and (udp[8] = 1 or udp[8] = 2 or udp[8] = 3${TRACE:+ or (udp[8] = 4 and udp[16:4] = 0 and udp[20:4] = 0)})" \
+    > "$RES/tcpdump.$n.txt" 2> /dev/null & pids+=($!)
+  local rcvbuf0; rcvbuf0=$(udp_rcvbuf_errors)
   sleep 2
   ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "$sockets" "$WORK/keys" "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" \
     "$(awk -v r="$rekeys" -v c="$connects" 'BEGIN {print r + c}')" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" > "$WORK/driver.out" 2>&1 & local driver=$!
@@ -343,10 +351,12 @@ scale_run() {
   record "scale.$n.data_pps" "$(awk '/^sent/ {print $4}' "$WORK/data.out" 2>/dev/null || echo –)"
   record "scale.$n.synth_pps" "$(awk '/^sent/ {print $4}' "$WORK/synth.out" 2>/dev/null || echo –)"
   record "scale.$n.rss_mib" "$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")"
+  record "scale.$n.rcvbuf_errors" "$(( $(udp_rcvbuf_errors) - rcvbuf0 ))"
   xargs kill < "$CG/poller/cgroup.procs" 2>/dev/null || true
   log "scale, $n peers: load over; $(cat "$WORK/driver.out"); waiting $DRAIN s for the disconnects"
   sleep "$DRAIN"
   ground_truth "$n"
+  server_answers "$n"
   cp "$WORK/driver.log" "$RES/driver.$n.log"; cp "$WORK/events" "$RES/events.$n"
   # the server's own view: an identity it never completed a handshake with cannot be reported
   ip netns exec "$SRV" wg show "$WGS" latest-handshakes > "$RES/handshakes.$n"
@@ -376,6 +386,35 @@ ground_truth() {
     }' "$WORK/driver.log" "$WORK/events" >> "$RES/values.tsv"
 }
 
+# server_answers N: each reported connect against the server's handshake messages on the wire (tcpdump): latency
+# from the server's last response to the connect's port before the report arrived (the handshake the server
+# accepted), initiations it left unanswered (dropped under load: the client or the driver initiated again),
+# and connects it answered more than once before the report
+server_answers() {
+  awk -v p="scale.$1." -v port="$PORT" '
+    FILENAME ~ /driver/ { if ($2 == "connect") { t0[$3] = $1 / 1e6; cport[$3] = $4 }; next }
+    FILENAME ~ /events/ { if ($2 == "peer.connected" && !($3 in arr)) arr[$3] = $1 / 1e6; next }
+    { split($3, a, "."); split($5, b, "."); sub(/:$/, "", b[5])
+      if (b[5] == port && $NF == 148) { ni[a[5]]++; it[a[5], ni[a[5]]] = $1 }
+      else if (a[5] == port && $NF == 92) { nr[b[5]]++; rt[b[5], nr[b[5]]] = $1 } }
+    function pct(v, n, q,   i, j, x) { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+      return n ? v[int(n * q + 0.999) < 1 ? 1 : int(n * q + 0.999)] : -1 }
+    END {
+      for (k in t0) {
+        if (!(k in arr)) continue
+        q = cport[k]; last = 0; r = 0; i = 0
+        for (j = 1; j <= nr[q]; j++) if (rt[q, j] >= t0[k] && rt[q, j] <= arr[k]) { last = rt[q, j]; r++ }
+        for (j = 1; j <= ni[q]; j++) if (it[q, j] >= t0[k] && it[q, j] <= arr[k]) i++
+        if (!last) { noanswer++; continue }
+        lat[++n] = (arr[k] - last) * 1000
+        if (i > r) unanswered++
+        if (r > 1) again++
+      }
+      printf "%saccepted_p50_ms\t%.1f\n%saccepted_p99_ms\t%.1f\n%saccepted_max_ms\t%.1f\n", p, pct(lat, n, 0.5), p, pct(lat, n, 0.99), p, pct(lat, n, 1)
+      printf "%sunanswered\t%d\n%sanswered_again\t%d\n%sno_answer_seen\t%d\n", p, unanswered, p, again, p, noanswer
+    }' "$WORK/driver.log" "$WORK/events" "$RES/tcpdump.$1.txt" >> "$RES/values.tsv"
+}
+
 scale_table() {
   local n
   printf '| figure |'; for n in $SIZES; do printf ' %s peers |' "$n"; done; echo
@@ -397,12 +436,17 @@ scale_table() {
   row "synthetic load: forged data packets to the port, packets/s (asked: ${SYNTH_PPS/#0/as fast as it can})" synth_pps
   row "packets on the WireGuard port, logged or filtered, /s" port_pps
   row "of which logged to NFLOG, /s" logged_pps
+  row "the server's UDP datagrams dropped for a full receive buffer in the window" rcvbuf_errors
   row "connects: identities that handshook" connects_expected
   row "of those, identities the server never completed a handshake with" never_handshook
   row "connects reported" connects_reported
   row "extra peer.connected" connects_extra
   printf '| connect p50 / p99 / max after the handshake started, ms |'
   for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.connect_p50_ms")" "$(value "scale.$n.connect_p99_ms")" "$(value "scale.$n.connect_max_ms")"; done; echo
+  printf '| **connect p50 / p99 / max after the handshake the server accepted** (its last response to the port before the report), ms |'
+  for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.accepted_p50_ms")" "$(value "scale.$n.accepted_p99_ms")" "$(value "scale.$n.accepted_max_ms")"; done; echo
+  row "connects with an initiation the server left unanswered (dropped under load; initiated again)" unanswered
+  row "connects the server answered more than once before the report (a retry or a rekey first)" answered_again
   row "disconnects expected (identities that fell silent)" disconnects_expected
   row "disconnects reported" disconnects_reported
   row "extra peer.disconnected" disconnects_extra

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -41,6 +42,10 @@ import java.util.function.Supplier;
  *       first scan compares with it by the rules above, so a restart reports nothing already reported
  *       and reports what changed while wgmon was down.</li>
  * </ul>
+ * A scan's work follows what changed (docs/architecture.md#tracking): a peer the backend lists as it listed
+ * it last time (the UAPI reader hands back the same {@link Peer}) is not looked at, unless it is connected
+ * and its idle moment has come ({@link #idleChecks}); {@link #changed} and {@link #removed} tell the
+ * steps after the tracker which states this scan changed.
  */
 public final class ConnectionTracker {
     private final String host;
@@ -52,6 +57,18 @@ public final class ConnectionTracker {
     private final Instant startedAt;
 
     private final Map<PeerKey, PeerState> peers = new HashMap<>();
+    /** How many peers of each interface are tracked: a read that lists as many known peers removed none. */
+    private final Map<String, Integer> tracked = new HashMap<>();
+    /**
+     * Connected peers by when they may fall idle, at most one check each ({@link #idleCheckQueued}); a check
+     * that comes before its peer's idle moment (activity moved it) is put back at that moment.
+     */
+    private final PriorityQueue<IdleCheck> idleChecks = new PriorityQueue<>();
+    private final Set<PeerKey> idleCheckQueued = new HashSet<>();
+    private List<PeerState> changed = new ArrayList<>();
+    private List<PeerKey> removed = new ArrayList<>();
+    /** Whether this scan connected, disconnected, moved or removed a connected peer. */
+    private boolean endpointsChanged;
     /** Interfaces whose peers were not yet seen in a successful read; their first read is a baseline. */
     private final Set<String> awaitingBaseline = new HashSet<>();
     /** Interfaces whose peers came from saved state: their first scan is compared with it, not a baseline. */
@@ -86,16 +103,20 @@ public final class ConnectionTracker {
             throw new IllegalStateException("saved state is restored before the first scan");
         }
         for (PeerState state : saved) {
-            peers.put(state.key(), state);
+            put(state);
             restored.add(state.key().interfaceName());
         }
         published = List.copyOf(peers.values());
         connectedEndpoints = collectConnectedEndpoints();
+        changed = new ArrayList<>();
     }
 
     public List<PeerEvent> apply(Scan scan) {
         Instant now = scan.time();
         List<PeerEvent> events = new ArrayList<>();
+        changed = new ArrayList<>();
+        removed = new ArrayList<>();
+        endpointsChanged = false;
         boolean listingFailed = !scan.listed();
         if (!baselineTaken) {
             if (listingFailed) {
@@ -111,25 +132,44 @@ public final class ConnectionTracker {
                     || awaitingBaseline.remove(device.name());
             applyDevice(device, now, baseline, events);
         }
+        checkIdle(present, now, events);
         if (!listingFailed) {
-            Set<String> unreadable = new HashSet<>();
-            scan.failures().forEach(f -> unreadable.add(f.interfaceName()));
-            dropWhere(state -> !present.contains(state.key().interfaceName())
-                    && !unreadable.contains(state.key().interfaceName()), now, DisconnectReason.INTERFACE_DOWN, events);
+            Set<String> gone = new HashSet<>(tracked.keySet());
+            gone.removeAll(present);
+            scan.failures().forEach(f -> gone.remove(f.interfaceName()));
+            if (!gone.isEmpty()) {
+                dropWhere(state -> gone.contains(state.key().interfaceName()), now, DisconnectReason.INTERFACE_DOWN, events);
+            }
         }
         baselineTaken = true;
-        published = List.copyOf(peers.values());
-        connectedEndpoints = collectConnectedEndpoints();
+        if (!changed.isEmpty() || !removed.isEmpty()) {
+            published = List.copyOf(peers.values());
+        }
+        if (endpointsChanged) {
+            connectedEndpoints = collectConnectedEndpoints();
+        }
         return events;
     }
 
     private void applyDevice(Device device, Instant now, boolean baseline, List<PeerEvent> events) {
-        Set<String> keys = new HashSet<>();
-        DisconnectReason resetReason = restarted(device) ? DisconnectReason.INTERFACE_DOWN : DisconnectReason.REMOVED;
+        List<Peer> moved = new ArrayList<>();
+        List<PeerState> befores = new ArrayList<>();
+        int known = 0;
         for (Peer peer : device.peers()) {
-            keys.add(peer.publicKey());
+            PeerState before = peers.get(new PeerKey(device.name(), peer.publicKey()));
+            if (before != null) {
+                known++;
+                if (peer == before.last() || peer.equals(before.last())) {
+                    continue; // as the last read listed it: only its idle moment matters (checkIdle)
+                }
+            }
+            moved.add(peer);
+            befores.add(before);
+        }
+        DisconnectReason resetReason = restarted(moved, befores) ? DisconnectReason.INTERFACE_DOWN : DisconnectReason.REMOVED;
+        for (Peer peer : moved) {
             PeerKey key = new PeerKey(device.name(), peer.publicKey());
-            PeerState before = peers.get(key);
+            PeerState before = peers.get(key); // a key a daemon listed twice finds its first listing's state
             PeerState after;
             if (before == null) {
                 after = firstSight(key, peer, now, baseline, events);
@@ -141,24 +181,73 @@ public final class ConnectionTracker {
             } else {
                 after = update(before, peer, now, events);
             }
-            peers.put(key, after);
+            put(after);
         }
-        dropWhere(state -> state.key().interfaceName().equals(device.name())
-                && !keys.contains(state.key().publicKey()), now, DisconnectReason.REMOVED, events);
+        if (known < tracked.getOrDefault(device.name(), 0)) {
+            Set<String> keys = new HashSet<>();
+            device.peers().forEach(peer -> keys.add(peer.publicKey()));
+            dropWhere(state -> state.key().interfaceName().equals(device.name())
+                    && !keys.contains(state.key().publicKey()), now, DisconnectReason.REMOVED, events);
+        }
+    }
+
+    /**
+     * Connected peers of the interfaces this scan read whose idle moment has come: a peer that changed was
+     * judged by {@link #update} already, so one still connected and idle now is one the read listed unchanged.
+     */
+    private void checkIdle(Set<String> read, Instant now, List<PeerEvent> events) {
+        List<IdleCheck> later = new ArrayList<>();
+        while (!idleChecks.isEmpty() && !idleChecks.peek().at().isAfter(now)) {
+            IdleCheck check = idleChecks.poll();
+            PeerState state = peers.get(check.key());
+            if (state == null || !state.connected()) {
+                idleCheckQueued.remove(check.key());
+            } else if (!read.contains(check.key().interfaceName())) {
+                later.add(check); // not read this time: its peers stay as they were
+            } else if (!state.idleAt(now, idleTimeout)) {
+                idleChecks.add(new IdleCheck(idleAt(state), check.key()));
+            } else {
+                idleCheckQueued.remove(check.key());
+                put(update(state, state.last(), now, events));
+            }
+        }
+        idleChecks.addAll(later);
+    }
+
+    /** Stores a peer's state; a new one counts as changed by this scan, and a connected one gets its idle check. */
+    private void put(PeerState state) {
+        PeerState before = peers.put(state.key(), state);
+        if (before == state) {
+            return;
+        }
+        if (before == null) {
+            tracked.merge(state.key().interfaceName(), 1, Integer::sum);
+        }
+        changed.add(state);
+        endpointsChanged |= before == null ? state.connected() : before.connected() != state.connected()
+                || (state.connected() && !Objects.equals(before.last().endpoint(), state.last().endpoint()));
+        if (state.connected() && idleCheckQueued.add(state.key())) {
+            idleChecks.add(new IdleCheck(idleAt(state), state.key()));
+        }
+    }
+
+    private Instant idleAt(PeerState state) {
+        return state.lastActivity() == null ? Instant.MIN : state.lastActivity().plus(idleTimeout);
     }
 
     /**
      * A device started again (its daemon restarted, or it was deleted and created between two scans):
      * a peer's counters went back and no peer's grew. Otherwise counters that went back are one peer
-     * removed and added again.
+     * removed and added again. Only peers that changed since the last read can show either.
      */
-    private boolean restarted(Device device) {
+    private static boolean restarted(List<Peer> moved, List<PeerState> befores) {
         boolean back = false;
-        for (Peer peer : device.peers()) {
-            PeerState before = peers.get(new PeerKey(device.name(), peer.publicKey()));
+        for (int i = 0; i < moved.size(); i++) {
+            PeerState before = befores.get(i);
             if (before == null) {
                 continue;
             }
+            Peer peer = moved.get(i);
             Peer last = before.last();
             if (peer.rxBytes() > last.rxBytes() || peer.txBytes() > last.txBytes()) {
                 return false;
@@ -252,6 +341,9 @@ public final class ConnectionTracker {
                     events.add(event(PeerEventType.DISCONNECTED, state, now, reason));
                 }
                 states.remove();
+                tracked.computeIfPresent(state.key().interfaceName(), (name, count) -> count == 1 ? null : count - 1);
+                removed.add(state.key());
+                endpointsChanged |= state.connected();
             }
         }
     }
@@ -318,5 +410,22 @@ public final class ConnectionTracker {
     /** Every tracked peer's state as of the last scan. */
     public List<PeerState> peers() {
         return published;
+    }
+
+    /** The states the last scan changed or added; on the scan thread. */
+    List<PeerState> changed() {
+        return changed;
+    }
+
+    /** The peers the last scan stopped tracking; on the scan thread. */
+    List<PeerKey> removed() {
+        return removed;
+    }
+
+    private record IdleCheck(Instant at, PeerKey key) implements Comparable<IdleCheck> {
+        @Override
+        public int compareTo(IdleCheck other) {
+            return at.compareTo(other.at);
+        }
     }
 }

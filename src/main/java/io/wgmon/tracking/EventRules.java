@@ -30,9 +30,12 @@ public final class EventRules {
         expectations.restore();
     }
 
-    /** The events to report for one scan taken at {@code now}; {@code peers} is the tracker's state after it. */
-    List<PeerEvent> apply(List<PeerEvent> found, Instant now, List<PeerState> peers) {
-        List<PeerEvent> events = history.apply(endpoints.apply(found, now), now, peers);
+    /**
+     * The events to report for one scan taken at {@code now}; {@code changed} are the states it changed or added,
+     * {@code peers} the tracker's state after it.
+     */
+    List<PeerEvent> apply(List<PeerEvent> found, Instant now, List<PeerState> changed, List<PeerState> peers) {
+        List<PeerEvent> events = history.apply(endpoints.apply(found, now), now, changed, peers);
         store.save(history.drainChanged());
         return expectations.apply(found, events, now, peers);
     }

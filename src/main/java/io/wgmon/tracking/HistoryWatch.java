@@ -34,6 +34,14 @@ public final class HistoryWatch {
     private final Map<PeerKey, PeerHistory> changed = new LinkedHashMap<>();
     private volatile Optional<Instant> nextDue = Optional.empty();
     private volatile Map<PeerKey, Boolean> staleNow = Map.of();
+    /**
+     * Until when no stale report can fall due, as the last pass over every peer found (MAX: none can), and
+     * the peer whose report falls due then; a scan before it that neither changes that peer nor adds or
+     * removes any looks only at the peers it changed. Null: the next scan looks at every peer.
+     */
+    private Instant quietUntil;
+    private PeerKey dueFirst;
+    private int peerCount;
 
     /**
      * @param staleAfter zero: no stale reports
@@ -54,9 +62,11 @@ public final class HistoryWatch {
 
     /**
      * The events of one scan taken at {@code now}, with the first-seen and stale events it shows added
-     * after them; {@code peers} is the tracker's state after the scan.
+     * after them; {@code changed} are the states the scan changed or added, {@code peers} the tracker's
+     * state after the scan. Every peer is looked at only when a stale report may be due; otherwise only
+     * those that changed (a peer that did not change keeps its history and its due time).
      */
-    List<PeerEvent> apply(List<PeerEvent> found, Instant now, List<PeerState> peers) {
+    List<PeerEvent> apply(List<PeerEvent> found, Instant now, List<PeerState> changed, List<PeerState> peers) {
         List<PeerEvent> out = new ArrayList<>(found);
         for (PeerEvent event : found) {
             if (firstSeen && event.type() == PeerEventType.CONNECTED) {
@@ -67,7 +77,27 @@ public final class HistoryWatch {
                 }
             }
         }
+        if (quietUntil != null && now.isBefore(quietUntil) && peers.size() == peerCount
+                && changed.stream().noneMatch(state -> state.key().equals(dueFirst))) {
+            for (PeerState state : changed) {
+                PeerHistory history = remember(state.key(), state.last().lastHandshake(), now);
+                if (staleNow.containsKey(state.key()) && !stillStale(history)) {
+                    Map<PeerKey, Boolean> stale = new HashMap<>(staleNow);
+                    stale.remove(state.key());
+                    staleNow = Map.copyOf(stale);
+                }
+                if (!staleAfter.isZero() && !state.connected() && due(history).isBefore(quietUntil)) {
+                    quietUntil = due(history);
+                    dueFirst = state.key();
+                    nextDue = Optional.of(quietUntil);
+                }
+            }
+            if (now.isBefore(quietUntil)) {
+                return out;
+            }
+        }
         Instant earliest = null;
+        PeerKey first = null;
         Map<PeerKey, Boolean> stale = new HashMap<>();
         for (PeerState state : peers) {
             PeerHistory history = remember(state.key(), state.last().lastHandshake(), now);
@@ -81,13 +111,18 @@ public final class HistoryWatch {
                 history = update(new PeerHistory(history.key(), history.firstSeen(), history.lastHandshake(), now));
                 due = due(history);
             }
-            if (history.staleReported() != null && (history.lastHandshake() == null
-                    || history.staleReported().isAfter(history.lastHandshake()))) {
+            if (stillStale(history)) {
                 stale.put(state.key(), history.lastHandshake() == null);
             }
-            earliest = earliest == null || due.isBefore(earliest) ? due : earliest;
+            if (earliest == null || due.isBefore(earliest)) {
+                earliest = due;
+                first = state.key();
+            }
         }
         nextDue = Optional.ofNullable(earliest);
+        quietUntil = earliest == null ? Instant.MAX : earliest;
+        dueFirst = first;
+        peerCount = peers.size();
         staleNow = Map.copyOf(stale);
         return out;
     }
@@ -95,6 +130,11 @@ public final class HistoryWatch {
     /** The peers reported stale and without a handshake since, each with whether it never connected. Any thread. */
     public Map<PeerKey, Boolean> stale() {
         return staleNow;
+    }
+
+    private static boolean stillStale(PeerHistory history) {
+        return history.staleReported() != null && (history.lastHandshake() == null
+                || history.staleReported().isAfter(history.lastHandshake()));
     }
 
     /** When the next stale report falls due; empty when none can (no peers, or stale reports off). */

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,8 @@ public final class MissingRuleDiagnosis {
     private volatile boolean packetsSeen;
     /** When the last finding was cleared: handshakes before it were judged already. */
     private volatile Instant clearedAt;
+    /** Peers whose handshake a scan found but could not judge yet (too recent, or a finding stood); scan thread. */
+    private final Map<PeerKey, PeerState> unjudged = new LinkedHashMap<>();
 
     /**
      * @param source the packet source as its describe() says it, e.g. "nflog group 1"
@@ -75,22 +79,37 @@ public final class MissingRuleDiagnosis {
         }
     }
 
-    /** After each scan, with the tracker's peers; the first scan only sets the baseline. */
-    void scanned(Scan scan, List<PeerState> peers, Function<InetSocketAddress, Instant> lastDataFrom) {
+    /**
+     * After each scan, with the states it changed or added (a peer it left alone has the handshake it had,
+     * judged already or waiting among {@link #unjudged}); the first scan only sets the baseline.
+     */
+    void scanned(Scan scan, List<PeerState> changed, Function<InetSocketAddress, Instant> lastDataFrom) {
         Instant now = scan.time();
         if (baseline == null) {
             baseline = now;
             return;
         }
+        for (PeerState state : changed) {
+            unjudged.remove(state.key());
+            if (state.last().lastHandshake() != null && state.last().endpoint() != null) {
+                unjudged.put(state.key(), state);
+            }
+        }
         if (finding != null) {
             return;
         }
         Instant judgedSince = clearedAt != null && clearedAt.isAfter(baseline) ? clearedAt : baseline;
-        for (PeerState state : peers) {
+        Instant settled = now.minus(SETTLE);
+        Iterator<PeerState> waiting = unjudged.values().iterator();
+        while (waiting.hasNext()) {
+            PeerState state = waiting.next();
             Peer peer = state.last();
             Instant handshake = peer.lastHandshake();
-            if (handshake == null || peer.endpoint() == null || !handshake.isAfter(judgedSince)
-                    || handshake.isAfter(now.minus(SETTLE))) {
+            if (handshake.isAfter(settled)) {
+                continue; // its packets may still be in the capture's queue: judged by a later scan
+            }
+            waiting.remove();
+            if (!handshake.isAfter(judgedSince)) {
                 continue;
             }
             Instant since = handshake.minus(TOLERANCE);

@@ -3,11 +3,13 @@ package io.wgmon.tracking;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -44,9 +46,11 @@ public final class PeerDeadlines {
     private final Duration idleTimeout;
     private final Duration tick;
     private final Function<InetSocketAddress, Instant> lastHandshakeFrom;
-    private Map<PeerKey, Long> rxBefore = Map.of();
+    /** Each connected peer as the scans left it; on the scan thread, published as {@link #watched}. */
+    private final Map<PeerKey, Watched> connected = new HashMap<>();
+    private final Map<PeerKey, Long> rxBefore = new HashMap<>();
     /** The recheck spacing each peer's last undated rx growth got; a scan that finds no growth drops it. */
-    private Map<PeerKey, Duration> spacingBefore = Map.of();
+    private final Map<PeerKey, Duration> spacingBefore = new HashMap<>();
     private volatile List<Watched> watched = List.of();
 
     /** @param lastHandshakeFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
@@ -56,35 +60,56 @@ public final class PeerDeadlines {
         this.lastHandshakeFrom = lastHandshakeFrom;
     }
 
-    /** After each scan: the tracker's peers as that scan, taken at {@code now}, left them. */
-    void scanned(Instant now, List<PeerState> peers) {
-        List<Watched> next = new ArrayList<>();
-        Map<PeerKey, Long> rx = new HashMap<>();
-        Map<PeerKey, Duration> spacing = new HashMap<>();
-        for (PeerState state : peers) {
+    /**
+     * After each scan taken at {@code now}: the states it changed or added and the peers it stopped tracking.
+     * A peer the scan left alone has the deadline it had, less any recheck: its rx did not grow.
+     */
+    void scanned(Instant now, List<PeerState> changed, List<PeerKey> removed) {
+        boolean moved = !changed.isEmpty() || !removed.isEmpty();
+        Set<PeerKey> seen = new HashSet<>();
+        for (PeerState state : changed) {
+            PeerKey key = state.key();
+            seen.add(key);
+            Long before = rxBefore.remove(key);
+            Duration previous = spacingBefore.remove(key);
             if (!state.connected()) {
+                connected.remove(key);
                 continue;
             }
-            PeerKey key = state.key();
-            rx.put(key, state.last().rxBytes());
+            rxBefore.put(key, state.last().rxBytes());
             Instant confirmed = state.lastActivity() == null ? state.connectedSince() : state.lastActivity();
             // a peer connected by this scan has no growth to date: its handshake is its activity
-            Long before = rxBefore.get(key);
             boolean grew = before != null && before != state.last().rxBytes();
             Instant recheckAt = null;
             if (grew && now.equals(confirmed)) {
-                Duration previous = spacingBefore.get(key);
                 Duration nextSpacing = previous == null ? tick : longest(previous.multipliedBy(2));
-                spacing.put(key, nextSpacing);
+                spacingBefore.put(key, nextSpacing);
                 recheckAt = recheckAfterUndatedGrowth(now, nextSpacing, state.last().lastHandshake());
-            } else if (grew && spacingBefore.containsKey(key)) {
-                spacing.put(key, spacingBefore.get(key)); // growth a packet dated: the traffic goes on
+            } else if (grew && previous != null) {
+                spacingBefore.put(key, previous); // growth a packet dated: the traffic goes on
             }
-            next.add(new Watched(state.last().endpoint(), confirmed, recheckAt));
+            connected.put(key, new Watched(state.last().endpoint(), confirmed, recheckAt));
         }
-        rxBefore = rx;
-        spacingBefore = spacing;
-        watched = List.copyOf(next);
+        for (PeerKey key : removed) {
+            connected.remove(key);
+            rxBefore.remove(key);
+            spacingBefore.remove(key);
+        }
+        Iterator<Map.Entry<PeerKey, Duration>> spacings = spacingBefore.entrySet().iterator();
+        while (spacings.hasNext()) {
+            PeerKey key = spacings.next().getKey();
+            if (!seen.contains(key)) {
+                spacings.remove();
+                Watched was = connected.get(key);
+                if (was != null && was.recheckAt() != null) {
+                    connected.put(key, new Watched(was.endpoint(), was.confirmed(), null));
+                    moved = true;
+                }
+            }
+        }
+        if (moved) {
+            watched = List.copyOf(connected.values());
+        }
     }
 
     /**

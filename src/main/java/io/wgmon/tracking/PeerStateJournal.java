@@ -38,16 +38,9 @@ final class PeerStateJournal {
 
     /** The writes that bring the store to {@code peers}; {@code all}: activity too, unthrottled. */
     Changes changes(List<PeerState> peers, boolean all) {
-        List<PeerState> upserts = new ArrayList<>();
+        List<PeerState> upserts = upserts(peers, all);
         Set<PeerKey> present = new HashSet<>();
-        for (PeerState state : peers) {
-            present.add(state.key());
-            PeerState before = saved.get(state.key());
-            if (before == null || decisive(before, state) || (all ? !before.equals(state) : activityDue(before, state))) {
-                upserts.add(state);
-                saved.put(state.key(), state);
-            }
-        }
+        peers.forEach(state -> present.add(state.key()));
         List<PeerKey> deletes = new ArrayList<>();
         for (PeerKey key : List.copyOf(saved.keySet())) {
             if (!present.contains(key)) {
@@ -56,6 +49,33 @@ final class PeerStateJournal {
             }
         }
         return new Changes(upserts, deletes);
+    }
+
+    /**
+     * The writes of one scan, from what it changed: the same as {@link #changes} with every peer, since a
+     * state the scan left alone compares with its saved row as it did after the scan that last changed it.
+     */
+    Changes changes(List<PeerState> changed, List<PeerKey> removed) {
+        List<PeerState> upserts = upserts(changed, false);
+        List<PeerKey> deletes = new ArrayList<>();
+        for (PeerKey key : removed) {
+            if (saved.remove(key) != null) {
+                deletes.add(key);
+            }
+        }
+        return new Changes(upserts, deletes);
+    }
+
+    private List<PeerState> upserts(List<PeerState> peers, boolean all) {
+        List<PeerState> upserts = new ArrayList<>();
+        for (PeerState state : peers) {
+            PeerState before = saved.get(state.key());
+            if (before == null || decisive(before, state) || (all ? !before.equals(state) : activityDue(before, state))) {
+                upserts.add(state);
+                saved.put(state.key(), state);
+            }
+        }
+        return upserts;
     }
 
     private static boolean decisive(PeerState before, PeerState now) {

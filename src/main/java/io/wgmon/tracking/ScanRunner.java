@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * One scan, on the scan thread (docs/architecture.md#tracking, docs/architecture.md#delivery): reads WireGuard, lets the tracker turn the
  * scan into events, hands the events and the state changes to the {@link EventOutbox} in one call, and
- * only then publishes the events (counted, logged, emitted to the {@link TrackingView}).
+ * only then publishes the events (counted, logged, emitted to the {@link TrackingView}). What follows the
+ * tracker is given the states the scan changed, so its work follows the change, not the device's size.
  */
 public final class ScanRunner {
     private static final Logger LOG = Logger.getLogger(ScanRunner.class);
@@ -69,12 +70,14 @@ public final class ScanRunner {
         metrics.scanFailures(scan.failures().size());
         problems.report(scan);
         List<PeerEvent> tracked = tracker.apply(scan);
-        List<PeerEvent> found = rules.apply(tracked, scan.time(), tracker.peers());
-        outbox.commit(found, state.changes(tracker.peers(), false)
-                .with(state.sessions(tracked, tracker.peers(), scan.time())));
+        List<PeerState> changed = tracker.changed();
+        List<PeerState> peers = tracker.peers();
+        List<PeerEvent> found = rules.apply(tracked, scan.time(), changed, peers);
+        outbox.commit(found, state.changes(changed, tracker.removed(), peers)
+                .with(state.sessions(tracked, changed, peers, scan.time())));
         found.forEach(this::publish);
-        deadlines.scanned(scan.time(), tracker.peers());
-        ruleDiagnosis.scanned(scan, tracker.peers(), lastDataFrom);
+        deadlines.scanned(scan.time(), changed, tracker.removed());
+        ruleDiagnosis.scanned(scan, changed, lastDataFrom);
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());

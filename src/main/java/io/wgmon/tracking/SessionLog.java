@@ -36,9 +36,14 @@ final class SessionLog {
                 .forEach(state -> endpoints.put(state.session().id(), state.last().endpointText()));
     }
 
-    SessionChanges changes(List<PeerEvent> events, List<PeerState> peers, Instant now) {
+    /**
+     * @param changed the states the scan changed or added: an event's peer is among them (or gone), and no
+     *                other peer's endpoint moved
+     * @param peers   every peer's state after the scan
+     */
+    SessionChanges changes(List<PeerEvent> events, List<PeerState> changed, List<PeerState> peers, Instant now) {
         Map<PeerKey, PeerState> byKey = new HashMap<>();
-        peers.forEach(state -> byKey.put(state.key(), state));
+        changed.forEach(state -> byKey.put(state.key(), state));
         List<SessionChanges.Opened> opened = new ArrayList<>();
         List<SessionChanges.Closed> closed = new ArrayList<>();
         for (PeerEvent event : events) {
@@ -57,7 +62,7 @@ final class SessionLog {
             }
         }
         List<SessionChanges.Moved> moved = new ArrayList<>();
-        for (PeerState state : peers) {
+        for (PeerState state : changed) {
             OpenSession session = state.session();
             if (session == null || !endpoints.containsKey(session.id())) {
                 continue;

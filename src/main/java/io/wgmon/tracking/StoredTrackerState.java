@@ -65,7 +65,10 @@ public final class StoredTrackerState implements TrackerState {
 
     @Override
     public PeerStateChanges changes(List<PeerState> peers, boolean all) {
-        PeerStateJournal.Changes changes = journal.changes(peers, all);
+        return rows(journal.changes(peers, all));
+    }
+
+    private PeerStateChanges rows(PeerStateJournal.Changes changes) {
         if (changes.isEmpty()) {
             return PeerStateChanges.NONE;
         }
@@ -76,8 +79,13 @@ public final class StoredTrackerState implements TrackerState {
     }
 
     @Override
-    public SessionChanges sessions(List<PeerEvent> events, List<PeerState> peers, Instant now) {
-        SessionChanges changes = sessions.changes(events, peers, now);
+    public PeerStateChanges changes(List<PeerState> changed, List<PeerKey> removed, List<PeerState> peers) {
+        return rows(journal.changes(changed, removed));
+    }
+
+    @Override
+    public SessionChanges sessions(List<PeerEvent> events, List<PeerState> changed, List<PeerState> peers, Instant now) {
+        SessionChanges changes = sessions.changes(events, changed, peers, now);
         if (!changes.opened().isEmpty()) {
             sessionsOpened.accept(changes.opened().size());
         }

@@ -23,10 +23,22 @@ public interface TrackerState {
     PeerStateChanges changes(List<PeerState> peers, boolean all);
 
     /**
+     * The rows of one scan, as {@link #changes} gives them for every peer, from what the scan changed: the
+     * states it changed or added and the peers it stopped tracking (docs/architecture.md#tracking); on the
+     * scan thread.
+     */
+    default PeerStateChanges changes(List<PeerState> changed, List<PeerKey> removed, List<PeerState> peers) {
+        return changes(peers, false);
+    }
+
+    /**
      * The {@code session} rows a scan's events and the tracker's state after it make (docs/architecture.md#store);
      * none where no history is kept. On the scan thread.
+     *
+     * @param changed the states the scan changed or added (the only ones whose endpoint can have moved)
+     * @param peers   every peer's state after the scan
      */
-    default SessionChanges sessions(List<PeerEvent> events, List<PeerState> peers, Instant now) {
+    default SessionChanges sessions(List<PeerEvent> events, List<PeerState> changed, List<PeerState> peers, Instant now) {
         return SessionChanges.NONE;
     }
 

@@ -11,15 +11,18 @@ import java.util.List;
  * The packet capture sees a handshake's first transport packet before WireGuard has processed it
  * (NFLOG logs it in netfilter, before the socket; pcap copies it beside the socket), so the urgent
  * scan can run first and read the old handshake time; the next deadline scan would then find the connect,
- * much later. Instead the scan is repeated a few milliseconds later, then once or twice more,
- * until one finds a connect or the delays run out. A recheck runs at once only while nothing else is
+ * much later. Instead the scan is repeated a few milliseconds later, then at growing spacing for
+ * about two seconds, until one finds a connect or the delays run out: a loaded WireGuard records
+ * the handshake up to a few hundred milliseconds after that packet (docs/benchmarks.md, "Why connects
+ * waited"). A recheck runs at once only while nothing else is
  * pending ({@link ScanCoalescer#requestRecheck}) and spends no urgent token: under a flood of forged
  * handshakes a scan is always pending, so rechecks add none, and the tokens stay for real handshakes
  * from other addresses (when rechecks spent tokens, a real connect during the flood waited for the
  * window; docs/benchmarks.md#profiles-behind-code-choices).
  */
 public final class UrgentRechecks {
-    static final List<Duration> DELAYS = List.of(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100));
+    static final List<Duration> DELAYS = List.of(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(1000));
 
     private final Timers timers;
     private final Runnable requestRecheck;

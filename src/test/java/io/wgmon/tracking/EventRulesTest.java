@@ -74,7 +74,7 @@ class EventRulesTest {
 
     private List<PeerEvent> scan(long seconds, Peer... peers) {
         Scan scan = new Scan(at(seconds), List.of(new Device("wg0", null, 3000, 0, List.of(peers))), List.of());
-        return rules.apply(tracker.apply(scan), scan.time(), tracker.peers());
+        return rules.apply(tracker.apply(scan), scan.time(), tracker.changed(), tracker.peers());
     }
 
     private static List<PeerEventType> types(List<PeerEvent> events) {

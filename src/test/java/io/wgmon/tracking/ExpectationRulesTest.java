@@ -230,15 +230,15 @@ class ExpectationRulesTest {
     void thePageSeesStaleAndNeverConnectedPeersUntilTheyHandshake() {
         HistoryWatch history = new HistoryWatch("node-1", NAMES, Duration.ofHours(1), false, UUID::randomUUID);
         Scan first = new Scan(at(0), List.of(new Device("wg0", null, 3000, 0, List.of(alice(null), bob(0L)))), List.of());
-        history.apply(tracker.apply(first), first.time(), tracker.peers());
+        history.apply(tracker.apply(first), first.time(), tracker.changed(), tracker.peers());
         assertEquals(Map.of(), history.stale(), "not before stale-after");
         Scan later = new Scan(at(3600), List.of(new Device("wg0", null, 3000, 0, List.of(alice(null), bob(0L)))),
                 List.of());
-        history.apply(tracker.apply(later), later.time(), tracker.peers());
+        history.apply(tracker.apply(later), later.time(), tracker.changed(), tracker.peers());
         assertEquals(Map.of(ALICE_KEY, true, new PeerKey("wg0", BOB), false), history.stale());
         Scan back = new Scan(at(3700), List.of(new Device("wg0", null, 3000, 0, List.of(alice(null), bob(3650L)))),
                 List.of());
-        history.apply(tracker.apply(back), back.time(), tracker.peers());
+        history.apply(tracker.apply(back), back.time(), tracker.changed(), tracker.peers());
         assertEquals(Map.of(ALICE_KEY, true), history.stale(), "a handshake ends the mark");
     }
 }

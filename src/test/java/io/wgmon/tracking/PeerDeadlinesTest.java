@@ -71,7 +71,7 @@ class PeerDeadlinesTest {
         Scan scan = new Scan(timers.now(), List.of(new Device("wg0", null, 3000, 0,
                 device.stream().map(SimulatedPeer::listed).toList())), List.of());
         events.addAll(tracker.apply(scan));
-        deadlines.scanned(scan.time(), tracker.peers());
+        deadlines.scanned(scan.time(), tracker.changed(), tracker.removed());
         timer.rearm();
     }
 

@@ -77,8 +77,8 @@ class SessionRecordingTest {
         List<PeerEvent> scan(Scan scan) {
             List<PeerEvent> events = tracker.apply(scan);
             StoreTransaction transaction = new StoreTransaction();
-            transaction.add(PeerStateTable.write(state.changes(tracker.peers(), false)
-                    .with(state.sessions(events, tracker.peers(), scan.time()))));
+            transaction.add(PeerStateTable.write(state.changes(tracker.changed(), tracker.removed(), tracker.peers())
+                    .with(state.sessions(events, tracker.changed(), tracker.peers(), scan.time()))));
             database.submit(transaction);
             return events;
         }

@@ -12,9 +12,8 @@ import java.util.List;
  * (NFLOG logs it in netfilter, before the socket; pcap copies it beside the socket), so the urgent
  * scan can run first and read the old handshake time; the next deadline scan would then find the connect,
  * much later. Instead the scan is repeated a few milliseconds later, then at growing spacing for
- * about two seconds, until one finds a connect or the delays run out: a loaded WireGuard records
- * the handshake up to a few hundred milliseconds after that packet (docs/benchmarks.md, "Why connects
- * waited"). A recheck runs at once only while nothing else is
+ * about two seconds, until one finds a connect or the delays run out: a loaded WireGuard may record
+ * the handshake well after that packet (docs/benchmarks.md, "Why connects waited seconds"). A recheck runs at once only while nothing else is
  * pending ({@link ScanCoalescer#requestRecheck}) and spends no urgent token: under a flood of forged
  * handshakes a scan is always pending, so rechecks add none, and the tokens stay for real handshakes
  * from other addresses (when rechecks spent tokens, a real connect during the flood waited for the

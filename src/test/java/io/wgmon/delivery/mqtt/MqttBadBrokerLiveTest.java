@@ -185,13 +185,19 @@ class MqttBadBrokerLiveTest {
             settings.put("wgmon.mqtt.client-key", strict.dir().resolve("client.key").toString());
             settings.put("wgmon.mqtt.protocol", "5");
             PeerEvent event = TestEvents.connected();
-            MqttSink withCertificate = sink(settings);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            MqttSink withCertificate = sink(settings, registry);
+            assertEquals(0.0, registry.get("wgmon.mqtt.connected").gauge().value(), "not connected yet");
             try (LogCapture log = LogCapture.warningsOf(MqttLink.class)) {
                 withCertificate.offer(event, new StoreTransaction());
+                assertEquals(1.0, registry.get("wgmon.mqtt.pending").gauge().value(), "pending before the start");
                 withCertificate.start(List::of);
                 Await.until("the event acknowledged", WAIT, () -> withCertificate.pending() == 0);
                 assertEquals(List.of(), log.warnings(), "connected at the first attempt");
             }
+            assertEquals(1.0, registry.get("wgmon.mqtt.published").counter().count(), "counted published");
+            assertEquals(0.0, registry.get("wgmon.mqtt.pending").gauge().value(), "nothing pending");
+            assertEquals(1.0, registry.get("wgmon.mqtt.connected").gauge().value(), "connected");
             MqttSubscriber.Message received = subscriber.await(m -> m.topic().endsWith("/event")
                     && m.payload().contains(event.id().toString()), WAIT);
             assertNotNull(received, "the event through the broker that wants a certificate");

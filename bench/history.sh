@@ -7,7 +7,7 @@
 #     one peer's whole history through the API, the status page's 24-hour timeline of all peers, and the
 #     app's RSS before and after serving them.
 #
-#   bench/history.sh              # PEERS=10000 DAYS=90 PER_DAY=20: 18 million rows, about 9 GiB of disk
+#   bench/history.sh              # PEERS=10000 DAYS=90 PER_DAY=20: 18 million rows, several GiB of disk
 #   PEERS=1000 bench/history.sh   # a tenth of it
 #   STORE=/big/dir bench/history.sh  # the store there (kept afterwards; filled only when empty)
 #   SKIP_BUILD=1 bench/history.sh     # target/ as it is

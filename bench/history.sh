@@ -7,10 +7,11 @@
 #     one peer's whole history through the API, the status page's 24-hour timeline of all peers, and the
 #     app's RSS before and after serving them.
 #
-#   bench/history.sh              # PEERS=10000 DAYS=90 PER_DAY=20: 18 million rows, about 9 GiB of disk
+#   bench/history.sh              # PEERS=10000 DAYS=90 PER_DAY=20: 18 million rows, several GiB of disk
 #   PEERS=1000 bench/history.sh   # a tenth of it
 #   STORE=/big/dir bench/history.sh  # the store there (kept afterwards; filled only when empty)
 #   SKIP_BUILD=1 bench/history.sh     # target/ as it is
+#   SKIP_STORE_BENCH=1 bench/history.sh  # only the app's figures
 #
 # Needs root (ip netns), sqlite3 and curl. Prints the figures; docs/benchmarks.md ("Session history at
 # scale") holds the last run's.
@@ -66,7 +67,7 @@ SQL
 fi
 NOW=$(cat "$DIR/now")
 
-java -Xmx256m -cp "$CP" io.wgmon.bench.HistoryBench "$DIR" "$NOW"
+[ -n "${SKIP_STORE_BENCH:-}" ] || java -Xmx256m -cp "$CP" io.wgmon.bench.HistoryBench "$DIR" "$NOW"
 
 # The packaged app on a store in a namespace of its own: no interface to watch, the retention told to
 # keep every row. Its RSS first on an empty store, then on the full one before and after the queries

@@ -226,7 +226,8 @@ public final class SessionTable {
     }
 
     private static SpansBuilder peer(Map<String, SpansBuilder> peers, String interfaceName, String publicKey) {
-        return peers.computeIfAbsent(interfaceName + ' ' + publicKey, ignored -> new SpansBuilder(interfaceName, publicKey));
+        return peers.computeIfAbsent(interfaceName + ' ' + publicKey,
+                ignored -> new SpansBuilder(interfaceName, publicKey));
     }
 
     private static void bindWindow(PreparedStatement statement, Instant from, Instant to, String interfaceName)

@@ -88,6 +88,23 @@ class SessionRetentionTest {
     }
 
     @Test
+    void aFullBatchQueuesTheNextOnlyAfterTheGap() throws Exception {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            ended(database, 200, Duration.ofDays(100));
+            SessionRetention retention = new SessionRetention(database, MAX_AGE, 1_000_000, timers, registry);
+            retention.start();
+            await(() -> prunedTotal() == 50 && timers.pending().size() == 1);
+            assertEquals(List.of(SessionRetention.BATCH_GAP), timers.pending(), "the first batch, 50 rows, was full");
+            Thread.sleep(200);
+            assertEquals(50.0, prunedTotal(), "nothing more until the gap passed");
+            await(() -> {
+                timers.advance(SessionRetention.BATCH_GAP);
+                return prunedTotal() == 200;
+            });
+        }
+    }
+
+    @Test
     void newSessionsPastTheRowLimitDeleteTheOldestEndedOnes() throws Exception {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             ended(database, 10, Duration.ofDays(2));

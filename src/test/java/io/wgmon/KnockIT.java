@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 23 items 7 and 3, live, one bed and one wgmon: wgmon started WITHOUT the nft rule diagnoses it after a
  * peer's first handshake (found by the probe scans); with the rule added, a client whose key was removed from the
  * server knocks (handshake.failed, valid mac1), then 20,000 spoofed sources send initiations with valid and invalid
- * mac1 while a real client connects: memory stays bounded and the connect is reported on time.
+ * mac1 while a real client connects: memory stays bounded and the connect is reported on time. Beside the json
+ * receiver, a Slack-preset receiver that selected only {@code handshake.failed} gets each class as a readable
+ * sentence, a summary per source rather than a message per packet, and no connect or disconnect.
  */
 class KnockIT {
     private static final int SPOOFED_SOURCES = 20_000;
@@ -44,6 +47,8 @@ class KnockIT {
     /** From the handshake, which the event dates to the second, to the webhook receiving the connect. */
     private static final Duration CONNECT_BOUND = Duration.ofSeconds(2);
     private static final int INITIATION = 148;
+    private static final String KNOWS_THE_KEY = "with a valid MAC1, so the sender knows this interface's key";
+    private static final String DOES_NOT_KNOW_THE_KEY = "with an invalid MAC1, so the sender does not know this interface's key";
 
     @BeforeAll
     static void prerequisites() {
@@ -67,13 +72,19 @@ class KnockIT {
                     "WGMON_TRACKING_TICK", "5s",
                     "WGMON_WEBHOOK_URL", receiver.url("/hook").toString(),
                     "WGMON_WEBHOOK_EVENTS", "peer.connected,peer.disconnected,handshake.failed");
-            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log)) {
+            List<String> chat = List.of(
+                    "-Dwgmon.webhook.receivers.chat.url=" + receiver.url("/chat"),
+                    "-Dwgmon.webhook.receivers.chat.preset=slack",
+                    "-Dwgmon.webhook.receivers.chat.headers.X-Receiver=chat",
+                    "-Dwgmon.webhook.receivers.chat.events=handshake.failed");
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env, log, chat)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try {
                     withoutTheRule(testbed, receiver, monitor, alice, group);
                     testbed.logToNflog(group);
                     removedKeyKnocks(testbed, receiver, monitor, bob);
                     floodAndARealConnect(testbed, receiver, monitor, stranger, carol);
+                    theChatGotOnlyReadableSummaries(receiver);
                 } catch (AssertionError | RuntimeException e) {
                     System.err.println("---- wgmon log ----\n" + monitor.log());
                     throw e;
@@ -101,7 +112,7 @@ class KnockIT {
         Duration after = Duration.between(pinged, found);
         System.out.printf("DIAGNOSIS: the missing rule was diagnosed %d ms after the first handshake%n", after.toMillis());
         assertTrue(after.compareTo(DIAGNOSIS_BOUND) <= 0, "diagnosed after " + after);
-        assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
+        assertNotNull(receiver.await(d -> json(d) && d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
                 "the probe scan reports the connect too");
         String ready = monitor.getManagement("/q/health/ready").body();
         assertTrue(ready.contains("captureRuleMissing") && ready.contains("log group " + group), ready);
@@ -121,7 +132,7 @@ class KnockIT {
         testbed.removePeer(bob);
         Instant pinged = Instant.now();
         pingInBackground(testbed, bob);
-        Delivery failed = receiver.await(d -> "handshake.failed".equals(d.json().get("event").asText())
+        Delivery failed = receiver.await(d -> json(d) && "handshake.failed".equals(d.json().get("event").asText())
                 && d.json().get("detail").get("source").asText().startsWith(bob.address() + ":"), Duration.ofSeconds(20));
         assertNotNull(failed, "no handshake.failed for the client whose key was removed");
         JsonNode detail = failed.json().get("detail");
@@ -133,6 +144,14 @@ class KnockIT {
         assertEquals(0.0, monitor.metric("wgmon_capture_rule_missing"), "bob's initiations cleared the diagnosis");
         assertTrue(monitor.log().contains("the missing-rule diagnosis is cleared"));
         assertEquals("{\"captureRuleMissing\":null}", monitor.get("/api/diagnosis").body());
+        String source = detail.get("source").asText();
+        Delivery said = receiver.await(d -> chatSays(d, "from " + source + ": "), Duration.ofSeconds(10));
+        assertNotNull(said, "no chat message about " + source);
+        String sentence = chatText(said);
+        System.out.printf("REMOVED KEY IN THE CHAT: %s%n", sentence);
+        assertTrue(sentence.contains("Failed handshakes on " + testbed.serverInterface() + " from " + source + ": "
+                + detail.get("initiations").asLong() + " initiation"), sentence);
+        assertTrue(sentence.contains(KNOWS_THE_KEY), sentence);
     }
 
     private void floodAndARealConnect(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor,
@@ -142,6 +161,7 @@ class KnockIT {
         testbed.sh(testbed.serverNs(), "ip", "route", "add", "198.18.0.0/15", "via", stranger.address());
         testbed.sh(stranger.namespace(), "ip", "route", "add", "local", "198.18.0.0/15", "dev", "lo");
         int before = receiver.all().size();
+        int chatBefore = chatMessages(receiver).size();
         double heapBefore = heapBytes(monitor);
         byte[] mac1Key = new Blake2s().start(32, null).update("mac1----".getBytes(StandardCharsets.US_ASCII))
                 .update(Base64.getDecoder().decode(testbed.serverPublicKey())).finish();
@@ -150,7 +170,7 @@ class KnockIT {
         // the flood's valid mac1s can put wireguard-go under load: it then answers with a cookie and the client
         // retries after 5 s, so the ping may take that long; wgmon's part is measured from the handshake
         testbed.sh(carol.namespace(), "ping", "-c", "1", "-W", "12", "10.10.10.1");
-        Delivery connected = receiver.await(d -> d.json().get("peer") != null && !d.json().get("peer").isNull()
+        Delivery connected = receiver.await(d -> json(d) && d.json().get("peer") != null && !d.json().get("peer").isNull()
                 && d.is("peer.connected", carol.publicKey()), Duration.ofSeconds(15));
         int sent = flood.join();
         Thread.sleep(8000); // grace and a sweep for the last sources
@@ -162,7 +182,7 @@ class KnockIT {
         double heap = heapBytes(monitor);
         long rss = rssKiB(monitor.pid());
         List<Delivery> failed = receiver.all().subList(before, receiver.all().size()).stream()
-                .filter(d -> "handshake.failed".equals(d.json().get("event").asText())).toList();
+                .filter(d -> json(d) && "handshake.failed".equals(d.json().get("event").asText())).toList();
         long valid = failed.stream().filter(d -> d.json().get("detail").get("validMac1").asLong() > 0).count();
         long invalid = failed.stream().filter(d -> d.json().get("detail").get("invalidMac1").asLong() > 0).count();
         long summarised = failed.stream().mapToLong(d -> d.json().get("detail").get("summary").asLong()).sum();
@@ -178,6 +198,63 @@ class KnockIT {
         assertTrue(folded >= SPOOFED_SOURCES - 4096 - 20, "folded " + folded);
         assertTrue(summarised >= 1, "the flood is summarised in the events");
         assertTrue(rss < 1024 * 1024, "RSS " + rss + " KiB");
+        floodInTheChat(receiver, before, chatBefore);
+    }
+
+    /** The flood's failures in the chat: both classes in words, the folded sources said, a line per reported source. */
+    private void floodInTheChat(WebhookReceiver receiver, int before, int chatBefore) throws Exception {
+        assertNotNull(receiver.await(d -> chatLineSays(d, "from 198.1", DOES_NOT_KNOW_THE_KEY),
+                Duration.ofSeconds(10)), "the chat says a spoofed source does not know the key");
+        assertNotNull(receiver.await(d -> chatLineSays(d, "from 198.1", KNOWS_THE_KEY),
+                Duration.ofSeconds(10)), "the chat says a spoofed source knows the key");
+        assertNotNull(receiver.await(d -> chatSays(d, "failed too, not reported one by one"), Duration.ofSeconds(10)),
+                "the chat says how many sources were folded");
+        Thread.sleep(2000); // the Slack preset sends at most one message a second: let the last pending one go
+        List<Delivery> messages = chatMessages(receiver);
+        List<Delivery> failed = receiver.all().subList(before, receiver.all().size()).stream()
+                .filter(d -> json(d) && "handshake.failed".equals(d.json().get("event").asText())).toList();
+        List<String> lines = messages.subList(chatBefore, messages.size()).stream()
+                .flatMap(d -> chatText(d).lines()).filter(l -> l.startsWith("Failed handshakes on ")).toList();
+        System.out.printf("FLOOD IN THE CHAT: %d messages, %d source lines for %d json events; first: %s%n",
+                messages.size() - chatBefore, lines.size(), failed.size(), lines.isEmpty() ? "-" : lines.get(0));
+        assertTrue(messages.size() - chatBefore <= failed.size(), "no more chat messages than events: "
+                + (messages.size() - chatBefore));
+        assertTrue(lines.size() <= failed.size(), "one line per reported source, not per packet: " + lines);
+    }
+
+    /** The chat selected handshake.failed only: connects (alice, carol) and any disconnect stay out of it. */
+    private void theChatGotOnlyReadableSummaries(WebhookReceiver receiver) {
+        List<Delivery> messages = chatMessages(receiver);
+        assertTrue(messages.size() >= 3, "the chat got the removed key and the flood: " + messages.size());
+        for (Delivery message : messages) {
+            String text = chatText(message);
+            assertTrue(text.startsWith("Failed handshakes on ") || text.matches("(?s)\\d+ sources failed handshakes.*"),
+                    "only handshake.failed in the chat: " + text);
+            assertFalse(text.contains(" connected") || text.contains("disconnected"), text);
+        }
+    }
+
+    /** A delivery to the default (json) receiver: the chat's carry the X-Receiver header. */
+    private static boolean json(Delivery d) {
+        return d.header("X-Receiver") == null;
+    }
+
+    private static List<Delivery> chatMessages(WebhookReceiver receiver) {
+        return receiver.accepted().stream().filter(d -> "chat".equals(d.header("X-Receiver"))).toList();
+    }
+
+    private static String chatText(Delivery d) {
+        return d.json().path("text").asText();
+    }
+
+    private static boolean chatSays(Delivery d, String text) {
+        return "chat".equals(d.header("X-Receiver")) && chatText(d).contains(text);
+    }
+
+    /** One line of a chat message (a summary has a line per event) says both. */
+    private static boolean chatLineSays(Delivery d, String text, String more) {
+        return "chat".equals(d.header("X-Receiver"))
+                && chatText(d).lines().anyMatch(line -> line.contains(text) && line.contains(more));
     }
 
     /** From the stranger's namespace, one initiation from each of 20,000 addresses of 198.18.0.0/15: every 2nd with a valid mac1. */

@@ -178,9 +178,8 @@ public record EventFacts(String event, String id, Instant time, String host, Str
                     + " flips in " + HumanDuration.of(Duration.ofSeconds(number("windowSeconds")))
                     + "; is a config copied?";
             case "handshake.failed" -> "Failed handshakes on " + interfaceName + " from " + label() + ": "
-                    + number("initiations") + " initiations, " + number("validMac1") + " with a valid MAC1 (the sender "
-                    + "knows this interface's key), " + number("invalidMac1") + " without"
-                    + (number("summary") > 0 ? "; and " + number("summary") + " more sources" : "");
+                    + mac1Classes() + (number("summary") > 0 ? "; " + count(number("summary"), "more source", "more sources")
+                    + " failed too, not reported one by one" : "");
             case "peer.stale" -> Boolean.TRUE.equals(detail.get("neverConnected"))
                     ? who + " has never connected" + since("firstSeen")
                     : who + " is stale: no handshake" + since("lastHandshake");
@@ -194,6 +193,30 @@ public record EventFacts(String event, String id, Instant time, String host, Str
                     + since("periodStart");
             default -> who + " " + event;
         };
+    }
+
+    /** The initiations by MAC1 class, named for what they tell about the sender (docs/architecture.md#events). */
+    private String mac1Classes() {
+        long initiations = number("initiations");
+        long valid = number("validMac1");
+        long invalid = number("invalidMac1");
+        String counted = count(initiations, "initiation", "initiations");
+        if (valid == initiations && valid > 0) {
+            return counted + " with a valid MAC1, so the sender knows this interface's key (a removed peer or an old config?)";
+        }
+        if (invalid == initiations && invalid > 0) {
+            return counted + " with an invalid MAC1, so the sender does not know this interface's key (a scanner or garbage)";
+        }
+        if (valid == 0 && invalid == 0) {
+            return counted + ", MAC1 not checked (the interface's key was not read yet)";
+        }
+        long unchecked = initiations - valid - invalid;
+        return counted + ", " + valid + " with a valid MAC1 (the sender knows this interface's key), " + invalid
+                + " with an invalid one" + (unchecked > 0 ? ", " + unchecked + " not checked" : "");
+    }
+
+    private static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** " for 31 d (since 2026-11-06T10:00:00Z)", or "" when unknown. */

@@ -38,8 +38,9 @@ class EveryKindRenderedTest {
             PeerEventType.ROAMED, "alice-laptop (wg0) roamed to 192.0.2.2 from 198.51.100.7 (3 more roams not reported)",
             PeerEventType.ENDPOINT_CONFLICT, "alice-laptop (wg0) is used from 2 endpoints at once (192.0.2.2:33612, "
                     + "203.0.113.5:40000): 4 flips in 10 min; is a config copied?",
-            PeerEventType.HANDSHAKE_FAILED, "Failed handshakes on wg0 from 203.0.113.9:4242: 12 initiations, 12 with a "
-                    + "valid MAC1 (the sender knows this interface's key), 0 without; and 5 more sources",
+            PeerEventType.HANDSHAKE_FAILED, "Failed handshakes on wg0 from 203.0.113.9:4242: 12 initiations with a "
+                    + "valid MAC1, so the sender knows this interface's key (a removed peer or an old config?); "
+                    + "5 more sources failed too, not reported one by one",
             PeerEventType.STALE, "alice-laptop (wg0) has never connected for 24 d 23 h (since 2026-11-01T00:00:00Z)",
             PeerEventType.DOWN, "alice-laptop (wg0) is down: no handshake for 5 min",
             PeerEventType.UP, "alice-laptop (wg0) is up again after 42 min, from 192.0.2.2",
@@ -177,6 +178,23 @@ class EveryKindRenderedTest {
                     name + ": " + summary);
             assertTrue(summary.contains("1 failed handshakes"), name + ": " + summary);
         }
+    }
+
+    @Test
+    void aFailedHandshakesSentenceSaysWhetherTheSenderKnowsTheKey() {
+        assertEquals("Failed handshakes on wg0 from 198.18.0.3:40000: 1 initiation with an invalid MAC1, so the sender "
+                + "does not know this interface's key (a scanner or garbage)", failed(1, 0, 1, 0));
+        assertEquals("Failed handshakes on wg0 from 198.18.0.3:40000: 9 initiations, 4 with a valid MAC1 (the sender "
+                + "knows this interface's key), 3 with an invalid one, 2 not checked; 1 more source failed too, not "
+                + "reported one by one", failed(9, 4, 3, 1));
+        assertEquals("Failed handshakes on wg0 from 198.18.0.3:40000: 2 initiations, MAC1 not checked (the interface's "
+                + "key was not read yet)", failed(2, 0, 0, 0));
+    }
+
+    private static String failed(long initiations, long valid, long invalid, long summary) {
+        return EventFacts.of(PeerEvent.aboutSource(java.util.UUID.randomUUID(), PeerEventType.HANDSHAKE_FAILED,
+                java.time.Instant.EPOCH, "node-1", "wg0", new EventDetail.HandshakeFailed("198.18.0.3:40000",
+                        initiations, valid, invalid, java.time.Instant.EPOCH, java.time.Instant.EPOCH, summary))).text();
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,7 +56,8 @@ final class Schema {
                 stale_reported INTEGER,
                 PRIMARY KEY (interface, public_key)
             ) WITHOUT ROWID;
-            """, ExpectationTables.MIGRATION, SessionTable.WINDOW_INDEX_MIGRATION);
+            """, ExpectationTables.MIGRATION, SessionTable.WINDOW_INDEX_MIGRATION,
+            SessionTable.TOTALS_MIGRATION);
 
     static final int VERSION = MIGRATIONS.size();
 
@@ -71,10 +73,8 @@ final class Schema {
         for (int next = version + 1; next <= VERSION; next++) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                for (String ddl : MIGRATIONS.get(next - 1).split(";")) {
-                    if (!ddl.isBlank()) {
-                        statement.execute(ddl);
-                    }
+                for (String ddl : statements(MIGRATIONS.get(next - 1))) {
+                    statement.execute(ddl);
                 }
                 statement.execute("PRAGMA user_version = " + next);
                 connection.commit();
@@ -85,6 +85,26 @@ final class Schema {
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    /** A migration's statements: split at each ';', but a trigger's BEGIN ... END is one statement. */
+    static List<String> statements(String migration) {
+        List<String> statements = new ArrayList<>();
+        StringBuilder pending = new StringBuilder();
+        for (String piece : migration.split(";")) {
+            pending.append(piece);
+            String text = pending.toString();
+            boolean inTrigger = text.contains(" BEGIN") && !text.strip().endsWith("END");
+            if (inTrigger) {
+                pending.append(';');
+                continue;
+            }
+            if (!text.isBlank()) {
+                statements.add(text);
+            }
+            pending.setLength(0);
+        }
+        return statements;
     }
 
     static int version(Connection connection) throws SQLException {

@@ -50,6 +50,30 @@ public final class SessionTable {
             CREATE INDEX session_window ON session (end_time, start_time, interface, public_key);
             DROP INDEX session_end;
             """;
+    /**
+     * Migration 8: per peer, its sessions and the milliseconds of the ended ones, kept by triggers in the
+     * transaction that opens or ends a session, so start-up reads one row a peer instead of grouping every
+     * session row; pruning leaves them alone, so the metrics built on them never go back.
+     */
+    static final String TOTALS_MIGRATION = """
+            CREATE TABLE peer_totals (interface TEXT NOT NULL, public_key TEXT NOT NULL,
+                sessions INTEGER NOT NULL, ended_ms INTEGER NOT NULL,
+                PRIMARY KEY (interface, public_key)) WITHOUT ROWID;
+            INSERT INTO peer_totals (interface, public_key, sessions, ended_ms)
+                SELECT interface, public_key, count(*), coalesce(sum(end_time - start_time), 0)
+                FROM session GROUP BY interface, public_key;
+            CREATE TRIGGER session_opened AFTER INSERT ON session BEGIN
+                INSERT INTO peer_totals (interface, public_key, sessions, ended_ms)
+                    VALUES (new.interface, new.public_key, 1, coalesce(new.end_time - new.start_time, 0))
+                    ON CONFLICT (interface, public_key) DO UPDATE SET sessions = sessions + 1,
+                        ended_ms = ended_ms + coalesce(new.end_time - new.start_time, 0);
+            END;
+            CREATE TRIGGER session_ended AFTER UPDATE OF end_time ON session
+                WHEN old.end_time IS NULL AND new.end_time IS NOT NULL BEGIN
+                UPDATE peer_totals SET ended_ms = ended_ms + new.end_time - new.start_time
+                    WHERE interface = new.interface AND public_key = new.public_key;
+            END;
+            """;
     /** A roaming peer's endpoint list stops growing here (about 120 changes). */
     static final int MAX_ENDPOINTS_TEXT = 4096;
     private static final String COLUMNS = "rowid, id, interface, public_key, name, start_time, end_time, end_reason, "
@@ -356,13 +380,14 @@ public final class SessionTable {
         }
     }
 
-    /** Per peer, its kept sessions and the seconds of the ended ones; read once at start for the metrics. */
+    /**
+     * Per peer, its sessions and the seconds of the ended ones since the history began (pruning does not lower
+     * them); read once at start for the metrics, one row a peer.
+     */
     public static List<PeerSessionTotals> totals(Connection connection) throws SQLException {
         List<PeerSessionTotals> totals = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT interface, public_key, count(*), coalesce(sum(end_time - start_time), 0) / 1000
-                FROM session GROUP BY interface, public_key
-                """);
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT interface, public_key, sessions, ended_ms / 1000 FROM peer_totals");
              ResultSet result = statement.executeQuery()) {
             while (result.next()) {
                 totals.add(new PeerSessionTotals(result.getString(1), result.getString(2), result.getLong(3),

@@ -178,6 +178,39 @@ class SessionTableTest {
     }
 
     @Test
+    void thePeerTotalsCountEverySessionAndItsSecondsOnceAndOutlivePruning() {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            write(database, opened(open(1, ALICE, null, 0, null), open(2, ALICE, null, 100, null),
+                    open(3, BOB, null, 50, null)));
+            write(database, opened(open(1, ALICE, null, 0, null)));
+            write(database, closed(1, 10, "idle", 0, 0));
+            write(database, closed(1, 20, "idle", 0, 0));
+            write(database, closed(2, 130, "removed", 0, 0));
+            assertEquals(List.of("wg0 " + ALICE + " 2 40", "wg0 " + BOB + " 1 0"), totals(database),
+                    "a repeated open or close counts once; an open session counts no seconds yet");
+            assertEquals(2, (int) database.call(connection -> SessionTable.pruneEndedBefore(connection, at(500), 10)));
+            assertEquals(List.of("wg0 " + ALICE + " 2 40", "wg0 " + BOB + " 1 0"), totals(database),
+                    "pruning does not lower them");
+            database.call(connection -> SessionTable.closeOrphans(connection, "wgmon-restart-gap"));
+            assertEquals(List.of("wg0 " + ALICE + " 2 40", "wg0 " + BOB + " 1 0"), totals(database),
+                    "an orphan with no known activity ends at its start: no seconds");
+        }
+    }
+
+    @Test
+    void aTriggersStatementsStayTogetherWhenAMigrationIsSplit() {
+        String trigger = "\nCREATE TRIGGER x AFTER INSERT ON t BEGIN\n UPDATE t SET a = 1;\n UPDATE t SET a = 2;\nEND";
+        assertEquals(List.of("CREATE TABLE t (a)", trigger, "\nDROP TABLE u"),
+                Schema.statements("CREATE TABLE t (a);" + trigger + ";\nDROP TABLE u;\n"));
+    }
+
+    private static List<String> totals(StoreDatabase database) {
+        return database.call(SessionTable::totals).stream()
+                .map(t -> t.interfaceName() + " " + t.publicKey() + " " + t.sessions() + " " + t.endedSeconds())
+                .sorted().toList();
+    }
+
+    @Test
     void aRoamingPeersEndpointListStopsGrowing() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             write(database, opened(open(1, ALICE, null, 0, "192.0.2.2:51820")));

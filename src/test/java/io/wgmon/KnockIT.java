@@ -203,8 +203,10 @@ class KnockIT {
 
     /** The flood's failures in the chat: both classes in words, the folded sources said, a line per reported source. */
     private void floodInTheChat(WebhookReceiver receiver, int before, int chatBefore) throws Exception {
-        assertNotNull(receiver.await(d -> chatLineSays(d, "from 198.1", DOES_NOT_KNOW_THE_KEY),
-                Duration.ofSeconds(10)), "the chat says a spoofed source does not know the key");
+        Delivery scanner = receiver.await(d -> chatLineSays(d, "from 198.1", DOES_NOT_KNOW_THE_KEY), Duration.ofSeconds(10));
+        assertNotNull(scanner, "the chat says a spoofed source does not know the key");
+        System.out.printf("INVALID MAC1 IN THE CHAT: %s%n", chatText(scanner).lines()
+                .filter(l -> l.contains(DOES_NOT_KNOW_THE_KEY)).findFirst().orElseThrow());
         assertNotNull(receiver.await(d -> chatLineSays(d, "from 198.1", KNOWS_THE_KEY),
                 Duration.ofSeconds(10)), "the chat says a spoofed source knows the key");
         assertNotNull(receiver.await(d -> chatSays(d, "failed too, not reported one by one"), Duration.ofSeconds(10)),

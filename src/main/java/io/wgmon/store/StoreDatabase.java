@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -16,6 +17,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +38,14 @@ public final class StoreDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StoreDatabase.class);
     public static final String FILE = "wgmon.db";
     static final String LOCK = "lock";
+    /** Left by {@link StoreHealth} when a write found the file damaged: the next start reads every page. */
+    static final String DAMAGED_MARK = FILE + ".damaged";
+    /**
+     * Up to this size a start reads every page; a bigger store (its session history) has every table but
+     * {@code session} read, so a start stays short: a damaged session page is found by the write that meets it,
+     * which leaves {@link #DAMAGED_MARK} for the next start.
+     */
+    static final long FULL_CHECK_UP_TO = 256L << 20;
     private static final long START_TIMEOUT_SECONDS = 60;
 
     private final Path dir;
@@ -59,6 +70,10 @@ public final class StoreDatabase implements AutoCloseable {
 
     /** @throws StoreException with one line naming the directory and the cause */
     public static StoreDatabase open(Path dir) {
+        return open(dir, FULL_CHECK_UP_TO);
+    }
+
+    static StoreDatabase open(Path dir, long fullCheckUpTo) {
         FileChannel lockChannel = null;
         try {
             PrivateStoreFiles.folder(dir);
@@ -70,7 +85,7 @@ public final class StoreDatabase implements AutoCloseable {
             if (lock == null) {
                 throw new StoreException("the store directory " + dir + " is in use by another wgmon");
             }
-            Connection connection = openReadable(dir);
+            Connection connection = openReadable(dir, fullCheckUpTo);
             SessionReader sessions;
             try {
                 Schema.migrate(connection);
@@ -95,9 +110,14 @@ public final class StoreDatabase implements AutoCloseable {
      * (not a database, a corrupt page) is moved aside ({@link DamagedStore}) and a fresh store begins: wgmon
      * must start, and nothing in the file is worth a crash loop (docs/architecture.md#store-failures).
      */
-    private static Connection openReadable(Path dir) throws SQLException, IOException {
+    private static Connection openReadable(Path dir, long fullCheckUpTo) throws SQLException, IOException {
+        Path mark = dir.resolve(DAMAGED_MARK);
+        boolean everyPage = Files.exists(mark) || !Files.exists(dir.resolve(FILE))
+                || Files.size(dir.resolve(FILE)) <= fullCheckUpTo;
         try {
-            return checked(dir);
+            Connection connection = checked(dir, everyPage);
+            Files.deleteIfExists(mark);
+            return connection;
         } catch (SQLException e) {
             Optional<StoreFault> fault = StoreFault.of(e);
             if (fault.isEmpty() || !fault.get().kind().damaged()) {
@@ -107,22 +127,42 @@ public final class StoreDatabase implements AutoCloseable {
             LOG.warnf("store %s is damaged, %s: kept as %s; a fresh store begins (tracker state, undelivered events "
                     + "and session history of before are not in it)", dir.resolve(FILE), fault.get().describe(), kept);
             PrivateStoreFiles.files(dir, FILE, LOCK);
-            return checked(dir);
+            Connection fresh = checked(dir, true);
+            Files.deleteIfExists(mark);
+            return fresh;
         }
     }
 
-    private static Connection checked(Path dir) throws SQLException {
+    private static Connection checked(Path dir, boolean everyPage) throws SQLException {
         Connection connection = connect(dir);
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("PRAGMA quick_check(1)")) {
-            String verdict = result.next() ? result.getString(1) : "no answer";
-            if (!"ok".equals(verdict)) {
-                throw new SQLiteException("quick_check: " + verdict.replace('\n', ' '), SQLiteErrorCode.SQLITE_CORRUPT);
+        try (Statement statement = connection.createStatement()) {
+            if (everyPage) {
+                quickCheck(statement, "PRAGMA quick_check(1)");
+            } else {
+                List<String> tables = new ArrayList<>();
+                try (ResultSet result = statement.executeQuery(
+                        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'session'")) {
+                    while (result.next()) {
+                        tables.add(result.getString(1));
+                    }
+                }
+                for (String table : tables) {
+                    quickCheck(statement, "PRAGMA quick_check(\"" + table.replace("\"", "\"\"") + "\")");
+                }
             }
             return connection;
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    private static void quickCheck(Statement statement, String pragma) throws SQLException {
+        try (ResultSet result = statement.executeQuery(pragma)) {
+            String verdict = result.next() ? result.getString(1) : "no answer";
+            if (!"ok".equals(verdict)) {
+                throw new SQLiteException("quick_check: " + verdict.replace('\n', ' '), SQLiteErrorCode.SQLITE_CORRUPT);
+            }
         }
     }
 

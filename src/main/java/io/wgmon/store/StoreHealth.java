@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,11 +61,23 @@ public final class StoreHealth {
             return;
         }
         faults.incrementAndGet();
+        if (failure.kind().damaged()) {
+            markDamaged();
+        }
         LOG.errorf("store %s cannot commit: %s; connect and disconnect events are still delivered, from memory "
                 + "only, and tracker state, session history and undelivered events are not saved (counted in "
                 + "wgmon_store_lost_writes_total) until a commit succeeds again: each new commit tries%s", file,
                 failure.describe(), failure.kind().damaged()
                         ? "; the next start moves the file aside and begins a fresh store" : "");
+    }
+
+    /** So that the next start reads every page of the file, however big, and moves it aside. */
+    private void markDamaged() {
+        try {
+            Files.writeString(file.resolveSibling(StoreDatabase.DAMAGED_MARK), Instant.now() + "\n");
+        } catch (IOException e) {
+            LOG.debugf("cannot leave %s: %s", StoreDatabase.DAMAGED_MARK, e.getMessage());
+        }
     }
 
     /** {@code wgmon_store_failing} (1 while the store cannot commit) and {@code wgmon_store_lost_writes_total}. */

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.UUID;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -153,6 +155,53 @@ class StoreFailureTest {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             assertEquals(3, database.call(PeerStateTable::all).size());
         }
+        assertEquals(List.of(), kept());
+    }
+
+    @Test
+    void aBigStoreStartsWithoutReadingTheSessionHistoryUntilAWriteFoundItDamaged() throws IOException {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            database.submit(scan("state", 5));
+            database.call(connection -> {
+                List<SessionChanges.Opened> opened = new ArrayList<>();
+                for (int i = 0; i < 3000; i++) {
+                    opened.add(new SessionChanges.Opened(UUID.randomUUID(), "wg0", "key", "peer",
+                            Instant.ofEpochSecond(i), "192.0.2.1:" + (1024 + i)));
+                }
+                SessionTable.apply(connection, new SessionChanges(opened, List.of(), List.of()));
+                return null;
+            });
+        }
+        Path db = dir.resolve(StoreDatabase.FILE);
+        long pages = Files.size(db) / PAGE;
+        try (RandomAccessFile file = new RandomAccessFile(db.toFile(), "rw")) {
+            byte[] junk = new byte[2 * PAGE];
+            Arrays.fill(junk, (byte) 0xff);
+            file.seek((pages - 2) * PAGE); // the last pages written: the session rows' and their indexes'
+            file.write(junk);
+        }
+        try (StoreDatabase database = StoreDatabase.open(dir, 0)) {
+            assertEquals(5, database.call(PeerStateTable::all).size(), "the small tables were read and kept");
+        }
+        assertEquals(List.of(), kept(), "a start of a big store does not read the history");
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            assertEquals(List.of(), database.call(PeerStateTable::all), "a store this small is read whole");
+        }
+        onlyKept();
+    }
+
+    @Test
+    void aDamagedWriteLeavesTheMarkThatMakesTheNextStartReadEveryPage() throws IOException {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            database.submit(scan("state", 5));
+            database.call(connection -> null);
+            database.health().failed(new StoreFault(StoreFault.Kind.CORRUPT, "test"), 1);
+        }
+        assertTrue(Files.exists(dir.resolve(StoreDatabase.DAMAGED_MARK)), "the mark is left");
+        try (StoreDatabase database = StoreDatabase.open(dir, 0)) {
+            assertEquals(5, database.call(PeerStateTable::all).size(), "a sound file read whole stays");
+        }
+        assertFalse(Files.exists(dir.resolve(StoreDatabase.DAMAGED_MARK)), "a start that read every page clears it");
         assertEquals(List.of(), kept());
     }
 

@@ -13,9 +13,11 @@ import io.wgmon.timing.Backoff;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.TrackingView;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -89,11 +91,15 @@ public class MqttSinks {
         return built;
     }
 
-    void start(@Observes StartupEvent event, Instance<TrackingView> view) {
+    /**
+     * After the {@code @Startup} dispatcher (default priority), which builds the sink: with equal priorities
+     * CDI may run this first, and the sink would never start.
+     */
+    void start(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 1) StartupEvent event, Instance<TrackingView> view) {
         if (config.mqtt().host().isEmpty()) {
             return;
         }
-        TrackingView tracking = view.get(); // builds the dispatcher, and so the sink, if not yet built
+        TrackingView tracking = view.get();
         built.ifPresent(sink -> sink.start(tracking::peers));
     }
 }

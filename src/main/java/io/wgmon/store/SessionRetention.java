@@ -121,6 +121,9 @@ public final class SessionRetention {
         @Override
         public void committed(boolean durable) {
             queued.set(false);
+            if (!durable && database.isClosed()) {
+                return; // a batch queued as wgmon stops: the next start prunes
+            }
             if (!durable) {
                 if (!failed.getAndSet(true)) {
                     LOG.error("session history: cannot delete rows past wgmon.history.max-age or max-rows; tried "

@@ -218,6 +218,11 @@ public final class StoreDatabase implements AutoCloseable {
         return writer.commits();
     }
 
+    /** Whether {@link #close} began: a write submitted since is not committed, and that is no failure. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Commits what is queued, then closes the database and releases the directory; a second call does nothing. */
     @Override
     public void close() {

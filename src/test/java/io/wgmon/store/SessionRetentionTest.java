@@ -1,6 +1,7 @@
 package io.wgmon.store;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wgmon.delivery.LogCapture;
 import io.wgmon.timing.ManualTimers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +124,21 @@ class SessionRetentionTest {
                     return result.getLong(1);
                 }
             }), "the four oldest went");
+        }
+    }
+
+    @Test
+    void aBatchQueuedAsTheStoreClosesIsNoFailure() throws Exception {
+        try (LogCapture log = LogCapture.warningsOf(SessionRetention.class)) {
+            StoreDatabase database = StoreDatabase.open(dir);
+            ended(database, 300, Duration.ofDays(100));
+            SessionRetention retention = new SessionRetention(database, MAX_AGE, 1_000_000, timers, registry);
+            retention.start();
+            await(() -> prunedTotal() > 0 && timers.pending().size() == 1);
+            database.close();
+            timers.advance(SessionRetention.BATCH_GAP);
+            Thread.sleep(200);
+            assertEquals(List.of(), log.warnings(), "stopping is not a failure to prune");
         }
     }
 }

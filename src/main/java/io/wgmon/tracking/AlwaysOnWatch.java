@@ -46,6 +46,10 @@ public final class AlwaysOnWatch {
 
     /** The down and up events a scan at {@code now} shows; {@code peers} is the tracker's state after it. */
     List<PeerEvent> apply(Instant now, List<PeerState> peers) {
+        if (down.isEmpty() && watchedSince.isEmpty() && !expectations.anyAlwaysOn()) {
+            nextDue = Optional.empty();
+            return List.of();
+        }
         List<PeerEvent> out = new ArrayList<>();
         Instant earliest = null;
         for (PeerState state : peers) {

@@ -42,6 +42,11 @@ public final class ConfiguredExpectations implements PeerExpectations {
         return file.with(configured);
     }
 
+    @Override
+    public boolean anyAlwaysOn() {
+        return !alwaysOn.isEmpty() || marked.get().values().stream().anyMatch(Expectation::alwaysOn);
+    }
+
     private static boolean listed(Set<String> listed, PeerKey key, String name) {
         return listed.contains(key.publicKey()) || name != null && listed.contains(name);
     }

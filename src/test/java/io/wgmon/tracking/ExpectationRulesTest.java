@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +97,35 @@ class ExpectationRulesTest {
         assertEquals(new EventDetail.Up(Duration.ofSeconds(3990)), up.get(0).detail(), "how long it was without");
         assertEquals(Set.of(), rules.down());
         assertEquals(Optional.of(at(3990 + 300)), rules.nextDue());
+    }
+
+    @Test
+    void withNoAlwaysOnPeerAScanLooksAtNoPeer() {
+        AtomicInteger looked = new AtomicInteger();
+        AtomicBoolean marked = new AtomicBoolean();
+        PeerExpectations expectations = new PeerExpectations() {
+            @Override
+            public Expectation of(PeerKey key) {
+                looked.incrementAndGet();
+                return marked.get() && key.publicKey().equals(ALICE) ? new Expectation(true, GRACE, false)
+                        : Expectation.NONE;
+            }
+
+            @Override
+            public boolean anyAlwaysOn() {
+                return marked.get();
+            }
+        };
+        rules = new ExpectationRules(new AlwaysOnWatch("node-1", NAMES, expectations, UUID::randomUUID),
+                new QuotaWatch("node-1", NAMES, new QuotaRules(Map.of()), UUID::randomUUID), ExpectationStore.none(),
+                () -> T0);
+        scan(0, alice(0L), bob(null));
+        assertEquals(0, looked.get(), "no always-on peer: the pass is skipped");
+        marked.set(true);
+        assertEquals(List.of(PeerEventType.DOWN), types(scan(300, alice(0L), bob(null))), "marked later, watched at once");
+        marked.set(false);
+        scan(400, alice(0L), bob(null));
+        assertEquals(Set.of(), rules.down(), "a down peer no longer marked is forgotten, so the pass ran");
     }
 
     @Test

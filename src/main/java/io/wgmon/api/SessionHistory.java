@@ -1,5 +1,7 @@
 package io.wgmon.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wgmon.store.PeerSummaryRow;
 import io.wgmon.store.SessionCursor;
 import io.wgmon.store.SessionFilter;
@@ -35,10 +37,12 @@ public class SessionHistory {
 
     private final Optional<StoreDatabase> store;
     private final TrackingView tracking;
+    private final JsonFactory json;
 
-    public SessionHistory(Optional<StoreDatabase> store, TrackingView tracking) {
+    public SessionHistory(Optional<StoreDatabase> store, TrackingView tracking, ObjectMapper mapper) {
         this.store = store;
         this.tracking = tracking;
+        this.json = mapper.getFactory();
     }
 
     /** @param pathKey the key of {@code /api/peers/{key}/sessions}, which stands for the peer parameter */
@@ -86,8 +90,8 @@ public class SessionHistory {
     }
 
     /** Every peer's sessions over [from, to) (default: the last 24 hours, at most 7 days) as numbers. */
-    SessionTimeline timeline(String fromText, String toText, String interfaceName) {
-        SessionReader reader = reader();
+    TimelineAnswer timeline(String fromText, String toText, String interfaceName) {
+        StoreDatabase database = store.orElseThrow(() -> new ApiError(404, NO_STORE));
         Instant to = instant("to", toText).orElse(Instant.now());
         Instant from = instant("from", fromText).orElse(to.minus(DEFAULT_SUMMARY_WINDOW));
         if (!from.isBefore(to)) {
@@ -96,7 +100,7 @@ public class SessionHistory {
         if (Duration.between(from, to).compareTo(MAX_TIMELINE_WINDOW) > 0) {
             throw ApiError.badRequest("from, to: a timeline covers at most 7 days");
         }
-        return SessionTimeline.of(from, to, reader.timeline(from, to, text(interfaceName).orElse(null)));
+        return new TimelineAnswer(json, database.timelines(), from, to, text(interfaceName).orElse(null));
     }
 
     private static SessionSummary.PeerTotals totals(PeerSummaryRow row, long[] live) {

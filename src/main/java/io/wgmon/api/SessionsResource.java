@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -72,7 +73,9 @@ public class SessionsResource {
             schema = @Schema(implementation = SessionTimeline.class)))
     @APIResponse(responseCode = "400", description = "a bad parameter: {\"error\": \"<one line>\"}")
     @APIResponse(responseCode = "404", description = "no store: {\"error\": \"" + SessionHistory.NO_STORE + "\"}")
-    public SessionTimeline timeline(
+    @APIResponse(responseCode = "503", description = "other timelines are being read: {\"error\": \""
+            + TimelineAnswer.BUSY + "\"}")
+    public StreamingOutput timeline(
             @Parameter(description = "ISO-8601 instant; 24 hours before to unless given") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant; now unless given") @QueryParam("to") String to,
             @Parameter(description = "a WireGuard interface") @QueryParam("interface") String interfaceName) {

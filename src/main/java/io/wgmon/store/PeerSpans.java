@@ -1,9 +1,10 @@
 package io.wgmon.store;
 
 /**
- * One peer's sessions in a window as numbers, for a timeline: {@code spans} holds start, end pairs of the
- * ended sessions in epoch milliseconds, oldest first; the open session, if any, is {@code openId} since
- * {@code openStart} (both null when none).
+ * One peer's sessions in a timeline's window, as the API sends them: {@code spans} is a JSON array of start, end
+ * pairs of the ended sessions in whole seconds after the window's from (a start before it is negative), oldest
+ * first; the open session, if any, is {@code openId} since {@code openStart} seconds after from (both null when
+ * none).
  */
-public record PeerSpans(String interfaceName, String publicKey, long[] spans, String openId, Long openStart) {
+public record PeerSpans(String interfaceName, String publicKey, String spans, String openId, Long openStart) {
 }

@@ -29,14 +29,6 @@ public final class SessionReader implements AutoCloseable {
         }
     }
 
-    public synchronized List<PeerSpans> timeline(Instant from, Instant to, String interfaceName) {
-        try {
-            return SessionTable.timeline(connection, from, to, interfaceName);
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
     public synchronized boolean knows(String publicKey) {
         try {
             return SessionTable.knows(connection, publicKey);

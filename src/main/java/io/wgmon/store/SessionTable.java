@@ -1,5 +1,6 @@
 package io.wgmon.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,11 +8,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,6 +47,8 @@ public final class SessionTable {
             CREATE INDEX session_window ON session (end_time, start_time, interface, public_key);
             DROP INDEX session_end;
             """;
+    /** Whole seconds from ?1 (epoch milliseconds) to the column's time, rounded down also before ?1. */
+    private static final String SECONDS_AFTER_FROM = "(((%1$s - ?1) - (((%1$s - ?1) %% 1000) + 1000) %% 1000) / 1000)";
     /**
      * Migration 8: per peer, its sessions and the milliseconds of the ended ones, kept by triggers in the
      * transaction that opens or ends a session, so start-up reads one row a peer instead of grouping every
@@ -206,52 +205,47 @@ public final class SessionTable {
     }
 
     /**
-     * Per peer, the sessions overlapping [from, to) as numbers (the page's timeline of all peers), read from
-     * the covering index {@code session_window} alone; peers in key order, each one's spans oldest first.
+     * Per peer, the sessions overlapping [from, to) (the page's timeline of all peers), handed to {@code sink} one
+     * peer at a time in key order. SQLite groups, orders and formats the spans: one row a peer crosses into Java,
+     * its spans already the answer's text. The ended sessions are read from the covering index
+     * {@code session_window} alone; a peer's open session (the latest, should there be several) from the same
+     * index's null ends.
      */
-    public static List<PeerSpans> timeline(Connection connection, Instant from, Instant to, String interfaceName)
-            throws SQLException {
+    public static void timeline(Connection connection, Instant from, Instant to, String interfaceName,
+                                PeerSpansSink sink) throws SQLException, IOException {
         String only = interfaceName == null ? "" : " AND interface = ?3";
-        Map<String, SpansBuilder> peers = new HashMap<>();
-        // grouped and joined by SQLite: one row a peer, not one a session, crosses into Java
+        String spans = "group_concat(" + SECONDS_AFTER_FROM.formatted("start_time") + " || ',' || "
+                + SECONDS_AFTER_FROM.formatted("end_time") + ", ',' ORDER BY start_time)";
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT interface, public_key, group_concat(start_time || ',' || end_time) FROM session"
-                        + " WHERE end_time > ?1 AND start_time < ?2" + only + " GROUP BY interface, public_key")) {
+                "SELECT interface, public_key, 0, '[' || " + spans + " || ']', NULL, NULL FROM session"
+                        + " WHERE end_time > ?1 AND start_time < ?2" + only + " GROUP BY interface, public_key"
+                        + " UNION ALL"
+                        + " SELECT interface, public_key, 1, '[]', id, " + SECONDS_AFTER_FROM.formatted("start")
+                        + " FROM (SELECT interface, public_key, id, max(start_time) AS start FROM session"
+                        + " WHERE end_time IS NULL AND start_time < ?2" + only + " GROUP BY interface, public_key)"
+                        + " ORDER BY 1, 2, 3")) {
             bindWindow(statement, from, to, interfaceName);
             try (ResultSet result = statement.executeQuery()) {
+                PeerSpans pending = null;
                 while (result.next()) {
-                    SpansBuilder peer = peer(peers, result.getString(1), result.getString(2));
-                    String pairs = result.getString(3);
-                    for (int at = 0; at < pairs.length(); ) {
-                        int comma = pairs.indexOf(',', at);
-                        int next = pairs.indexOf(',', comma + 1);
-                        int stop = next < 0 ? pairs.length() : next;
-                        peer.add(Long.parseLong(pairs, at, comma, 10), Long.parseLong(pairs, comma + 1, stop, 10));
-                        at = stop + 1;
+                    PeerSpans row = new PeerSpans(result.getString(1), result.getString(2), result.getString(4),
+                            result.getString(5), result.getInt(3) == 1 ? result.getLong(6) : null);
+                    if (pending != null && pending.interfaceName().equals(row.interfaceName())
+                            && pending.publicKey().equals(row.publicKey())) {
+                        pending = new PeerSpans(row.interfaceName(), row.publicKey(), pending.spans(), row.openId(),
+                                row.openStart());
+                        continue;
                     }
+                    if (pending != null) {
+                        sink.accept(pending);
+                    }
+                    pending = row;
+                }
+                if (pending != null) {
+                    sink.accept(pending);
                 }
             }
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT interface, public_key, start_time, id FROM session WHERE end_time IS NULL AND start_time < ?"
-                        + (interfaceName == null ? "" : " AND interface = ?"))) {
-            statement.setLong(1, to.toEpochMilli());
-            if (interfaceName != null) {
-                statement.setString(2, interfaceName);
-            }
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    peer(peers, result.getString(1), result.getString(2)).open(result.getString(4), result.getLong(3));
-                }
-            }
-        }
-        return peers.values().stream().map(SpansBuilder::build)
-                .sorted(Comparator.comparing(PeerSpans::interfaceName).thenComparing(PeerSpans::publicKey)).toList();
-    }
-
-    private static SpansBuilder peer(Map<String, SpansBuilder> peers, String interfaceName, String publicKey) {
-        return peers.computeIfAbsent(interfaceName + ' ' + publicKey,
-                ignored -> new SpansBuilder(interfaceName, publicKey));
     }
 
     private static void bindWindow(PreparedStatement statement, Instant from, Instant to, String interfaceName)
@@ -260,58 +254,6 @@ public final class SessionTable {
         statement.setLong(2, to.toEpochMilli());
         if (interfaceName != null) {
             statement.setString(3, interfaceName);
-        }
-    }
-
-    /** One peer's spans as they are read (in order of their end), sorted by start when built. */
-    private static final class SpansBuilder {
-        private final String interfaceName;
-        private final String publicKey;
-        private long[] spans = new long[16];
-        private int size;
-        private String openId;
-        private Long openStart;
-
-        SpansBuilder(String interfaceName, String publicKey) {
-            this.interfaceName = interfaceName;
-            this.publicKey = publicKey;
-        }
-
-        void add(long start, long end) {
-            if (size == spans.length) {
-                spans = Arrays.copyOf(spans, size * 2);
-            }
-            spans[size++] = start;
-            spans[size++] = end;
-        }
-
-        void open(String id, long start) {
-            if (openStart == null || start > openStart) {
-                openId = id;
-                openStart = start;
-            }
-        }
-
-        PeerSpans build() {
-            long[] pairs = new long[size];
-            boolean sorted = true;
-            for (int i = 2; i < size; i += 2) {
-                sorted &= spans[i] >= spans[i - 2];
-            }
-            if (sorted) {
-                System.arraycopy(spans, 0, pairs, 0, size);
-            } else {
-                Integer[] order = new Integer[size / 2];
-                for (int i = 0; i < order.length; i++) {
-                    order[i] = i;
-                }
-                Arrays.sort(order, Comparator.comparingLong(i -> spans[2 * i]));
-                for (int i = 0; i < order.length; i++) {
-                    pairs[2 * i] = spans[2 * order[i]];
-                    pairs[2 * i + 1] = spans[2 * order[i] + 1];
-                }
-            }
-            return new PeerSpans(interfaceName, publicKey, pairs, openId, openStart);
         }
     }
 

@@ -54,6 +54,7 @@ public final class StoreDatabase implements AutoCloseable {
     private final Connection connection;
     private final StoreWriter writer;
     private final SessionReader sessions;
+    private final TimelineReader timelines;
     private final StoreHealth health;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -62,6 +63,7 @@ public final class StoreDatabase implements AutoCloseable {
         this.dir = dir;
         this.health = health;
         this.sessions = sessions;
+        this.timelines = new TimelineReader(dir);
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.connection = connection;
@@ -206,6 +208,11 @@ public final class StoreDatabase implements AutoCloseable {
     /** Session history, read on a connection of its own (any thread). */
     public SessionReader sessions() {
         return sessions;
+    }
+
+    /** The timeline of all peers, read on a connection of its own per request (any thread). */
+    public TimelineReader timelines() {
+        return timelines;
     }
 
     /** Whether the store commits, for readiness and metrics. */

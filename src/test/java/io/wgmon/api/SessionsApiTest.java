@@ -31,6 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -259,6 +263,38 @@ class SessionsApiTest {
         JsonNode wg0Early = json("/api/sessions/timeline?from=" + at(500) + "&to=" + at(900) + "&interface=wg0");
         assertEquals(1, wg0Early.get("peers").size(), "bob ended at 400, a2 starts at 1000, carol is on wg1");
         assertEquals("[-500,100]", wg0Early.get("peers").get(0).get("spans").toString());
+    }
+
+    @Test
+    void aTimelineAskedWhileOthersAreStillBeingReadIsA503WithOneLine() throws Exception {
+        StoreDatabase database = store.orElseThrow();
+        CountDownLatch reading = new CountDownLatch(2);
+        CountDownLatch done = new CountDownLatch(1);
+        ExecutorService slowClients = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 2; i++) {
+                slowClients.submit(() -> database.timelines().read(at(0), at(3000), null, peer -> {
+                    reading.countDown();
+                    try {
+                        done.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            assertTrue(reading.await(10, TimeUnit.SECONDS), "two timelines being read");
+
+            HttpResponse<String> reply = get("/api/sessions/timeline?from=" + at(0) + "&to=" + at(3000), null);
+
+            assertEquals(503, reply.statusCode(), reply.body());
+            assertEquals("busy: other timelines are being read; retry in a few seconds",
+                    mapper.readTree(reply.body()).get("error").textValue());
+        } finally {
+            done.countDown();
+            slowClients.shutdown();
+        }
+        assertEquals(3, json("/api/sessions/timeline?from=" + at(0) + "&to=" + at(3000)).get("peers").size(),
+                "answered again once they are read");
     }
 
     @Test

@@ -160,6 +160,31 @@ class SessionTableTest {
     }
 
     @Test
+    void theTimelineHasEachPeersSpansByStartInWholeSecondsAfterFromAndItsLatestOpenSession() throws Exception {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            write(database, opened(open(1, ALICE, "alice", 0, null), open(2, ALICE, "alice", 100, null),
+                    open(3, BOB, "bob", 50, null)));
+            write(database, closed(2, 200, "idle", 0, 0));
+            write(database, closed(1, 5000, "idle", 0, 0));
+            write(database, closed(3, 60, "idle", 0, 0));
+            write(database, opened(open(4, ALICE, "alice", 6000, null), open(5, ALICE, "alice", 7000, null)));
+            Instant from = at(100).plusMillis(1500);
+
+            List<PeerSpans> peers = new ArrayList<>();
+            assertTrue(database.timelines().read(from, at(8000), null, peers::add));
+
+            assertEquals(List.of(new PeerSpans("wg0", ALICE, "[-102,4898,-2,98]", id(5).toString(), 6898L)), peers,
+                    "alice's spans by start though the second ended first; seconds rounded down before from; "
+                            + "bob's session ended before from");
+
+            peers.clear();
+            assertTrue(database.timelines().read(at(0), at(150), null, peers::add));
+            assertEquals(List.of(new PeerSpans("wg0", ALICE, "[0,5000,100,200]", null, null),
+                    new PeerSpans("wg0", BOB, "[50,60]", null, null)), peers, "the open sessions start after to");
+        }
+    }
+
+    @Test
     void pruningDeletesEndedRowsOldestFirstAndNeverAnOpenOne() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             write(database, opened(open(1, ALICE, null, 0, null), open(2, ALICE, null, 100, null),

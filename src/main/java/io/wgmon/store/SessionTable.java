@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,8 +48,12 @@ public final class SessionTable {
             CREATE INDEX session_window ON session (end_time, start_time, interface, public_key);
             DROP INDEX session_end;
             """;
-    /** Whole seconds from ?1 (epoch milliseconds) to the column's time, rounded down also before ?1. */
-    private static final String SECONDS_AFTER_FROM = "(((%1$s - ?1) - (((%1$s - ?1) %% 1000) + 1000) %% 1000) / 1000)";
+    /** How far before a timeline's from a session may start and still be counted in whole seconds exactly. */
+    private static final long SECONDS_BACK = 1_000_000_000L;
+    /** SQLite's order of text (its bytes as UTF-8: the order of code points), by interface, then key. */
+    private static final Comparator<PeerSpans> KEY_ORDER = Comparator
+            .comparing(PeerSpans::interfaceName, SessionTable::compareCodePoints)
+            .thenComparing(PeerSpans::publicKey, SessionTable::compareCodePoints);
     /**
      * Migration 8: per peer, its sessions and the milliseconds of the ended ones, kept by triggers in the
      * transaction that opens or ends a session, so start-up reads one row a peer instead of grouping every
@@ -70,6 +75,34 @@ public final class SessionTable {
             CREATE TRIGGER session_ended AFTER UPDATE OF end_time ON session
                 WHEN old.end_time IS NULL AND new.end_time IS NOT NULL BEGIN
                 UPDATE peer_totals SET ended_ms = ended_ms + new.end_time - new.start_time
+                    WHERE interface = new.interface AND public_key = new.public_key;
+            END;
+            """;
+    /**
+     * Migration 9: the timeline of all peers read peer by peer, in key order, with no sort: a peer's sessions by
+     * start from one covering index (which also serves a peer's history, as the index it replaces did), from the
+     * window's from less the peer's longest ended session, kept in {@code peer_totals} by the same triggers.
+     */
+    static final String PEER_WINDOW_MIGRATION = """
+            CREATE INDEX session_peer_window ON session (public_key, start_time, end_time, interface);
+            DROP INDEX session_peer_start;
+            ALTER TABLE peer_totals ADD COLUMN longest_ms INTEGER NOT NULL DEFAULT 0;
+            UPDATE peer_totals SET longest_ms = coalesce((SELECT max(end_time - start_time) FROM session
+                WHERE public_key = peer_totals.public_key AND interface = peer_totals.interface), 0);
+            DROP TRIGGER session_opened;
+            DROP TRIGGER session_ended;
+            CREATE TRIGGER session_opened AFTER INSERT ON session BEGIN
+                INSERT INTO peer_totals (interface, public_key, sessions, ended_ms, longest_ms)
+                    VALUES (new.interface, new.public_key, 1, coalesce(new.end_time - new.start_time, 0),
+                        coalesce(new.end_time - new.start_time, 0))
+                    ON CONFLICT (interface, public_key) DO UPDATE SET sessions = sessions + 1,
+                        ended_ms = ended_ms + coalesce(new.end_time - new.start_time, 0),
+                        longest_ms = max(longest_ms, coalesce(new.end_time - new.start_time, 0));
+            END;
+            CREATE TRIGGER session_ended AFTER UPDATE OF end_time ON session
+                WHEN old.end_time IS NULL AND new.end_time IS NOT NULL BEGIN
+                UPDATE peer_totals SET ended_ms = ended_ms + new.end_time - new.start_time,
+                        longest_ms = max(longest_ms, new.end_time - new.start_time)
                     WHERE interface = new.interface AND public_key = new.public_key;
             END;
             """;
@@ -206,43 +239,55 @@ public final class SessionTable {
 
     /**
      * Per peer, the sessions overlapping [from, to) (the page's timeline of all peers), handed to {@code sink} one
-     * peer at a time in key order. SQLite groups, orders and formats the spans: one row a peer crosses into Java,
-     * its spans already the answer's text. The ended sessions are read from the covering index
-     * {@code session_window} alone; a peer's open session (the latest, should there be several) from the same
-     * index's null ends.
+     * peer at a time in key order. The ended ones: for each peer of {@code peer_totals} in key order, its sessions
+     * started from {@code from} less its longest session on, from the covering index {@code session_peer_window},
+     * so nothing is sorted; SQLite formats the spans, so one row a peer crosses into Java, already the answer's
+     * text. The open ones (the latest of a peer, should there be several) are merged in by key.
      */
     public static void timeline(Connection connection, Instant from, Instant to, String interfaceName,
                                 PeerSpansSink sink) throws SQLException, IOException {
-        String only = interfaceName == null ? "" : " AND interface = ?3";
-        String spans = "group_concat(" + SECONDS_AFTER_FROM.formatted("start_time") + " || ',' || "
-                + SECONDS_AFTER_FROM.formatted("end_time") + ", ',' ORDER BY start_time)";
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT interface, public_key, 0, '[' || " + spans + " || ']', NULL, NULL FROM session"
-                        + " WHERE end_time > ?1 AND start_time < ?2" + only + " GROUP BY interface, public_key"
-                        + " UNION ALL"
-                        + " SELECT interface, public_key, 1, '[]', id, " + SECONDS_AFTER_FROM.formatted("start")
-                        + " FROM (SELECT interface, public_key, id, max(start_time) AS start FROM session"
-                        + " WHERE end_time IS NULL AND start_time < ?2" + only + " GROUP BY interface, public_key)"
-                        + " ORDER BY 1, 2, 3")) {
-            bindWindow(statement, from, to, interfaceName);
-            try (ResultSet result = statement.executeQuery()) {
-                PeerSpans pending = null;
-                while (result.next()) {
-                    PeerSpans row = new PeerSpans(result.getString(1), result.getString(2), result.getString(4),
-                            result.getString(5), result.getInt(3) == 1 ? result.getLong(6) : null);
-                    if (pending != null && pending.interfaceName().equals(row.interfaceName())
-                            && pending.publicKey().equals(row.publicKey())) {
-                        pending = new PeerSpans(row.interfaceName(), row.publicKey(), pending.spans(), row.openId(),
-                                row.openStart());
-                        continue;
+        // whole seconds after from, rounded down also before it: (t - base) / 1000 - SECONDS_BACK, base = from
+        // less SECONDS_BACK seconds, keeps the division's operand positive
+        String base = "(?1 - " + SECONDS_BACK * 1000 + ")";
+        String seconds = "((%s - " + base + ") / 1000 - " + SECONDS_BACK + ")";
+        try (PreparedStatement ended = connection.prepareStatement(
+                "SELECT p.interface, p.public_key, '[' || group_concat(" + seconds.formatted("s.start_time")
+                        + " || ',' || " + seconds.formatted("s.end_time") + ", ',' ORDER BY s.start_time) || ']'"
+                        + " FROM peer_totals p CROSS JOIN session s INDEXED BY session_peer_window"
+                        + " ON s.public_key = p.public_key AND s.start_time >= ?1 - p.longest_ms"
+                        + " AND s.start_time < ?2 AND s.end_time > ?1 AND s.interface = p.interface"
+                        + (interfaceName == null ? "" : " WHERE p.interface = ?3")
+                        + " GROUP BY p.interface, p.public_key");
+             PreparedStatement open = connection.prepareStatement(
+                     "SELECT interface, public_key, id, " + seconds.formatted("max(start_time)") + " FROM session"
+                             + " WHERE end_time IS NULL AND start_time < ?2"
+                             + (interfaceName == null ? "" : " AND interface = ?3")
+                             + " GROUP BY interface, public_key ORDER BY interface, public_key")) {
+            bindWindow(ended, from, to, interfaceName);
+            bindWindow(open, from, to, interfaceName);
+            try (ResultSet spans = ended.executeQuery(); ResultSet opens = open.executeQuery()) {
+                PeerSpans nextSpans = spans.next() ? new PeerSpans(spans.getString(1), spans.getString(2),
+                        spans.getString(3), null, null) : null;
+                PeerSpans nextOpen = opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), "[]",
+                        opens.getString(3), opens.getLong(4)) : null;
+                while (nextSpans != null || nextOpen != null) {
+                    int order = nextSpans == null ? 1 : nextOpen == null ? -1 : KEY_ORDER.compare(nextSpans, nextOpen);
+                    if (order < 0) {
+                        sink.accept(nextSpans);
+                    } else if (order > 0) {
+                        sink.accept(nextOpen);
+                    } else {
+                        sink.accept(new PeerSpans(nextSpans.interfaceName(), nextSpans.publicKey(), nextSpans.spans(),
+                                nextOpen.openId(), nextOpen.openStart()));
                     }
-                    if (pending != null) {
-                        sink.accept(pending);
+                    if (order <= 0) {
+                        nextSpans = spans.next() ? new PeerSpans(spans.getString(1), spans.getString(2),
+                                spans.getString(3), null, null) : null;
                     }
-                    pending = row;
-                }
-                if (pending != null) {
-                    sink.accept(pending);
+                    if (order >= 0) {
+                        nextOpen = opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), "[]",
+                                opens.getString(3), opens.getLong(4)) : null;
+                    }
                 }
             }
         }
@@ -255,6 +300,21 @@ public final class SessionTable {
         if (interfaceName != null) {
             statement.setString(3, interfaceName);
         }
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
     }
 
     /** Whether any session of a peer with this key is kept. */

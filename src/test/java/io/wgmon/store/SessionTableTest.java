@@ -185,6 +185,39 @@ class SessionTableTest {
     }
 
     @Test
+    void aStoreMadeBeforeTheLongestSessionWasKeptHasItOnItsFirstStart() throws Exception {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            write(database, opened(open(1, ALICE, "alice", 0, null), open(2, BOB, "bob", 3990, null)));
+            write(database, closed(1, 5000, "idle", 0, 0));
+            write(database, closed(2, 4010, "idle", 0, 0));
+            database.call(connection -> {
+                try (var statement = connection.createStatement()) {
+                    // the store as migration 8 left it
+                    statement.execute("DROP TRIGGER session_opened");
+                    statement.execute("DROP TRIGGER session_ended");
+                    statement.execute("ALTER TABLE peer_totals DROP COLUMN longest_ms");
+                    statement.execute("DROP INDEX session_peer_window");
+                    statement.execute("CREATE INDEX session_peer_start ON session (public_key, start_time)");
+                    for (String ddl : Schema.statements(SessionTable.TOTALS_MIGRATION)) {
+                        if (ddl.strip().startsWith("CREATE TRIGGER")) {
+                            statement.execute(ddl);
+                        }
+                    }
+                    statement.execute("PRAGMA user_version = 8");
+                }
+                return null;
+            });
+        }
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            List<PeerSpans> peers = new ArrayList<>();
+            assertTrue(database.timelines().read(at(4000), at(4100), null, peers::add));
+            assertEquals(List.of(new PeerSpans("wg0", ALICE, "[-4000,1000]", null, null),
+                    new PeerSpans("wg0", BOB, "[-10,10]", null, null)), peers,
+                    "alice's session began 4,000 s before from: the migration took her longest session");
+        }
+    }
+
+    @Test
     void pruningDeletesEndedRowsOldestFirstAndNeverAnOpenOne() {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             write(database, opened(open(1, ALICE, null, 0, null), open(2, ALICE, null, 100, null),

@@ -76,12 +76,11 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 APP=
 start_app() {
-  # per-peer metrics off: their totals, read once at start by one GROUP BY over every row, outlast the
-  # store's 60 s start-up call at 18 million rows (docs/benchmarks.md)
-  ip netns exec "$NS" env WGMON_STORE_DIR="$1" WGMON_HISTORY_MAX_AGE=$(( DAYS + 30 ))d WGMON_METRICS_PER_PEER=false \
+  # through the launcher, as an operator runs it (jvm.options: its 64 MiB heap), per-peer metrics on
+  ip netns exec "$NS" env WGMON_STORE_DIR="$1" WGMON_HISTORY_MAX_AGE=$(( DAYS + 30 ))d \
     WGMON_HISTORY_MAX_ROWS=$(( PEERS * DAYS * PER_DAY * 2 )) QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=18090 \
-    java -Xmx128m -jar target/quarkus-app/quarkus-run.jar > "$DIR/app.log" 2>&1 &
-  APP=$!  # ip netns exec and env exec in place: this is the JVM
+    target/quarkus-app/wgmon > "$DIR/app.log" 2>&1 &
+  APP=$!  # ip netns exec, env and the launcher exec in place: this is the JVM
   local began=$(date +%s)
   for _ in $(seq 1 2400); do
     ip netns exec "$NS" curl -sf -o /dev/null http://127.0.0.1:18090/q/health/ready && break

@@ -61,7 +61,7 @@ public final class HistoryHttpBench {
                 p(peerTimes, 50), p(peerTimes, 99), cpuPer(stat, cpu, peerTimes.length));
 
         String timeline = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now);
-        long[] dayTimes = new long[20];
+        long[] dayTimes = new long[50];
         byte[] body = null;
         cpu = cpuMillis(stat);
         for (int i = 0; i < dayTimes.length; i++) {
@@ -75,8 +75,9 @@ public final class HistoryHttpBench {
             spans += peer.get("spans").size() / 2 + (peer.has("open") ? 1 : 0);
         }
         System.out.printf("the page's 24 hours of all peers (GET /api/sessions/timeline: %d peers, %d sessions, %d KiB "
-                + "of JSON), 20 runs: p50 %.0f ms, max %.0f ms; the app's CPU %s a request%n", day.get("peers").size(),
-                spans, body.length >> 10, p(dayTimes, 50), p(dayTimes, 100), cpuPer(stat, cpu, dayTimes.length));
+                + "of JSON), 50 runs: p50 %.0f ms, p99 %.0f ms, max %.0f ms; the app's CPU %s a request%n",
+                day.get("peers").size(), spans, body.length >> 10, p(dayTimes, 50), p(dayTimes, 99), p(dayTimes, 100),
+                cpuPer(stat, cpu, dayTimes.length));
 
         String week = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(7))) + "&to=" + q(now);
         long weekStart = System.nanoTime();

@@ -1,7 +1,5 @@
 package io.wgmon.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wgmon.store.PeerSummaryRow;
 import io.wgmon.store.SessionCursor;
 import io.wgmon.store.SessionFilter;
@@ -37,12 +35,10 @@ public class SessionHistory {
 
     private final Optional<StoreDatabase> store;
     private final TrackingView tracking;
-    private final JsonFactory json;
 
-    public SessionHistory(Optional<StoreDatabase> store, TrackingView tracking, ObjectMapper mapper) {
+    public SessionHistory(Optional<StoreDatabase> store, TrackingView tracking) {
         this.store = store;
         this.tracking = tracking;
-        this.json = mapper.getFactory();
     }
 
     /** @param pathKey the key of {@code /api/peers/{key}/sessions}, which stands for the peer parameter */
@@ -100,7 +96,7 @@ public class SessionHistory {
         if (Duration.between(from, to).compareTo(MAX_TIMELINE_WINDOW) > 0) {
             throw ApiError.badRequest("from, to: a timeline covers at most 7 days");
         }
-        return new TimelineAnswer(json, database.timelines(), from, to, text(interfaceName).orElse(null));
+        return new TimelineAnswer(database.timelines(), from, to, text(interfaceName).orElse(null));
     }
 
     private static SessionSummary.PeerTotals totals(PeerSummaryRow row, long[] live) {

@@ -31,14 +31,14 @@ else
 fi
 echo "history bench: $PEERS peers x $DAYS days x $PER_DAY sessions a day; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); store in $DIR"
 
-if [ ! -s "$DIR/now" ]; then
+# fill_store DIR DAYS PER_DAY: a fresh store in DIR with PEERS x DAYS x PER_DAY ended sessions up to NOW
+fill_store() {
   # the store's own schema (every migration), then the rows, then its session indexes rebuilt
-  java -cp "$CP" io.wgmon.bench.HistoryStoreSchema "$DIR"
-  NOW=$(( $(date +%s) / 3600 * 3600 * 1000 ))
-  DB=$DIR/wgmon.db
+  java -cp "$CP" io.wgmon.bench.HistoryStoreSchema "$1"
+  local DB=$1/wgmon.db
   INDEXES=$(sqlite3 "$DB" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session' AND sql IS NOT NULL")
   DROPS=$(sqlite3 "$DB" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name = 'session' AND sql IS NOT NULL")
-  SLOT=$(( 86400000 / PER_DAY ))
+  SLOT=$(( 86400000 / $3 ))
   START=$(date +%s)
   # session i: peer i % PEERS, slot (i / PEERS) % PER_DAY of day i / (PEERS * PER_DAY); a random v4 id
   sqlite3 "$DB" <<SQL
@@ -46,9 +46,9 @@ PRAGMA synchronous = OFF;
 PRAGMA cache_size = -2097152;
 $DROPS
 BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $PEERS * $DAYS * $PER_DAY - 1),
-     slot(i, p, s, day_start) AS (SELECT i, i % $PEERS, (i / $PEERS) % $PER_DAY,
-                                         $NOW - $DAYS * 86400000 + (i / ($PEERS * $PER_DAY)) * 86400000 FROM n),
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $PEERS * $2 * $3 - 1),
+     slot(i, p, s, day_start) AS (SELECT i, i % $PEERS, (i / $PEERS) % $3,
+                                         $NOW - $2 * 86400000 + (i / ($PEERS * $3)) * 86400000 FROM n),
      row(i, p, s, start_time, endpoint) AS (
          SELECT i, p, s, day_start + s * $SLOT + (i * 2654435761) % ($SLOT / 4),
                 '198.51.' || ((p >> 8) & 255) || '.' || (p & 255) || ':' || (40000 + s) FROM slot)
@@ -62,8 +62,13 @@ COMMIT;
 $INDEXES
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
-  echo "$NOW" > "$DIR/now"
+  echo "$NOW" > "$1/now"
   echo "rows written and indexed in $(( $(date +%s) - START )) s"
+}
+
+if [ ! -s "$DIR/now" ]; then
+  NOW=$(( $(date +%s) / 3600 * 3600 * 1000 ))
+  fill_store "$DIR" "$DAYS" "$PER_DAY"
 fi
 NOW=$(cat "$DIR/now")
 
@@ -93,16 +98,29 @@ start_app() {
 stop_app() { kill "$APP"; wait "$APP" 2>/dev/null || true; }
 rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$APP/status") / 1024 )); }
 
-mkdir -p "$DIR/empty"
-start_app "$DIR/empty"
-EMPTY=$(rss)
+# The same queries on a store of one session a peer and on the full one: what the full history adds to
+# the app's RSS is the difference (the first queries load and compile the API's code whatever the store holds).
+queries() {
+  ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" "$APP" \
+    | sed "s/^/$1: /"
+}
+rm -rf "$DIR/small"
+mkdir -p "$DIR/small"
+fill_store "$DIR/small" 1 1 > /dev/null
+cp "$DIR/now" "$DIR/small/now"
+start_app "$DIR/small"
+SMALL_REST=$(rss)
+queries "one session a peer, first pass" > /dev/null
+queries "one session a peer, second pass" > /dev/null
+SMALL=$(rss)
 stop_app
-rm -rf "$DIR/empty"
+rm -rf "$DIR/small"
 start_app "$DIR"
 REST=$(rss)
-ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" "$APP" | sed 's/^/first pass: /'
+queries "first pass"
 FIRST=$(rss)
-ip netns exec "$NS" java -cp "$CP" io.wgmon.bench.HistoryHttpBench http://127.0.0.1:18080 "$PEERS" "$NOW" "$APP" | sed 's/^/second pass: /'
+queries "second pass"
 SECOND=$(rss)
 stop_app
-echo "app RSS (MiB): $EMPTY on an empty store; with the full history $REST at rest, $FIRST after the first pass of queries, $SECOND after the second"
+echo "app RSS (MiB): with one session a peer $SMALL_REST at rest and $SMALL after two passes of the same queries;" \
+  "with the full history $REST at rest, $FIRST after the first pass, $SECOND after the second"

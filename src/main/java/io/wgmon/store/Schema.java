@@ -1,5 +1,8 @@
 package io.wgmon.store;
 
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +16,7 @@ import java.util.List;
  * a crash mid-migration leaves the previous version. A database newer than this wgmon is refused.
  */
 final class Schema {
+    private static final Logger LOG = Logger.getLogger(Schema.class);
     /** Migration n (1-based) takes the schema from version n-1 to n. */
     private static final List<String> MIGRATIONS = List.of("""
             CREATE TABLE receiver (
@@ -64,11 +68,16 @@ final class Schema {
     private Schema() {
     }
 
-    static void migrate(Connection connection) throws SQLException {
+    /** @param file named in the one INFO line an upgrade of an existing store gives (it may rebuild indexes) */
+    static void migrate(Connection connection, Path file) throws SQLException {
         int version = version(connection);
         if (version > VERSION) {
             throw new SQLException("the database has schema version " + version + ", newer than this wgmon's "
                     + VERSION);
+        }
+        if (version > 0 && version < VERSION) {
+            LOG.infof("store %s: upgrading its schema from version %d to %d (this may rebuild an index over every "
+                    + "session row: on a long history, a minute or more before wgmon is ready)", file, version, VERSION);
         }
         for (int next = version + 1; next <= VERSION; next++) {
             connection.setAutoCommit(false);

@@ -90,7 +90,7 @@ public final class StoreDatabase implements AutoCloseable {
             Connection connection = openReadable(dir, fullCheckUpTo);
             SessionReader sessions;
             try {
-                Schema.migrate(connection);
+                Schema.migrate(connection, dir.resolve(FILE));
                 PrivateStoreFiles.files(dir, FILE, LOCK);
                 sessions = new SessionReader(connect(dir));
             } catch (SQLException | IOException e) {

@@ -55,11 +55,12 @@ public final class StoreDatabase implements AutoCloseable {
     private final StoreWriter writer;
     private final SessionReader sessions;
     private final TimelineReader timelines;
+    private final WalCheckpointer checkpoints;
     private final StoreHealth health;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StoreDatabase(Path dir, FileChannel lockChannel, FileLock lock, Connection connection,
-                          SessionReader sessions, StoreHealth health) {
+                          SessionReader sessions, WalCheckpointer checkpoints, StoreHealth health) {
         this.dir = dir;
         this.health = health;
         this.sessions = sessions;
@@ -67,7 +68,8 @@ public final class StoreDatabase implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.connection = connection;
-        this.writer = new StoreWriter(connection, health);
+        this.checkpoints = checkpoints;
+        this.writer = new StoreWriter(connection, health, checkpoints);
     }
 
     /** @throws StoreException with one line naming the directory and the cause */
@@ -89,15 +91,21 @@ public final class StoreDatabase implements AutoCloseable {
             }
             Connection connection = openReadable(dir, fullCheckUpTo);
             SessionReader sessions;
+            WalCheckpointer checkpoints;
             try {
                 Schema.migrate(connection, dir.resolve(FILE));
                 PrivateStoreFiles.files(dir, FILE, LOCK);
                 sessions = new SessionReader(connect(dir));
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA wal_autocheckpoint = 0");
+                }
+                checkpoints = new WalCheckpointer(connect(dir));
             } catch (SQLException | IOException e) {
                 connection.close();
                 throw e;
             }
-            return new StoreDatabase(dir, lockChannel, lock, connection, sessions, new StoreHealth(dir.resolve(FILE)));
+            return new StoreDatabase(dir, lockChannel, lock, connection, sessions, checkpoints,
+                    new StoreHealth(dir.resolve(FILE)));
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
             throw new StoreException("cannot open the store in " + dir + ": " + reason(e), e);
@@ -237,6 +245,7 @@ public final class StoreDatabase implements AutoCloseable {
             return;
         }
         writer.close();
+        checkpoints.close();
         sessions.close();
         try {
             connection.close();

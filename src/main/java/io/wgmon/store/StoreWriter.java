@@ -28,11 +28,13 @@ final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
     private final StoreHealth health;
+    private final WalCheckpointer checkpoints;
     private volatile boolean closing;
 
-    StoreWriter(Connection connection, StoreHealth health) {
+    StoreWriter(Connection connection, StoreHealth health, WalCheckpointer checkpoints) {
         this.connection = connection;
         this.health = health;
+        this.checkpoints = checkpoints;
         this.thread = new Thread(this::run, "wgmon-store");
         thread.setDaemon(true);
         thread.start();
@@ -107,6 +109,7 @@ final class StoreWriter implements AutoCloseable {
             return;
         }
         Exception failure = transaction(group);
+        checkpoints.ask();
         if (failure == null) {
             group.forEach(write -> notify(write, true));
             return;

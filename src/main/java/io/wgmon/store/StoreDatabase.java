@@ -98,6 +98,9 @@ public final class StoreDatabase implements AutoCloseable {
                 sessions = new SessionReader(connect(dir));
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("PRAGMA wal_autocheckpoint = 0");
+                    // the WAL emptied after each checkpoint, so a commit on a full disk fails at once (reported)
+                    // instead of filling the space an earlier commit left, and the file stays small
+                    statement.execute("PRAGMA journal_size_limit = 0");
                 }
                 checkpoints = new WalCheckpointer(connect(dir));
             } catch (SQLException | IOException e) {

@@ -33,12 +33,20 @@ public class UapiParseBenchmark {
     byte[] rekeyed;
     private boolean flip;
     private final KnownPeers known = new KnownPeers();
+    /** For the reads of a whole reply: their own last read, and the two buffers the client alternates between. */
+    private final KnownPeers wholeKnown = new KnownPeers();
+    private byte[] buffer;
+    private byte[] otherBuffer;
+    private boolean wholeFlip;
 
     @Setup
     public void makeReply() throws WireGuardException {
         reply = reply(0);
         rekeyed = reply(100);
         parseAgainstKnown(reply); // the last read the next ones compare with
+        buffer = new byte[rekeyed.length];
+        otherBuffer = new byte[rekeyed.length];
+        readWhole(reply);
     }
 
     /** @param rekeyedEvery every this many peers have a newer handshake and more bytes (0: none) */
@@ -81,6 +89,32 @@ public class UapiParseBenchmark {
         byte[] key = new byte[32];
         random.nextBytes(key);
         return key;
+    }
+
+    /**
+     * A reply as UapiWireGuardClient reads it: received whole (copied here into the buffer of the read before
+     * last, as the client's receive copies each chunk) and parsed against the last whole read.
+     */
+    private Device readWhole(byte[] text) throws WireGuardException {
+        wholeFlip = !wholeFlip;
+        byte[] into = wholeFlip ? buffer : otherBuffer;
+        System.arraycopy(text, 0, into, 0, text.length);
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
+                new DevicePublicKeys(), wholeKnown);
+        return parser.read(into, text.length);
+    }
+
+    /** A whole read of a device that did not change since the last one: each peer's block compared, not read. */
+    @Benchmark
+    public Device readUnchanged() throws WireGuardException {
+        return readWhole(reply);
+    }
+
+    /** Whole reads that alternate between two states 1 % of the peers apart. */
+    @Benchmark
+    public Device readOnePercentChanged() throws WireGuardException {
+        flip = !flip;
+        return readWhole(flip ? rekeyed : reply);
     }
 
     /** A first read: every peer is new. */

@@ -12,6 +12,11 @@ import java.util.Map;
  * the next read compares a peer's lines in place and hands back the same {@link Peer} when nothing
  * changed: no key string, address or list per unchanged peer (docs/architecture.md#wireguard). Used by
  * one read at a time.
+ *
+ * <p>After a read of a whole reply ({@link UapiReplyParser#read}) it also keeps that reply's bytes, its secret
+ * values overwritten, and where each peer's block of lines lies in them: the next whole read takes a peer
+ * whose block is byte for byte the same without reading its lines. At most two replies' bytes are held per
+ * device (the last one and a spare buffer for the next read); a failed read drops both.
  */
 public final class KnownPeers {
     /**
@@ -44,25 +49,74 @@ public final class KnownPeers {
         byte[] endpointText;
         List<byte[]> allowedIpTexts = List.of();
         long readNumber;
+        /** The read whose bytes hold this peer's block ({@link #blockOffset}), or -1. */
+        long blockRead = -1;
+        int blockOffset;
+        int blockLength;
+        int blockLines;
+        int blockAllowedIps;
+        /** The preshared key's value within the block, relative to its start; -1 when the block has none. */
+        int presharedFrom = -1;
+        int presharedTo;
     }
 
     private final Map<RawKey, Entry> entries = new HashMap<>();
     private final RawKey probe = new RawKey();
     private long readNumber;
+    /** The bytes of the last read when it was a whole one that succeeded, its secret values overwritten; or null. */
+    private byte[] lastReply;
+    private long lastReplyRead = -1;
+    private byte[] spare;
 
     /** A new read begins. */
     void startRead() {
         readNumber++;
     }
 
-    /** The entry of the key in {@code key} (32 bytes, not kept), or null; marks it seen by this read. */
+    /** The entry of the key in {@code key} (32 bytes, not kept), or null; {@link #see} marks it seen by this read. */
     Entry find(byte[] key) {
         System.arraycopy(key, 0, probe.bytes, 0, probe.bytes.length);
-        Entry entry = entries.get(probe);
-        if (entry != null) {
-            entry.readNumber = readNumber;
+        return entries.get(probe);
+    }
+
+    /**
+     * Marks the entry seen by this read.
+     *
+     * @return false when this read had already seen it (the reply lists the key twice)
+     */
+    boolean see(Entry entry) {
+        if (entry.readNumber == readNumber) {
+            return false;
         }
-        return entry;
+        entry.readNumber = readNumber;
+        return true;
+    }
+
+    /** The last read's bytes when they hold the entry's block, else null. */
+    byte[] lastReplyWithBlockOf(Entry entry) {
+        return lastReply != null && entry.blockRead == lastReplyRead && entry.blockRead == readNumber - 1
+                ? lastReply : null;
+    }
+
+    /** Notes where this read's bytes hold the entry's block. */
+    void blockAt(Entry entry, int offset) {
+        entry.blockRead = readNumber;
+        entry.blockOffset = offset;
+    }
+
+    /**
+     * A buffer for the next whole read to receive into, of at least {@code minimum} bytes: the spare one when
+     * it is large enough. The caller owns it until it hands it back through {@link #endRead(byte[], int)}.
+     */
+    byte[] takeBuffer(int minimum) {
+        byte[] buffer = spare != null && spare.length >= minimum ? spare : new byte[minimum];
+        spare = null;
+        return buffer;
+    }
+
+    /** A size for the next read's buffer: that of the last whole read's (0 when there was none). */
+    int expectedReplyBytes() {
+        return lastReply == null ? 0 : lastReply.length;
     }
 
     /** Remembers a peer first seen by this read. */
@@ -78,11 +132,27 @@ public final class KnownPeers {
     /** The read completed: peers it did not list are gone. */
     void endRead() {
         entries.values().removeIf(entry -> entry.readNumber != readNumber);
+        lastReply = null;
     }
 
-    /** Forgets every peer: the next read decodes them all again. */
+    /**
+     * A whole read completed: peers it did not list are gone, and its bytes ({@code reply}, whose secret
+     * values the parser overwrote; {@code length} of them the reply's) are the ones the next read compares
+     * with. The bytes kept before become the spare buffer unless they are far larger than this reply.
+     */
+    void endRead(byte[] reply, int length) {
+        entries.values().removeIf(entry -> entry.readNumber != readNumber);
+        byte[] before = lastReply;
+        lastReply = reply;
+        lastReplyRead = readNumber;
+        spare = before != null && before != reply && before.length <= 2 * (long) reply.length ? before : null;
+    }
+
+    /** Forgets every peer and every byte kept: the next read decodes them all again. */
     void clear() {
         entries.clear();
+        lastReply = null;
+        spare = null;
     }
 
     int size() {

@@ -58,6 +58,8 @@ public final class KnownPeers {
         /** The preshared key's value within the block, relative to its start; -1 when the block has none. */
         int presharedFrom = -1;
         int presharedTo;
+        /** Where the block came among the blocks {@link #blockRead} kept. */
+        int blockOrdinal;
     }
 
     private final Map<RawKey, Entry> entries = new HashMap<>();
@@ -67,10 +69,18 @@ public final class KnownPeers {
     private byte[] lastReply;
     private long lastReplyRead = -1;
     private byte[] spare;
+    /** The entries whose blocks the last whole read kept, in the order it listed them; and this read's. */
+    private Entry[] lastOrder = new Entry[0];
+    private int lastOrderCount;
+    private Entry[] order = new Entry[0];
+    private int orderCount;
+    private int seen;
 
     /** A new read begins. */
     void startRead() {
         readNumber++;
+        orderCount = 0;
+        seen = 0;
     }
 
     /** The entry of the key in {@code key} (32 bytes, not kept), or null; {@link #see} marks it seen by this read. */
@@ -89,7 +99,25 @@ public final class KnownPeers {
             return false;
         }
         entry.readNumber = readNumber;
+        seen++;
         return true;
+    }
+
+    /**
+     * The entry whose block followed {@code entry}'s among those the last whole read kept, or null: the peer a
+     * reply listing them in the same order has next, checked byte for byte before it is taken. Call before
+     * this read notes the entry's own block.
+     */
+    Entry nextInLastRead(Entry entry) {
+        if (lastReply == null || entry.blockRead != lastReplyRead || entry.blockOrdinal + 1 >= lastOrderCount) {
+            return null;
+        }
+        return lastOrder[entry.blockOrdinal + 1];
+    }
+
+    /** Whether this read has seen the entry. */
+    boolean seenByThisRead(Entry entry) {
+        return entry.readNumber == readNumber;
     }
 
     /** The last read's bytes when they hold the entry's block, else null. */
@@ -102,6 +130,11 @@ public final class KnownPeers {
     void blockAt(Entry entry, int offset) {
         entry.blockRead = readNumber;
         entry.blockOffset = offset;
+        if (orderCount == order.length) {
+            order = Arrays.copyOf(order, Math.max(16, 2 * orderCount));
+        }
+        entry.blockOrdinal = orderCount;
+        order[orderCount++] = entry;
     }
 
     /**
@@ -125,14 +158,21 @@ public final class KnownPeers {
         System.arraycopy(key, 0, stored.bytes, 0, stored.bytes.length);
         Entry entry = new Entry();
         entry.readNumber = readNumber;
+        seen++;
         entries.put(stored, entry);
         return entry;
     }
 
     /** The read completed: peers it did not list are gone. */
     void endRead() {
-        entries.values().removeIf(entry -> entry.readNumber != readNumber);
+        forgetUnseen();
         lastReply = null;
+    }
+
+    private void forgetUnseen() {
+        if (seen != entries.size()) {
+            entries.values().removeIf(entry -> entry.readNumber != readNumber);
+        }
     }
 
     /**
@@ -141,10 +181,15 @@ public final class KnownPeers {
      * with. The bytes kept before become the spare buffer unless they are far larger than this reply.
      */
     void endRead(byte[] reply, int length) {
-        entries.values().removeIf(entry -> entry.readNumber != readNumber);
+        forgetUnseen();
         byte[] before = lastReply;
         lastReply = reply;
         lastReplyRead = readNumber;
+        Entry[] kept = lastOrder;
+        lastOrder = order;
+        lastOrderCount = orderCount;
+        Arrays.fill(kept, null);
+        order = kept;
         spare = before != null && before != reply && before.length <= 2 * (long) reply.length ? before : null;
     }
 
@@ -153,6 +198,10 @@ public final class KnownPeers {
         entries.clear();
         lastReply = null;
         spare = null;
+        lastOrder = new Entry[0];
+        lastOrderCount = 0;
+        order = new Entry[0];
+        orderCount = 0;
     }
 
     int size() {

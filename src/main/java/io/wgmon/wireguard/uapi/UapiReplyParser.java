@@ -50,7 +50,7 @@ public final class UapiReplyParser {
     private int listenPort;
     private int fwmark;
     private long errno = -1;
-    private final List<Peer> peers = new ArrayList<>();
+    private final ArrayList<Peer> peers = new ArrayList<>();
     private final PeerDraft peer = new PeerDraft();
     private final byte[] rawKey = new byte[UapiValueDecoder.KEY_LENGTH];
     private final ReplyBudget budget;
@@ -63,6 +63,8 @@ public final class UapiReplyParser {
     private int resumeAt = -1;
     /** Where the bytes after the terminating blank line begin, once it was read. */
     private int replyEnd;
+    /** The peer that followed the last one read in the last whole read: likely the next one here too. */
+    private KnownPeers.Entry expected;
 
     /**
      * @param budget     counts this reply's peers and allowed IPs (its bytes are the reader's to count)
@@ -99,6 +101,7 @@ public final class UapiReplyParser {
     public Device read(byte[] reply, int length) throws WireGuardException {
         whole = reply;
         wholeLength = length;
+        peers.ensureCapacity(known.size());
         try {
             feed(reply, 0, length);
             Arrays.fill(reply, complete ? replyEnd : length, length, (byte) 0);
@@ -231,6 +234,9 @@ public final class UapiReplyParser {
             case PUBLIC_KEY -> {
                 int lineStart = from - key.length() - 1;
                 finishPeerBefore(lineStart);
+                if (tookExpected(lineStart)) {
+                    return;
+                }
                 if (!UapiValueDecoder.hexKey(text, from, to, rawKey)) {
                     throw problem(key, "not 64 hex digits");
                 }
@@ -246,6 +252,7 @@ public final class UapiReplyParser {
                     return;
                 }
                 peer.start(entry, entry.peer == null ? decoder.base64Key(text, from, to) : entry.peer.publicKey());
+                expected = whole == null ? null : known.nextInLastRead(entry);
                 entry.blockRead = -1;
                 peer.startBlock(lineStart, lineNumber, firstThisRead && whole != null);
             }
@@ -363,7 +370,34 @@ public final class UapiReplyParser {
      * for byte the same (the preshared key's value aside, which must still be one line) and the next peer's
      * line follows it.
      */
+    /**
+     * Takes the peer at {@code at} without looking its key up when its block is the one that followed the last
+     * peer in the last whole read (its public_key line is part of the block, so the bytes name the key).
+     */
+    private boolean tookExpected(int at) throws WireGuardException {
+        KnownPeers.Entry next = expected;
+        expected = null;
+        if (whole == null || next == null || known.seenByThisRead(next) || !sameBlock(next, at)) {
+            return false;
+        }
+        if (!budget.admitPeer()) {
+            throw budget.exceeded();
+        }
+        known.see(next);
+        take(next, at);
+        return true;
+    }
+
     private boolean tookWhole(KnownPeers.Entry entry, int at) throws WireGuardException {
+        if (!sameBlock(entry, at)) {
+            return false;
+        }
+        take(entry, at);
+        return true;
+    }
+
+    /** Whether the entry's block in the last whole read has the bytes at {@code at}, the next peer's line after them. */
+    private boolean sameBlock(KnownPeers.Entry entry, int at) {
         byte[] last = known.lastReplyWithBlockOf(entry);
         if (last == null) {
             return false;
@@ -381,9 +415,13 @@ public final class UapiReplyParser {
                 : Arrays.equals(whole, at, at + secretFrom, last, from, from + secretFrom)
                 && Arrays.equals(whole, at + secretTo, end, last, from + secretTo, from + length)
                 && Swar.indexOf(whole, at + secretFrom, at + secretTo, (byte) '\n') < 0;
-        if (!same) {
-            return false;
-        }
+        return same;
+    }
+
+    /** Takes the entry's peer for the block at {@code at}, as reading its lines would have. */
+    private void take(KnownPeers.Entry entry, int at) throws WireGuardException {
+        int secretFrom = entry.presharedFrom;
+        int secretTo = entry.presharedTo;
         for (int i = 0; i < entry.blockAllowedIps; i++) {
             if (!budget.admitAllowedIp()) {
                 throw budget.exceeded();
@@ -394,9 +432,9 @@ public final class UapiReplyParser {
         }
         lineNumber += entry.blockLines - 1;
         peers.add(entry.peer);
+        expected = known.nextInLastRead(entry);
         known.blockAt(entry, at);
-        resumeAt = end;
-        return true;
+        resumeAt = at + entry.blockLength;
     }
 
     private WireGuardException problem(UapiKey key, String problem) {

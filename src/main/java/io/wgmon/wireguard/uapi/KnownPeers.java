@@ -167,6 +167,8 @@ public final class KnownPeers {
     void endRead() {
         forgetUnseen();
         lastReply = null;
+        Arrays.fill(lastOrder, 0, lastOrderCount, null);
+        lastOrderCount = 0;
     }
 
     private void forgetUnseen() {

@@ -20,6 +20,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,9 @@ public class UapiParseBenchmark {
     byte[] rekeyed;
     /** The same device, its peers in another order (wireguard-go lists them in Go map order). */
     byte[] shuffled;
+    /** The same device listed in two Go-map-like orders (see {@link #goMapOrder}). */
+    byte[] goMapOrderA;
+    byte[] goMapOrderB;
     private boolean flip;
     private final KnownPeers known = new KnownPeers();
     /** For the reads of a whole reply: their own last read, and the two buffers the client alternates between. */
@@ -73,6 +77,8 @@ public class UapiParseBenchmark {
         reply = reply(0);
         rekeyed = reply(100);
         shuffled = shuffled(reply);
+        goMapOrderA = goMapOrder(reply, 3, 1);
+        goMapOrderB = goMapOrder(reply, 11, 4);
         parseAgainstKnown(reply); // the last read the next ones compare with
         buffer = new byte[rekeyed.length];
         otherBuffer = new byte[rekeyed.length];
@@ -106,6 +112,41 @@ public class UapiParseBenchmark {
 
     /** The reply with its peers' blocks in a random order: no two in the order they had. */
     private static byte[] shuffled(byte[] reply) {
+        Parts parts = parts(reply);
+        java.util.Collections.shuffle(parts.blocks(), new Random(7));
+        return parts.join(parts.blocks());
+    }
+
+    /**
+     * The reply's peers as a Go map iteration lists them (wireguard-go's {@code range device.peers.keyMap}):
+     * buckets of five in a fixed order, the walk starting at bucket {@code start} and at slot {@code offset}
+     * within every bucket; each iteration draws both anew. Two orders so drawn keep runs within buckets.
+     */
+    private static byte[] goMapOrder(byte[] reply, int start, int offset) {
+        Parts parts = parts(reply);
+        List<String> blocks = parts.blocks();
+        int buckets = (blocks.size() + 4) / 5;
+        List<String> listed = new java.util.ArrayList<>(blocks.size());
+        for (int b = 0; b < buckets; b++) {
+            int bucket = (start + b) % buckets;
+            for (int slot = 0; slot < 5; slot++) {
+                int i = bucket * 5 + (offset + slot) % 5;
+                if (i < blocks.size()) {
+                    listed.add(blocks.get(i));
+                }
+            }
+        }
+        return parts.join(listed);
+    }
+
+    /** A reply cut into what comes before its peers, their blocks, and what comes after. */
+    private record Parts(String head, List<String> blocks, String tail) {
+        byte[] join(List<String> order) {
+            return (head + String.join("", order) + tail).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static Parts parts(byte[] reply) {
         String text = new String(reply, StandardCharsets.US_ASCII);
         int first = text.indexOf("public_key=");
         int errno = text.lastIndexOf("errno=");
@@ -116,8 +157,7 @@ public class UapiParseBenchmark {
             blocks.add(text.substring(at, end));
             at = end;
         }
-        java.util.Collections.shuffle(blocks, new Random(7));
-        return (text.substring(0, first) + String.join("", blocks) + text.substring(errno)).getBytes(StandardCharsets.US_ASCII);
+        return new Parts(text.substring(0, first), blocks, text.substring(errno));
     }
 
     private static boolean rekeyed(int peer, int every) {
@@ -164,6 +204,16 @@ public class UapiParseBenchmark {
         flip = !flip;
         long start = cpu.start();
         Device device = readWhole(flip ? shuffled : reply);
+        cpu.end(start);
+        return device;
+    }
+
+    /** Whole reads of an unchanged device listed in two Go-map-like orders by turns: runs of peers kept. */
+    @Benchmark
+    public Device readGoMapOrder(Cpu cpu) throws WireGuardException {
+        flip = !flip;
+        long start = cpu.start();
+        Device device = readWhole(flip ? goMapOrderA : goMapOrderB);
         cpu.end(start);
         return device;
     }

@@ -19,6 +19,8 @@ import java.util.Map;
  * device (the last one and a spare buffer for the next read); a failed read drops both.
  */
 public final class KnownPeers {
+    /** A spare buffer up to twice this is kept however small the replies, as the client's first buffer is. */
+    private static final int MIN_SPARE_BYTES = 64 * 1024;
     /**
      * A peer's raw public key; a probe instance is refilled in place for lookups. Keys come from the daemon,
      * so they may be chosen to collide: the hash covers every byte, and keys are comparable, which keeps
@@ -192,7 +194,7 @@ public final class KnownPeers {
         lastOrderCount = orderCount;
         Arrays.fill(kept, null);
         order = kept;
-        spare = before != null && before != reply && before.length <= 2 * (long) reply.length ? before : null;
+        spare = before != null && before != reply && before.length <= 2L * Math.max(length, MIN_SPARE_BYTES) ? before : null;
     }
 
     /** Forgets every peer and every byte kept: the next read decodes them all again. */

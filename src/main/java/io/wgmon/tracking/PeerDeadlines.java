@@ -3,6 +3,7 @@ package io.wgmon.tracking;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -40,18 +42,25 @@ public final class PeerDeadlines {
     /** WireGuard's REJECT_AFTER_TIME: no packet is accepted under keys older than this. */
     static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
 
-    private record Watched(InetSocketAddress endpoint, Instant confirmed, Instant recheckAt) {
+    /**
+     * @param base  the deadline before packets: the recheck when there is one, else confirmed plus idle-timeout.
+     *              A packet only moves a deadline later, so no peer is due before its base.
+     * @param order breaks ties between equal bases in {@link #byBase}
+     */
+    private record Watched(InetSocketAddress endpoint, Instant confirmed, Instant recheckAt, Instant base, long order) {
     }
 
     private final Duration idleTimeout;
     private final Duration tick;
     private final Function<InetSocketAddress, Instant> lastHandshakeFrom;
-    /** Each connected peer as the scans left it; on the scan thread, published as {@link #watched}. */
+    /** Each connected peer as the scans left it. Guarded by {@code this}, as {@link #byBase}. */
     private final Map<PeerKey, Watched> connected = new HashMap<>();
+    /** The connected peers by their base deadline: {@link #earliest} stops at the first whose base is not earlier than a deadline found. */
+    private final TreeSet<Watched> byBase = new TreeSet<>(Comparator.comparing(Watched::base).thenComparingLong(Watched::order));
+    private long nextOrder;
     private final Map<PeerKey, Long> rxBefore = new HashMap<>();
     /** The recheck spacing each peer's last undated rx growth got; a scan that finds no growth drops it. */
     private final Map<PeerKey, Duration> spacingBefore = new HashMap<>();
-    private volatile List<Watched> watched = List.of();
 
     /** @param lastHandshakeFrom when the packet source last saw a completed handshake from an endpoint (null: never) */
     public PeerDeadlines(Duration idleTimeout, Duration tick, Function<InetSocketAddress, Instant> lastHandshakeFrom) {
@@ -64,8 +73,7 @@ public final class PeerDeadlines {
      * After each scan taken at {@code now}: the states it changed or added and the peers it stopped tracking.
      * A peer the scan left alone has the deadline it had, less any recheck: its rx did not grow.
      */
-    void scanned(Instant now, List<PeerState> changed, List<PeerKey> removed) {
-        boolean moved = !changed.isEmpty() || !removed.isEmpty();
+    synchronized void scanned(Instant now, List<PeerState> changed, List<PeerKey> removed) {
         Set<PeerKey> seen = new HashSet<>();
         for (PeerState state : changed) {
             PeerKey key = state.key();
@@ -73,7 +81,7 @@ public final class PeerDeadlines {
             Long before = rxBefore.remove(key);
             Duration previous = spacingBefore.remove(key);
             if (!state.connected()) {
-                connected.remove(key);
+                forget(key);
                 continue;
             }
             rxBefore.put(key, state.last().rxBytes());
@@ -88,10 +96,10 @@ public final class PeerDeadlines {
             } else if (grew && previous != null) {
                 spacingBefore.put(key, previous); // growth a packet dated: the traffic goes on
             }
-            connected.put(key, new Watched(state.last().endpoint(), confirmed, recheckAt));
+            watch(key, state.last().endpoint(), confirmed, recheckAt);
         }
         for (PeerKey key : removed) {
-            connected.remove(key);
+            forget(key);
             rxBefore.remove(key);
             spacingBefore.remove(key);
         }
@@ -102,13 +110,26 @@ public final class PeerDeadlines {
                 spacings.remove();
                 Watched was = connected.get(key);
                 if (was != null && was.recheckAt() != null) {
-                    connected.put(key, new Watched(was.endpoint(), was.confirmed(), null));
-                    moved = true;
+                    watch(key, was.endpoint(), was.confirmed(), null);
                 }
             }
         }
-        if (moved) {
-            watched = List.copyOf(connected.values());
+    }
+
+    private void watch(PeerKey key, InetSocketAddress endpoint, Instant confirmed, Instant recheckAt) {
+        Instant base = recheckAt != null ? recheckAt : confirmed.plus(idleTimeout);
+        Watched peer = new Watched(endpoint, confirmed, recheckAt, base, nextOrder++);
+        Watched was = connected.put(key, peer);
+        if (was != null) {
+            byBase.remove(was);
+        }
+        byBase.add(peer);
+    }
+
+    private void forget(PeerKey key) {
+        Watched was = connected.remove(key);
+        if (was != null) {
+            byBase.remove(was);
         }
     }
 
@@ -126,10 +147,17 @@ public final class PeerDeadlines {
         return min(at, now.plus(idleTimeout));
     }
 
-    /** The earliest deadline of a connected peer, counting packets seen since the last scan; empty when none is connected. */
-    public Optional<Instant> earliest() {
+    /**
+     * The earliest deadline of a connected peer, counting packets seen since the last scan; empty when none is
+     * connected. Walks the peers from the earliest base and stops once the next base is not earlier than the
+     * earliest deadline found: only peers a packet moved past a later peer's base are looked at beyond the first.
+     */
+    public synchronized Optional<Instant> earliest() {
         Instant earliest = null;
-        for (Watched peer : watched) {
+        for (Watched peer : byBase) {
+            if (earliest != null && !peer.base().isBefore(earliest)) {
+                break;
+            }
             Instant due = deadline(peer);
             if (earliest == null || due.isBefore(earliest)) {
                 earliest = due;
@@ -142,7 +170,7 @@ public final class PeerDeadlines {
         if (peer.recheckAt() != null) {
             return peer.recheckAt();
         }
-        Instant due = peer.confirmed().plus(idleTimeout);
+        Instant due = peer.base();
         Instant packet = peer.endpoint() == null ? null : lastHandshakeFrom.apply(peer.endpoint());
         if (packet != null && packet.isAfter(peer.confirmed())) {
             Instant trusted = min(packet, peer.confirmed().plus(REJECT_AFTER_TIME));

@@ -12,9 +12,11 @@ package io.wgmon.wireguard;
  * scans make up the rest; docs/benchmarks.md#profiles-behind-code-choices).
  * Allowed IPs may take an eighth of the heap at {@value #ALLOWED_IP_COST_BYTES} bytes each (a short
  * string and its list slot, twice, with room). A hostile reply that runs up to both limits holds
- * about a sixth of the heap when it is refused. Bytes are not kept (both parsers work on the reply
- * as it arrives), so the byte cap only bounds the work of one read: a quarter of the heap, from
- * 1 MiB to 64 MiB.
+ * about a sixth of the heap when it is refused. The byte cap bounds the work of one read: a quarter of
+ * the heap, from 1 MiB to 64 MiB. The genl parser works on the reply as it arrives; the UAPI client
+ * receives a reply of up to half the cap whole and keeps its bytes (secrets zeroed) for the next read to
+ * compare with, at most two replies' worth per device, dropped when a read fails; a larger reply is
+ * parsed as it arrives and not kept.
  *
  * @param maxBytes      bytes one reply may have
  * @param maxPeers      peers one reply may describe

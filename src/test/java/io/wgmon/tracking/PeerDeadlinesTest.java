@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 
@@ -139,6 +140,46 @@ class PeerDeadlinesTest {
         Instant disconnect = disconnectTime();
         assertTrue(!disconnect.isBefore(rekey.plus(IDLE)) && !disconnect.isAfter(rekey.plus(IDLE).plus(TICK)),
                 "idle-timeout after the rekey, within a tick: " + disconnect);
+    }
+
+    @Test
+    void theEarliestDeadlineIsFoundBehindPeersThatRekeysMovedLater() throws Exception {
+        SimulatedPeer alice = peer(1);
+        SimulatedPeer bob = peer(2);
+        SimulatedPeer carol = peer(3);
+        start();
+        connect(alice);
+        advanceSeconds(2);
+        connect(bob);
+        advanceSeconds(2);
+        connect(carol);
+        assertEquals(Optional.of(T0.plus(IDLE)), deadlines.earliest(), "alice's, the first connected");
+
+        advanceSeconds(1);
+        handshakeLogged(alice); // rekeys logged, no scan: each moves its peer's deadline past the next one's
+        assertEquals(Optional.of(T0.plusSeconds(2).plus(IDLE)), deadlines.earliest(), "bob's, behind alice's moved one");
+        advanceSeconds(1);
+        handshakeLogged(bob);
+        assertEquals(Optional.of(T0.plusSeconds(4).plus(IDLE)), deadlines.earliest(), "carol's, behind two moved ones");
+        advanceSeconds(1);
+        handshakeLogged(carol);
+        assertEquals(Optional.of(T0.plusSeconds(5).plus(IDLE)), deadlines.earliest(), "alice's rekey's");
+        assertEquals(List.of(), deadlineScans);
+    }
+
+    @Test
+    void aRecheckOfUndatedRxGrowthIsFoundBehindAnEarlierConnectedPeer() throws Exception {
+        SimulatedPeer alice = peer(1);
+        SimulatedPeer bob = peer(2);
+        start();
+        connect(alice);
+        advanceSeconds(1);
+        connect(bob);
+        advanceSeconds(4);
+        bob.rx += 1000; // data with no handshake and nothing logged, found by the next scan
+        scan();
+        assertEquals(Optional.of(T0.plusSeconds(5).plus(TICK)), deadlines.earliest(),
+                "bob's recheck a tick after the scan that found his growth, before alice's deadline");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.wgmon.wireguard.DevicePublicKeys;
 import jnr.constants.platform.Errno;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +30,13 @@ import java.util.List;
  * (docs/architecture.md#wireguard). One parser reads one reply.
  *
  * <p>A peer whose lines are the bytes the last read of the device had ({@link KnownPeers}) comes back
- * as the same {@link Peer}, compared in place: only peers that changed allocate.
+ * as the same {@link Peer}, compared in place: only peers that changed allocate. A whole reply given at once
+ * ({@link #read}) goes further: a peer whose block of lines is byte for byte the last whole read's is taken
+ * without reading its lines at all.
  */
 public final class UapiReplyParser {
     static final int MAX_LINE_LENGTH = 4096;
+    private static final byte[] NEXT_PEER = (UapiKey.PUBLIC_KEY + "=").getBytes(StandardCharsets.US_ASCII);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final String deviceName;
@@ -46,12 +50,21 @@ public final class UapiReplyParser {
     private int listenPort;
     private int fwmark;
     private long errno = -1;
-    private final List<Peer> peers = new ArrayList<>();
+    private final ArrayList<Peer> peers = new ArrayList<>();
     private final PeerDraft peer = new PeerDraft();
     private final byte[] rawKey = new byte[UapiValueDecoder.KEY_LENGTH];
     private final ReplyBudget budget;
     private final DevicePublicKeys publicKeys;
     private final KnownPeers known;
+    /** The whole reply when it came in one buffer the parser may keep and rewrite ({@link #read}), else null. */
+    private byte[] whole;
+    private int wholeLength;
+    /** Where the line loop goes on after a peer taken whole; -1: at the next line. */
+    private int resumeAt = -1;
+    /** Where the bytes after the terminating blank line begin, once it was read. */
+    private int replyEnd;
+    /** The peer that followed the last one read in the last whole read: likely the next one here too. */
+    private KnownPeers.Entry expected;
 
     /**
      * @param budget     counts this reply's peers and allowed IPs (its bytes are the reader's to count)
@@ -72,6 +85,31 @@ public final class UapiReplyParser {
                 ReplyLimits.forThisHeap().budget(deviceName + ": UAPI reply"), new DevicePublicKeys(), new KnownPeers());
         parser.feed(reply, 0, reply.length);
         return parser.device();
+    }
+
+    /**
+     * Parses a whole reply, {@code reply[0, length)}, kept by the {@link KnownPeers} for the next whole read
+     * to compare with: its secret values (private and preshared keys) are zeroed in place, and the bytes after
+     * the reply too; a failed read zeroes them all and keeps nothing.
+     *
+     * <p>A peer's block is its lines from its {@code public_key} line up to the next peer's. A block that is
+     * byte for byte the one the last whole read had for the same key, the preshared key's value aside (it is
+     * not kept and wgmon never reads it), is that read's {@link Peer}: its lines are not read again. Blocks
+     * with a line of the device (private key, port, fwmark, errno), a second preshared key, a key met twice,
+     * or no next peer after them are read line by line every time.
+     */
+    public Device read(byte[] reply, int length) throws WireGuardException {
+        whole = reply;
+        wholeLength = length;
+        peers.ensureCapacity(known.size());
+        try {
+            feed(reply, 0, length);
+            Arrays.fill(reply, complete ? replyEnd : length, length, (byte) 0);
+            return device();
+        } catch (WireGuardException | RuntimeException e) {
+            Arrays.fill(reply, 0, length, (byte) 0);
+            throw e;
+        }
     }
 
     /**
@@ -103,7 +141,11 @@ public final class UapiReplyParser {
             } else {
                 line(bytes, lineStart, newline);
             }
-            lineStart = newline + 1;
+            lineStart = resumeAt >= 0 ? resumeAt : newline + 1;
+            resumeAt = -1;
+        }
+        if (complete) {
+            replyEnd = lineStart;
         }
         if (!complete && lineStart < end) {
             keepPending(bytes, lineStart, end);
@@ -130,7 +172,11 @@ public final class UapiReplyParser {
             throw new WireGuardException(Reason.REFUSED, deviceName + ": userspace WireGuard answered errno=" + errno
                     + (known.defined() ? " (" + known.name() + ")" : ""));
         }
-        known.endRead();
+        if (whole != null) {
+            known.endRead(whole, wholeLength);
+        } else {
+            known.endRead();
+        }
         return new Device(deviceName, publicKey, listenPort, fwmark, peers);
     }
 
@@ -170,11 +216,27 @@ public final class UapiReplyParser {
 
     private void value(UapiKey key, byte[] text, int from, int to) throws WireGuardException {
         switch (key) {
-            case PRIVATE_KEY -> publicKey = publicKeyOf(text, from, to);
-            case LISTEN_PORT -> listenPort = (int) number(key, text, from, to, 0xFFFF);
-            case FWMARK -> fwmark = (int) number(key, text, from, to, 0xFFFF_FFFFL);
+            case PRIVATE_KEY -> {
+                peer.blockKept = false;
+                publicKey = publicKeyOf(text, from, to);
+                if (whole != null) {
+                    Arrays.fill(text, from, to, (byte) 0);
+                }
+            }
+            case LISTEN_PORT -> {
+                peer.blockKept = false;
+                listenPort = (int) number(key, text, from, to, 0xFFFF);
+            }
+            case FWMARK -> {
+                peer.blockKept = false;
+                fwmark = (int) number(key, text, from, to, 0xFFFF_FFFFL);
+            }
             case PUBLIC_KEY -> {
-                finishPeer();
+                int lineStart = from - key.length() - 1;
+                finishPeerBefore(lineStart);
+                if (tookExpected(lineStart)) {
+                    return;
+                }
                 if (!UapiValueDecoder.hexKey(text, from, to, rawKey)) {
                     throw problem(key, "not 64 hex digits");
                 }
@@ -182,12 +244,25 @@ public final class UapiReplyParser {
                     throw budget.exceeded();
                 }
                 KnownPeers.Entry entry = known.find(rawKey);
+                boolean firstThisRead = entry == null || known.see(entry);
                 if (entry == null) {
                     entry = known.add(rawKey);
                 }
+                if (firstThisRead && whole != null && tookWhole(entry, lineStart)) {
+                    return;
+                }
                 peer.start(entry, entry.peer == null ? decoder.base64Key(text, from, to) : entry.peer.publicKey());
+                expected = whole == null ? null : known.nextInLastRead(entry);
+                entry.blockRead = -1;
+                peer.startBlock(lineStart, lineNumber, firstThisRead && whole != null);
             }
-            case PRESHARED_KEY -> requirePeer(key);
+            case PRESHARED_KEY -> {
+                PeerDraft owner = requirePeer(key);
+                if (whole != null) {
+                    owner.presharedKey(from, to);
+                    Arrays.fill(text, from, to, (byte) 0);
+                }
+            }
             case PROTOCOL_VERSION -> requirePeer(key).protocolVersion = (int) number(key, text, from, to, Integer.MAX_VALUE);
             case ENDPOINT -> {
                 PeerDraft owner = requirePeer(key);
@@ -213,6 +288,7 @@ public final class UapiReplyParser {
                 if (!budget.admitAllowedIp()) {
                     throw budget.exceeded();
                 }
+                owner.blockAllowedIps++;
                 if (owner.sameNextAllowedIpText(text, from, to)) {
                     return;
                 }
@@ -222,7 +298,10 @@ public final class UapiReplyParser {
                 }
                 owner.allowedIpChanged(allowedIp, text, from, to);
             }
-            case ERRNO -> errno = number(key, text, from, to, Integer.MAX_VALUE);
+            case ERRNO -> {
+                peer.blockKept = false;
+                errno = number(key, text, from, to, Integer.MAX_VALUE);
+            }
         }
     }
 
@@ -263,6 +342,101 @@ public final class UapiReplyParser {
         }
     }
 
+    /** Finishes the peer being read, whose block ends where the next peer's line begins, and keeps its block. */
+    private void finishPeerBefore(int nextPeerLine) {
+        if (!peer.started()) {
+            return;
+        }
+        KnownPeers.Entry entry = peer.entry;
+        boolean keep = peer.blockKept;
+        int start = peer.blockStart;
+        int lines = lineNumber - peer.blockFirstLine;
+        int allowedIps = peer.blockAllowedIps;
+        int presharedFrom = peer.presharedFrom;
+        int presharedTo = peer.presharedTo;
+        finishPeer();
+        if (keep) {
+            known.blockAt(entry, start);
+            entry.blockLength = nextPeerLine - start;
+            entry.blockLines = lines;
+            entry.blockAllowedIps = allowedIps;
+            entry.presharedFrom = presharedFrom;
+            entry.presharedTo = presharedTo;
+        }
+    }
+
+    /**
+     * Takes the peer whose line starts at {@code at} as the last whole read left it when its block is byte
+     * for byte the same (the preshared key's value aside, which must still be one line) and the next peer's
+     * line follows it.
+     */
+    /**
+     * Takes the peer at {@code at} without looking its key up when its block is the one that followed the last
+     * peer in the last whole read (its public_key line is part of the block, so the bytes name the key).
+     */
+    private boolean tookExpected(int at) throws WireGuardException {
+        KnownPeers.Entry next = expected;
+        expected = null;
+        if (whole == null || next == null || known.seenByThisRead(next) || !sameBlock(next, at)) {
+            return false;
+        }
+        if (!budget.admitPeer()) {
+            throw budget.exceeded();
+        }
+        known.see(next);
+        take(next, at);
+        return true;
+    }
+
+    private boolean tookWhole(KnownPeers.Entry entry, int at) throws WireGuardException {
+        if (!sameBlock(entry, at)) {
+            return false;
+        }
+        take(entry, at);
+        return true;
+    }
+
+    /** Whether the entry's block in the last whole read has the bytes at {@code at}, the next peer's line after them. */
+    private boolean sameBlock(KnownPeers.Entry entry, int at) {
+        byte[] last = known.lastReplyWithBlockOf(entry);
+        if (last == null) {
+            return false;
+        }
+        int length = entry.blockLength;
+        int end = at + length;
+        if (end > wholeLength - NEXT_PEER.length || !Swar.equal(NEXT_PEER, 0, whole, end, NEXT_PEER.length)) {
+            return false;
+        }
+        int from = entry.blockOffset;
+        int secretFrom = entry.presharedFrom;
+        int secretTo = entry.presharedTo;
+        boolean same = secretFrom < 0
+                ? Arrays.equals(whole, at, end, last, from, from + length)
+                : Arrays.equals(whole, at, at + secretFrom, last, from, from + secretFrom)
+                && Arrays.equals(whole, at + secretTo, end, last, from + secretTo, from + length)
+                && Swar.indexOf(whole, at + secretFrom, at + secretTo, (byte) '\n') < 0;
+        return same;
+    }
+
+    /** Takes the entry's peer for the block at {@code at}, as reading its lines would have. */
+    private void take(KnownPeers.Entry entry, int at) throws WireGuardException {
+        int secretFrom = entry.presharedFrom;
+        int secretTo = entry.presharedTo;
+        for (int i = 0; i < entry.blockAllowedIps; i++) {
+            if (!budget.admitAllowedIp()) {
+                throw budget.exceeded();
+            }
+        }
+        if (secretFrom >= 0) {
+            Arrays.fill(whole, at + secretFrom, at + secretTo, (byte) 0);
+        }
+        lineNumber += entry.blockLines - 1;
+        peers.add(entry.peer);
+        expected = known.nextInLastRead(entry);
+        known.blockAt(entry, at);
+        resumeAt = at + entry.blockLength;
+    }
+
     private WireGuardException problem(UapiKey key, String problem) {
         return malformed(lineNumber, key, problem);
     }
@@ -299,6 +473,13 @@ public final class UapiReplyParser {
         private long txBytes;
         private int persistentKeepalive;
         private int protocolVersion;
+        /** Where the peer's block began in a whole reply, and whether it may be kept for the next read. */
+        private int blockStart;
+        private int blockFirstLine;
+        private boolean blockKept;
+        private int blockAllowedIps;
+        private int presharedFrom;
+        private int presharedTo;
 
         boolean started() {
             return entry != null;
@@ -320,6 +501,24 @@ public final class UapiReplyParser {
             txBytes = 0;
             persistentKeepalive = 0;
             protocolVersion = 0;
+        }
+
+        void startBlock(int start, int firstLine, boolean keep) {
+            blockStart = start;
+            blockFirstLine = firstLine;
+            blockKept = keep;
+            blockAllowedIps = 0;
+            presharedFrom = -1;
+            presharedTo = 0;
+        }
+
+        /** The preshared key's value is at {@code [from, to)} of the whole reply. */
+        void presharedKey(int from, int to) {
+            if (presharedFrom >= 0) {
+                blockKept = false;
+            }
+            presharedFrom = from - blockStart;
+            presharedTo = to - blockStart;
         }
 
         boolean sameEndpointText(byte[] text, int from, int to) {

@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * per interface, {@code <uapiDir>/<name>.sock}, answering {@code get=1}. Every request is bounded
  * in time and size ({@link ReplyLimits}: bytes, peers, allowed IPs), so a hung or babbling daemon
  * cannot hold up a scan or fill the heap (docs/architecture.md#wireguard).
+ *
+ * <p>A reply is received whole into one buffer and parsed at once against the device's last read, so that a
+ * peer whose lines did not change is compared, not read ({@link UapiReplyParser#read}); the buffer is reused
+ * from read to read. A reply larger than half the byte limit is not kept: it is parsed as it arrives.
  */
 public class UapiWireGuardClient implements WireGuardClient {
     private static final String SOCKET_SUFFIX = ".sock";
@@ -141,7 +145,7 @@ public class UapiWireGuardClient implements WireGuardClient {
         synchronized (known) {
             boolean read = false;
             try {
-                Device device = receive(channel, name, socket, deadline, chunk, budget,
+                Device device = receive(channel, name, socket, deadline, chunk, budget, known,
                         new UapiReplyParser(name, budget, publicKeys, known));
                 read = true;
                 return device;
@@ -151,6 +155,69 @@ public class UapiWireGuardClient implements WireGuardClient {
                 }
             }
         }
+    }
+
+    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk,
+                           ReplyBudget budget, KnownPeers known, UapiReplyParser parser) throws WireGuardException {
+        int keptLimit = (int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes() / 2);
+        byte[] reply = known.takeBuffer(Math.min(keptLimit, Math.max(READ_CHUNK_BYTES, known.expectedReplyBytes())));
+        int length = 0;
+        boolean parsed = false;
+        try {
+            while (true) {
+                int read = channel.receive(chunk, millisLeft(name, socket, deadline));
+                if (read < 0) {
+                    parsed = true;
+                    return parser.read(reply, length);
+                }
+                if (!budget.admitBytes(read)) {
+                    throw budget.exceeded();
+                }
+                if (length + read > reply.length) {
+                    if (length + read > keptLimit) {
+                        return parseAsItArrives(channel, name, socket, deadline, chunk, read, budget, parser, reply, length);
+                    }
+                    reply = grown(reply, length, (int) Math.min(keptLimit, Math.max(length + read, 2L * reply.length)));
+                }
+                // 0 bytes: the receive timeout expired; the next round checks the deadline
+                System.arraycopy(chunk, 0, reply, length, read);
+                length += read;
+                if (endsWithBlankLine(reply, length)) {
+                    parsed = true;
+                    return parser.read(reply, length);
+                }
+            }
+        } finally {
+            if (!parsed) {
+                // the reply carried the private key in hex
+                Arrays.fill(reply, 0, length, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Whether the bytes end with the blank line that ends a reply (or are one). wireguard-go and boringtun send
+     * nothing after it until the next request; a daemon that does is read until its bytes end so, its
+     * connection ends, or the request times out.
+     */
+    private static boolean endsWithBlankLine(byte[] reply, int length) {
+        return length >= 1 && reply[0] == '\n' || length >= 2 && reply[length - 1] == '\n' && reply[length - 2] == '\n';
+    }
+
+    private static byte[] grown(byte[] reply, int length, int size) {
+        byte[] larger = Arrays.copyOf(reply, size);
+        Arrays.fill(reply, 0, length, (byte) 0);
+        return larger;
+    }
+
+    /** The reply is larger than one kept whole: what came so far, the chunk in hand and the rest as it arrives. */
+    private Device parseAsItArrives(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk,
+                                    int inChunk, ReplyBudget budget, UapiReplyParser parser, byte[] reply, int length)
+            throws WireGuardException {
+        if (parser.feed(reply, 0, length) || parser.feed(chunk, 0, inChunk)) {
+            return parser.device();
+        }
+        return receive(channel, name, socket, deadline, chunk, budget, parser);
     }
 
     private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk,

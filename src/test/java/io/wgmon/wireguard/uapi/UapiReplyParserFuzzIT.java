@@ -31,6 +31,11 @@ class UapiReplyParserFuzzIT {
     void fuzz(byte[] reply) {
         String whole = outcome(reply, reply.length);
         assertEquals(whole, outcome(reply, 1), "the reply at once and a byte at a time");
+        KnownPeers known = new KnownPeers();
+        wholeRead(UapiFixtures.wireguardGoReply().getBytes(StandardCharsets.US_ASCII), known);
+        assertEquals(whole, wholeRead(reply, known), "a whole read after wireguard-go's reply");
+        wholeRead(reply, known);
+        assertEquals(whole, wholeRead(reply, known), "a whole read after reading it whole");
         if (whole.startsWith("device ")) {
             for (String secret : secretsIn(reply)) {
                 assertFalse(whole.contains(secret), "a private or preshared key in the parsed device");
@@ -49,6 +54,18 @@ class UapiReplyParserFuzzIT {
             return "device " + device;
         } catch (WireGuardException e) {
             assertTrue(ALLOWED.contains(e.reason()), () -> "reason " + e.reason());
+            return "error " + e.reason() + ": " + e.getMessage();
+        }
+    }
+
+    /** As {@link #outcome}, the reply read whole (a copy: the read rewrites it) against the last whole read. */
+    private static String wholeRead(byte[] reply, KnownPeers known) {
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"), new DevicePublicKeys(), known);
+        try {
+            return "device " + parser.read(reply.clone(), reply.length);
+        } catch (WireGuardException e) {
+            assertTrue(ALLOWED.contains(e.reason()), () -> "reason " + e.reason());
+            known.clear(); // as the client does after a failed read
             return "error " + e.reason() + ": " + e.getMessage();
         }
     }

@@ -139,6 +139,95 @@ class UapiReplyParserPropertiesTest {
                 "a line compared in place with the last read's must give what decoding it gives");
     }
 
+    @Property(tries = 500)
+    void aWholeReadAfterAnotherOfTheSameDeviceParsesAsIfReadAlone(@ForAll("replies") GeneratedReply first,
+                                                                  @ForAll("replies") GeneratedReply second) throws Exception {
+        KnownPeers known = new KnownPeers();
+        assertEquals(first.expected(), read(first.text(), known));
+        assertEquals(second.expected(), read(second.text(), known));
+        assertEquals(second.expected(), read(second.text(), known), "read again, unchanged");
+        assertEquals(first.expected(), read(first.text(), known));
+        assertEquals(first.expected(), parse(first.text(), known), "a read as it arrives after a whole one");
+        assertEquals(second.expected(), read(second.text(), known), "a whole read after one as it arrived");
+    }
+
+    @Property(tries = 3000)
+    void aMutatedWholeReadAfterTheOriginalGivesWhatItGivesAlone(@ForAll("mutations") List<Mutation> mutations,
+                                                               @ForAll boolean shuffled) throws Exception {
+        byte[] original = ascii(UapiFixtures.wireguardGoReply());
+        byte[] reply = shuffled ? peersReversed(original) : original;
+        for (Mutation mutation : mutations) {
+            reply = mutation.apply(reply);
+        }
+        KnownPeers known = new KnownPeers();
+        wholeOutcome(original, known);
+        Object alone = outcome(reply, reply.length, new KnownPeers());
+        assertEquals(alone, wholeOutcome(reply, known), "a block compared with the last whole read's must give what reading it gives");
+        wholeOutcome(original, known);
+        wholeOutcome(original, known);
+        assertEquals(alone, wholeOutcome(reply, known), "after two whole reads of the original");
+    }
+
+    @Property(tries = 500)
+    void aWholeReadKeepsNoSecretInTheBytesItKeeps(@ForAll("replies") GeneratedReply first,
+                                                 @ForAll("replies") GeneratedReply second) throws Exception {
+        KnownPeers known = new KnownPeers();
+        for (GeneratedReply reply : List.of(first, second, second)) {
+            byte[] bytes = ascii(reply.text());
+            UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
+                    new DevicePublicKeys(), known);
+            parser.read(bytes, bytes.length);
+            String kept = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            for (String secret : reply.secrets()) {
+                // a public key drawn equal to a secret is the generator's coincidence, not a leak
+                if (!reply.expected().toString().toLowerCase(Locale.ROOT).contains(secret.toLowerCase(Locale.ROOT))
+                        && !reply.text().toLowerCase(Locale.ROOT).contains("public_key=" + secret.toLowerCase(Locale.ROOT))) {
+                    assertFalse(kept.contains(secret.toLowerCase(Locale.ROOT)), "a secret in the kept bytes");
+                }
+            }
+        }
+    }
+
+    /** The reply with its peers' blocks in reverse order, as wireguard-go may list them from read to read. */
+    private static byte[] peersReversed(byte[] reply) {
+        String text = new String(reply, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int first = text.indexOf("public_key=");
+        int errno = text.lastIndexOf("errno=");
+        List<String> blocks = new ArrayList<>();
+        for (int at = first; at < errno; ) {
+            int next = text.indexOf("public_key=", at + 1);
+            int end = next < 0 || next > errno ? errno : next;
+            blocks.add(text.substring(at, end));
+            at = end;
+        }
+        StringBuilder reversed = new StringBuilder(text.substring(0, first));
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            reversed.append(blocks.get(i));
+        }
+        return reversed.append(text.substring(errno)).toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static Device read(String text, KnownPeers known) throws WireGuardException {
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
+                new DevicePublicKeys(), known);
+        byte[] bytes = ascii(text);
+        return parser.read(bytes, bytes.length);
+    }
+
+    /** The device or the exception's message of a whole read of a copy of {@code reply} (the read rewrites it). */
+    private static Object wholeOutcome(byte[] reply, KnownPeers known) {
+        UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
+                new DevicePublicKeys(), known);
+        byte[] copy = java.util.Arrays.copyOf(reply, reply.length + 16);
+        try {
+            return parser.read(copy, reply.length);
+        } catch (WireGuardException e) {
+            assertTrue(e.getMessage().startsWith("wg0: "), e.getMessage());
+            known.clear(); // as the client does after a failed read
+            return e.getMessage();
+        }
+    }
+
     private static Device parse(String text, KnownPeers known) throws WireGuardException {
         UapiReplyParser parser = new UapiReplyParser("wg0", ReplyLimits.forThisHeap().budget("wg0: UAPI reply"),
                 new DevicePublicKeys(), known);

@@ -125,6 +125,65 @@ class UapiWireGuardClientTest {
     }
 
     @Test
+    void readsTheSameDeviceAgainAfterItsPeersChangedMovedOrMultiplied() throws Exception {
+        String original = wireguardGoReply();
+        String changed = peersReversed(original).replace("last_handshake_time_sec=1795656630", "last_handshake_time_sec=1795656750");
+        String grown = original.replace("errno=0\n", manyPeers(400) + "errno=0\n");
+        List<String> replies = List.of(original, original, changed, grown, grown, original);
+        serveEach("wg0", replies);
+        UapiWireGuardClient client = client(Duration.ofSeconds(5));
+
+        for (String reply : replies) {
+            assertEquals(UapiReplyParser.parse("wg0", ascii(reply)), client.device("wg0"));
+        }
+    }
+
+    @Test
+    void aReplyLargerThanHalfTheByteLimitIsParsedAsItArrives() throws Exception {
+        // larger than a receive (64 KiB), so that part of it is held when it passes the half
+        String reply = wireguardGoReply().replace("errno=0\n", manyPeers(400) + "errno=0\n");
+        assertTrue(reply.length() > 100_000 && reply.length() < 200_000, "bytes: " + reply.length());
+        serveEach("wg0", List.of(reply, reply));
+        UapiWireGuardClient client = new UapiWireGuardClient(dir, Duration.ofSeconds(5), new ReplyLimits(200_000, 1000, 1000));
+
+        assertEquals(UapiReplyParser.parse("wg0", ascii(reply)), client.device("wg0"));
+        assertEquals(UapiReplyParser.parse("wg0", ascii(reply)), client.device("wg0"));
+    }
+
+    /** The reply with its peers in reverse order, as wireguard-go may list them from one read to the next. */
+    private static String peersReversed(String reply) {
+        int first = reply.indexOf("public_key=");
+        int errno = reply.lastIndexOf("errno=");
+        List<String> blocks = new ArrayList<>();
+        for (int at = first; at < errno; ) {
+            int next = reply.indexOf("public_key=", at + 1);
+            int end = next < 0 || next > errno ? errno : next;
+            blocks.add(reply.substring(at, end));
+            at = end;
+        }
+        StringBuilder reversed = new StringBuilder(reply.substring(0, first));
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            reversed.append(blocks.get(i));
+        }
+        return reversed.append(reply.substring(errno)).toString();
+    }
+
+    private static String manyPeers(int count) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append("public_key=").append(String.format("%064x", 1000 + i)).append('\n')
+                    .append("preshared_key=").append(String.format("%064x", 7_000_000 + i)).append('\n')
+                    .append("protocol_version=1\n")
+                    .append("endpoint=192.0.2.").append(i % 250).append(":").append(1000 + i).append('\n')
+                    .append("last_handshake_time_sec=").append(1795656000 + i).append('\n')
+                    .append("last_handshake_time_nsec=0\ntx_bytes=").append(i).append("\nrx_bytes=").append(2 * i).append('\n')
+                    .append("persistent_keepalive_interval=25\n")
+                    .append("allowed_ip=10.99.").append(i / 250).append('.').append(i % 250).append("/32\n");
+        }
+        return text.toString();
+    }
+
+    @Test
     void aSocketNobodyListensOnIsStale() throws Exception {
         Path socket = dir.resolve("wg0.sock");
         try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -215,6 +274,29 @@ class UapiWireGuardClientTest {
 
     interface Daemon<T> {
         T handle(SocketChannel connection) throws Exception;
+    }
+
+    /** Serves one connection per reply on {@code <dir>/<name>.sock}, each reply in pieces of 1,000 bytes. */
+    private void serveEach(String name, List<String> replies) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(dir.resolve(name + ".sock")));
+        servers.add(server);
+        Thread thread = new Thread(() -> {
+            for (String text : replies) {
+                try (SocketChannel connection = server.accept()) {
+                    readRequest(connection);
+                    byte[] reply = ascii(text);
+                    for (int offset = 0; offset < reply.length; offset += 1000) {
+                        connection.write(ByteBuffer.wrap(reply, offset, Math.min(1000, reply.length - offset)));
+                    }
+                    connection.read(ByteBuffer.allocate(1));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "uapi-daemon-" + name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Serves one connection on {@code <dir>/<name>.sock} on a daemon thread. */

@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +43,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Pointer nativeReceiveBuffer;
     private final AtomicInteger sequence = new AtomicInteger(1);
     private final Object receiving = new Object();
+    /** {@link #receive()}'s one call, made once: the reader thread's receives allocate no call object. */
+    private final IntSupplier receiveWithoutDeadline = () -> receiveDatagram(ReadinessWaiter.NO_DEADLINE, null);
 
     private NetlinkSocket(LibC libc, int fd, ReadinessWaiter readiness, int receiveBufferBytes) {
         this.libc = libc;
@@ -128,7 +131,7 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public List<NetlinkMessage> receive() {
         synchronized (receiving) {
-            return receiveUntil(ReadinessWaiter.NO_DEADLINE, null);
+            return NetlinkMessageCodec.decode(receiveBuffer, withDescriptors(receiveWithoutDeadline));
         }
     }
 
@@ -254,12 +257,8 @@ public final class NetlinkSocket implements AutoCloseable {
         return (int) received;
     }
 
-    private interface DescriptorCall {
-        int run();
-    }
-
-    private int withDescriptors(DescriptorCall call) {
-        return readiness.whileOpen(call::run, NetlinkException::closed);
+    private int withDescriptors(IntSupplier call) {
+        return readiness.whileOpenInt(call, NetlinkException::closed);
     }
 
     private int check(String operation, int result) {

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -62,6 +63,19 @@ public final class ReadinessWaiter {
                 throw closedError.get();
             }
             return call.get();
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    /** As {@link #whileOpen}, for a call that returns an int: nothing boxed. */
+    public int whileOpenInt(IntSupplier call, Supplier<? extends RuntimeException> closedError) {
+        inUse.readLock().lock();
+        try {
+            if (closed.get()) {
+                throw closedError.get();
+            }
+            return call.getAsInt();
         } finally {
             inUse.readLock().unlock();
         }

@@ -42,6 +42,19 @@ class EndpointTableTest {
     }
 
     @Test
+    void amongThousandsThatShareSlotsEachLookupFindsItsOwnEndpoint() {
+        int count = EndpointTable.CAPACITY - 1;
+        InetSocketAddress[] made = new InetSocketAddress[count];
+        for (int i = 0; i < count; i++) {
+            made[i] = table.at(bytes(192, 0, 2, 2), 0, 4, 40000 + i);
+            assertEquals(40000 + i, made[i].getPort());
+        }
+        for (int i = 0; i < count; i++) {
+            assertSame(made[i], table.at(bytes(192, 0, 2, 2), 0, 4, 40000 + i));
+        }
+    }
+
+    @Test
     void ipv6AddressesAreKeptApartFromIpv4OnesOfTheSameLeadingBytes() throws Exception {
         ByteBuffer v6 = bytes(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
         InetSocketAddress six = table.at(v6, 0, 16, 51820);

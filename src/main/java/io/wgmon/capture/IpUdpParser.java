@@ -62,7 +62,8 @@ public final class IpUdpParser {
         require(ip, IPV6_HEADER_LENGTH, "truncated-ip", "IPv6 header");
         int payloadLength = u16(ip, base + 4);
         // payload length 0 means a jumbogram; then only the captured length tells the end
-        int end = base + (payloadLength == 0 ? ip.remaining() : Math.min(ip.remaining(), IPV6_HEADER_LENGTH + payloadLength));
+        int captured = ip.remaining();
+        int end = base + (payloadLength == 0 ? captured : Math.min(captured, IPV6_HEADER_LENGTH + payloadLength));
         int nextHeader = u8(ip, base + 6);
         int offset = IPV6_HEADER_LENGTH;
         while (nextHeader != PROTOCOL_UDP) {

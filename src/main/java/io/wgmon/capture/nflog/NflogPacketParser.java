@@ -93,8 +93,9 @@ public final class NflogPacketParser implements PacketParser<ByteBuffer> {
         }
         messagePayload.limit(payloadAt + payloadLength).position(payloadAt);
         UdpFlow flow = IpUdpParser.parse(messagePayload, endpoints);
-        return new WireGuardPacket(time(timestampLength, seconds, micros), flow.sourceEndpoint(), flow.destination(), flow.destinationPort(),
-                inputInterface, prefix == null ? "" : prefix, flow.type(), flow.sessionStart(), flow.initiation());
+        return new WireGuardPacket(time(timestampLength, seconds, micros), flow.sourceEndpoint(), flow.destination(),
+                flow.destinationPort(), inputInterface, prefix == null ? "" : prefix, flow.type(), flow.sessionStart(),
+                flow.initiation());
     }
 
     /** NFULA_TIMESTAMP is {be64 seconds, be64 microseconds}; absent (length -1) when the skb has no stamp. */

@@ -53,8 +53,10 @@ class NflogPacketParserTest {
 
     @Test
     void aSecondPacketFromTheSameEndpointCarriesTheSameEndpointInstance() {
-        WireGuardPacket first = accepted(NflogFixtures.ipv4Message().timestamp(1_795_045_971L, 1L).payload(IPV4_INITIATION).build());
-        WireGuardPacket second = accepted(NflogFixtures.ipv4Message().timestamp(1_795_045_972L, 2L).payload(IPV4_INITIATION).build());
+        WireGuardPacket first = accepted(
+                NflogFixtures.ipv4Message().timestamp(1_795_045_971L, 1L).payload(IPV4_INITIATION).build());
+        WireGuardPacket second = accepted(
+                NflogFixtures.ipv4Message().timestamp(1_795_045_972L, 2L).payload(IPV4_INITIATION).build());
         assertSame(first.sourceEndpoint(), second.sourceEndpoint());
         assertEquals(Instant.ofEpochSecond(1_795_045_972L, 2_000L), second.time());
     }

@@ -56,11 +56,14 @@ import javax.crypto.KeyAgreement;
  *   send PPS SECONDS HOST PORT [THREADS]
  *                             64-byte UDP datagrams to HOST:PORT, paced at PPS (0: as fast as it
  *                             can), from THREADS sockets; prints "sent N pps R"
- *   forge KIND PPS SECONDS HOST PORT [THREADS]
- *                             datagrams that look like WireGuard's to the WireGuard port: KIND
+ *   forge KIND PPS SECONDS HOST PORT [THREADS [FROM_PORT]]
+ *                             datagrams that look like WireGuard's to the WireGuard port, from FROM_PORT
+ *                             when given (e.g. a connected peer's endpoint its device has left): KIND
  *                             "handshakes" (a type 2, type 1, type 4 over and over from one source,
  *                             as ForgedPacketFloodIT), "initiations" (type 1, 148 bytes, from one
- *                             source: what the documented rule logs, bench/reader.sh's load) or "data"
+ *                             source: what the documented rule logs, bench/reader.sh's load), "rekeys"
+ *                             (a type 1, then a type 4 with counter 0: what a client's rekey brings
+ *                             through the documented rule) or "data"
  *                             (type 4 with a non-zero counter, the synthetic load an all-packets rule
  *                             logs and a handshake rule filters)
  */
@@ -79,9 +82,10 @@ public class BenchTool {
                     Double.parseDouble(args[6]), Double.parseDouble(args[7]), Path.of(args[8]),
                     args.length > 9 ? Double.parseDouble(args[9]) : 1);
             case "send" -> send(null, Double.parseDouble(args[1]), Double.parseDouble(args[2]), args[3],
-                    Integer.parseInt(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 1);
+                    Integer.parseInt(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 1, 0);
             case "forge" -> send(args[1], Double.parseDouble(args[2]), Double.parseDouble(args[3]), args[4],
-                    Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 1);
+                    Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 1,
+                    args.length > 7 ? Integer.parseInt(args[7]) : 0);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -309,8 +313,8 @@ public class BenchTool {
         }
     }
 
-    private static void send(String forged, double packetsPerSecond, double seconds, String host, int port, int threads)
-            throws Exception {
+    private static void send(String forged, double packetsPerSecond, double seconds, String host, int port, int threads,
+                             int fromPort) throws Exception {
         InetSocketAddress target = new InetSocketAddress(host, port);
         AtomicLong sent = new AtomicLong();
         long start = System.nanoTime();
@@ -319,6 +323,9 @@ public class BenchTool {
         for (int t = 0; t < threads; t++) {
             Thread sender = new Thread(() -> {
                 try (DatagramChannel channel = DatagramChannel.open()) {
+                    if (fromPort != 0) {
+                        channel.bind(new InetSocketAddress(fromPort));
+                    }
                     List<ByteBuffer> datagrams = datagrams(forged);
                     double perThread = packetsPerSecond / threads;
                     long count = 0;
@@ -363,6 +370,11 @@ public class BenchTool {
         return switch (forged) {
             case "handshakes" -> List.of(message(2, 92), message(1, 148), message(4, 32));
             case "initiations" -> List.of(message(1, 148));
+            case "rekeys" -> {
+                ByteBuffer first = message(4, 32);
+                first.putLong(8, 0); // counter 0: the first packet of the new session
+                yield List.of(message(1, 148), first);
+            }
             case "data" -> {
                 ByteBuffer data = message(4, 64);
                 data.put(8, (byte) 1); // counter 1: not the first packet of a session

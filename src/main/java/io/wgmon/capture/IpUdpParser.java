@@ -1,14 +1,13 @@
 package io.wgmon.capture;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Reads an IPv4 or IPv6 packet (possibly cut short by the capture's copy range) down to the
- * UDP header, the WireGuard message type and, for transport data, whether its counter is 0. Pure;
- * throws {@link PacketRejectedException}.
+ * UDP header, the WireGuard message type and, for transport data, whether its counter is 0. Pure but for
+ * the {@link EndpointTable} its endpoints come from; reads in place, so a packet from a known endpoint
+ * allocates only its flow (and an initiation's copy); throws {@link PacketRejectedException}.
  */
 public final class IpUdpParser {
     private static final int PROTOCOL_UDP = 17;
@@ -25,81 +24,90 @@ public final class IpUdpParser {
     private IpUdpParser() {
     }
 
-    public static UdpFlow parse(ByteBuffer packet) {
-        ByteBuffer ip = packet.slice().order(ByteOrder.BIG_ENDIAN);
-        if (ip.remaining() < 1) {
+    /** @param packet from its position to its limit; neither is changed */
+    public static UdpFlow parse(ByteBuffer packet, EndpointTable endpoints) {
+        if (!packet.hasRemaining()) {
             throw new PacketRejectedException("truncated-ip", "empty packet payload");
         }
-        int version = Byte.toUnsignedInt(ip.get(0)) >>> 4;
+        int version = u8(packet, packet.position()) >>> 4;
         return switch (version) {
-            case 4 -> ipv4(ip);
-            case 6 -> ipv6(ip);
+            case 4 -> ipv4(packet, endpoints);
+            case 6 -> ipv6(packet, endpoints);
             default -> throw new PacketRejectedException("unknown-ip-version", "IP version " + version);
         };
     }
 
-    private static UdpFlow ipv4(ByteBuffer ip) {
+    private static UdpFlow ipv4(ByteBuffer ip, EndpointTable endpoints) {
+        int base = ip.position();
         require(ip, 20, "truncated-ip", "IPv4 header");
-        int headerLength = (ip.get(0) & 0x0f) * 4;
+        int headerLength = (u8(ip, base) & 0x0f) * 4;
         if (headerLength < 20) {
             throw new PacketRejectedException("malformed-ip", "IPv4 header length " + headerLength);
         }
         require(ip, headerLength, "truncated-ip", "IPv4 header with options");
-        int protocol = Byte.toUnsignedInt(ip.get(9));
+        int protocol = u8(ip, base + 9);
         if (protocol != PROTOCOL_UDP) {
             throw new PacketRejectedException("not-udp", "IPv4 protocol " + protocol);
         }
-        int fragmentOffset = ip.getShort(6) & 0x1fff;
+        int fragmentOffset = u16(ip, base + 6) & 0x1fff;
         if (fragmentOffset != 0) {
             throw new PacketRejectedException("fragment", "IPv4 fragment at offset " + fragmentOffset * 8);
         }
-        int end = Math.min(ip.remaining(), Short.toUnsignedInt(ip.getShort(2)));
-        return udp(ip, headerLength, end, address(ip, 12, 4), address(ip, 16, 4));
+        int end = base + Math.min(ip.remaining(), u16(ip, base + 2));
+        return udp(ip, base + headerLength, end, base + 12, 4, endpoints);
     }
 
-    private static UdpFlow ipv6(ByteBuffer ip) {
+    private static UdpFlow ipv6(ByteBuffer ip, EndpointTable endpoints) {
+        int base = ip.position();
         require(ip, IPV6_HEADER_LENGTH, "truncated-ip", "IPv6 header");
-        int payloadLength = Short.toUnsignedInt(ip.getShort(4));
+        int payloadLength = u16(ip, base + 4);
         // payload length 0 means a jumbogram; then only the captured length tells the end
-        int end = payloadLength == 0 ? ip.remaining() : Math.min(ip.remaining(), IPV6_HEADER_LENGTH + payloadLength);
-        int nextHeader = Byte.toUnsignedInt(ip.get(6));
+        int captured = ip.remaining();
+        int end = base + (payloadLength == 0 ? captured : Math.min(captured, IPV6_HEADER_LENGTH + payloadLength));
+        int nextHeader = u8(ip, base + 6);
         int offset = IPV6_HEADER_LENGTH;
         while (nextHeader != PROTOCOL_UDP) {
             switch (nextHeader) {
                 case IPV6_HOP_BY_HOP, IPV6_ROUTING, IPV6_DESTINATION_OPTIONS -> {
                     require(ip, offset + 2, "truncated-ip", "IPv6 extension header");
-                    int length = (Byte.toUnsignedInt(ip.get(offset + 1)) + 1) * 8;
-                    nextHeader = Byte.toUnsignedInt(ip.get(offset));
+                    int length = (u8(ip, base + offset + 1) + 1) * 8;
+                    nextHeader = u8(ip, base + offset);
                     offset += length;
                 }
                 case IPV6_FRAGMENT -> {
                     require(ip, offset + 8, "truncated-ip", "IPv6 fragment header");
-                    int fragmentOffset = Short.toUnsignedInt(ip.getShort(offset + 2)) >>> 3;
+                    int fragmentOffset = u16(ip, base + offset + 2) >>> 3;
                     if (fragmentOffset != 0) {
                         throw new PacketRejectedException("fragment", "IPv6 fragment at offset " + fragmentOffset * 8);
                     }
-                    nextHeader = Byte.toUnsignedInt(ip.get(offset));
+                    nextHeader = u8(ip, base + offset);
                     offset += 8;
                 }
                 default -> throw new PacketRejectedException("not-udp", "IPv6 next header " + nextHeader);
             }
         }
-        return udp(ip, offset, end, address(ip, 8, 16), address(ip, 24, 16));
+        return udp(ip, base + offset, end, base + 8, 16, endpoints);
     }
 
-    private static UdpFlow udp(ByteBuffer ip, int offset, int end, InetAddress source, InetAddress destination) {
-        if (end < offset + UDP_HEADER_LENGTH) {
-            throw new PacketRejectedException("truncated-udp", "UDP header cut off: " + Math.max(0, end - offset)
+    /**
+     * @param udp       where the UDP header starts, {@code end} where the captured datagram ends (absolute)
+     * @param addresses where the source address starts (absolute); the destination's follows it
+     */
+    private static UdpFlow udp(ByteBuffer ip, int udp, int end, int addresses, int addressLength,
+                               EndpointTable endpoints) {
+        if (end < udp + UDP_HEADER_LENGTH) {
+            throw new PacketRejectedException("truncated-udp", "UDP header cut off: " + Math.max(0, end - udp)
                     + " of 8 bytes");
         }
-        int sourcePort = Short.toUnsignedInt(ip.getShort(offset));
-        int destinationPort = Short.toUnsignedInt(ip.getShort(offset + 2));
-        int payload = offset + UDP_HEADER_LENGTH;
-        MessageType type = end > payload ? MessageType.of(Byte.toUnsignedInt(ip.get(payload))) : MessageType.UNKNOWN;
+        int sourcePort = u16(ip, udp);
+        int destinationPort = u16(ip, udp + 2);
+        int payload = udp + UDP_HEADER_LENGTH;
+        MessageType type = end > payload ? MessageType.of(u8(ip, payload)) : MessageType.UNKNOWN;
         // a counter cut off by the capture's copy range counts as not 0: ordinary data
         boolean sessionStart = type == MessageType.TRANSPORT_DATA && end >= payload + COUNTER_END
-                && ip.getLong(payload + COUNTER_OFFSET) == 0;
-        return new UdpFlow(source, sourcePort, destination, destinationPort, type, sessionStart,
+                && zeros(ip, payload + COUNTER_OFFSET, Long.BYTES);
+        return new UdpFlow(endpoints.at(ip, addresses, addressLength, sourcePort),
+                endpoints.at(ip, addresses + addressLength, addressLength, destinationPort), type, sessionStart,
                 type == MessageType.HANDSHAKE_INITIATION ? initiation(ip, payload, end) : null);
     }
 
@@ -113,19 +121,28 @@ public final class IpUdpParser {
         return new InitiationBytes(copy);
     }
 
+    /** @param length from the packet's start */
     private static void require(ByteBuffer ip, int length, String reason, String what) {
         if (ip.remaining() < length) {
             throw new PacketRejectedException(reason, what + " cut off: " + ip.remaining() + " of " + length + " bytes");
         }
     }
 
-    private static InetAddress address(ByteBuffer ip, int offset, int length) {
-        byte[] bytes = new byte[length];
-        ip.get(offset, bytes);
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException impossible) {
-            throw new IllegalStateException("address of length " + length, impossible);
+    // absolute reads, big-endian whatever the buffer's order
+    private static int u8(ByteBuffer ip, int at) {
+        return Byte.toUnsignedInt(ip.get(at));
+    }
+
+    private static int u16(ByteBuffer ip, int at) {
+        return u8(ip, at) << 8 | u8(ip, at + 1);
+    }
+
+    private static boolean zeros(ByteBuffer ip, int at, int count) {
+        for (int i = 0; i < count; i++) {
+            if (ip.get(at + i) != 0) {
+                return false;
+            }
         }
+        return true;
     }
 }

@@ -45,6 +45,8 @@ public final class ReaderLoop<F> implements Runnable {
     private final Pause pause;
     private final String description;
     private final LossWarnings lossWarnings = new LossWarnings();
+    /** Made once: a method reference made per round is an object per packet (through the VM, under C1). */
+    private final Consumer<F> handler = this::handle;
     private int failuresInARow;
     private int emptyWakeups;
 
@@ -89,7 +91,7 @@ public final class ReaderLoop<F> implements Runnable {
     /** @return false when the loop should end */
     private boolean round() {
         reader.awaitReadable();
-        int reads = reader.readWaiting(this::handle);
+        int reads = reader.readWaiting(handler);
         reader.lossesSinceLastLook().ifPresent(this::lost);
         if (reads > 0) {
             failuresInARow = 0;

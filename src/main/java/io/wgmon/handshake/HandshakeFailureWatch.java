@@ -41,7 +41,8 @@ public final class HandshakeFailureWatch {
     private final String host;
     private final Consumer<List<PeerEvent>> publish;
     private Cancellable pending;
-    private Instant pendingAt;
+    /** When the pending sweep runs, in {@link Timers#nanoTime()}: a check per initiation that allocates nothing. */
+    private long pendingAtNanos;
     private boolean closed;
 
     /**
@@ -91,8 +92,8 @@ public final class HandshakeFailureWatch {
     /** Makes sure a sweep runs within {@code delay}: keeps an earlier timer, replaces a later one (a window's end). */
     private synchronized void armBy(Duration delay) {
         Duration spaced = delay.compareTo(MIN_SWEEP_SPACING) < 0 ? MIN_SWEEP_SPACING : delay;
-        Instant at = timers.now().plus(spaced);
-        if (closed || (pending != null && !pendingAt.isAfter(at))) {
+        long at = timers.nanoTime() + spaced.toNanos();
+        if (closed || (pending != null && pendingAtNanos - at <= 0)) {
             return;
         }
         if (pending != null) {
@@ -101,7 +102,7 @@ public final class HandshakeFailureWatch {
         Cancellable[] self = new Cancellable[1];
         self[0] = timers.schedule(spaced, () -> sweep(self[0]));
         pending = self[0];
-        pendingAt = at;
+        pendingAtNanos = at;
     }
 
     private void sweep(Cancellable timer) {

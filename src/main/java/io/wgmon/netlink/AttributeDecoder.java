@@ -117,6 +117,11 @@ public final class AttributeDecoder {
         return (rawType & Netlink.NLA_F_NET_BYTEORDER) != 0;
     }
 
+    /** Where the value starts in the walked buffer (an absolute index), for a reader that takes it in place. */
+    public int valueOffset() {
+        return valueOffset;
+    }
+
     /** The value's length in bytes. */
     public int length() {
         return valueLength;

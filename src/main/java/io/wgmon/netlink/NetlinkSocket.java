@@ -12,14 +12,16 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * An {@code AF_NETLINK} raw socket. One thread at a time receives (receive, request and exchange
  * share the receive buffer); {@link #send(byte[])} and {@link #close()} may be called from any
- * thread. A receive blocks in a {@link ReadinessWaiter}, so an idle reader costs nothing, and
- * {@link #close()} wakes it and closes the socket once the reader has let go of it. A request's
- * deadline is the timeout of that same poll(2) (docs/architecture.md#netlink).
+ * thread. {@link #receive()} blocks in recv(2), a request or {@link #receiveNow()}'s caller in a
+ * {@link ReadinessWaiter}'s poll(2), so an idle reader costs nothing, and {@link #close()} wakes either
+ * (the waiter's eventfd; an acknowledgement the kernel sends for recv) and closes the socket once the reader
+ * has let go of it. A request's deadline is the timeout of its poll(2) (docs/architecture.md#netlink).
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 32 * 1024;
@@ -42,6 +44,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Pointer nativeReceiveBuffer;
     private final AtomicInteger sequence = new AtomicInteger(1);
     private final Object receiving = new Object();
+    /** {@link #receive()}'s one call, made once: the reader thread's receives allocate no call object. */
+    private final IntSupplier receiveBlocking = this::receiveBlocking;
 
     private NetlinkSocket(LibC libc, int fd, ReadinessWaiter readiness, int receiveBufferBytes) {
         this.libc = libc;
@@ -120,7 +124,8 @@ public final class NetlinkSocket implements AutoCloseable {
     /**
      * Blocks until the kernel sends something, then returns the messages of one datagram. They
      * are views of the receive buffer, valid until the next receive on this socket. There is no
-     * timeout: an idle reader sleeps in poll(2) and costs nothing.
+     * timeout: an idle reader sleeps in recv(2) and costs nothing; one system call per datagram. The socket
+     * must have been bound or have sent a request, so that the kernel can answer {@link #close()}'s wake-up.
      *
      * @throws NetlinkException CLOSED when the socket is or gets closed, SYSTEM_CALL on a receive
      *                          error (e.g. ENOBUFS after an overrun), MALFORMED when the datagram
@@ -128,7 +133,7 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public List<NetlinkMessage> receive() {
         synchronized (receiving) {
-            return receiveUntil(ReadinessWaiter.NO_DEADLINE, null);
+            return NetlinkMessageCodec.decode(receiveBuffer, withDescriptors(receiveBlocking));
         }
     }
 
@@ -205,7 +210,38 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     @Override
     public void close() {
-        readiness.close(() -> libc.close(fd));
+        readiness.close(this::wakeReceiver, () -> libc.close(fd));
+    }
+
+    /**
+     * Asks the kernel for an acknowledgement (a NOOP request with ACK), so that a {@link #receive()} blocked in
+     * recv(2), which the waiter's eventfd cannot wake, returns and finds the socket closing. Not waited for: a
+     * receive queue too full to take it has data for the receiver anyway.
+     */
+    private void wakeReceiver() {
+        byte[] noop = NetlinkMessageCodec.encode(Netlink.NLMSG_NOOP, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK,
+                nextSequence(), 0, new byte[0]);
+        libc.send(fd, noop, noop.length, MSG_DONTWAIT);
+    }
+
+    /**
+     * One blocking recv(2): a datagram costs the reader one system call, not a poll(2) and a recv(2). A signal
+     * restarts it unless the socket is closing; {@link #close()} wakes it ({@link #wakeReceiver()}).
+     */
+    private int receiveBlocking() {
+        while (true) {
+            long received = libc.recv(fd, nativeReceiveBuffer, receiveBuffer.length, MSG_TRUNC);
+            int errno = received < 0 ? runtime.getLastError() : 0;
+            if (readiness.isClosed()) {
+                throw NetlinkException.closed(); // what woke it may be close's acknowledgement: not the caller's
+            }
+            if (received >= 0) {
+                return copied(received);
+            }
+            if (errno != Errno.EINTR) {
+                throw NetlinkException.systemCall("recv", errno);
+            }
+        }
     }
 
     private List<NetlinkMessage> receiveUntil(long deadline, Supplier<NetlinkException> timedOut) {
@@ -246,6 +282,10 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             throw NetlinkException.systemCall("recv", errno);
         }
+        return copied(received);
+    }
+
+    private int copied(long received) {
         if (received > receiveBuffer.length) {
             throw NetlinkException.malformed("netlink datagram of " + received
                     + " bytes truncated to the " + receiveBuffer.length + "-byte receive buffer");
@@ -254,12 +294,8 @@ public final class NetlinkSocket implements AutoCloseable {
         return (int) received;
     }
 
-    private interface DescriptorCall {
-        int run();
-    }
-
-    private int withDescriptors(DescriptorCall call) {
-        return readiness.whileOpen(call::run, NetlinkException::closed);
+    private int withDescriptors(IntSupplier call) {
+        return readiness.whileOpenInt(call, NetlinkException::closed);
     }
 
     private int check(String operation, int result) {

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -62,6 +63,19 @@ public final class ReadinessWaiter {
                 throw closedError.get();
             }
             return call.get();
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    /** As {@link #whileOpen}, for a call that returns an int: nothing boxed. */
+    public int whileOpenInt(IntSupplier call, Supplier<? extends RuntimeException> closedError) {
+        inUse.readLock().lock();
+        try {
+            if (closed.get()) {
+                throw closedError.get();
+            }
+            return call.getAsInt();
         } finally {
             inUse.readLock().unlock();
         }
@@ -167,11 +181,21 @@ public final class ReadinessWaiter {
      * safe from any thread.
      */
     public void close(Runnable releaseDescriptors) {
+        close(() -> { }, releaseDescriptors);
+    }
+
+    /**
+     * As {@link #close(Runnable)}, for an owner whose thread may block in a system call of its own rather than
+     * in this waiter's poll: {@code wakeBlocked} runs once closing is visible to {@link #whileOpen} (so a
+     * thread it wakes finds it on its next call) and before waiting for that thread to let go.
+     */
+    public void close(Runnable wakeBlocked, Runnable releaseDescriptors) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
         libc.write(wakeFd, one, one.length);
+        wakeBlocked.run();
         inUse.writeLock().lock();
         try {
             releaseDescriptors.run();

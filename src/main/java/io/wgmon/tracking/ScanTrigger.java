@@ -80,7 +80,7 @@ public final class ScanTrigger {
             return Decision.SCAN;
         }
         WireGuardPacket packet = (WireGuardPacket) event;
-        InetSocketAddress source = new InetSocketAddress(packet.source(), packet.sourcePort());
+        InetSocketAddress source = packet.sourceEndpoint();
         return switch (packet.type()) {
             case HANDSHAKE_INITIATION -> {
                 initiations.remove(source);

@@ -26,7 +26,7 @@ public final class SessionStartTimes {
             if (times.size() >= MAX_SOURCES) {
                 times.clear();
             }
-            times.put(new InetSocketAddress(packet.source(), packet.sourcePort()), packet.time());
+            times.put(packet.sourceEndpoint(), packet.time());
         }
     }
 

@@ -17,7 +17,7 @@ class IpUdpParserFuzzIT {
     void fuzz(byte[] packet) {
         UdpFlow flow;
         try {
-            flow = IpUdpParser.parse(ByteBuffer.wrap(packet));
+            flow = IpUdpParser.parse(ByteBuffer.wrap(packet), new EndpointTable());
         } catch (PacketRejectedException rejected) {
             assertNotNull(rejected.reason());
             return;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,7 @@ class HandshakeFailureWatchTest {
 
     private WireGuardPacket packet(String source, MessageType type, boolean sessionStart, byte[] initiation)
             throws Exception {
-        return new WireGuardPacket(timers.now(), InetAddress.getByName(source), 40000,
+        return new WireGuardPacket(timers.now(), new InetSocketAddress(InetAddress.getByName(source), 40000),
                 InetAddress.getByName("192.0.2.1"), 51820, 2, "", type, sessionStart,
                 initiation == null ? null : new InitiationBytes(initiation));
     }

@@ -38,7 +38,7 @@ class MissingRuleDiagnosisTest {
     }
 
     private static WireGuardPacket packet(long second, MessageType type, boolean sessionStart) throws Exception {
-        return new WireGuardPacket(T0.plusSeconds(second), InetAddress.getByName("192.0.2.2"), 40000,
+        return new WireGuardPacket(T0.plusSeconds(second), new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 40000),
                 InetAddress.getByName("192.0.2.1"), 51820, 2, "", type, sessionStart, null);
     }
 

@@ -23,7 +23,7 @@ class ScanTriggerTest {
     private final ScanTrigger trigger = new ScanTrigger(() -> connected);
 
     private static WireGuardPacket packet(String source, int port, MessageType type, long millis) throws Exception {
-        return new WireGuardPacket(T0.plusMillis(millis), InetAddress.getByName(source), port,
+        return new WireGuardPacket(T0.plusMillis(millis), new InetSocketAddress(InetAddress.getByName(source), port),
                 InetAddress.getByName("192.0.2.1"), 3000, 2, "", type, type == MessageType.TRANSPORT_DATA, null);
     }
 

@@ -20,7 +20,7 @@ class SessionStartTimesTest {
     private final LastPacketTimes lastPackets = new LastPacketTimes();
 
     private void see(long second, MessageType type, boolean sessionStart) throws Exception {
-        WireGuardPacket packet = new WireGuardPacket(T0.plusSeconds(second), InetAddress.getByName("192.0.2.2"), 40000,
+        WireGuardPacket packet = new WireGuardPacket(T0.plusSeconds(second), new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 40000),
                 InetAddress.getByName("192.0.2.1"), 3000, 2, "", type, sessionStart, null);
         sessionStarts.record(packet);
         lastPackets.record(packet);

@@ -132,14 +132,18 @@ class TrackingServicePacketPathTest {
     }
 
     private static WireGuardPacket packet(int sourcePort, long second) throws Exception {
-        return new WireGuardPacket(T0.plusSeconds(second), InetAddress.getByName("192.0.2.2"), sourcePort,
-                InetAddress.getByName("192.0.2.1"), 3000, 2, "", MessageType.TRANSPORT_DATA, false, null);
+        return packet(new InetSocketAddress(InetAddress.getByName("192.0.2.2"), sourcePort), second);
+    }
+
+    private static WireGuardPacket packet(InetSocketAddress source, long second) throws Exception {
+        return new WireGuardPacket(T0.plusSeconds(second), source, InetAddress.getByName("192.0.2.1"), 3000, 2, "",
+                MessageType.TRANSPORT_DATA, false, null);
     }
 
     @Test
     void aPacketWhoseHandlingFailsIsCountedAndLaterPacketsStillArrive() throws Exception {
         service.start();
-        source.packets.onNext(packet(-1, 1)); // an impossible port: handling it throws
+        source.packets.onNext(packet(null, 1)); // no source endpoint, which no parser makes: handling it throws
         source.packets.onNext(packet(40000, 2));
         assertEquals(1.0, registry.counter("wgmon.packet.errors").count());
         assertEquals(T0.plusSeconds(2), lastPackets.lastFrom(new InetSocketAddress("192.0.2.2", 40000)),

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import static io.wgmon.capture.IpPackets.IPV4_INITIATION;
 import static io.wgmon.capture.IpPackets.IPV6_TRANSPORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -48,6 +49,22 @@ class NflogPacketParserTest {
         assertEquals(7, packet.interfaceIndex());
         assertEquals("wg ", packet.prefix());
         assertEquals(MessageType.HANDSHAKE_INITIATION, packet.type());
+    }
+
+    @Test
+    void aSecondPacketFromTheSameEndpointCarriesTheSameEndpointInstance() {
+        WireGuardPacket first = accepted(
+                NflogFixtures.ipv4Message().timestamp(1_795_045_971L, 1L).payload(IPV4_INITIATION).build());
+        WireGuardPacket second = accepted(
+                NflogFixtures.ipv4Message().timestamp(1_795_045_972L, 2L).payload(IPV4_INITIATION).build());
+        assertSame(first.sourceEndpoint(), second.sourceEndpoint());
+        assertEquals(Instant.ofEpochSecond(1_795_045_972L, 2_000L), second.time());
+    }
+
+    @Test
+    void aTimestampTooShortIsRejected() {
+        assertRejected("malformed-attributes",
+                NflogFixtures.ipv4Message().attribute(3, new byte[8]).payload(IPV4_INITIATION).build());
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.wgmon.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,11 +13,9 @@ import java.util.List;
 public final class SessionReader implements AutoCloseable {
     private final Connection connection;
 
-    SessionReader(Connection connection) throws SQLException {
+    /** @param connection a query-only one ({@link StoreDatabase#connectQueryOnly}) */
+    SessionReader(Connection connection) {
         this.connection = connection;
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA query_only = true");
-        }
     }
 
     public synchronized List<SessionRow> page(SessionFilter filter) {

@@ -268,10 +268,8 @@ public final class SessionTable {
             bindWindow(ended, from, to, interfaceName);
             bindWindow(open, from, to, interfaceName);
             try (ResultSet spans = ended.executeQuery(); ResultSet opens = open.executeQuery()) {
-                PeerSpans nextSpans = spans.next() ? new PeerSpans(spans.getString(1), spans.getString(2),
-                        spans.getString(3), null, null) : null;
-                PeerSpans nextOpen = opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), "[]",
-                        opens.getString(3), opens.getLong(4)) : null;
+                PeerSpans nextSpans = nextEnded(spans);
+                PeerSpans nextOpen = nextOpen(opens);
                 while (nextSpans != null || nextOpen != null) {
                     int order = nextSpans == null ? 1 : nextOpen == null ? -1 : KEY_ORDER.compare(nextSpans, nextOpen);
                     if (order < 0) {
@@ -283,16 +281,26 @@ public final class SessionTable {
                                 nextOpen.openId(), nextOpen.openStart()));
                     }
                     if (order <= 0) {
-                        nextSpans = spans.next() ? new PeerSpans(spans.getString(1), spans.getString(2),
-                                spans.getString(3), null, null) : null;
+                        nextSpans = nextEnded(spans);
                     }
                     if (order >= 0) {
-                        nextOpen = opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), "[]",
-                                opens.getString(3), opens.getLong(4)) : null;
+                        nextOpen = nextOpen(opens);
                     }
                 }
             }
         }
+    }
+
+    /** The next peer's ended spans of {@link #timeline}'s first query, null after the last. */
+    private static PeerSpans nextEnded(ResultSet spans) throws SQLException {
+        return spans.next() ? new PeerSpans(spans.getString(1), spans.getString(2), spans.getString(3), null, null)
+                : null;
+    }
+
+    /** The next peer's open session of {@link #timeline}'s second query, null after the last. */
+    private static PeerSpans nextOpen(ResultSet opens) throws SQLException {
+        return opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), "[]", opens.getString(3),
+                opens.getLong(4)) : null;
     }
 
     private static void bindWindow(PreparedStatement statement, Instant from, Instant to, String interfaceName)

@@ -95,7 +95,7 @@ public final class StoreDatabase implements AutoCloseable {
             try {
                 Schema.migrate(connection, dir.resolve(FILE));
                 PrivateStoreFiles.files(dir, FILE, LOCK);
-                sessions = new SessionReader(connect(dir));
+                sessions = new SessionReader(connectQueryOnly(dir));
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("PRAGMA wal_autocheckpoint = 0");
                     // the WAL emptied after each checkpoint, so a commit on a full disk fails at once (reported)
@@ -189,6 +189,18 @@ public final class StoreDatabase implements AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
         return config.createConnection("jdbc:sqlite:" + dir.resolve(FILE));
+    }
+
+    /** As {@link #connect}, refusing writes: the history readers' connections. */
+    static Connection connectQueryOnly(Path dir) throws SQLException {
+        Connection connection = connect(dir);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA query_only = true");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 
     public Path dir() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +37,7 @@ public final class TimelineReader {
             Thread.currentThread().interrupt();
             return false;
         }
-        try (Connection connection = StoreDatabase.connect(dir)) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA query_only = true");
-            }
+        try (Connection connection = StoreDatabase.connectQueryOnly(dir)) {
             SessionTable.timeline(connection, from, to, interfaceName, sink);
             return true;
         } catch (SQLException e) {

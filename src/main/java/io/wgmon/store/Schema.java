@@ -61,7 +61,8 @@ final class Schema {
                 PRIMARY KEY (interface, public_key)
             ) WITHOUT ROWID;
             """, ExpectationTables.MIGRATION, SessionTable.WINDOW_INDEX_MIGRATION,
-            SessionTable.TOTALS_MIGRATION, SessionTable.PEER_WINDOW_MIGRATION);
+            SessionTable.TOTALS_MIGRATION, SessionTable.PEER_WINDOW_MIGRATION,
+            SessionDays.MIGRATION);
 
     static final int VERSION = MIGRATIONS.size();
 

@@ -239,27 +239,15 @@ public final class SessionTable {
 
     /**
      * Per peer, the sessions overlapping [from, to) (the page's timeline of all peers), handed to {@code sink} one
-     * peer at a time in key order. The ended ones: for each peer of {@code peer_totals} in key order, its sessions
-     * started from {@code from} less its longest session on, from the covering index {@code session_peer_window},
-     * so nothing is sorted; SQLite formats the spans, so one row a peer crosses into Java, already the answer's
-     * text. The open ones (the latest of a peer, should there be several) are merged in by key.
+     * peer at a time in key order. The ended ones from {@code session_day} ({@link SessionDays}): a row a peer a
+     * day, from the day of {@code from} less the peer's longest session on, in key order with nothing sorted. The
+     * open ones (the latest of a peer, should there be several) are merged in by key.
      */
     public static void timeline(Connection connection, Instant from, Instant to, String interfaceName,
                                 PeerSpansSink sink) throws SQLException, IOException {
-        // whole seconds after from, rounded down also before it: (t - base) / 1000 - SECONDS_BACK, base = from
-        // less SECONDS_BACK seconds, keeps the division's operand positive
-        String base = "(?1 - " + SECONDS_BACK * 1000 + ")";
-        String seconds = "((%s - " + base + ") / 1000 - " + SECONDS_BACK + ")";
-        // CROSS JOIN and INDEXED BY fix the plan: a peer's rows reach group_concat in the index's order (key, start),
-        // so its spans come oldest first without a sort of their own
-        try (PreparedStatement ended = connection.prepareStatement(
-                "SELECT p.interface, p.public_key, '[' || group_concat(" + seconds.formatted("s.start_time")
-                        + " || ',' || " + seconds.formatted("s.end_time") + ") || ']'"
-                        + " FROM peer_totals p CROSS JOIN session s INDEXED BY session_peer_window"
-                        + " ON s.public_key = p.public_key AND s.start_time >= ?1 - p.longest_ms"
-                        + " AND s.start_time < ?2 AND s.end_time > ?1 AND s.interface = p.interface"
-                        + (interfaceName == null ? "" : " WHERE p.interface = ?3")
-                        + " GROUP BY p.interface, p.public_key");
+        String seconds = "((%s - (?1 - " + SECONDS_BACK * 1000 + ")) / 1000 - " + SECONDS_BACK + ")";
+        try (PreparedStatement ended = connection.prepareStatement(SessionDays.WINDOW_QUERY
+                + (interfaceName == null ? "" : " WHERE p.interface = ?3"));
              PreparedStatement open = connection.prepareStatement(
                      "SELECT interface, public_key, id, " + seconds.formatted("max(start_time)") + " FROM session"
                              + " WHERE end_time IS NULL AND start_time < ?2"
@@ -267,8 +255,9 @@ public final class SessionTable {
                              + " GROUP BY interface, public_key ORDER BY interface, public_key")) {
             bindWindow(ended, from, to, interfaceName);
             bindWindow(open, from, to, interfaceName);
-            try (ResultSet spans = ended.executeQuery(); ResultSet opens = open.executeQuery()) {
-                PeerSpans nextSpans = nextEnded(spans);
+            try (ResultSet days = ended.executeQuery(); ResultSet opens = open.executeQuery()) {
+                SessionDays.Cursor spans = new SessionDays.Cursor(days, from.toEpochMilli(), to.toEpochMilli());
+                PeerSpans nextSpans = spans.next();
                 PeerSpans nextOpen = nextOpen(opens);
                 while (nextSpans != null || nextOpen != null) {
                     int order = nextSpans == null ? 1 : nextOpen == null ? -1 : KEY_ORDER.compare(nextSpans, nextOpen);
@@ -281,7 +270,7 @@ public final class SessionTable {
                                 nextOpen.openId(), nextOpen.openStart()));
                     }
                     if (order <= 0) {
-                        nextSpans = nextEnded(spans);
+                        nextSpans = spans.next();
                     }
                     if (order >= 0) {
                         nextOpen = nextOpen(opens);
@@ -291,13 +280,16 @@ public final class SessionTable {
         }
     }
 
-    /** The next peer's ended spans of {@link #timeline}'s first query, null after the last. */
-    private static PeerSpans nextEnded(ResultSet spans) throws SQLException {
-        return spans.next() ? new PeerSpans(spans.getString(1), spans.getString(2), spans.getString(3), null, null)
-                : null;
+    /**
+     * A time as whole seconds after a timeline's from, rounded down also before it: (t - base) / 1000 less
+     * {@link #SECONDS_BACK}, base = from less that many seconds, keeps the division's operand positive (the open
+     * sessions' query counts them the same way in SQL).
+     */
+    static long secondsAfter(long from, long millis) {
+        return (millis - (from - SECONDS_BACK * 1000)) / 1000 - SECONDS_BACK;
     }
 
-    /** The next peer's open session of {@link #timeline}'s second query, null after the last. */
+    /** The next peer's open session of {@link #timeline}'s open query, null after the last. */
     private static PeerSpans nextOpen(ResultSet opens) throws SQLException {
         return opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), "[]", opens.getString(3),
                 opens.getLong(4)) : null;

@@ -193,6 +193,10 @@ class SessionTableTest {
             database.call(connection -> {
                 try (var statement = connection.createStatement()) {
                     // the store as migration 8 left it
+                    statement.execute("DROP TRIGGER session_day_inserted");
+                    statement.execute("DROP TRIGGER session_day_ended");
+                    statement.execute("DROP TRIGGER session_day_pruned");
+                    statement.execute("DROP TABLE session_day");
                     statement.execute("DROP TRIGGER session_opened");
                     statement.execute("DROP TRIGGER session_ended");
                     statement.execute("ALTER TABLE peer_totals DROP COLUMN longest_ms");

@@ -1,0 +1,151 @@
+package io.wgmon.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * The {@code session_day} table (docs/architecture.md#store): per peer and UTC day, the ended sessions that
+ * started that day, so the timeline of all peers reads a row a peer a day instead of an index entry a session.
+ * Kept by triggers on {@code session} in the transaction that ends, inserts or prunes a session. A row's
+ * {@code spans} is {@code ,off dur,off dur,}: each session's start in milliseconds after the day's start and its
+ * length in milliseconds, in the order the sessions ended (the reader sorts a peer's spans by start).
+ * Read here one peer at a time, in key order, as {@link PeerSpans} of the window.
+ */
+final class SessionDays {
+    static final long DAY_MS = 86_400_000L;
+    /** A session's pair in a row: SQL over a session row named {@code %1$s} (new or old). */
+    private static final String PAIR = "((%1$s.start_time - %1$s.start_time / 86400000 * 86400000) || ' ' || "
+            + "(%1$s.end_time - %1$s.start_time))";
+    private static final String APPEND = """
+            INSERT INTO session_day (interface, public_key, day, spans)
+                VALUES (%1$s.interface, %1$s.public_key, %1$s.start_time / 86400000, ',' || %2$s || ',')
+                ON CONFLICT (interface, public_key, day) DO UPDATE SET spans = spans || substr(excluded.spans, 2);
+            """;
+    /** Removes the first copy of the pair (two sessions of a peer may have the same start and length). */
+    private static final String REMOVE = """
+            UPDATE session_day SET spans = substr(spans, 1, instr(spans, ',' || %2$s || ','))
+                    || substr(spans, instr(spans, ',' || %2$s || ',') + length(%2$s) + 2)
+                WHERE interface = %1$s.interface AND public_key = %1$s.public_key
+                    AND day = %1$s.start_time / 86400000 AND instr(spans, ',' || %2$s || ',') > 0;
+            DELETE FROM session_day WHERE interface = %1$s.interface AND public_key = %1$s.public_key
+                AND day = %1$s.start_time / 86400000 AND spans = ',';
+            """;
+    /**
+     * Migration 10: the table, filled from the ended sessions, and its triggers. Open sessions are not in it (the
+     * timeline reads them from {@code session}, as before).
+     */
+    static final String MIGRATION = """
+            CREATE TABLE session_day (interface TEXT NOT NULL, public_key TEXT NOT NULL, day INTEGER NOT NULL,
+                spans TEXT NOT NULL, PRIMARY KEY (interface, public_key, day)) WITHOUT ROWID;
+            INSERT INTO session_day (interface, public_key, day, spans)
+                SELECT s.interface, s.public_key, s.start_time / 86400000, ',' || group_concat(%2$s, ',') || ','
+                FROM session s WHERE s.end_time IS NOT NULL GROUP BY s.interface, s.public_key, s.start_time / 86400000;
+            CREATE TRIGGER session_day_inserted AFTER INSERT ON session WHEN new.end_time IS NOT NULL BEGIN
+            %3$sEND;
+            CREATE TRIGGER session_day_ended AFTER UPDATE OF end_time ON session
+                WHEN old.end_time IS NULL AND new.end_time IS NOT NULL BEGIN
+            %3$sEND;
+            CREATE TRIGGER session_day_pruned AFTER DELETE ON session WHEN old.end_time IS NOT NULL BEGIN
+            %4$sEND;
+            """.formatted(null, PAIR.formatted("s"), APPEND.formatted("new", PAIR.formatted("new")),
+            REMOVE.formatted("old", PAIR.formatted("old")));
+    /**
+     * Each peer's day rows that may hold a session overlapping [?1, ?2): from the day of ?1 less the peer's longest
+     * session to the day of ?2's last millisecond. CROSS JOIN fixes the plan: peers in key order, a peer's days by
+     * day, nothing sorted.
+     */
+    static final String WINDOW_QUERY = "SELECT d.interface, d.public_key, d.day, d.spans"
+            + " FROM peer_totals p CROSS JOIN session_day d ON d.interface = p.interface AND d.public_key = p.public_key"
+            + " AND d.day >= (?1 - p.longest_ms) / 86400000 AND d.day <= (?2 - 1) / 86400000";
+
+    private SessionDays() {
+    }
+
+    /**
+     * Over the rows of {@link #WINDOW_QUERY}: each peer's ended sessions overlapping [from, to) as the timeline's
+     * JSON array, start and end in whole seconds after from as {@link SessionTable#secondsAfter} counts them, by
+     * start then end.
+     */
+    static final class Cursor {
+        private final ResultSet rows;
+        private final long from;
+        private final long to;
+        private long[] pairs = new long[64];
+        private int length;
+        private boolean pending;
+
+        Cursor(ResultSet rows, long from, long to) throws SQLException {
+            this.rows = rows;
+            this.from = from;
+            this.to = to;
+            this.pending = rows.next();
+        }
+
+        /** The next peer with a session in the window, null after the last. */
+        PeerSpans next() throws SQLException {
+            while (pending) {
+                String interfaceName = rows.getString(1);
+                String publicKey = rows.getString(2);
+                length = 0;
+                do {
+                    add(rows.getLong(3) * DAY_MS, rows.getString(4));
+                    pending = rows.next();
+                } while (pending && publicKey.equals(rows.getString(2)) && interfaceName.equals(rows.getString(1)));
+                if (length > 0) {
+                    return new PeerSpans(interfaceName, publicKey, json(), null, null);
+                }
+            }
+            return null;
+        }
+
+        /** The row's sessions that overlap the window, as start, end pairs. */
+        private void add(long dayStart, String spans) {
+            int i = 1;
+            while (i < spans.length()) {
+                int space = spans.indexOf(' ', i);
+                int comma = spans.indexOf(',', space);
+                long start = dayStart + Long.parseLong(spans, i, space, 10);
+                long end = start + Long.parseLong(spans, space + 1, comma, 10);
+                if (start < to && end > from) {
+                    if (length == pairs.length) {
+                        pairs = Arrays.copyOf(pairs, length * 2);
+                    }
+                    pairs[length++] = start;
+                    pairs[length++] = end;
+                }
+                i = comma + 1;
+            }
+        }
+
+        private String json() {
+            sortByStartThenEnd();
+            StringBuilder text = new StringBuilder(length * 8 + 2).append('[');
+            for (int i = 0; i < length; i++) {
+                if (i > 0) {
+                    text.append(',');
+                }
+                text.append(SessionTable.secondsAfter(from, pairs[i]));
+            }
+            return text.append(']').toString();
+        }
+
+        /** Sessions end in start order unless a peer's sessions overlapped (a restart gap closed late). */
+        private void sortByStartThenEnd() {
+            for (int i = 2; i < length; i += 2) {
+                if (Arrays.compare(pairs, i - 2, i, pairs, i, i + 2) > 0) {
+                    long[][] sorted = new long[length / 2][];
+                    for (int j = 0; j < length; j += 2) {
+                        sorted[j / 2] = new long[] {pairs[j], pairs[j + 1]};
+                    }
+                    Arrays.sort(sorted, Arrays::compare);
+                    for (int j = 0; j < length; j += 2) {
+                        pairs[j] = sorted[j / 2][0];
+                        pairs[j + 1] = sorted[j / 2][1];
+                    }
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -239,15 +239,15 @@ public final class SessionTable {
 
     /**
      * Per peer, the sessions overlapping [from, to) (the page's timeline of all peers), handed to {@code sink} one
-     * peer at a time in key order. The ended ones from {@code session_day} ({@link SessionDays}): a row a peer a
-     * day, from the day of {@code from} less the peer's longest session on, in key order with nothing sorted. The
+     * peer at a time in key order. The ended ones from {@code session_day} ({@link SessionDays}): a peer's rows from
+     * the day of {@code from} less its longest session on, joined, in key order with nothing sorted. The
      * open ones (the latest of a peer, should there be several) are merged in by key.
      */
     public static void timeline(Connection connection, Instant from, Instant to, String interfaceName,
                                 PeerSpansSink sink) throws SQLException, IOException {
         String seconds = "((%s - (?1 - " + SECONDS_BACK * 1000 + ")) / 1000 - " + SECONDS_BACK + ")";
         try (PreparedStatement ended = connection.prepareStatement(SessionDays.WINDOW_QUERY
-                + (interfaceName == null ? "" : " WHERE p.interface = ?3"));
+                + (interfaceName == null ? "" : " WHERE p.interface = ?3") + SessionDays.WINDOW_GROUP);
              PreparedStatement open = connection.prepareStatement(
                      "SELECT interface, public_key, id, " + seconds.formatted("max(start_time)") + " FROM session"
                              + " WHERE end_time IS NULL AND start_time < ?2"

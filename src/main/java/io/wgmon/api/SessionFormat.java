@@ -16,7 +16,7 @@ final class SessionFormat {
                     .header("Link", list.next() == null ? null : "<?cursor=" + list.next() + ">; rel=\"next\"")
                     .build();
         }
-        return Response.ok(list, MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(SessionJson.of(list), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private static boolean csv(String format, HttpHeaders headers) {

@@ -72,6 +72,10 @@ class SessionsApiTest {
     @Inject
     Optional<StoreDatabase> store;
 
+    /** The application's own mapper: what the sessions' JSON was written with before SessionJson. */
+    @Inject
+    ObjectMapper appMapper;
+
     @TestHTTPResource("/")
     URL main;
 
@@ -334,6 +338,28 @@ class SessionsApiTest {
         for (String path : List.of("/api/sessions:", "/api/sessions/summary:", "/api/peers/{key}/sessions:",
                 "/api/sessions/timeline:", "SessionList", "SessionSummary", "SessionTimeline")) {
             assertTrue(reply.body().contains(path), path + " in\n" + reply.body());
+        }
+    }
+
+    @Test
+    void aPageIsTheBytesTheApplicationsMapperWritesForIt() throws Exception {
+        for (String query : List.of("/api/sessions", "/api/sessions?limit=2", "/api/peers/" + q(ALICE) + "/sessions",
+                "/api/sessions?open=true", "/api/sessions?peer=" + q(BOB))) {
+            String body = get(query, null).body();
+            SessionList parsed = appMapper.readValue(body, SessionList.class);
+            assertEquals(appMapper.writeValueAsString(parsed), body, query);
+        }
+        UUID id = UUID.fromString("12345678-9abc-4def-8123-456789abcdef");
+        List<SessionView> sessions = List.of(
+                new SessionView(id, "wg0", ALICE, "\u00e9l\u00e8ve \"quoted\" \\ / \u0001\t\n\u2028 \ud83d\ude00", at(0),
+                        at(1).plusMillis(5), 1, "idle", 0, Long.MAX_VALUE, "[2001:db8::1]:51820", List.of(
+                                new SessionView.EndpointView(at(0), "[2001:db8::1]:51820"),
+                                new SessionView.EndpointView(at(0).plusMillis(120), "192.0.2.9:1"))),
+                new SessionView(id, "wg\"1", BOB, null, Instant.parse("1970-01-01T00:00:00Z"), null, 0, null, -1, 0,
+                        null, List.of()));
+        for (SessionList list : List.of(new SessionList(sessions, "MTIzLjQ1"), new SessionList(sessions, null),
+                new SessionList(List.of(), null))) {
+            assertEquals(appMapper.writeValueAsString(list), new String(SessionJson.of(list), StandardCharsets.UTF_8));
         }
     }
 }

@@ -31,7 +31,7 @@ class SessionDaysTest {
     private static final String ROWS_QUERY = "SELECT p.interface, p.public_key, '[' || group_concat("
             + "((s.start_time - (?1 - 1000000000000)) / 1000 - 1000000000) || ',' || "
             + "((s.end_time - (?1 - 1000000000000)) / 1000 - 1000000000)) || ']'"
-            + " FROM peer_totals p CROSS JOIN session s INDEXED BY session_peer_window"
+            + " FROM peer_totals p CROSS JOIN session s INDEXED BY session_peer_page"
             + " ON s.public_key = p.public_key AND s.start_time >= ?1 - p.longest_ms"
             + " AND s.start_time < ?2 AND s.end_time > ?1 AND s.interface = p.interface"
             + " GROUP BY p.interface, p.public_key";
@@ -74,6 +74,9 @@ class SessionDaysTest {
                     statement.execute("DROP TRIGGER session_day_ended");
                     statement.execute("DROP TRIGGER session_day_pruned");
                     statement.execute("DROP TABLE session_day");
+                    statement.execute("DROP INDEX session_peer_page");
+                    statement.execute("CREATE INDEX session_peer_window ON session (public_key, start_time, end_time, "
+                            + "interface)");
                     statement.execute("PRAGMA user_version = 9");
                 }
                 return null;

@@ -200,7 +200,7 @@ class SessionTableTest {
                     statement.execute("DROP TRIGGER session_opened");
                     statement.execute("DROP TRIGGER session_ended");
                     statement.execute("ALTER TABLE peer_totals DROP COLUMN longest_ms");
-                    statement.execute("DROP INDEX session_peer_window");
+                    statement.execute("DROP INDEX session_peer_page");
                     statement.execute("CREATE INDEX session_peer_start ON session (public_key, start_time)");
                     for (String ddl : Schema.statements(SessionTable.TOTALS_MIGRATION)) {
                         if (ddl.strip().startsWith("CREATE TRIGGER")) {

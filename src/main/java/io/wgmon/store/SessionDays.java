@@ -9,8 +9,8 @@ import java.util.Arrays;
  * started that day, so the timeline of all peers reads a row a peer a day instead of an index entry a session.
  * Kept by triggers on {@code session} in the transaction that ends, inserts or prunes a session. A row's
  * {@code spans} is {@code ,off dur,off dur,}: each session's start in milliseconds after the day's start and its
- * length in milliseconds, in the order the sessions ended (the reader sorts a peer's spans by start).
- * Read here one peer at a time, in key order, as {@link PeerSpans} of the window.
+ * length in milliseconds, in the order the sessions ended, or as the migration grouped them (the reader sorts a
+ * peer's spans by start). Read here one peer at a time, in key order, as {@link PeerSpans} of the window.
  */
 final class SessionDays {
     static final long DAY_MS = 86_400_000L;

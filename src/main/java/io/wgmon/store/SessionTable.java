@@ -109,9 +109,9 @@ public final class SessionTable {
     /**
      * Migration 10, with {@link SessionDays#MIGRATION}: a peer's history read from one index holding every column,
      * in the peer's order, instead of a row a page scattered over the whole table (rows lie in the order they were
-     * written, every peer's interleaved): its 1,000 sessions read from a few dozen neighbouring pages, so a cold
-     * page cache costs a few reads, not a thousand. It replaces {@code session_peer_window}, so a session's row
-     * still updates five B-trees.
+     * written, every peer's interleaved): a page of sessions comes from neighbouring index pages, so a cold page
+     * cache costs a few reads instead of one a session. It replaces {@code session_peer_window}, so a session's
+     * row still updates five B-trees (and the triggers' {@code session_day} row).
      */
     static final String PEER_PAGE_MIGRATION = """
             CREATE INDEX session_peer_page ON session (public_key, start_time, end_time, interface, id, name, end_reason,

@@ -3,6 +3,7 @@ package io.wgmon.api;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 /** JSON, or CSV when {@code format=csv} or the client accepts text/csv and not JSON first. */
 final class SessionFormat {
@@ -16,7 +17,8 @@ final class SessionFormat {
                     .header("Link", list.next() == null ? null : "<?cursor=" + list.next() + ">; rel=\"next\"")
                     .build();
         }
-        return Response.ok(SessionJson.of(list), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok((StreamingOutput) output -> SessionJson.write(list, output), MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 
     private static boolean csv(String format, HttpHeaders headers) {

@@ -2,7 +2,9 @@ package io.wgmon.api;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -11,19 +13,20 @@ import java.util.UUID;
  * A page of sessions as the JSON the API's object mapper writes for {@link SessionList}, written field by field: a
  * peer's whole history is thousands of sessions, and the mapper's reflection over each record was most of a page's
  * time. The same bytes: fields in the records' order, nulls written, times as ISO-8601 text, strings escaped by
- * Jackson's own encoder.
+ * Jackson's own encoder. Written out as it goes, never whole in memory.
  */
 final class SessionJson {
-    private static final int SESSION_BYTES = 400;
+    private static final int BUFFER = 16 * 1024;
 
-    private final ByteArrayOutputStream out;
+    private final OutputStream out;
 
-    private SessionJson(int sessions) {
-        this.out = new ByteArrayOutputStream(64 + sessions * SESSION_BYTES);
+    private SessionJson(OutputStream out) {
+        this.out = out;
     }
 
-    static byte[] of(SessionList list) {
-        SessionJson json = new SessionJson(list.sessions().size());
+    static void write(SessionList list, OutputStream output) throws IOException {
+        BufferedOutputStream buffered = new BufferedOutputStream(output, BUFFER);
+        SessionJson json = new SessionJson(buffered);
         json.ascii("{\"sessions\":[");
         boolean first = true;
         for (SessionView session : list.sessions()) {
@@ -36,10 +39,10 @@ final class SessionJson {
         json.ascii("],\"next\":");
         json.string(list.next());
         json.out.write('}');
-        return json.out.toByteArray();
+        buffered.flush();
     }
 
-    private void session(SessionView session) {
+    private void session(SessionView session) throws IOException {
         ascii("{\"id\":");
         uuid(session.id());
         ascii(",\"interface\":");
@@ -78,7 +81,7 @@ final class SessionJson {
         ascii("]}");
     }
 
-    private void uuid(UUID id) {
+    private void uuid(UUID id) throws IOException {
         if (id == null) {
             ascii("null");
         } else {
@@ -88,7 +91,7 @@ final class SessionJson {
         }
     }
 
-    private void instant(Instant time) {
+    private void instant(Instant time) throws IOException {
         if (time == null) {
             ascii("null");
         } else {
@@ -98,17 +101,17 @@ final class SessionJson {
         }
     }
 
-    private void string(String text) {
+    private void string(String text) throws IOException {
         if (text == null) {
             ascii("null");
         } else {
             out.write('"');
-            out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(text));
+            out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text));
             out.write('"');
         }
     }
 
-    private void ascii(String text) {
-        out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    private void ascii(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -359,7 +360,9 @@ class SessionsApiTest {
                         null, List.of()));
         for (SessionList list : List.of(new SessionList(sessions, "MTIzLjQ1"), new SessionList(sessions, null),
                 new SessionList(List.of(), null))) {
-            assertEquals(appMapper.writeValueAsString(list), new String(SessionJson.of(list), StandardCharsets.UTF_8));
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            SessionJson.write(list, written);
+            assertEquals(appMapper.writeValueAsString(list), written.toString(StandardCharsets.UTF_8));
         }
     }
 }

@@ -11,9 +11,9 @@ import java.util.UUID;
 
 /**
  * A page of sessions as the JSON the API's object mapper writes for {@link SessionList}, written field by field: a
- * peer's whole history is thousands of sessions, and the mapper's reflection over each record was most of a page's
+ * peer's whole history is thousands of sessions, and the mapper's work over each record was nearly half a page's
  * time. The same bytes: fields in the records' order, nulls written, times as ISO-8601 text, strings escaped by
- * Jackson's own encoder. Written out as it goes, never whole in memory.
+ * Jackson's own encoder. Written out as it goes: the text is never whole in memory.
  */
 final class SessionJson {
     private static final int BUFFER = 16 * 1024;

@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * peer whose lines did not change is compared, not read ({@link UapiReplyParser#read}); the buffer is reused
  * from read to read. A reply larger than half the byte limit is not kept: it is parsed as it arrives.
  * Each {@code recv(2)} lands in native memory allocated once and only the bytes that arrived are copied
- * into the reply's buffer (a Java array passed to the call would be copied in and out whole around it).
+ * into the reply's buffer (for a Java array passed to the call, jffi mallocs a copy and copies all of it back
+ * every time).
  */
 public class UapiWireGuardClient implements WireGuardClient {
     private static final String SOCKET_SUFFIX = ".sock";

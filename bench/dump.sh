@@ -131,7 +131,7 @@ for variant in "${variants[@]}"; do
   log "$name: $dumps dumps, wgmon-scan $scan_ms ms, all threads $all_ms ms in $WINDOW s"
 done
 
-echo "PEERS=$PEERS CHANGED=$CHANGED/s WARM=$WARM s WINDOW=$WINDOW s, code $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores"
+echo "PEERS=$PEERS CHANGED=$CHANGED/s WARM=$WARM s WINDOW=$WINDOW s, LAUNCH=$LAUNCH (this tree: $(git rev-parse --short HEAD 2>/dev/null || echo '?')), $(nproc) cores"
 echo
 echo "| variant | JAVA_OPTS_APPEND | dumps in the window | wgmon-scan CPU a dump, ms | all threads' CPU a dump, ms | busiest threads in the window, ms | load average before → after |"
 echo "|---|---|---|---|---|---|---|"

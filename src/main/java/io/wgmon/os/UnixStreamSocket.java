@@ -1,5 +1,7 @@
 package io.wgmon.os;
 
+import jnr.ffi.Pointer;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +93,21 @@ public final class UnixStreamSocket implements AutoCloseable {
     public int receive(byte[] buffer, int timeoutMillis) {
         setTimeout(SO_RCVTIMEO, timeoutMillis);
         long received = libc.recv(fd, buffer, buffer.length, 0);
+        if (received < 0) {
+            return interruptedOrTimedOut("recv");
+        }
+        return received == 0 ? -1 : (int) received;
+    }
+
+    /**
+     * Receives at most {@code length} bytes into native memory at {@code buffer}, waiting at most
+     * {@code timeoutMillis}: no Java array copied in and out around the call.
+     *
+     * @return the bytes received, 0 when the wait timed out, -1 at the end of the stream
+     */
+    public int receive(Pointer buffer, int length, int timeoutMillis) {
+        setTimeout(SO_RCVTIMEO, timeoutMillis);
+        long received = libc.recv(fd, buffer, length, 0);
         if (received < 0) {
             return interruptedOrTimedOut("recv");
         }

@@ -1,5 +1,7 @@
 package io.wgmon.os;
 
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +83,30 @@ class UnixStreamSocketTest {
                 assertArrayEquals(new byte[] {1, 2, 3}, java.util.Arrays.copyOf(buffer, 3));
             }
             assertEquals(-1, socket.receive(new byte[16], 2000), "the peer closed");
+        }
+    }
+
+    @Test
+    void receivesIntoNativeMemoryNoMoreThanAskedAndSeesTheEndOfTheStream() throws Exception {
+        Path path = dir.resolve("native.sock");
+        Pointer buffer = Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(libc), 16);
+        buffer.setMemory(0, 16, (byte) 9);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+             UnixStreamSocket socket = UnixStreamSocket.open(libc)) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            socket.connect(path, 2000);
+            try (SocketChannel peer = server.accept()) {
+                assertEquals(0, socket.receive(buffer, 16, 50), "nothing sent: the receive timeout expires");
+                peer.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}));
+                assertEquals(3, socket.receive(buffer, 3, 2000));
+                byte[] got = new byte[5];
+                buffer.get(0, got, 0, 5);
+                assertArrayEquals(new byte[] {1, 2, 3, 9, 9}, got, "no byte written past the length asked");
+                assertEquals(2, socket.receive(buffer, 16, 2000));
+                buffer.get(0, got, 0, 2);
+                assertArrayEquals(new byte[] {4, 5}, java.util.Arrays.copyOf(got, 2));
+            }
+            assertEquals(-1, socket.receive(buffer, 16, 2000), "the peer closed");
         }
     }
 

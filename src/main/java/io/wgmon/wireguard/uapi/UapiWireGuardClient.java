@@ -12,6 +12,9 @@ import io.wgmon.os.LibC;
 import io.wgmon.os.OsException;
 import io.wgmon.os.UnixStreamSocket;
 
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
@@ -37,10 +40,19 @@ import java.util.concurrent.TimeUnit;
  * <p>A reply is received whole into one buffer and parsed at once against the device's last read, so that a
  * peer whose lines did not change is compared, not read ({@link UapiReplyParser#read}); the buffer is reused
  * from read to read. A reply larger than half the byte limit is not kept: it is parsed as it arrives.
+ * Each {@code recv(2)} lands in native memory allocated once and only the bytes that arrived are copied
+ * into the reply's buffer (for a Java array passed to the call, jffi mallocs a copy and copies all of it back
+ * every time).
  */
 public class UapiWireGuardClient implements WireGuardClient {
     private static final String SOCKET_SUFFIX = ".sock";
-    private static final int READ_CHUNK_BYTES = 64 * 1024;
+    /** The reply buffer's first size, before the device's replies told theirs. */
+    private static final int FIRST_REPLY_BYTES = 64 * 1024;
+    /**
+     * One receive's most: wireguard-go writes its reply at once, so the socket holds more than 64 KiB at each
+     * receive (docs/benchmarks.md, "One dump's CPU in the packaged app").
+     */
+    private static final int RECEIVE_BYTES = 256 * 1024;
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final byte[] GET = "get=1\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -52,6 +64,8 @@ public class UapiWireGuardClient implements WireGuardClient {
     /** Each device's peers as its last read left them: the next read compares with them in place. */
     private final Map<String, KnownPeers> knownPeers = new ConcurrentHashMap<>();
     private final LibC libc = LibC.load();
+    /** What each receive brings, until it is copied out; one read at a time uses it, and zeroes it after. */
+    private final Pointer received = Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(libc), RECEIVE_BYTES);
 
     public UapiWireGuardClient(Path uapiDir, Duration requestTimeout, ReplyLimits limits) {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -95,17 +109,45 @@ public class UapiWireGuardClient implements WireGuardClient {
             throw new WireGuardException(Reason.NO_SUCH_DEVICE, name + ": no UAPI socket " + socket);
         }
         long deadline = System.nanoTime() + requestTimeout.toNanos();
-        byte[] chunk = new byte[READ_CHUNK_BYTES];
-        try (UnixStreamSocket channel = UnixStreamSocket.open(libc)) {
-            connect(channel, name, socket, deadline);
-            send(channel, name, socket, deadline);
-            return receive(channel, name, socket, deadline, chunk);
-        } catch (OsException e) {
-            throw new WireGuardException(Reason.IO, name + ": UAPI request on " + socket + " failed: " + e.getMessage(), e);
-        } finally {
-            // the reply carried the private key in hex
-            Arrays.fill(chunk, (byte) 0);
+        synchronized (received) {
+            ReceiveState receiving = new ReceiveState();
+            try (UnixStreamSocket channel = UnixStreamSocket.open(libc)) {
+                connect(channel, name, socket, deadline);
+                send(channel, name, socket, deadline);
+                return receive(channel, name, socket, deadline, receiving);
+            } catch (OsException e) {
+                throw new WireGuardException(Reason.IO, name + ": UAPI request on " + socket + " failed: " + e.getMessage(), e);
+            } finally {
+                // the reply carried the private key in hex
+                received.setMemory(0, receiving.mostReceived, (byte) 0);
+                if (receiving.copy != null) {
+                    Arrays.fill(receiving.copy, (byte) 0);
+                }
+            }
         }
+    }
+
+    /** One read's use of {@link #received}: how much of it was written, and its copy in an array when one was needed. */
+    private static final class ReceiveState {
+        int mostReceived;
+        byte[] copy;
+    }
+
+    /** Receives into {@link #received}: the bytes that arrived, 0 when the wait timed out, -1 at the end of the stream. */
+    private int receiveChunk(UnixStreamSocket channel, String name, Path socket, long deadline, ReceiveState receiving)
+            throws WireGuardException {
+        int read = channel.receive(received, RECEIVE_BYTES, millisLeft(name, socket, deadline));
+        receiving.mostReceived = Math.max(receiving.mostReceived, read);
+        return read;
+    }
+
+    /** The {@code read} bytes {@link #received} holds, in an array the parser may be fed from. */
+    private byte[] copied(ReceiveState receiving, int read) {
+        if (receiving.copy == null) {
+            receiving.copy = new byte[RECEIVE_BYTES];
+        }
+        received.get(0, receiving.copy, 0, read);
+        return receiving.copy;
     }
 
     private void connect(UnixStreamSocket channel, String name, Path socket, long deadline) throws WireGuardException {
@@ -138,14 +180,14 @@ public class UapiWireGuardClient implements WireGuardClient {
         }
     }
 
-    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk)
+    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, ReceiveState receiving)
             throws WireGuardException {
         ReplyBudget budget = limits.budget(name + ": UAPI reply on " + socket);
         KnownPeers known = knownPeers.computeIfAbsent(name, device -> new KnownPeers());
         synchronized (known) {
             boolean read = false;
             try {
-                Device device = receive(channel, name, socket, deadline, chunk, budget, known,
+                Device device = receive(channel, name, socket, deadline, receiving, budget, known,
                         new UapiReplyParser(name, budget, publicKeys, known));
                 read = true;
                 return device;
@@ -157,15 +199,15 @@ public class UapiWireGuardClient implements WireGuardClient {
         }
     }
 
-    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk,
+    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, ReceiveState receiving,
                            ReplyBudget budget, KnownPeers known, UapiReplyParser parser) throws WireGuardException {
         int keptLimit = (int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes() / 2);
-        byte[] reply = known.takeBuffer(Math.min(keptLimit, Math.max(READ_CHUNK_BYTES, known.expectedReplyBytes())));
+        byte[] reply = known.takeBuffer(Math.min(keptLimit, Math.max(FIRST_REPLY_BYTES, known.expectedReplyBytes())));
         int length = 0;
         boolean parsed = false;
         try {
             while (true) {
-                int read = channel.receive(chunk, millisLeft(name, socket, deadline));
+                int read = receiveChunk(channel, name, socket, deadline, receiving);
                 if (read < 0) {
                     parsed = true;
                     return parser.read(reply, length);
@@ -175,12 +217,12 @@ public class UapiWireGuardClient implements WireGuardClient {
                 }
                 if (length + read > reply.length) {
                     if (length + read > keptLimit) {
-                        return parseAsItArrives(channel, name, socket, deadline, chunk, read, budget, parser, reply, length);
+                        return parseAsItArrives(channel, name, socket, deadline, receiving, read, budget, parser, reply, length);
                     }
                     reply = grown(reply, length, (int) Math.min(keptLimit, Math.max(length + read, 2L * reply.length)));
                 }
                 // 0 bytes: the receive timeout expired; the next round checks the deadline
-                System.arraycopy(chunk, 0, reply, length, read);
+                received.get(0, reply, length, read);
                 length += read;
                 if (endsWithBlankLine(reply, length)) {
                     parsed = true;
@@ -210,20 +252,20 @@ public class UapiWireGuardClient implements WireGuardClient {
         return larger;
     }
 
-    /** The reply is larger than one kept whole: what came so far, the chunk in hand and the rest as it arrives. */
-    private Device parseAsItArrives(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk,
+    /** The reply is larger than one kept whole: what came so far, the receive in hand and the rest as it arrives. */
+    private Device parseAsItArrives(UnixStreamSocket channel, String name, Path socket, long deadline, ReceiveState receiving,
                                     int inChunk, ReplyBudget budget, UapiReplyParser parser, byte[] reply, int length)
             throws WireGuardException {
-        if (parser.feed(reply, 0, length) || parser.feed(chunk, 0, inChunk)) {
+        if (parser.feed(reply, 0, length) || parser.feed(copied(receiving, inChunk), 0, inChunk)) {
             return parser.device();
         }
-        return receive(channel, name, socket, deadline, chunk, budget, parser);
+        return receive(channel, name, socket, deadline, receiving, budget, parser);
     }
 
-    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, byte[] chunk,
+    private Device receive(UnixStreamSocket channel, String name, Path socket, long deadline, ReceiveState receiving,
                            ReplyBudget budget, UapiReplyParser parser) throws WireGuardException {
         while (true) {
-            int read = channel.receive(chunk, millisLeft(name, socket, deadline));
+            int read = receiveChunk(channel, name, socket, deadline, receiving);
             if (read < 0) {
                 return parser.device();
             }
@@ -231,7 +273,7 @@ public class UapiWireGuardClient implements WireGuardClient {
                 throw budget.exceeded();
             }
             // 0 bytes: the receive timeout expired; the next round checks the deadline
-            if (read > 0 && parser.feed(chunk, 0, read)) {
+            if (read > 0 && parser.feed(copied(receiving, read), 0, read)) {
                 return parser.device();
             }
         }

@@ -140,7 +140,7 @@ class UapiWireGuardClientTest {
 
     @Test
     void aReplyLargerThanHalfTheByteLimitIsParsedAsItArrives() throws Exception {
-        // larger than a receive (64 KiB), so that part of it is held when it passes the half
+        // larger than the first reply buffer (64 KiB), so that part of it is held when it passes the half
         String reply = wireguardGoReply().replace("errno=0\n", manyPeers(400) + "errno=0\n");
         assertTrue(reply.length() > 100_000 && reply.length() < 200_000, "bytes: " + reply.length());
         serveEach("wg0", List.of(reply, reply));
@@ -148,6 +148,21 @@ class UapiWireGuardClientTest {
 
         assertEquals(UapiReplyParser.parse("wg0", ascii(reply)), client.device("wg0"));
         assertEquals(UapiReplyParser.parse("wg0", ascii(reply)), client.device("wg0"));
+    }
+
+    @Test
+    void aReplyOfManyReceivesWrittenAtOnceIsReadWholeEveryTime() throws Exception {
+        // as wireguard-go writes it: one write of the whole reply, several times one receive's 256 KiB
+        String reply = wireguardGoReply().replace("errno=0\n", manyPeers(4000) + "errno=0\n");
+        String changed = reply.replace("tx_bytes=3999\n", "tx_bytes=4000\n");
+        assertTrue(reply.length() > 3 * 256 * 1024, "bytes: " + reply.length());
+        List<String> replies = List.of(reply, reply, changed);
+        serveEachAtOnce("wg0", replies);
+        UapiWireGuardClient client = client(Duration.ofSeconds(10));
+
+        for (String text : replies) {
+            assertEquals(UapiReplyParser.parse("wg0", ascii(text)), client.device("wg0"));
+        }
     }
 
     /** The reply with its peers in reverse order, as wireguard-go may list them from one read to the next. */
@@ -288,6 +303,29 @@ class UapiWireGuardClientTest {
                     byte[] reply = ascii(text);
                     for (int offset = 0; offset < reply.length; offset += 1000) {
                         connection.write(ByteBuffer.wrap(reply, offset, Math.min(1000, reply.length - offset)));
+                    }
+                    connection.read(ByteBuffer.allocate(1));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "uapi-daemon-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Serves one connection per reply on {@code <dir>/<name>.sock}, each reply in one write. */
+    private void serveEachAtOnce(String name, List<String> replies) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(dir.resolve(name + ".sock")));
+        servers.add(server);
+        Thread thread = new Thread(() -> {
+            for (String text : replies) {
+                try (SocketChannel connection = server.accept()) {
+                    readRequest(connection);
+                    ByteBuffer reply = ByteBuffer.wrap(ascii(text));
+                    while (reply.hasRemaining()) {
+                        connection.write(reply);
                     }
                     connection.read(ByteBuffer.allocate(1));
                 } catch (IOException e) {

@@ -77,7 +77,7 @@ public final class ScanRunner {
                 .with(state.sessions(tracked, changed, peers, scan.time())));
         found.forEach(this::publish);
         deadlines.scanned(scan.time(), changed, tracker.removed());
-        ruleDiagnosis.scanned(scan, changed, lastDataFrom);
+        ruleDiagnosis.scanned(scan, changed, tracked, lastDataFrom);
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());

@@ -4,6 +4,8 @@
 #   wgmon_nft_ruleset PORT GROUP [TIMEOUT [TABLE]]   prints table inet TABLE (default wgmon) as a file for
 #                                                    `nft -f`, replacing the table if it exists
 #   wgmon_add_nft_rules NS PORT GROUP [TIMEOUT]      loads it into network namespace NS
+#   wgmon_nft_rules PORT GROUP                       prints only the two logging rules' bodies, one a line
+#                                                    (no known endpoints: every handshake is logged)
 # TIMEOUT (default 180s, wgmon's default wgmon.tracking.idle-timeout) is how long an endpoint stays known
 # after the last handshake the server answered it; it must not exceed wgmon.tracking.idle-timeout.
 # With WGMON_RULE_COUNTERS=1 the input chain starts with a rule counting every packet to the port, and
@@ -44,8 +46,7 @@ table inet $table {
     $first ip saddr . udp sport @answered4 add @known4 { ip saddr . udp sport }
     $first ip6 saddr . udp sport @answered6 add @known6 { ip6 saddr . udp sport }
     # logged: initiations (type 1), responses (type 2), first data packets
-    udp dport $port udp length . @th,64,32 { 156 . 0x01000000, 100 . 0x02000000 } ${count}log group $group
-    $first ${count}log group $group
+$(wgmon_nft_rules "$port" "$group" | sed "s/ log group/ ${count}log group/; s/^/    /")
   }
   chain output {
     type filter hook output priority 0;
@@ -57,6 +58,11 @@ table inet $table {
   }
 }
 EOF
+}
+
+wgmon_nft_rules() {
+  echo "udp dport $1 udp length . @th,64,32 { 156 . 0x01000000, 100 . 0x02000000 } log group $2"
+  echo "udp dport $1 udp length >= 40 @th,64,32 0x04000000 @th,128,64 0 log group $2"
 }
 
 wgmon_add_nft_rules() {

@@ -49,6 +49,8 @@ public final class MissingRuleDiagnosis {
     private final Map<InetAddress, Instant> lastSeen = new ConcurrentHashMap<>();
     private final AtomicLong detections = new AtomicLong();
     private Instant baseline;
+    /** The scan before this one; scan thread. */
+    private Instant previousScan;
     private volatile Finding finding;
     private volatile boolean packetsSeen;
     /** When the last finding was cleared: handshakes before it were judged already. */
@@ -94,9 +96,11 @@ public final class MissingRuleDiagnosis {
         Instant now = scan.time();
         if (baseline == null) {
             baseline = now;
+            previousScan = now;
             return;
         }
-        Set<PeerKey> arrived = arrivedFromNewEndpoints(tracked);
+        Set<PeerKey> arrived = arrivedFromNewEndpoints(tracked, previousScan);
+        previousScan = now;
         for (PeerState state : changed) {
             if (arrived.contains(state.key()) && state.last().lastHandshake() != null
                     && state.last().endpoint() != null) {
@@ -138,12 +142,16 @@ public final class MissingRuleDiagnosis {
 
     /**
      * The peers whose handshake in this scan began a session or came from a new endpoint: only those are
-     * logged by the rule, which keeps a connected peer's rekeys from its known endpoint in the kernel.
+     * logged by the rule, which keeps a connected peer's rekeys from its known endpoint in the kernel. A roam
+     * without a handshake since the previous scan (data from a new port) sent nothing the rule logs.
      */
-    private static Set<PeerKey> arrivedFromNewEndpoints(List<PeerEvent> tracked) {
+    private static Set<PeerKey> arrivedFromNewEndpoints(List<PeerEvent> tracked, Instant previousScan) {
         Set<PeerKey> arrived = new HashSet<>();
         for (PeerEvent event : tracked) {
-            if (event.type() == PeerEventType.CONNECTED || event.type() == PeerEventType.ROAMED) {
+            boolean connect = event.type() == PeerEventType.CONNECTED;
+            boolean roamWithHandshake = event.type() == PeerEventType.ROAMED && event.peer().lastHandshake() != null
+                    && event.peer().lastHandshake().isAfter(previousScan);
+            if (connect || roamWithHandshake) {
                 arrived.add(event.key());
             }
         }

@@ -130,4 +130,14 @@ class MissingRuleDiagnosisTest {
         scan(150, T0.plusSeconds(130), PeerEventType.ROAMED);
         assertNotNull(diagnosis.finding(), "a new endpoint's handshake is logged");
     }
+
+    @Test
+    void aRoamWithoutANewHandshakeIsNotJudged() throws Exception {
+        scan(0, null);
+        diagnosis.seen(packet(9, MessageType.HANDSHAKE_INITIATION, false));
+        scan(20, T0.plusSeconds(10), PeerEventType.CONNECTED);
+        scan(150, T0.plusSeconds(130));
+        scan(170, T0.plusSeconds(130), PeerEventType.ROAMED);
+        assertNull(diagnosis.finding(), "data from a new port moved the endpoint: no handshake the rule logs");
+    }
 }

@@ -30,6 +30,7 @@ class HandshakeRuleIT {
     private static final Duration IDLE = Duration.ofSeconds(6);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final String ALL_PACKETS_WARNING = "delivers every WireGuard data packet";
+    private static final String TIMEOUT_WARNING = "longer than wgmon.tracking.idle-timeout";
 
     @BeforeAll
     static void prerequisites() {
@@ -187,6 +188,27 @@ class HandshakeRuleIT {
         System.out.println("RULE: back from " + endpoint + " -> peer.connected "
                 + Duration.between(back, again.receivedAt()).toMillis() + " ms");
         assertEquals(0, occurrences(monitor.log(), "no packet from it reached"), "no missing-rule WARN");
+        assertEquals(0, occurrences(monitor.log(), TIMEOUT_WARNING), "the rules' timeout is idle-timeout: no WARN");
+    }
+
+    @Test
+    void aKnownEndpointTimeoutLongerThanIdleTimeoutIsSaidAtStart() throws Exception {
+        Path log = Files.createTempFile("wgmon-rule-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
+            int group = ThreadLocalRandom.current().nextInt(100, 60000);
+            testbed.loadRuleset(group, "120s");
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
+                monitor.awaitReady(Duration.ofSeconds(60));
+                String text = monitor.log();
+                System.out.println("RULE: known endpoints for 120s, idle-timeout " + IDLE.toSeconds() + "s: "
+                        + text.lines().filter(l -> l.contains(TIMEOUT_WARNING)).findFirst().orElse("no WARN"));
+                assertEquals(1, occurrences(text, TIMEOUT_WARNING + " (" + IDLE.toSeconds() + "s)"), text);
+                assertTrue(text.contains("known for 120s (set inet wgmon known4)"), text);
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     @Test

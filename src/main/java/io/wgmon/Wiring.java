@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.nflog.KnownEndpointsFlush;
 import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
@@ -37,6 +38,7 @@ import io.wgmon.tracking.HistoryWatch;
 import io.wgmon.tracking.StoredHistory;
 import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
+import io.wgmon.tracking.KnownEndpointsOnDisconnect;
 import io.wgmon.tracking.MissingRuleDiagnosis;
 import io.wgmon.tracking.NoPacketProbe;
 import io.wgmon.tracking.PacketTriage;
@@ -108,7 +110,10 @@ public class Wiring {
                 store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none), expectations);
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
                 new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules, ruleDiagnosis,
-                lastPackets::lastFrom);
+                lastPackets::lastFrom, switch (config.monitor()) {
+                    case NFLOG -> new KnownEndpointsOnDisconnect(new KnownEndpointsFlush());
+                    case BPF -> KnownEndpointsOnDisconnect.none();
+                });
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,

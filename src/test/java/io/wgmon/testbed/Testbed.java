@@ -41,12 +41,8 @@ public final class Testbed implements AutoCloseable {
     private Path serverKey;
     /** The server's peers as {@code wg set} arguments, in order, to configure a restarted daemon alike. */
     private final Map<String, List<String>> serverPeers = new LinkedHashMap<>();
-    /** wgmon's ruleset as last loaded, null before. */
-    private Ruleset ruleset;
-
-    private record Ruleset(int group, String timeout) {
-    }
-
+    /** Peers {@link #removePeer} took off the server, for {@link #addPeerBack}. */
+    private final Map<String, List<String>> removedPeers = new LinkedHashMap<>();
     public record Client(int number, String namespace, String interfaceName, String publicKey,
                          String address, String tunnelAddress) {
     }
@@ -161,17 +157,14 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
-     * A new wireguard-go for the server interface, configured as before (same key, port, peers, address), and
-     * wgmon's ruleset loaded again if it was, as the README's wg-quick PostUp does: the known endpoints are
-     * forgotten with the daemon's sessions.
+     * A new wireguard-go for the server interface, configured as before (same key, port, peers, address). The
+     * firewall rules are left as they are, known endpoints included: wgmon flushes those when it reports the
+     * interface down, so a peer back from the same endpoint is logged again.
      */
     public void restartServerDaemon() throws IOException {
         Files.deleteIfExists(serverUapiDir.resolve(serverInterface() + ".sock"));
         startWireGuardGo(serverNs(), serverInterface());
         configureServer();
-        if (ruleset != null) {
-            loadRuleset(ruleset.group(), ruleset.timeout());
-        }
     }
 
     /**
@@ -282,8 +275,17 @@ public final class Testbed implements AutoCloseable {
 
     /** Removes the client as a peer of the server. */
     public void removePeer(Client client) {
-        serverPeers.remove(client.publicKey());
+        removedPeers.put(client.publicKey(), serverPeers.remove(client.publicKey()));
         serverWg("set", serverInterface(), "peer", client.publicKey(), "remove");
+    }
+
+    /** Configures a client {@link #removePeer} removed as a peer of the server again, as it was. */
+    public void addPeerBack(Client client) {
+        List<String> peer = removedPeers.remove(client.publicKey());
+        serverPeers.put(client.publicKey(), peer);
+        List<String> argv = new ArrayList<>(List.of("set", serverInterface()));
+        argv.addAll(peer);
+        serverWg(argv.toArray(String[]::new));
     }
 
     /** Adds a peer to the server that has no client behind it and so never handshakes. */
@@ -312,7 +314,6 @@ public final class Testbed implements AutoCloseable {
         String text = Shell.run(List.of("bash", "-c", "source \"$0\" && wgmon_nft_ruleset \"$@\"",
                 RULE_SCRIPT.toString(), String.valueOf(listenPort), String.valueOf(group), timeout));
         Shell.run(List.of("ip", "netns", "exec", serverNs(), "nft", "-f", "-"), text);
-        ruleset = new Ruleset(group, timeout);
     }
 
     /** {@code nft list set inet wgmon NAME} in the server's namespace: e.g. the known endpoints (known4). */

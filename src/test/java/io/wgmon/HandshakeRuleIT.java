@@ -38,10 +38,14 @@ class HandshakeRuleIT {
     }
 
     private static Map<String, String> env(Testbed testbed, WebhookReceiver receiver, int group) {
+        return env(testbed, receiver, group, IDLE);
+    }
+
+    private static Map<String, String> env(Testbed testbed, WebhookReceiver receiver, int group, Duration idle) {
         return Map.of(
                 "WGMON_NFLOG_GROUP", String.valueOf(group),
                 "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
+                "WGMON_TRACKING_IDLE_TIMEOUT", idle.toSeconds() + "s",
                 "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
                 "WGMON_TRACKING_REPORT_ROAMING", "true",
                 "WGMON_WEBHOOK_URL", receiver.url("/hook").toString());
@@ -189,6 +193,71 @@ class HandshakeRuleIT {
                 + Duration.between(back, again.receivedAt()).toMillis() + " ms");
         assertEquals(0, occurrences(monitor.log(), "no packet from it reached"), "no missing-rule WARN");
         assertEquals(0, occurrences(monitor.log(), TIMEOUT_WARNING), "the rules' timeout is idle-timeout: no WARN");
+    }
+
+    /**
+     * A peer removed from the server while its endpoint is known (the sets' timeout is a long idle-timeout here),
+     * then configured again and handshaking from the same endpoint: wgmon flushed the known endpoints when it
+     * reported the removal, so the comeback is logged and delivered at once.
+     */
+    @Test
+    void aPeerRemovedAndAddedBackIsLoggedAgainFromTheSameEndpoint() throws Exception {
+        Duration idle = Duration.ofSeconds(120);
+        Path log = Files.createTempFile("wgmon-rule-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
+            int group = ThreadLocalRandom.current().nextInt(100, 60000);
+            testbed.logToNflog(group, idle);
+            Testbed.Client alice = testbed.addClient();
+            Testbed.Client bob = testbed.addClient();
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group, idle),
+                    log)) {
+                monitor.awaitReady(Duration.ofSeconds(60));
+                try {
+                    removedAndBack(testbed, receiver, monitor, alice, bob);
+                } catch (AssertionError | RuntimeException e) {
+                    System.err.println("---- wgmon log ----\n" + monitor.log());
+                    throw e;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private void removedAndBack(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor, Testbed.Client alice,
+                                Testbed.Client bob) throws Exception {
+        String endpoint = alice.address() + " . " + testbed.sh(alice.namespace(), "wg", "show", alice.interfaceName(),
+                "listen-port").trim();
+        testbed.ping(alice);
+        assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
+                "no peer.connected");
+        assertTrue(testbed.nftSet("known4").contains(endpoint), "the connect made " + endpoint + " known: "
+                + testbed.nftSet("known4"));
+
+        // the removal is found by the next scan: bob's connect asks for one
+        testbed.removePeer(alice);
+        testbed.ping(bob);
+        Delivery removed = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), Duration.ofSeconds(10));
+        assertNotNull(removed, "no peer.disconnected for the removed peer");
+        assertEquals("removed", removed.json().get("reason").asText());
+        System.out.println("RULE: peer removed -> peer.disconnected (removed); known4 then: "
+                + testbed.nftSet("known4").replaceAll("\\s+", " "));
+
+        testbed.addPeerBack(alice);
+        testbed.renewSession(alice);
+        Instant back = Instant.now();
+        testbed.ping(alice);
+        Delivery again = receiver.await(d -> d.is("peer.connected", alice.publicKey()) && d.receivedAt().isAfter(back),
+                Duration.ofSeconds(5));
+        assertNotNull(again, "the peer added back, handshaking from the same endpoint " + endpoint
+                + ", was not delivered: its endpoint was still known");
+        System.out.println("RULE: added back, from " + endpoint + " -> peer.connected "
+                + Duration.between(back, again.receivedAt()).toMillis() + " ms; known4 then: "
+                + testbed.nftSet("known4").replaceAll("\\s+", " "));
+        assertTrue(testbed.nftSet("known4").contains(endpoint), "the comeback made " + endpoint + " known again");
+        assertEquals(0, occurrences(monitor.log(), "Cannot flush"), "the flush worked: no WARN");
+        assertEquals(0, occurrences(monitor.log(), "no packet from it reached"), "no missing-rule WARN");
     }
 
     @Test

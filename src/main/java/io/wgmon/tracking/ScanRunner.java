@@ -80,9 +80,9 @@ public final class ScanRunner {
         outbox.commit(found, state.changes(changed, tracker.removed(), peers)
                 .with(state.sessions(tracked, changed, peers, scan.time())));
         found.forEach(this::publish);
-        knownEndpoints.scanned(tracked);
         deadlines.scanned(scan.time(), changed, tracker.removed());
         ruleDiagnosis.scanned(scan, changed, tracked, lastDataFrom);
+        knownEndpoints.scanned(tracked);
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());

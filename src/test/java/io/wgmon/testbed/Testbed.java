@@ -43,6 +43,7 @@ public final class Testbed implements AutoCloseable {
     private final Map<String, List<String>> serverPeers = new LinkedHashMap<>();
     /** Peers {@link #removePeer} took off the server, for {@link #addPeerBack}. */
     private final Map<String, List<String>> removedPeers = new LinkedHashMap<>();
+
     public record Client(int number, String namespace, String interfaceName, String publicKey,
                          String address, String tunnelAddress) {
     }

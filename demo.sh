@@ -17,7 +17,7 @@ scripts/install-deps.sh
 ./mvnw -B -q -ntp package -DskipTests
 
 step "making two namespaces joined by a veth, wireguard-go on each side, and the NFLOG rule"
-wglink_setup
+wglink_setup "${IDLE}s"
 echo "server $WGS (key $(cat "$WORK/srv.pub")), client $WGC (key $(cat "$WORK/cli.pub"))"
 ip netns exec "$SRV" nft list table inet wgmon
 

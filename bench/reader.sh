@@ -73,6 +73,8 @@ ip netns exec "$SRV" nft add chain inet wgrd input '{ type filter hook input pri
 ip netns exec "$SRV" nft add rule inet wgrd input udp dport "$PORT" counter
 # shellcheck source=../scripts/lib/wgmon-rule.sh
 source scripts/lib/wgmon-rule.sh
+# the logging rules without the README's known endpoints: those would keep the forged rekeys of
+# SOURCE=connected (from the connected peer's endpoint) in the kernel, and this bench is about the reader
 while read -r rule; do
   ip netns exec "$SRV" nft "add rule inet wgrd input ${rule/ log group/ counter log group}"
 done < <(wgmon_nft_rules "$PORT" "$GROUP")

@@ -100,23 +100,19 @@ cg_join() { echo "$2" > "$CG/$1/cgroup.procs"; }     # cg_join NAME PID: the pro
 cg_ns() { cat "$CG/$1/cpuacct.usage"; }
 
 # --- the bed ------------------------------------------------------------------------------------
-# rules RULE: the nft rules on the server's input hook. The first only counts (every packet on the
-# WireGuard port, logged or filtered); "all" logs every packet (the old README's rule); "documented"
-# logs the handshake messages and the first data packet of each session only.
+# rules RULE: the nft rules on the server, table $TABLE replaced. The input chain's first rule only counts
+# (every packet on the WireGuard port, logged or filtered); "all" logs every packet (the old README's rule);
+# "documented" is the README's ruleset (scripts/lib/wgmon-rule.sh, known endpoints for IDLE_TIMEOUT): it logs
+# the handshake messages and the first data packet of each session, none from a known endpoint.
 rules() {
-  local logged rule
   case "$1" in
-    all) logged="udp dport $PORT counter log group $GROUP" ;;
+    all) printf 'table inet %s\ndelete table inet %s\ntable inet %s {\n  chain input {\n    type filter hook input priority 0;\n    udp dport %s counter\n    udp dport %s counter log group %s\n  }\n}\n' \
+           "$TABLE" "$TABLE" "$TABLE" "$PORT" "$PORT" "$GROUP" ;;
     documented)
       # shellcheck source=../scripts/lib/wgmon-rule.sh
-      logged=$(source scripts/lib/wgmon-rule.sh && wgmon_nft_rules "$PORT" "$GROUP" | sed 's/ log group/ counter log group/') ;;
+      (source scripts/lib/wgmon-rule.sh && WGMON_RULE_COUNTERS=1 wgmon_nft_ruleset "$PORT" "$GROUP" "$IDLE_TIMEOUT" "$TABLE") ;;
     *) echo "unknown rule $1 (documented or all)"; exit 2 ;;
-  esac
-  ip netns exec "$SRV" nft flush chain inet "$TABLE" input
-  ip netns exec "$SRV" nft add rule inet "$TABLE" input udp dport "$PORT" counter
-  while read -r rule; do
-    [ -n "$rule" ] && ip netns exec "$SRV" nft "add rule inet $TABLE input $rule"
-  done <<< "$logged"
+  esac | ip netns exec "$SRV" nft -f -
 }
 # counters: "ALL LOGGED": packets on the port so far, and those the logging rules matched
 counters() {
@@ -162,8 +158,6 @@ bed_up() {
   ip -n "$CLI" addr add 10.9.0.2/32 dev "$DATA"; ip -n "$CLI" link set "$DATA" up
   ip -n "$CLI" route add 10.10.10.1/32 dev "$DATA"
   for name in "${clients[@]}"; do ip -n "$CLI" link set "$name" up; done
-  ip netns exec "$SRV" nft add table inet "$TABLE"
-  ip netns exec "$SRV" nft add chain inet "$TABLE" input '{ type filter hook input priority 0 ; }'
   rules "$RULE"
   [ "${3:-}" = nodata ] || ip netns exec "$CLI" ping -c 1 -W 2 10.10.10.1 > /dev/null   # the data session, before wgmon
   : > "$WORK/events"

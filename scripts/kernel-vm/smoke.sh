@@ -57,6 +57,9 @@ ip netns exec cli ping -n -c 2 -w 60 10.10.10.1
 wait $tcpdump_pid || { echo "tcpdump saw fewer than 2 packets on nflog:$group"; cat "$out/tcpdump.err"; }
 cat "$out/nflog.txt"
 
+step "the rules' known endpoints (the server's response passed the output hook, the first data packet came in)"
+ip netns exec srv nft list set inet wgmon known4 | tee "$out/known4.txt"
+
 step "wg show all dump (server)"
 ip netns exec srv wg show all dump | awk 'BEGIN { OFS = "\t" } NF == 5 { $2 = "(private key)" } { print }' \
   | tee "$out/wg-dump.txt"

@@ -25,6 +25,7 @@ wait_for() { # wait_for FILE PATTERN SECONDS
   echo "timed out waiting for '$2' in $1"; cat "$1"; return 1
 }
 
+# wglink_setup [TIMEOUT]: TIMEOUT keeps the rules' known endpoints (default 180s), at most wgmon's idle-timeout
 wglink_setup() {
   ip netns add "$SRV"; ip netns add "$CLI"
   ip link add "vs$$" type veth peer name "vc$$"
@@ -41,7 +42,7 @@ wglink_setup() {
   ip netns exec "$CLI" wg set "$WGC" private-key "$WORK/cli.key" peer "$(cat "$WORK/srv.pub")" allowed-ips 10.10.10.1/32 endpoint 192.0.2.1:3000
   ip -n "$SRV" addr add 10.10.10.1/24 dev "$WGS"; ip -n "$SRV" link set "$WGS" up
   ip -n "$CLI" addr add 10.10.10.2/24 dev "$WGC"; ip -n "$CLI" link set "$WGC" up
-  wgmon_add_nft_rules "$SRV" 3000 1
+  wgmon_add_nft_rules "$SRV" 3000 1 "${1:-180s}"
 }
 
 # wgmon_start [NAME=VALUE]...: starts wgmon in the server namespace, logging to $WORK/wgmon.log,

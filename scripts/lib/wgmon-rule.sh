@@ -1,19 +1,81 @@
-# The firewall rules wgmon documents (README, "Firewall rule"), for the demo, the benches and the kernel
-# tier's scripts: source it, then
-#   wgmon_nft_rules PORT GROUP          prints the two rule bodies, one a line (after "nft add rule inet wgmon input")
-#   wgmon_add_nft_rules NS PORT GROUP   adds table inet wgmon, chain input and both rules in namespace NS
-# They log inbound handshake initiations (type 1, UDP length 156) and responses (type 2, UDP length 100),
-# and the first data packet of each session (type 4 with counter 0); ordinary data packets stay in the kernel.
+#!/usr/bin/env bash
+# The firewall rules wgmon documents (README, "The firewall rule"; docs/architecture.md#firewall), in one
+# place for the demo, the benches, the test beds and the kernel tier's scripts: source it, then
+#   wgmon_nft_ruleset PORT GROUP [TIMEOUT [TABLE]]   prints table inet TABLE (default wgmon) as a file for
+#                                                    `nft -f`, replacing the table if it exists
+#   wgmon_add_nft_rules NS PORT GROUP [TIMEOUT]      loads it into network namespace NS
+#   wgmon_nft_rules PORT GROUP                       prints only the two logging rules' bodies, one a line
+#                                                    (no known endpoints: every handshake is logged)
+# TIMEOUT (default 180s, wgmon's default wgmon.tracking.idle-timeout) is how long an endpoint stays known
+# after the last handshake the server answered it; it must not exceed wgmon.tracking.idle-timeout.
+# With WGMON_RULE_COUNTERS=1 the input chain starts with a rule counting every packet to the port, and
+# each logging rule counts what it logs (for the benches: the first counter is everything, the others
+# are logged).
+#
+# Logged: inbound handshake initiations (type 1, UDP length 156) and responses (type 2, UDP length 100),
+# and the first data packet of each session (type 4 with counter 0), unless they come from a known
+# endpoint: one the server answered a handshake (a response it sent, type 2 from its port) and that then
+# sent that session's first data packet. The server refreshes a known endpoint with every response it
+# sends there, so a connected peer's rekeys from it are not logged; a new endpoint (a connect, a roam) is.
+wgmon_nft_ruleset() {
+  local port=$1 group=$2 timeout=${3:-180s} table=${4:-wgmon} count='' all=''
+  if [ "${WGMON_RULE_COUNTERS:-}" = 1 ]; then
+    count='counter '
+    all="
+    udp dport $port counter"
+  fi
+  local first="udp dport $port udp length >= 40 @th,64,32 0x04000000 @th,128,64 0"
+  local response="udp sport $port udp length 100 @th,64,32 0x02000000"
+  cat <<EOF
+# wgmon's rules for WireGuard port $port, NFLOG group $group (README, "The firewall rule"). Load with nft -f:
+# it replaces table inet $table. $timeout (known endpoints) must not exceed wgmon.tracking.idle-timeout.
+table inet $table
+delete table inet $table
+table inet $table {
+  # endpoints the server just sent a handshake response to
+  set answered4 { type ipv4_addr . inet_service; flags timeout; timeout 10s; size 65536; }
+  set answered6 { type ipv6_addr . inet_service; flags timeout; timeout 10s; size 65536; }
+  # endpoints of sessions the server answered: their rekeys are not logged
+  set known4 { type ipv4_addr . inet_service; flags timeout; timeout $timeout; size 65536; }
+  set known6 { type ipv6_addr . inet_service; flags timeout; timeout $timeout; size 65536; }
+  chain input {
+    type filter hook input priority 0;$all
+    udp dport $port ip saddr . udp sport @known4 return
+    udp dport $port ip6 saddr . udp sport @known6 return
+    # a session's first data packet (type 4, counter 0) from an endpoint just answered makes it known
+    $first ip saddr . udp sport @answered4 add @known4 { ip saddr . udp sport }
+    $first ip6 saddr . udp sport @answered6 add @known6 { ip6 saddr . udp sport }
+    # logged: initiations (type 1), responses (type 2), first data packets
+$(wgmon_nft_rules "$port" "$group" | sed "s/ log group/ ${count}log group/; s/^/    /")
+  }
+  chain output {
+    type filter hook output priority 0;
+    # each response the server sends (type 2) keeps a known endpoint known, and marks its endpoint answered
+    $response ip daddr . udp dport @known4 update @known4 { ip daddr . udp dport }
+    $response ip6 daddr . udp dport @known6 update @known6 { ip6 daddr . udp dport }
+    $response meta nfproto ipv4 update @answered4 { ip daddr . udp dport }
+    $response meta nfproto ipv6 update @answered6 { ip6 daddr . udp dport }
+  }
+}
+EOF
+}
+
 wgmon_nft_rules() {
   echo "udp dport $1 udp length . @th,64,32 { 156 . 0x01000000, 100 . 0x02000000 } log group $2"
   echo "udp dport $1 udp length >= 40 @th,64,32 0x04000000 @th,128,64 0 log group $2"
 }
 
 wgmon_add_nft_rules() {
-  local ns=$1 port=$2 group=$3 rule
-  ip netns exec "$ns" nft add table inet wgmon
-  ip netns exec "$ns" nft add chain inet wgmon input '{ type filter hook input priority 0 ; }'
-  wgmon_nft_rules "$port" "$group" | while read -r rule; do
-    ip netns exec "$ns" nft "add rule inet wgmon input $rule"
-  done
+  local ns=$1
+  shift
+  wgmon_nft_ruleset "$@" | ip netns exec "$ns" nft -f -
 }
+
+# Run (not sourced): prints the ruleset, e.g. scripts/lib/wgmon-rule.sh 51820 1 180s > /etc/wireguard/wgmon.nft
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  if [ $# -lt 2 ]; then
+    echo "usage: $0 PORT GROUP [TIMEOUT (default 180s, at most wgmon.tracking.idle-timeout)]" >&2
+    exit 2
+  fi
+  wgmon_nft_ruleset "$@"
+fi

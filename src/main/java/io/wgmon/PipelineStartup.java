@@ -4,6 +4,7 @@ import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.wgmon.capture.PacketSourceException;
+import io.wgmon.capture.nflog.KnownEndpointsTimeoutCheck;
 import io.wgmon.config.ConfigCheck;
 import io.wgmon.config.StoreFolder;
 import io.wgmon.config.WgmonConfig;
@@ -17,7 +18,8 @@ import jakarta.enterprise.inject.Instance;
 import java.util.List;
 
 /**
- * Starts watching once Quarkus is up: checks the configuration and binds the packet source. Left out of
+ * Starts watching once Quarkus is up: checks the configuration, binds the packet source and, with nflog, checks
+ * the nft rules' known-endpoint timeout against idle-timeout (docs/architecture.md#firewall). Left out of
  * the test profile, so in-process tests need no root.
  */
 @ApplicationScoped
@@ -46,6 +48,9 @@ public class PipelineStartup {
         running = service;
         try {
             service.start();
+            if (config.monitor() == WgmonConfig.MonitorMode.NFLOG) {
+                new KnownEndpointsTimeoutCheck(config.tracking().idleTimeout()).check();
+            }
         } catch (PacketSourceException e) {
             throw new StartupFailure(e.getMessage());
         } catch (StoreException e) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.nflog.KnownEndpointsFlush;
 import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
 import io.wgmon.config.WgmonConfig;
@@ -37,6 +38,7 @@ import io.wgmon.tracking.HistoryWatch;
 import io.wgmon.tracking.StoredHistory;
 import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
+import io.wgmon.tracking.KnownEndpointsOnDisconnect;
 import io.wgmon.tracking.MissingRuleDiagnosis;
 import io.wgmon.tracking.NoPacketProbe;
 import io.wgmon.tracking.PacketTriage;
@@ -108,7 +110,10 @@ public class Wiring {
                 store.<HistoryStore>map(StoredHistory::new).orElseGet(HistoryStore::none), expectations);
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
                 new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules, ruleDiagnosis,
-                lastPackets::lastFrom);
+                lastPackets::lastFrom, switch (config.monitor()) {
+                    case NFLOG -> new KnownEndpointsOnDisconnect(new KnownEndpointsFlush());
+                    case BPF -> KnownEndpointsOnDisconnect.none();
+                });
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
@@ -166,7 +171,7 @@ public class Wiring {
     @Singleton
     MissingRuleDiagnosis ruleDiagnosis(WgmonConfig config, PacketSource source, MeterRegistry registry) {
         MissingRuleDiagnosis diagnosis = new MissingRuleDiagnosis(source.describe(), port -> switch (config.monitor()) {
-            case NFLOG -> ruleAdvice(port, config.nflog().group());
+            case NFLOG -> ruleAdvice(port, config.nflog().group(), config.tracking().idleTimeout());
             case BPF -> "Likely the capture filter (wgmon.bpf.filter) does not match port " + port
                     + ", or wgmon.bpf.interface is not the interface these packets arrive on";
         });
@@ -178,13 +183,12 @@ public class Wiring {
         return diagnosis;
     }
 
-    private static String ruleAdvice(int port, int group) {
+    private static String ruleAdvice(int port, int group, Duration idleTimeout) {
         String dport = port == 0 ? "<listen port>" : String.valueOf(port);
-        return "Likely the nft rule is missing, matches another port than " + dport + ", or logs to another group than "
-                + group + ". The rules (README, \"The firewall rule\"): nft add rule inet wgmon input udp dport " + dport
-                + " udp length . @th,64,32 '{ 156 . 0x01000000, 100 . 0x02000000 }' log group " + group
-                + "; nft add rule inet wgmon input udp dport " + dport
-                + " udp length '>=' 40 @th,64,32 0x04000000 @th,128,64 0 log group " + group;
+        return "Likely the nft rules are missing, match another port than " + dport + ", or log to another group than "
+                + group + ". Load wgmon's rules: nft -f wgmon.nft, the file deploy/wgmon.nft for port " + dport
+                + ", log group " + group + " and known endpoints for at most " + idleTimeout.toSeconds()
+                + "s, wgmon.tracking.idle-timeout (README, \"The firewall rule\")";
     }
 
     /** handshake.failed (docs/architecture.md#failed-handshakes); its events are committed on the scan thread. */

@@ -69,7 +69,7 @@ class ConnectionFloodIT {
         try (Testbed testbed = Testbed.create(3000);
              WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
             int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group);
+            testbed.logToNflog(group, Duration.ofSeconds(120));
             Testbed.Client warmUp = testbed.addClient();
             Testbed.Client alice = testbed.addClient();
             Testbed.Client reader = testbed.addClient();

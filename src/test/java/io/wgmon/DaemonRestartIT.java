@@ -33,7 +33,7 @@ class DaemonRestartIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3600, "daemon-restart");
+        bed = LiveBed.start(3600, "daemon-restart", IDLE);
     }
 
     @AfterAll

@@ -51,7 +51,7 @@ class EndToEndIT {
             Map<String, String> env = new HashMap<>();
             if (monitorMode.equals("nflog")) {
                 int group = ThreadLocalRandom.current().nextInt(100, 60000);
-                testbed.logToNflog(group);
+                testbed.logToNflog(group, IDLE);
                 env.put("WGMON_NFLOG_GROUP", String.valueOf(group));
             } else {
                 env.put("WGMON_MONITOR", "bpf");

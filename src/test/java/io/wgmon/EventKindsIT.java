@@ -55,7 +55,7 @@ class EventKindsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3700, "kinds");
+        bed = LiveBed.start(3700, "kinds", IDLE);
         store = Files.createTempDirectory("wgmon-kinds-store");
         log = Files.createTempFile("wgmon-kinds-", ".log");
         names = Files.createTempDirectory("wgmon-kinds-names").resolve("names.txt");

@@ -61,7 +61,7 @@ class ForgedPacketFloodIT {
         try (Testbed testbed = Testbed.create(3000);
              WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
             int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group);
+            testbed.logToNflog(group, Duration.ofSeconds(60));
             Testbed.Client warmUp = testbed.addClient();
             Testbed.Client alice = testbed.addClient();
             Testbed.Client stranger = testbed.addClient();

@@ -16,19 +16,22 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The documented nft rule (handshakes and each session's first data packet) against real wireguard-go and
- * the packaged monitor: connect, a rekey without a scan, a roam and an idle disconnect; and the old
+ * The documented nft rules (handshakes and each session's first data packet, none from a known endpoint) against
+ * real wireguard-go and the packaged monitor: connect, a rekey without a scan, a roam and an idle disconnect;
+ * rekeys from a known endpoint log nothing and a come-back after an idle disconnect is logged; and the old
  * all-packets rule: it still works, and wgmon says once that it costs CPU for nothing.
  */
 class HandshakeRuleIT {
     private static final Duration IDLE = Duration.ofSeconds(6);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final String ALL_PACKETS_WARNING = "delivers every WireGuard data packet";
+    private static final String TIMEOUT_WARNING = "longer than wgmon.tracking.idle-timeout";
 
     @BeforeAll
     static void prerequisites() {
@@ -36,10 +39,14 @@ class HandshakeRuleIT {
     }
 
     private static Map<String, String> env(Testbed testbed, WebhookReceiver receiver, int group) {
+        return env(testbed, receiver, group, IDLE);
+    }
+
+    private static Map<String, String> env(Testbed testbed, WebhookReceiver receiver, int group, Duration idle) {
         return Map.of(
                 "WGMON_NFLOG_GROUP", String.valueOf(group),
                 "WGMON_WIREGUARD_INTERFACES", testbed.serverInterface(),
-                "WGMON_TRACKING_IDLE_TIMEOUT", IDLE.toSeconds() + "s",
+                "WGMON_TRACKING_IDLE_TIMEOUT", idle.toSeconds() + "s",
                 "WGMON_TRACKING_TICK", TICK.toSeconds() + "s",
                 "WGMON_TRACKING_REPORT_ROAMING", "true",
                 "WGMON_WEBHOOK_URL", receiver.url("/hook").toString());
@@ -51,7 +58,7 @@ class HandshakeRuleIT {
         try (Testbed testbed = Testbed.create(3000);
              WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
             int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group);
+            testbed.logToNflog(group, IDLE);
             Testbed.Client alice = testbed.addClient();
             try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
@@ -114,6 +121,172 @@ class HandshakeRuleIT {
         System.out.println("RULE: scans by the end: " + monitor.metric("wgmon_scans_seconds_count"));
     }
 
+    /**
+     * The known-endpoint sets with a timeout of idle-timeout: a connected peer's rekeys from its endpoint log
+     * nothing, and the same peer coming back from the same endpoint after wgmon reported it gone is logged again.
+     */
+    @Test
+    void rekeysFromAKnownEndpointLogNothingAndAComeBackAfterGoneIsLogged() throws Exception {
+        Path log = Files.createTempFile("wgmon-rule-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
+            int group = ThreadLocalRandom.current().nextInt(100, 60000);
+            testbed.logToNflog(group, IDLE);
+            Testbed.Client alice = testbed.addClient();
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
+                monitor.awaitReady(Duration.ofSeconds(60));
+                try {
+                    knownEndpoints(testbed, receiver, monitor, alice);
+                } catch (AssertionError | RuntimeException e) {
+                    System.err.println("---- wgmon log ----\n" + monitor.log());
+                    throw e;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private void knownEndpoints(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor,
+                                Testbed.Client alice) throws Exception {
+        String endpoint = alice.address() + " . " + testbed.sh(alice.namespace(), "wg", "show", alice.interfaceName(),
+                "listen-port").trim();
+        testbed.ping(alice);
+        assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
+                "no peer.connected");
+        assertTrue(testbed.nftSet("known4").contains(endpoint), "the connect made " + endpoint + " known: "
+                + testbed.nftSet("known4"));
+        Thread.sleep(500);
+
+        double packetsBefore = monitor.metric("wgmon_packets_total");
+        double scansBefore = monitor.metric("wgmon_scans_seconds_count");
+        String handshakeBefore = latestHandshake(testbed);
+        for (int rekey = 0; rekey < 2; rekey++) {
+            testbed.renewSession(alice);
+            Thread.sleep(1100); // a new handshake time differs in its second
+            testbed.ping(alice);
+        }
+        Thread.sleep(1000);
+        String handshakeAfter = latestHandshake(testbed);
+        double rekeyPackets = monitor.metric("wgmon_packets_total") - packetsBefore;
+        double rekeyScans = monitor.metric("wgmon_scans_seconds_count") - scansBefore;
+        System.out.println("RULE: two rekeys from the known endpoint: server's latest handshake " + handshakeBefore
+                + " -> " + handshakeAfter + "; packets logged " + rekeyPackets + ", scans " + rekeyScans);
+        assertNotEquals(handshakeBefore, handshakeAfter, "the session was not renewed: no rekey to test");
+        assertEquals(0.0, rekeyPackets, "a known endpoint's rekeys stay in the kernel");
+        assertEquals(0.0, rekeyScans, "and cause no scan");
+
+        Instant lastPing = Instant.now();
+        Delivery gone = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), IDLE.plusSeconds(20));
+        assertNotNull(gone, "no idle disconnect");
+        assertEquals("idle", gone.json().get("reason").asText());
+        System.out.println("RULE: idle -> peer.disconnected " + Duration.between(lastPing, gone.receivedAt()).toMillis()
+                + " ms after the last ping; known4 then: " + testbed.nftSet("known4").replaceAll("\\s+", " "));
+
+        testbed.renewSession(alice);
+        Instant back = Instant.now();
+        testbed.ping(alice);
+        Delivery again = receiver.await(d -> d.is("peer.connected", alice.publicKey()) && d.receivedAt().isAfter(back),
+                Duration.ofSeconds(5));
+        assertNotNull(again, "the same peer back from the same endpoint " + endpoint
+                + " after its disconnect was not delivered: its endpoint was still known");
+        System.out.println("RULE: back from " + endpoint + " -> peer.connected "
+                + Duration.between(back, again.receivedAt()).toMillis() + " ms");
+        assertEquals(0, occurrences(monitor.log(), "no packet from it reached"), "no missing-rule WARN");
+        assertEquals(0, occurrences(monitor.log(), TIMEOUT_WARNING), "the rules' timeout is idle-timeout: no WARN");
+    }
+
+    /**
+     * A peer removed from the server while its endpoint is known (the sets' timeout is a long idle-timeout here),
+     * then configured again and handshaking from the same endpoint: wgmon flushed the known endpoints when it
+     * reported the removal, so the comeback is logged and delivered at once.
+     */
+    @Test
+    void aPeerRemovedAndAddedBackIsLoggedAgainFromTheSameEndpoint() throws Exception {
+        Duration idle = Duration.ofSeconds(120);
+        Path log = Files.createTempFile("wgmon-rule-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
+            int group = ThreadLocalRandom.current().nextInt(100, 60000);
+            testbed.logToNflog(group, idle);
+            Testbed.Client alice = testbed.addClient();
+            Testbed.Client bob = testbed.addClient();
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group, idle),
+                    log)) {
+                monitor.awaitReady(Duration.ofSeconds(60));
+                try {
+                    removedAndBack(testbed, receiver, monitor, alice, bob);
+                } catch (AssertionError | RuntimeException e) {
+                    System.err.println("---- wgmon log ----\n" + monitor.log());
+                    throw e;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private void removedAndBack(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor, Testbed.Client alice,
+                                Testbed.Client bob) throws Exception {
+        String endpoint = alice.address() + " . " + testbed.sh(alice.namespace(), "wg", "show", alice.interfaceName(),
+                "listen-port").trim();
+        testbed.ping(alice);
+        assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
+                "no peer.connected");
+        assertTrue(testbed.nftSet("known4").contains(endpoint), "the connect made " + endpoint + " known: "
+                + testbed.nftSet("known4"));
+
+        // the removal is found by the next scan: bob's connect asks for one
+        testbed.removePeer(alice);
+        testbed.ping(bob);
+        Delivery removed = receiver.await(d -> d.is("peer.disconnected", alice.publicKey()), Duration.ofSeconds(10));
+        assertNotNull(removed, "no peer.disconnected for the removed peer");
+        assertEquals("removed", removed.json().get("reason").asText());
+        // the flush follows the scan's publishing, so it may land just after the delivery
+        long flushDeadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (testbed.nftSet("known4").contains(endpoint) && System.nanoTime() < flushDeadline) {
+            Thread.sleep(50);
+        }
+        String afterRemoval = testbed.nftSet("known4").replaceAll("\\s+", " ");
+        System.out.println("RULE: peer removed -> peer.disconnected (removed); known4 then: " + afterRemoval);
+        assertFalse(afterRemoval.contains(endpoint), "the removal flushed the known endpoints: " + afterRemoval);
+
+        testbed.addPeerBack(alice);
+        testbed.renewSession(alice);
+        Instant back = Instant.now();
+        testbed.ping(alice);
+        Delivery again = receiver.await(d -> d.is("peer.connected", alice.publicKey()) && d.receivedAt().isAfter(back),
+                Duration.ofSeconds(5));
+        assertNotNull(again, "the peer added back, handshaking from the same endpoint " + endpoint
+                + ", was not delivered: its endpoint was still known");
+        System.out.println("RULE: added back, from " + endpoint + " -> peer.connected "
+                + Duration.between(back, again.receivedAt()).toMillis() + " ms; known4 then: "
+                + testbed.nftSet("known4").replaceAll("\\s+", " "));
+        assertTrue(testbed.nftSet("known4").contains(endpoint), "the comeback made " + endpoint + " known again");
+        assertEquals(0, occurrences(monitor.log(), "Cannot flush"), "the flush worked: no WARN");
+        assertEquals(0, occurrences(monitor.log(), "no packet from it reached"), "no missing-rule WARN");
+    }
+
+    @Test
+    void aKnownEndpointTimeoutLongerThanIdleTimeoutIsSaidAtStart() throws Exception {
+        Path log = Files.createTempFile("wgmon-rule-", ".log");
+        try (Testbed testbed = Testbed.create(3000);
+             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
+            int group = ThreadLocalRandom.current().nextInt(100, 60000);
+            testbed.loadRuleset(group, "120s");
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
+                monitor.awaitReady(Duration.ofSeconds(60));
+                String text = monitor.log();
+                System.out.println("RULE: known endpoints for 120s, idle-timeout " + IDLE.toSeconds() + "s: "
+                        + text.lines().filter(l -> l.contains(TIMEOUT_WARNING)).findFirst().orElse("no WARN"));
+                assertEquals(1, occurrences(text, TIMEOUT_WARNING + " (" + IDLE.toSeconds() + "s)"), text);
+                assertTrue(text.contains("known for 120s (set inet wgmon known4)"), text);
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
     @Test
     void anAllPacketsRuleStillWorksAndIsWarnedAboutOnce() throws Exception {
         Path log = Files.createTempFile("wgmon-rule-", ".log");
@@ -133,7 +306,7 @@ class HandshakeRuleIT {
                     int warnings = occurrences(monitor.log(), ALL_PACKETS_WARNING);
                     System.out.println("RULE: all-packets rule, 300 pings after the connect: warnings " + warnings);
                     assertEquals(1, warnings, "the all-packets rule is warned about exactly once");
-                    assertTrue(monitor.log().contains("udp dport 3000 udp length . @th,64,32"),
+                    assertTrue(monitor.log().contains("deploy/wgmon.nft for port 3000"),
                             "the warning gives the rule to use");
                 } catch (AssertionError | RuntimeException e) {
                     System.err.println("---- wgmon log ----\n" + monitor.log());

@@ -50,7 +50,7 @@ class HostileReceiverIT {
             HttpServer hostile = NetNs.call(testbed.serverNs(), () -> hostileServer(written, hostileRequests));
             try {
                 int group = ThreadLocalRandom.current().nextInt(100, 60000);
-                testbed.logToNflog(group);
+                testbed.logToNflog(group, Duration.ofSeconds(180));
                 Testbed.Client alice = testbed.addClient();
                 String hostileUrl = "http://127.0.0.1:" + hostile.getAddress().getPort() + "/hostile";
                 Map<String, String> env = Map.of(

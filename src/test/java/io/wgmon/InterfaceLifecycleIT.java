@@ -42,7 +42,7 @@ class InterfaceLifecycleIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3300, "lifecycle");
+        bed = LiveBed.start(3300, "lifecycle", IDLE);
         testbed = bed.testbed();
         receiver = bed.receiver();
         alice = testbed.addClient();

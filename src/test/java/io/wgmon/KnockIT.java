@@ -81,7 +81,7 @@ class KnockIT {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try {
                     withoutTheRule(testbed, receiver, monitor, alice, group);
-                    testbed.logToNflog(group);
+                    testbed.logToNflog(group, Duration.ofSeconds(180));
                     removedKeyKnocks(testbed, receiver, monitor, bob);
                     floodAndARealConnect(testbed, receiver, monitor, stranger, carol);
                     theChatGotOnlyReadableSummaries(receiver);

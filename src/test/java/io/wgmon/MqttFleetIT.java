@@ -84,7 +84,7 @@ class MqttFleetIT {
     static void start() throws Exception {
         int plain = freePort();
         for (int n = 1; n <= SERVERS; n++) {
-            LiveBed bed = LiveBed.start(3480 + n, "fleet-" + n);
+            LiveBed bed = LiveBed.start(3480 + n, "fleet-" + n, Duration.ofSeconds(30));
             beds.add(bed);
             Testbed testbed = bed.testbed();
             String link = "vf" + testbed.id();

@@ -62,7 +62,7 @@ class MqttSinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3460, "mqtt");
+        bed = LiveBed.start(3460, "mqtt", IDLE);
         testbed = bed.testbed();
         receiver = bed.receiver();
         broker = MqttBroker.startIn(testbed.serverNs(), 18883, List.of());

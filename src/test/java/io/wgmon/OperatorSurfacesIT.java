@@ -74,7 +74,7 @@ class OperatorSurfacesIT {
         try (Testbed testbed = Testbed.create(3000);
              WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
             int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group);
+            testbed.logToNflog(group, IDLE);
             Testbed.Client alice = testbed.addClient();
             Testbed.Client bob = testbed.addClient();
             Testbed.Client carol = testbed.addClient();

@@ -50,7 +50,7 @@ class SessionHistoryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3460, "sessions");
+        bed = LiveBed.start(3460, "sessions", IDLE);
         testbed = bed.testbed();
         receiver = bed.receiver();
         store = Files.createTempDirectory("wgmon-sessions-store-");

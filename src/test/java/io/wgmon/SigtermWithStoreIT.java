@@ -49,7 +49,7 @@ class SigtermWithStoreIT {
         try (Testbed testbed = Testbed.create(3000);
              HangingReceiver hanging = HangingReceiver.startIn(testbed.serverNs())) {
             int group = java.util.concurrent.ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group);
+            testbed.logToNflog(group, Duration.ofSeconds(60));
             Testbed.Client alice = testbed.addClient();
             Testbed.Client marker = testbed.addClient();
             Map<String, String> env = new HashMap<>(Map.of(

@@ -39,7 +39,7 @@ class StartupConnectIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3500, "startup");
+        bed = LiveBed.start(3500, "startup", IDLE);
     }
 
     @AfterAll

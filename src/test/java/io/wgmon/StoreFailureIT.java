@@ -56,7 +56,7 @@ class StoreFailureIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3900, "storefail");
+        bed = LiveBed.start(3900, "storefail", IDLE);
         mount = Files.createTempDirectory("wgmon-storefail-fs");
         Shell.run(List.of("mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", mount.toString()));
         store = mount.resolve("store");

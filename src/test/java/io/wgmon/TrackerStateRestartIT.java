@@ -41,7 +41,7 @@ class TrackerStateRestartIT {
 
     @BeforeAll
     static void start() throws Exception {
-        bed = LiveBed.start(3400, "state");
+        bed = LiveBed.start(3400, "state", IDLE);
         testbed = bed.testbed();
         receiver = bed.receiver();
         spool = Files.createTempDirectory("wgmon-state-spool-");

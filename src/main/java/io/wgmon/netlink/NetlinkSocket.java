@@ -178,6 +178,27 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
+     * Sends messages the caller framed with {@link #nextSequence()}'s {@code sequence} (an nfnetlink batch: several
+     * messages, one datagram) and waits, within {@code timeout}, for the acknowledgement carrying that sequence.
+     *
+     * @throws NetlinkException REFUSED (the kernel's errno), TIMEOUT, CLOSED, SYSTEM_CALL or MALFORMED, as
+     *                          {@link #exchange}
+     */
+    public void sendAwaitingAck(byte[] messages, int sequence, String operation, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (receiving) {
+            send(messages);
+            ReplyReader<RuntimeException> reply = new ReplyReader<>(operation, sequence,
+                    Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, message -> {
+                    });
+            Supplier<NetlinkException> timedOut = () -> NetlinkException.timedOut(operation, timeout);
+            while (!reply.accept(receiveUntil(deadline, timedOut))) {
+                // the acknowledgement comes in a later datagram
+            }
+        }
+    }
+
+    /**
      * The socket's descriptor, for a thread that polls it together with other descriptors (its
      * own {@link ReadinessWaiter#awaitAnyReadable}); reads go through {@link #receiveNow()}, and
      * the descriptor stays this socket's to close.

@@ -6,7 +6,8 @@ import org.jboss.logging.Logger;
 /**
  * Says once that the packet source delivers ordinary data packets (docs/operations.md): an old rule that
  * logs every packet to the WireGuard port. wgmon works with it, but each packet costs CPU for nothing;
- * handshakes and each session's first data packet tell everything wgmon needs (docs/architecture.md#capture).
+ * handshakes from new endpoints and each session's first data packet tell everything wgmon needs
+ * (docs/architecture.md#firewall).
  */
 public final class AllPacketsRuleNotice {
     private static final Logger LOG = Logger.getLogger(AllPacketsRuleNotice.class);
@@ -27,10 +28,8 @@ public final class AllPacketsRuleNotice {
         said = true;
         int port = packet.destinationPort();
         LOG.warnf("%s delivers every WireGuard data packet to port %d, which costs CPU for nothing: wgmon needs only "
-                + "handshakes and the first packet of each session. Log only those, e.g. nft add rule inet wgmon input "
-                + "udp dport %d udp length . @th,64,32 '{ 156 . 0x01000000, 100 . 0x02000000 }' log group N; "
-                + "nft add rule inet wgmon input udp dport %d udp length '>=' 40 @th,64,32 0x04000000 @th,128,64 0 "
-                + "log group N (README, \"The firewall rule\"). Said once; wgmon keeps working with this rule",
-                source, port, port, port);
+                + "handshakes from new endpoints and the first packet of each session. Load wgmon's rules instead: "
+                + "nft -f wgmon.nft, the file deploy/wgmon.nft for port %d and your log group (README, \"The firewall "
+                + "rule\"). Said once; wgmon keeps working with this rule", source, port, port);
     }
 }

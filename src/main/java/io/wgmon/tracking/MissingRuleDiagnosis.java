@@ -10,10 +10,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -21,9 +23,11 @@ import java.util.function.IntFunction;
 
 /**
  * Tells when packets do not reach the capture (docs/architecture.md#rule-diagnosis): a scan finds a peer's
- * handshake, newer than the first scan, that no packet the capture saw from the peer's address preceded. Every
- * handshake sends packets to the WireGuard port (an initiation or a response), so the firewall rule is missing,
- * matches another port, or logs to another group. Said once with a WARN, kept for readiness, the metrics and the
+ * handshake, newer than the first scan, that began a session or came from a new endpoint (a roam), and that no
+ * packet the capture saw from the peer's address preceded. The rule logs such a handshake's packets to the
+ * WireGuard port (an initiation or a response, and the session's first data packet), so it is missing, matches
+ * another port, or logs to another group. A connected peer's rekey from its endpoint is not judged: the rule keeps
+ * those packets in the kernel. Said once with a WARN, kept for readiness, the metrics and the
  * status page, and cleared (with an INFO) by the next packet that arrives.
  * <p>
  * {@link #seen} on the packet reader thread, {@link #scanned} on the scan thread; {@link #finding} anywhere.
@@ -45,6 +49,8 @@ public final class MissingRuleDiagnosis {
     private final Map<InetAddress, Instant> lastSeen = new ConcurrentHashMap<>();
     private final AtomicLong detections = new AtomicLong();
     private Instant baseline;
+    /** The scan before this one; scan thread. */
+    private Instant previousScan;
     private volatile Finding finding;
     private volatile boolean packetsSeen;
     /** When the last finding was cleared: handshakes before it were judged already. */
@@ -82,16 +88,22 @@ public final class MissingRuleDiagnosis {
     /**
      * After each scan, with the states it changed or added (a peer it left alone has the handshake it had,
      * judged already or waiting among {@link #unjudged}); the first scan only sets the baseline.
+     *
+     * @param tracked the tracker's events of this scan: a connect or a roam marks a handshake the rule logs
      */
-    void scanned(Scan scan, List<PeerState> changed, Function<InetSocketAddress, Instant> lastDataFrom) {
+    void scanned(Scan scan, List<PeerState> changed, List<PeerEvent> tracked,
+                 Function<InetSocketAddress, Instant> lastDataFrom) {
         Instant now = scan.time();
         if (baseline == null) {
             baseline = now;
+            previousScan = now;
             return;
         }
+        Set<PeerKey> arrived = arrivedFromNewEndpoints(tracked, previousScan);
+        previousScan = now;
         for (PeerState state : changed) {
-            unjudged.remove(state.key());
-            if (state.last().lastHandshake() != null && state.last().endpoint() != null) {
+            if (arrived.contains(state.key()) && state.last().lastHandshake() != null
+                    && state.last().endpoint() != null) {
                 unjudged.put(state.key(), state);
             }
         }
@@ -126,6 +138,24 @@ public final class MissingRuleDiagnosis {
             LOG.warn(message + ". Said once; cleared when packets arrive");
             return;
         }
+    }
+
+    /**
+     * The peers whose handshake in this scan began a session or came from a new endpoint: only those are
+     * logged by the rule, which keeps a connected peer's rekeys from its known endpoint in the kernel. A roam
+     * without a handshake since the previous scan (data from a new port) sent nothing the rule logs.
+     */
+    private static Set<PeerKey> arrivedFromNewEndpoints(List<PeerEvent> tracked, Instant previousScan) {
+        Set<PeerKey> arrived = new HashSet<>();
+        for (PeerEvent event : tracked) {
+            boolean connect = event.type() == PeerEventType.CONNECTED;
+            boolean roamWithHandshake = event.type() == PeerEventType.ROAMED && event.peer().lastHandshake() != null
+                    && event.peer().lastHandshake().isAfter(previousScan);
+            if (connect || roamWithHandshake) {
+                arrived.add(event.key());
+            }
+        }
+        return arrived;
     }
 
     private static int listenPort(Scan scan, PeerKey key) {

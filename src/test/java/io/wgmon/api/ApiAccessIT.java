@@ -34,7 +34,7 @@ class ApiAccessIT {
         Path log = Files.createTempFile("wgmon-access-", ".log");
         try (Testbed testbed = Testbed.create(3000)) {
             int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group);
+            testbed.logToNflog(group, Duration.ofSeconds(180));
             String stranger = testbed.addClient().namespace();
             Map<String, String> env = Map.of(
                     "WGMON_NFLOG_GROUP", String.valueOf(group),

@@ -180,7 +180,7 @@ class ContainerTierIT {
             this.capture = capture;
             try {
                 if (capture.equals("nflog")) {
-                    testbed.logToNflog(nflogGroup);
+                    testbed.logToNflog(nflogGroup, IDLE);
                 }
                 receiver = WebhookReceiver.startIn(testbed.serverNs());
             } catch (Exception | Error e) {

@@ -54,7 +54,7 @@ public final class KernelTierHarness {
 
     private void connectAndDisconnectEndToEnd(Testbed testbed) throws Exception {
         int group = 77;
-        testbed.logToNflog(group);
+        testbed.logToNflog(group, IDLE);
         Path log = Files.createTempFile("wgmon-kernel-", ".log");
         try (WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs());
              MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), Map.of(

@@ -44,6 +44,9 @@ class KernelVmIT {
                 .filter(line -> line.contains("192.0.2.1.3000: UDP"))
                 .count();
         assertTrue(logged >= 1, () -> "the nft log rule fed NFLOG group 5:\n" + result.output());
+        assertTrue(Files.readString(out.resolve("known4.txt")).contains("192.0.2.2 . "),
+                () -> "kernel WireGuard's response passed the output hook and made the client's endpoint known:\n"
+                        + result.output());
     }
 
 

@@ -18,16 +18,21 @@ public final class LiveBed implements AutoCloseable {
     private final WebhookReceiver receiver;
     private final Path log;
     private final int group;
+    private final Duration idleTimeout;
 
-    private LiveBed(Testbed testbed, WebhookReceiver receiver, Path log, int group) {
+    private LiveBed(Testbed testbed, WebhookReceiver receiver, Path log, int group, Duration idleTimeout) {
         this.testbed = testbed;
         this.receiver = receiver;
         this.log = log;
         this.group = group;
+        this.idleTimeout = idleTimeout;
     }
 
-    /** Checks the live prerequisites (skips or fails loudly), then builds the bed. */
-    public static LiveBed start(int listenPort, String name) throws Exception {
+    /**
+     * Checks the live prerequisites (skips or fails loudly), then builds the bed; its rule keeps endpoints
+     * known for {@code idleTimeout}, the monitor's (README, "The firewall rule").
+     */
+    public static LiveBed start(int listenPort, String name, Duration idleTimeout) throws Exception {
         LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping", "kill");
         Path log = Files.createTempFile("wgmon-" + name + "-", ".log");
         Testbed testbed = null;
@@ -35,8 +40,8 @@ public final class LiveBed implements AutoCloseable {
             testbed = Testbed.create(listenPort);
             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs());
             int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group);
-            return new LiveBed(testbed, receiver, log, group);
+            testbed.logToNflog(group, idleTimeout);
+            return new LiveBed(testbed, receiver, log, group, idleTimeout);
         } catch (Exception | Error e) {
             if (testbed != null) {
                 testbed.close();
@@ -48,6 +53,9 @@ public final class LiveBed implements AutoCloseable {
 
     /** wgmon's settings for this bed: its NFLOG group, the server interface, the receiver, quick retries. */
     public Map<String, String> env(Duration idleTimeout, Duration tick) {
+        if (!idleTimeout.equals(this.idleTimeout)) {
+            throw new IllegalArgumentException("idle-timeout " + idleTimeout + " is not the rule's " + this.idleTimeout);
+        }
         Map<String, String> env = new HashMap<>();
         env.put("WGMON_NFLOG_GROUP", String.valueOf(group));
         env.put("WGMON_WIREGUARD_INTERFACES", testbed.serverInterface());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class Testbed implements AutoCloseable {
     public static final Path UAPI_DIR = Path.of("/var/run/wireguard");
     private static final String SERVER_TUNNEL = "10.10.10.1";
+    /** The rules in one place for the scripts, the benches and these beds (README, "The firewall rule"). */
+    private static final Path RULE_SCRIPT = Path.of("scripts/lib/wgmon-rule.sh");
 
     private final String id;
     private final int listenPort;
@@ -38,6 +41,8 @@ public final class Testbed implements AutoCloseable {
     private Path serverKey;
     /** The server's peers as {@code wg set} arguments, in order, to configure a restarted daemon alike. */
     private final Map<String, List<String>> serverPeers = new LinkedHashMap<>();
+    /** Peers {@link #removePeer} took off the server, for {@link #addPeerBack}. */
+    private final Map<String, List<String>> removedPeers = new LinkedHashMap<>();
 
     public record Client(int number, String namespace, String interfaceName, String publicKey,
                          String address, String tunnelAddress) {
@@ -152,7 +157,11 @@ public final class Testbed implements AutoCloseable {
                 "allowed-ips", SERVER_TUNNEL + "/32", "endpoint", "192.0.2.1:" + listenPort);
     }
 
-    /** A new wireguard-go for the server interface, configured as before (same key, port, peers, address). */
+    /**
+     * A new wireguard-go for the server interface, configured as before (same key, port, peers, address). The
+     * firewall rules are left as they are, known endpoints included: wgmon flushes those when it reports the
+     * interface down, so a peer back from the same endpoint is logged again.
+     */
     public void restartServerDaemon() throws IOException {
         Files.deleteIfExists(serverUapiDir.resolve(serverInterface() + ".sock"));
         startWireGuardGo(serverNs(), serverInterface());
@@ -267,8 +276,17 @@ public final class Testbed implements AutoCloseable {
 
     /** Removes the client as a peer of the server. */
     public void removePeer(Client client) {
-        serverPeers.remove(client.publicKey());
+        removedPeers.put(client.publicKey(), serverPeers.remove(client.publicKey()));
         serverWg("set", serverInterface(), "peer", client.publicKey(), "remove");
+    }
+
+    /** Configures a client {@link #removePeer} removed as a peer of the server again, as it was. */
+    public void addPeerBack(Client client) {
+        List<String> peer = removedPeers.remove(client.publicKey());
+        serverPeers.put(client.publicKey(), peer);
+        List<String> argv = new ArrayList<>(List.of("set", serverInterface()));
+        argv.addAll(peer);
+        serverWg(argv.toArray(String[]::new));
     }
 
     /** Adds a peer to the server that has no client behind it and so never handshakes. */
@@ -281,17 +299,27 @@ public final class Testbed implements AutoCloseable {
 
     /**
      * Logs the WireGuard port's inbound handshakes and each session's first data packet to an NFLOG group,
-     * with the rules the README documents.
+     * except those from endpoints the server answered (a connected peer's rekeys), with the ruleset the
+     * README documents; an endpoint stays known for {@code idleTimeout} (the monitor's) after the last
+     * handshake the server answered it.
      */
-    public void logToNflog(int group) {
-        addNftChain();
-        String port = String.valueOf(listenPort);
-        sh(serverNs(), "nft", "add", "rule", "inet", "wgmon", "input", "udp", "dport", port,
-                "udp", "length", ".", "@th,64,32", "{ 156 . 0x01000000, 100 . 0x02000000 }",
-                "log", "group", String.valueOf(group));
-        sh(serverNs(), "nft", "add", "rule", "inet", "wgmon", "input", "udp", "dport", port,
-                "udp", "length", ">=", "40", "@th,64,32", "0x04000000", "@th,128,64", "0",
-                "log", "group", String.valueOf(group));
+    public void logToNflog(int group, Duration idleTimeout) {
+        loadRuleset(group, idleTimeout.toSeconds() + "s");
+    }
+
+    /** The documented ruleset with a known endpoint's timeout of {@code timeout} (nft syntax, e.g. "30s"). */
+    public void loadRuleset(int group, String timeout) {
+        if (!Files.isRegularFile(RULE_SCRIPT)) {
+            throw new IllegalStateException(RULE_SCRIPT.toAbsolutePath() + " not found: run the tests from the project folder");
+        }
+        String text = Shell.run(List.of("bash", "-c", "source \"$0\" && wgmon_nft_ruleset \"$@\"",
+                RULE_SCRIPT.toString(), String.valueOf(listenPort), String.valueOf(group), timeout));
+        Shell.run(List.of("ip", "netns", "exec", serverNs(), "nft", "-f", "-"), text);
+    }
+
+    /** {@code nft list set inet wgmon NAME} in the server's namespace: e.g. the known endpoints (known4). */
+    public String nftSet(String name) {
+        return sh(serverNs(), "nft", "list", "set", "inet", "wgmon", name);
     }
 
     /** Logs every inbound packet to the WireGuard port, data included: the rule wgmon documented before. */

@@ -51,7 +51,7 @@ class NflogPacketSourceLiveTest {
         try (Testbed tb = Testbed.create(port);
              NflogPacketSource source = new NflogPacketSource(group, registry, Clock.systemUTC(), NflogPacketSource.DEFAULT_RECEIVE_BUFFER_BYTES)) {
             Testbed.Client client = tb.addClient();
-            tb.logToNflog(group);
+            tb.logToNflog(group, Duration.ofSeconds(180));
             BlockingQueue<Arrival> arrivals = subscribe(source);
             startIn(tb.serverNs(), source);
             assertTrue(source.isReady());
@@ -110,7 +110,7 @@ class NflogPacketSourceLiveTest {
         try (Testbed tb = Testbed.create(port);
              NflogPacketSource source = new NflogPacketSource(group, registry, Clock.systemUTC(), 1)) {
             Testbed.Client client = tb.addClient();
-            tb.logToNflog(group);
+            tb.logToNflog(group, Duration.ofSeconds(180));
             StallingSubscriber subscriber = new StallingSubscriber(source);
             startIn(tb.serverNs(), source);
 

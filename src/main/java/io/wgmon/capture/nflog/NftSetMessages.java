@@ -1,0 +1,79 @@
+package io.wgmon.capture.nflog;
+
+import io.wgmon.netlink.AttributeDecoder;
+import io.wgmon.netlink.AttributeWriter;
+import io.wgmon.netlink.Netlink;
+import io.wgmon.netlink.NetlinkMessage;
+import io.wgmon.netlink.NetlinkMessageCodec;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * nf_tables netlink for wgmon's two uses of the rules' sets: a set's default timeout (NFT_MSG_GETSET, its NEWSET
+ * reply) and flushing a set's elements (a batch with NFT_MSG_DELSETELEM naming no element).
+ */
+final class NftSetMessages {
+    static final int GET_SET_TYPE = (10 << 8) | 10;
+    static final int NEW_SET_TYPE = (10 << 8) | 9;
+    static final int DEL_SET_ELEM_TYPE = (10 << 8) | 14;
+    static final int BATCH_BEGIN_TYPE = 0x10;
+    static final int BATCH_END_TYPE = 0x11;
+
+    private static final int NFPROTO_UNSPEC = 0;
+    private static final int NFPROTO_INET = 1;
+    private static final int NFNL_SUBSYS_NFTABLES = 10;
+    private static final int NFGENMSG_LENGTH = 4;
+    private static final int ATTR_TABLE = 1;
+    private static final int ATTR_NAME = 2;
+    private static final int ATTR_TIMEOUT = 11;
+
+    private NftSetMessages() {
+    }
+
+    /** The body of a GETSET request for set {@code set} of table inet {@code table}. */
+    static byte[] getSet(String table, String set) {
+        byte[] nfgenmsg = {NFPROTO_INET, 0, 0, 0};
+        return new AttributeWriter().header(nfgenmsg).putString(ATTR_TABLE, table).putString(ATTR_NAME, set)
+                .toByteArray();
+    }
+
+    /**
+     * One datagram that flushes set {@code set} of table inet {@code table}: BATCH_BEGIN (res_id the nf_tables
+     * subsystem, big-endian), DELSETELEM with the table and set and no NFTA_SET_ELEM_LIST_ELEMENTS (all elements),
+     * BATCH_END. All three carry {@code sequence}, and only DELSETELEM asks for an acknowledgement: the kernel's
+     * one answer, an acknowledgement or the errno of whichever message it refused (EPERM at BATCH_BEGIN, ENOENT
+     * at DELSETELEM for a missing table or set), carries that sequence.
+     */
+    static byte[] flushSet(String table, String set, int sequence) {
+        byte[] begin = NetlinkMessageCodec.encode(BATCH_BEGIN_TYPE, Netlink.NLM_F_REQUEST, sequence, 0,
+                batchHeader());
+        byte[] delete = NetlinkMessageCodec.encode(DEL_SET_ELEM_TYPE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK,
+                sequence, 0, new AttributeWriter().header(new byte[] {NFPROTO_INET, 0, 0, 0})
+                        .putString(ATTR_TABLE, table).putString(ATTR_NAME, set).toByteArray());
+        byte[] end = NetlinkMessageCodec.encode(BATCH_END_TYPE, Netlink.NLM_F_REQUEST, sequence, 0, batchHeader());
+        return ByteBuffer.allocate(begin.length + delete.length + end.length).put(begin).put(delete).put(end).array();
+    }
+
+    /** nfgenmsg of a batch's BEGIN and END: family unspecified, version 0, res_id NFNL_SUBSYS_NFTABLES big-endian. */
+    private static byte[] batchHeader() {
+        return new byte[] {NFPROTO_UNSPEC, 0, 0, NFNL_SUBSYS_NFTABLES};
+    }
+
+    /** The set's default timeout from a NEWSET reply (milliseconds, big-endian); empty for a set without one. */
+    static Optional<Duration> timeout(NetlinkMessage reply) {
+        if (reply.type() != NEW_SET_TYPE || reply.payloadLength() < NFGENMSG_LENGTH) {
+            return Optional.empty();
+        }
+        ByteBuffer payload = reply.payload();
+        AttributeDecoder attributes = AttributeDecoder.of(payload.position(NFGENMSG_LENGTH));
+        Optional<Duration> timeout = Optional.empty();
+        while (attributes.next()) {
+            if (attributes.type() == ATTR_TIMEOUT && attributes.requireLength(8, "NFTA_SET_TIMEOUT")) {
+                timeout = Optional.of(Duration.ofMillis(attributes.be64()));
+            }
+        }
+        return attributes.error() == null ? timeout : Optional.empty();
+    }
+}

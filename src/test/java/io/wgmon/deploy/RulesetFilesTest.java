@@ -1,0 +1,46 @@
+package io.wgmon.deploy;
+
+import io.wgmon.testbed.Shell;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The firewall ruleset is written once, in scripts/lib/wgmon-rule.sh: deploy/wgmon.nft and the README's copy are
+ * what it prints for port 51820, NFLOG group 1 and 180 s.
+ */
+class RulesetFilesTest {
+    private static String printed() {
+        return Shell.run(List.of("bash", "scripts/lib/wgmon-rule.sh", "51820", "1", "180s"));
+    }
+
+    @Test
+    void deployWgmonNftIsWhatTheScriptPrints() throws Exception {
+        assertEquals(printed(), Files.readString(Path.of("deploy/wgmon.nft")),
+                "regenerate with scripts/lib/wgmon-rule.sh 51820 1 180s > deploy/wgmon.nft");
+    }
+
+    @Test
+    void theReadmeShowsTheSameRuleset() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("### The firewall rule\n");
+        assertTrue(section >= 0, "README has no section \"The firewall rule\"");
+        int start = readme.indexOf("```nft\n", section) + "```nft\n".length();
+        int end = readme.indexOf("```", start);
+        assertEquals(printed(), readme.substring(start, end));
+    }
+
+    @Test
+    void theKnownEndpointsTimeoutIsTheOneAsked() {
+        String ruleset = Shell.run(List.of("bash", "scripts/lib/wgmon-rule.sh", "3000", "7", "42s"));
+        assertTrue(ruleset.contains("set known4 { type ipv4_addr . inet_service; flags timeout; timeout 42s;"), ruleset);
+        assertTrue(ruleset.contains("set known6 { type ipv6_addr . inet_service; flags timeout; timeout 42s;"), ruleset);
+        assertTrue(ruleset.contains("log group 7"), ruleset);
+        assertTrue(ruleset.contains("udp dport 3000 ip saddr . udp sport @known4 return"), ruleset);
+    }
+}

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -38,10 +40,6 @@ class HandshakeRuleIT {
         LivePrerequisites.require("ip", "wg", "wireguard-go", "nft", "ping");
     }
 
-    private static Map<String, String> env(Testbed testbed, WebhookReceiver receiver, int group) {
-        return env(testbed, receiver, group, IDLE);
-    }
-
     private static Map<String, String> env(Testbed testbed, WebhookReceiver receiver, int group, Duration idle) {
         return Map.of(
                 "WGMON_NFLOG_GROUP", String.valueOf(group),
@@ -52,18 +50,38 @@ class HandshakeRuleIT {
                 "WGMON_WEBHOOK_URL", receiver.url("/hook").toString());
     }
 
-    @Test
-    void theDocumentedRuleDeliversConnectRekeyWithoutAScanRoamAndIdleDisconnect() throws Exception {
+    /** The rules to load in the server's namespace for an NFLOG group. */
+    @FunctionalInterface
+    private interface Rules {
+        void load(Testbed testbed, int group);
+    }
+
+    /** What a test does once the monitor is ready, with the clients added before it started. */
+    @FunctionalInterface
+    private interface Scenario {
+        void run(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor, List<Testbed.Client> clients)
+                throws Exception;
+    }
+
+    /**
+     * A bed with {@code rules} on a random NFLOG group, {@code clients} clients, and the packaged monitor with
+     * idle-timeout {@code idle}, ready; its log is printed when the scenario fails.
+     */
+    private static void withMonitor(Duration idle, Rules rules, int clients, Scenario scenario) throws Exception {
         Path log = Files.createTempFile("wgmon-rule-", ".log");
         try (Testbed testbed = Testbed.create(3000);
              WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
             int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group, IDLE);
-            Testbed.Client alice = testbed.addClient();
-            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
+            rules.load(testbed, group);
+            List<Testbed.Client> added = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                added.add(testbed.addClient());
+            }
+            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group, idle),
+                    log)) {
                 monitor.awaitReady(Duration.ofSeconds(60));
                 try {
-                    documentedRule(testbed, receiver, monitor, alice);
+                    scenario.run(testbed, receiver, monitor, added);
                 } catch (AssertionError | RuntimeException e) {
                     System.err.println("---- wgmon log ----\n" + monitor.log());
                     throw e;
@@ -72,6 +90,18 @@ class HandshakeRuleIT {
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    /** The client's endpoint as nft lists it in a set: address . port. */
+    private static String endpointOf(Testbed testbed, Testbed.Client client) {
+        return client.address() + " . " + testbed.sh(client.namespace(), "wg", "show", client.interfaceName(),
+                "listen-port").trim();
+    }
+
+    @Test
+    void theDocumentedRuleDeliversConnectRekeyWithoutAScanRoamAndIdleDisconnect() throws Exception {
+        withMonitor(IDLE, (testbed, group) -> testbed.logToNflog(group, IDLE), 1,
+                (testbed, receiver, monitor, clients) -> documentedRule(testbed, receiver, monitor, clients.get(0)));
     }
 
     private void documentedRule(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor,
@@ -127,30 +157,13 @@ class HandshakeRuleIT {
      */
     @Test
     void rekeysFromAKnownEndpointLogNothingAndAComeBackAfterGoneIsLogged() throws Exception {
-        Path log = Files.createTempFile("wgmon-rule-", ".log");
-        try (Testbed testbed = Testbed.create(3000);
-             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
-            int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group, IDLE);
-            Testbed.Client alice = testbed.addClient();
-            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
-                monitor.awaitReady(Duration.ofSeconds(60));
-                try {
-                    knownEndpoints(testbed, receiver, monitor, alice);
-                } catch (AssertionError | RuntimeException e) {
-                    System.err.println("---- wgmon log ----\n" + monitor.log());
-                    throw e;
-                }
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        withMonitor(IDLE, (testbed, group) -> testbed.logToNflog(group, IDLE), 1,
+                (testbed, receiver, monitor, clients) -> knownEndpoints(testbed, receiver, monitor, clients.get(0)));
     }
 
     private void knownEndpoints(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor,
                                 Testbed.Client alice) throws Exception {
-        String endpoint = alice.address() + " . " + testbed.sh(alice.namespace(), "wg", "show", alice.interfaceName(),
-                "listen-port").trim();
+        String endpoint = endpointOf(testbed, alice);
         testbed.ping(alice);
         assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
                 "no peer.connected");
@@ -204,32 +217,14 @@ class HandshakeRuleIT {
     @Test
     void aPeerRemovedAndAddedBackIsLoggedAgainFromTheSameEndpoint() throws Exception {
         Duration idle = Duration.ofSeconds(120);
-        Path log = Files.createTempFile("wgmon-rule-", ".log");
-        try (Testbed testbed = Testbed.create(3000);
-             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
-            int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logToNflog(group, idle);
-            Testbed.Client alice = testbed.addClient();
-            Testbed.Client bob = testbed.addClient();
-            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group, idle),
-                    log)) {
-                monitor.awaitReady(Duration.ofSeconds(60));
-                try {
-                    removedAndBack(testbed, receiver, monitor, alice, bob);
-                } catch (AssertionError | RuntimeException e) {
-                    System.err.println("---- wgmon log ----\n" + monitor.log());
-                    throw e;
-                }
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        withMonitor(idle, (testbed, group) -> testbed.logToNflog(group, idle), 2,
+                (testbed, receiver, monitor, clients) -> removedAndBack(testbed, receiver, monitor, clients.get(0),
+                        clients.get(1)));
     }
 
     private void removedAndBack(Testbed testbed, WebhookReceiver receiver, MonitorProcess monitor, Testbed.Client alice,
                                 Testbed.Client bob) throws Exception {
-        String endpoint = alice.address() + " . " + testbed.sh(alice.namespace(), "wg", "show", alice.interfaceName(),
-                "listen-port").trim();
+        String endpoint = endpointOf(testbed, alice);
         testbed.ping(alice);
         assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
                 "no peer.connected");
@@ -269,35 +264,21 @@ class HandshakeRuleIT {
 
     @Test
     void aKnownEndpointTimeoutLongerThanIdleTimeoutIsSaidAtStart() throws Exception {
-        Path log = Files.createTempFile("wgmon-rule-", ".log");
-        try (Testbed testbed = Testbed.create(3000);
-             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
-            int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.loadRuleset(group, "120s");
-            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
-                monitor.awaitReady(Duration.ofSeconds(60));
-                String text = monitor.log();
-                System.out.println("RULE: known endpoints for 120s, idle-timeout " + IDLE.toSeconds() + "s: "
-                        + text.lines().filter(l -> l.contains(TIMEOUT_WARNING)).findFirst().orElse("no WARN"));
-                assertEquals(1, occurrences(text, TIMEOUT_WARNING + " (" + IDLE.toSeconds() + "s)"), text);
-                assertTrue(text.contains("known for 120s (set inet wgmon known4)"), text);
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        withMonitor(IDLE, (testbed, group) -> testbed.loadRuleset(group, "120s"), 0,
+                (testbed, receiver, monitor, clients) -> {
+                    String text = monitor.log();
+                    System.out.println("RULE: known endpoints for 120s, idle-timeout " + IDLE.toSeconds() + "s: "
+                            + text.lines().filter(l -> l.contains(TIMEOUT_WARNING)).findFirst().orElse("no WARN"));
+                    assertEquals(1, occurrences(text, TIMEOUT_WARNING + " (" + IDLE.toSeconds() + "s)"), text);
+                    assertTrue(text.contains("known for 120s (set inet wgmon known4)"), text);
+                });
     }
 
     @Test
     void anAllPacketsRuleStillWorksAndIsWarnedAboutOnce() throws Exception {
-        Path log = Files.createTempFile("wgmon-rule-", ".log");
-        try (Testbed testbed = Testbed.create(3000);
-             WebhookReceiver receiver = WebhookReceiver.startIn(testbed.serverNs())) {
-            int group = ThreadLocalRandom.current().nextInt(100, 60000);
-            testbed.logEveryPacketToNflog(group);
-            Testbed.Client alice = testbed.addClient();
-            try (MonitorProcess monitor = MonitorProcess.start(testbed.serverNs(), env(testbed, receiver, group), log)) {
-                monitor.awaitReady(Duration.ofSeconds(60));
-                try {
+        withMonitor(IDLE, (testbed, group) -> testbed.logEveryPacketToNflog(group), 1,
+                (testbed, receiver, monitor, clients) -> {
+                    Testbed.Client alice = clients.get(0);
                     testbed.ping(alice);
                     assertNotNull(receiver.await(d -> d.is("peer.connected", alice.publicKey()), Duration.ofSeconds(5)),
                             "no peer.connected with the all-packets rule");
@@ -308,14 +289,7 @@ class HandshakeRuleIT {
                     assertEquals(1, warnings, "the all-packets rule is warned about exactly once");
                     assertTrue(monitor.log().contains("deploy/wgmon.nft for port 3000"),
                             "the warning gives the rule to use");
-                } catch (AssertionError | RuntimeException e) {
-                    System.err.println("---- wgmon log ----\n" + monitor.log());
-                    throw e;
-                }
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
+                });
     }
 
     private static String latestHandshake(Testbed testbed) {

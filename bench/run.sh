@@ -15,11 +15,18 @@
 # wgmon instead of target/quarkus-app/wgmon, e.g. "java -jar target/quarkus-app/quarkus-run.jar"),
 # OUT (docs/benchmarks.md; the section bench/scale.sh writes there is kept). Default total: about 8
 # minutes on 2 cores. bench/scale.sh is the scale bench (10,000 peers, traffic, floods, at rest).
+# WARMUP (0): connects of other identities between the first connect and the warm ones, not measured:
+# with WARMUP=200 the warm connects run on compiled code (C1 compiles the event path as it is used).
+# ONLY=connects: each run only starts wgmon and takes the first and the warm connects (no at-rest window,
+# no 1,000 / 10,000 peers, no bare app, no JMH, no doc), then prints the per-thread CPU of a warm connect;
+# about a minute a run. PERF=1 (with ONLY=connects): `perf record -g` of the whole app over the warm
+# connects, frame pointers kept in compiled code and the JIT's perf map written for it; prints where the
+# event loop's and the scan thread's samples go (files kept in the results directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (namespaces, NFLOG)"; exit 1; }
 
-RUNS=${RUNS:-3} REST_SECONDS=${REST_SECONDS:-40} SCANS=${SCANS:-10} CONNECTS=${CONNECTS:-50}
+RUNS=${RUNS:-3} REST_SECONDS=${REST_SECONDS:-40} SCANS=${SCANS:-10} CONNECTS=${CONNECTS:-50} WARMUP=${WARMUP:-0}
 BARE_RUNS=${BARE_RUNS:-2} BARE_REST_SECONDS=${BARE_REST_SECONDS:-30}
 WRITE_DOC=1
 for arg in "$@"; do
@@ -31,6 +38,7 @@ for arg in "$@"; do
 done
 OUT=${OUT:-docs/benchmarks.md}
 LAUNCH=${LAUNCH:-target/quarkus-app/wgmon}
+[ "${PERF:-0}" = 1 ] && export JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:-} -XX:+PreserveFramePointer"
 started_at=$(date +%s)
 
 scripts/install-deps.sh
@@ -83,6 +91,10 @@ bed_up() { # fresh namespaces, CONNECTS extra client identities known to the ser
   for i in $(seq "$CONNECTS"); do
     wg genkey > "$WORK/warm$i.key"; wg pubkey < "$WORK/warm$i.key" > "$WORK/warm$i.pub"
     printf '[Peer]\nPublicKey = %s\nAllowedIPs = 10.10.11.%d/32\n' "$(cat "$WORK/warm$i.pub")" "$i" >> "$conf"
+  done
+  for i in $(seq "$WARMUP"); do
+    wg genkey > "$WORK/pre$i.key"; wg pubkey < "$WORK/pre$i.key" > "$WORK/pre$i.pub"
+    printf '[Peer]\nPublicKey = %s\nAllowedIPs = 10.10.%d.%d/32\n' "$(cat "$WORK/pre$i.pub")" $((12 + i / 250)) $((1 + i % 250)) >> "$conf"
   done
   ip netns exec "$SRV" wg addconf "$WGS" "$conf"
   : > "$WORK/events"
@@ -152,10 +164,12 @@ poller() {
     | tr 'ms' '  ' | awk -v s="$1" '{t += $1 * 60 + $2 + $3 * 60 + $4} END {printf "%.1f\n", t * 1000 * 60 / s}'
 }
 
-# connect_once KEYFILE PUBKEY: client takes that identity, sends one packet; prints ping->webhook ms
+# connect_once KEYFILE PUBKEY [PORT]: client takes that identity (and that listen port: a new endpoint,
+# as a new client has, whose handshake the rules log; a known endpoint's are not), sends one packet;
+# prints ping->webhook ms
 connect_once() {
   local t0 arrived=""
-  t0=$(ip netns exec "$CLI" bash -c 'wg set "$1" private-key "$2" && t=$EPOCHREALTIME && echo x > /dev/udp/10.10.10.1/9 && echo "${t/./}"' _ "$WGC" "$1")
+  t0=$(ip netns exec "$CLI" bash -c 'wg set "$1" private-key "$2" ${3:+listen-port "$3"} && t=$EPOCHREALTIME && echo x > /dev/udp/10.10.10.1/9 && echo "${t/./}"' _ "$WGC" "$1" "${3:-}")
   for _ in $(seq 5000); do
     arrived=$(awk -v k="$2" '$2 == "peer.connected" && $3 == k {print $1; exit}' "$WORK/events")
     [ -n "$arrived" ] && break
@@ -194,6 +208,20 @@ wait_scans() {
   echo "scans did not advance"; exit 1
 }
 
+# perf_reports RUN: the event loop's and the scan thread's samples of the warm connects, self and with callees
+perf_reports() {
+  local comm
+  jcmd "$app_pid" Compiler.perfmap > "$RES/perfmap.$1.log" 2>&1   # /tmp/perf-PID.map: the JIT's code, for perf report
+  for comm in vert.x-eventloo wgmon-scan wgmon-nflog-rea; do
+    perf report -q --no-children -g none --comms "$comm" --percentage relative -i "$RES/perf.$1.data" --sort symbol \
+      --percent-limit 0.5 > "$RES/perf.$1.$comm.self.txt" 2> /dev/null || true
+    perf report -q --children -g none --comms "$comm" --percentage relative -i "$RES/perf.$1.data" --sort symbol \
+      --percent-limit 2 > "$RES/perf.$1.$comm.children.txt" 2> /dev/null || true
+  done
+  cp "/tmp/perf-$app_pid.map" "$RES/" 2> /dev/null || true
+  rm -f "/tmp/perf-$app_pid.map"
+}
+
 add_peers() { # add_peers N SECOND_OCTET
   java -cp "$TOOL" BenchTool peers "$1" "$2" "$WORK/bulk.conf"
   ip netns exec "$SRV" wg addconf "$WGS" "$WORK/bulk.conf"
@@ -206,28 +234,43 @@ wgmon_run() { # one run: start, rest + poller, connects, 1,000 and 10,000 peers
   start_app $LAUNCH
   record wgmon.exec_ready_ms "$start_ready_ms"; record wgmon.exec_nflog_ms "$start_nflog_ms"
   record wgmon.rss_ready_mib "$(rss_mib "$app_pid")"
-  log "run $run: ready in $start_ready_ms ms (NFLOG bound at $start_nflog_ms ms); settling 10 s, then $REST_SECONDS s at rest"
-  sleep 10
-  s0=$(scans)
-  poller "$REST_SECONDS" > "$RES/poller" &
-  local poller_pid=$!
-  at_rest wgmon "$REST_SECONDS"
-  wait "$poller_pid"; record poller.rest_cpu_ms_per_min "$(cat "$RES/poller")"
-  record wgmon.rest_scans "$(( $(scans) - s0 ))"
+  if [ "${ONLY:-}" = connects ]; then
+    log "run $run: ready in $start_ready_ms ms (NFLOG bound at $start_nflog_ms ms); settling 10 s"
+    sleep 10
+  else
+    log "run $run: ready in $start_ready_ms ms (NFLOG bound at $start_nflog_ms ms); settling 10 s, then $REST_SECONDS s at rest"
+    sleep 10
+    s0=$(scans)
+    poller "$REST_SECONDS" > "$RES/poller" &
+    local poller_pid=$!
+    at_rest wgmon "$REST_SECONDS"
+    wait "$poller_pid"; record poller.rest_cpu_ms_per_min "$(cat "$RES/poller")"
+    record wgmon.rest_scans "$(( $(scans) - s0 ))"
+  fi
 
   first=$(connect_once "$WORK/cli.key" "$(cat "$WORK/cli.pub")")
   record wgmon.first_connect_ms "$first"
+  for i in $(seq "$WARMUP"); do
+    connect_once "$WORK/pre$i.key" "$(cat "$WORK/pre$i.pub")" $((30000 + i)) > /dev/null
+    nap 0.05
+  done
   sleep 1
   ip netns exec "$SRV" tcpdump -i any -nn --immediate-mode -w "$RES/warm.$run.pcap" 'udp port 3000 or tcp port 9999' \
-    2> /dev/null & local tcpdump_pid=$!
+    2> /dev/null & local tcpdump_pid=$!; pids+=($tcpdump_pid)
   nap 1
+  local perf_pid=""
+  if [ "${PERF:-0}" = 1 ]; then
+    perf record -q -g -p "$app_pid" -o "$RES/perf.$run.data" 2> /dev/null & perf_pid=$!
+    nap 0.5
+  fi
   thread_snapshot "$app_pid" > "$RES/a"
   : > "$RES/warm.$run"; : > "$RES/sends.$run"
   for i in $(seq "$CONNECTS"); do
-    SENDS=$RES/sends.$run connect_once "$WORK/warm$i.key" "$(cat "$WORK/warm$i.pub")" >> "$RES/warm.$run"
+    SENDS=$RES/sends.$run connect_once "$WORK/warm$i.key" "$(cat "$WORK/warm$i.pub")" $((40000 + i)) >> "$RES/warm.$run"
     nap 0.05
   done
   thread_snapshot "$app_pid" > "$RES/b"
+  [ -z "$perf_pid" ] || { kill -INT "$perf_pid"; wait "$perf_pid" 2> /dev/null || true; perf_reports "$run"; }
   nap 0.5; kill "$tcpdump_pid" 2>/dev/null; wait "$tcpdump_pid" 2>/dev/null || true
   anatomy "$RES/warm.$run.pcap" "$RES/sends.$run" | sort -n | awk '{h[NR] = $1; w[NR] = $2; r[NR] = $3}
     function med(v, n,   i, j, x) { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
@@ -241,6 +284,11 @@ wgmon_run() { # one run: start, rest + poller, connects, 1,000 and 10,000 peers
     printf "wgmon.warm_connect_p50_ms\t%.2f\n", v[int((NR + 1) / 2)]
     printf "wgmon.warm_connect_p99_ms\t%.2f\n", v[int(NR * 0.99 + 0.999)] }' >> "$RES/values.tsv"
   log "run $run: first connect $first ms, $CONNECTS warm connects done"
+  if [ "${ONLY:-}" = connects ]; then
+    stop_app
+    wglink_cleanup
+    return 0
+  fi
 
   add_peers 1000 20
   wait_scans "$SCANS"
@@ -341,7 +389,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 if [[ $LAUNCH == *wgmon ]]; then
   # the launcher writes its class-data archive at the end of the first run; make it before measuring
   java_version=$("$LAUNCH" --print-command | awk '{print $1}' | xargs -I{} sh -c '{} -version 2>&1 | head -n 1')
-  if ! ls target/quarkus-app/wgmon-*.jsa > /dev/null 2>&1; then
+  if ! ls "$(dirname "$LAUNCH")"/wgmon-*.jsa > /dev/null 2>&1; then
     bed_up; start_app $LAUNCH; record wgmon.exec_ready_no_archive_ms "$start_ready_ms"
     log "first start (no class-data archive yet): ready in $start_ready_ms ms; stopping it to write the archive"
     stop_app; wglink_cleanup
@@ -350,6 +398,14 @@ else
   java_version=$(java -version 2>&1 | head -n 1)
 fi
 for run in $(seq "$RUNS"); do wgmon_run "$run"; done
+if [ "${ONLY:-}" = connects ]; then
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo "load average before: $load_before, after: $load_after; results in $RES"
+  awk -F'\t' '$1 ~ /^wgmon\.(first_connect|warm_)/ {print $1 "\t" $2}' "$RES/values.tsv"
+  awk -F'\t' '$1 ~ /^wgmon\.connectthread\./ && $2 >= 0.005 {n = $1; sub(/^wgmon\.connectthread\./, "", n); print "cpu per warm connect, ms: " n "\t" $2}' \
+    "$RES/values.tsv" | sort -t$'\t' -k2,2 -gr
+  exit 0
+fi
 if [ "${BARE:-1}" != 0 ]; then
   bare_build
   for run in $(seq "$BARE_RUNS"); do bare_run; done

@@ -1,6 +1,7 @@
 package io.wgmon.wireguard;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One way of talking to WireGuard (kernel generic netlink, or userspace UAPI sockets), in the
@@ -13,6 +14,15 @@ public interface WireGuardClient extends AutoCloseable {
 
     /** Names of the WireGuard interfaces this backend can see right now. */
     List<String> interfaceNames() throws WireGuardException;
+
+    /**
+     * Those of {@code among} that this backend can see right now, in the order of {@link #interfaceNames()}:
+     * a scan of the configured interfaces only. A backend that can look a name up without listing every
+     * interface overrides it.
+     */
+    default List<String> interfaceNames(Set<String> among) throws WireGuardException {
+        return interfaceNames().stream().filter(among::contains).toList();
+    }
 
     /**
      * Reads one device with all its peers.

@@ -32,13 +32,13 @@ public final class WireGuardScanner implements AutoCloseable {
         for (WireGuardClient backend : backends) {
             List<String> names;
             try {
-                names = backend.interfaceNames();
+                names = watched.isPresent() ? backend.interfaceNames(watched.get()) : backend.interfaceNames();
             } catch (WireGuardException e) {
                 failures.add(new ScanFailure(null, backend.backendName() + ": " + e.getMessage()));
                 continue;
             }
             for (String name : names) {
-                if (watched.map(w -> w.contains(name)).orElse(true) && seen.add(name)) {
+                if (seen.add(name)) {
                     read(backend, name, devices, failures);
                 }
             }

@@ -62,6 +62,34 @@ class WireGuardScannerTest {
     }
 
     @Test
+    void configuredInterfacesAreLookedUpByNameWithoutListingEveryInterface() {
+        WireGuardClient byNameOnly = new WireGuardClient() {
+            @Override
+            public String backendName() {
+                return "userspace";
+            }
+
+            @Override
+            public List<String> interfaceNames() throws WireGuardException {
+                throw new WireGuardException(WireGuardException.Reason.IO, "listed every interface");
+            }
+
+            @Override
+            public List<String> interfaceNames(Set<String> among) {
+                return among.contains("wg1") ? List.of("wg1") : List.of();
+            }
+
+            @Override
+            public Device device(String name) {
+                return WireGuardScannerTest.device(name);
+            }
+        };
+        Scan scan = new WireGuardScanner(List.of(byNameOnly), Optional.of(Set.of("wg1", "wg9")), CLOCK).scan();
+        assertEquals(List.of(), scan.failures());
+        assertEquals(List.of("wg1"), scan.devices().stream().map(Device::name).toList());
+    }
+
+    @Test
     void aVanishedDeviceIsAbsentAndABrokenOneIsAFailure() {
         WireGuardScanner scanner = new WireGuardScanner(List.of(new MapBackend("userspace", Map.of(
                 "gone", new WireGuardException(WireGuardException.Reason.NO_SUCH_DEVICE, "gone: no such device"),

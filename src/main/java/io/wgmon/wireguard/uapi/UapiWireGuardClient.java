@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -81,25 +82,43 @@ public class UapiWireGuardClient implements WireGuardClient {
         return "userspace";
     }
 
+    /** Listed without a glob: {@code newDirectoryStream(dir, glob)} compiles a regular expression on every call. */
     @Override
     public List<String> interfaceNames() throws WireGuardException {
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> sockets = Files.newDirectoryStream(uapiDir, "*" + SOCKET_SUFFIX)) {
-            for (Path socket : sockets) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(uapiDir)) {
+            for (Path socket : files) {
                 String file = socket.getFileName().toString();
-                if (file.length() > SOCKET_SUFFIX.length() && isSocket(socket)) {
+                if (file.length() > SOCKET_SUFFIX.length() && file.endsWith(SOCKET_SUFFIX) && isSocket(socket)) {
                     names.add(file.substring(0, file.length() - SOCKET_SUFFIX.length()));
                 }
             }
         } catch (NoSuchFileException e) {
-            return List.of();
+            return found(List.of());
         } catch (IOException | DirectoryIteratorException e) {
             throw new WireGuardException(Reason.IO, "cannot list UAPI sockets in " + uapiDir + ": " + e.getMessage(), e);
         }
-        Collections.sort(names);
-        publicKeys.retainOnly(names);
-        knownPeers.keySet().retainAll(names);
-        return List.copyOf(names);
+        return found(names);
+    }
+
+    /** One {@code stat} of each named socket instead of reading the directory and every socket in it. */
+    @Override
+    public List<String> interfaceNames(Set<String> among) throws WireGuardException {
+        List<String> names = new ArrayList<>();
+        for (String name : among) {
+            if (isInterfaceName(name) && namedSocketExists(uapiDir.resolve(name + SOCKET_SUFFIX))) {
+                names.add(name);
+            }
+        }
+        return found(names);
+    }
+
+    private List<String> found(List<String> names) {
+        List<String> sorted = new ArrayList<>(names);
+        Collections.sort(sorted);
+        publicKeys.retainOnly(sorted);
+        knownPeers.keySet().retainAll(sorted);
+        return List.copyOf(sorted);
     }
 
     @Override
@@ -293,10 +312,28 @@ public class UapiWireGuardClient implements WireGuardClient {
     }
 
     private Path socketOf(String name) throws WireGuardException {
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+        if (!isInterfaceName(name)) {
             throw new WireGuardException(Reason.NO_SUCH_DEVICE, "'" + name + "' is not an interface name");
         }
         return uapiDir.resolve(name + SOCKET_SUFFIX);
+    }
+
+    private static boolean isInterfaceName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('\0') < 0;
+    }
+
+    /**
+     * @return whether it is a socket; false when it is something else or absent (the folder too)
+     * @throws WireGuardException when it cannot be looked at, as a listing of the folder that fails
+     */
+    private boolean namedSocketExists(Path path) throws WireGuardException {
+        try {
+            return ((Integer) Files.getAttribute(path, "unix:mode") & S_IFMT) == S_IFSOCK;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new WireGuardException(Reason.IO, "cannot list UAPI sockets in " + uapiDir + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean isSocket(Path path) {

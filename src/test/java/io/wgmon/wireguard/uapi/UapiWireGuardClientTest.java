@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -270,6 +271,25 @@ class UapiWireGuardClientTest {
         Files.createDirectory(dir.resolve("wgd.sock.d"));
 
         assertEquals(List.of("wga", "wgb"), client(Duration.ofSeconds(1)).interfaceNames());
+    }
+
+    @Test
+    void looksUpOnlyTheNamedSocketsAmongTheWatchedNames() throws Exception {
+        serve("wgb", connection -> null);
+        serve("wga", connection -> null);
+        serve("other", connection -> null);
+        Files.writeString(dir.resolve("wgc.sock"), "a regular file, not a socket");
+        Files.createDirectory(dir.resolve("wgd.sock"));
+
+        assertEquals(List.of("wga", "wgb"), client(Duration.ofSeconds(1))
+                .interfaceNames(Set.of("wgb", "wga", "wgc", "wgd", "wge", "", ".", "..", "a/b")));
+    }
+
+    @Test
+    void aMissingDirectoryHasNoneOfTheWatchedInterfaces() throws Exception {
+        UapiWireGuardClient client = new UapiWireGuardClient(dir.resolve("absent"), Duration.ofSeconds(1), ReplyLimits.forThisHeap());
+
+        assertEquals(List.of(), client.interfaceNames(Set.of("wg0")));
     }
 
     @Test

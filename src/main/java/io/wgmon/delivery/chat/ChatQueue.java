@@ -237,7 +237,7 @@ public final class ChatQueue implements DeliveryQueue {
                 core.finished(seqs(rest));
             }
             case DELIVERED -> {
-                core.delivered(sent.size(), "a message of " + sent.size() + " events", reply.status());
+                core.delivered(sent.size(), () -> "a message of " + sent.size() + " events", reply.status());
                 sent(sent);
             }
             case REJECTED -> {

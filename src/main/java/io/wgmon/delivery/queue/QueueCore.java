@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -174,9 +175,12 @@ public final class QueueCore {
         metrics.failed().increment(dropped);
     }
 
-    public void delivered(int events, String what, int status) {
+    /** @param what described only when the line is logged (at DEBUG), not for every delivery */
+    public void delivered(int events, Supplier<String> what, int status) {
         metrics.delivered().increment(events); // an evicted head already on the wire still counts as delivered
-        LOG.debugf("delivered %s to %s (HTTP %d)", what, label, status);
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("delivered %s to %s (HTTP %d)", what.get(), label, status);
+        }
     }
 
     public void refused(int events, String what, int status) {

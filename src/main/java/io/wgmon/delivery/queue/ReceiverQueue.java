@@ -175,8 +175,8 @@ public final class ReceiverQueue implements DeliveryQueue {
                 finish(head);
             }
             case DELIVERED -> {
-                core.delivered(1, head.delivery.describe() + " (attempt " + (head.failedAttempts + 1) + ")",
-                        reply.status());
+                int attempt = head.failedAttempts + 1;
+                core.delivered(1, () -> head.delivery.describe() + " (attempt " + attempt + ")", reply.status());
                 answered();
                 finish(head);
             }

@@ -15,6 +15,8 @@
 # wgmon instead of target/quarkus-app/wgmon, e.g. "java -jar target/quarkus-app/quarkus-run.jar"),
 # OUT (docs/benchmarks.md; the section bench/scale.sh writes there is kept). Default total: about 8
 # minutes on 2 cores. bench/scale.sh is the scale bench (10,000 peers, traffic, floods, at rest).
+# STORE=1: wgmon with a store (wgmon.store.dir in the run's scratch folder), as an operator who keeps
+# events across restarts runs it.
 # WARMUP (0): connects of other identities between the first connect and the warm ones, not measured:
 # with WARMUP=200 the warm connects run on compiled code (C1 compiles the event path as it is used).
 # ONLY=connects: each run only starts wgmon and takes the first and the warm connects (no at-rest window,
@@ -115,7 +117,7 @@ start_app() {
   t0=$(now_us)
   ip netns exec "$SRV" env WGMON_NFLOG_GROUP=1 WGMON_WIREGUARD_INTERFACES="$WGS" \
     WGMON_WEBHOOK_URL=http://127.0.0.1:9999/ WGMON_TRACKING_IDLE_TIMEOUT=600s WGMON_TRACKING_TICK=1s \
-    WGMON_METRICS_PER_PEER=false \
+    WGMON_METRICS_PER_PEER=false ${STORE:+WGMON_STORE_DIR=$WORK/store} \
     "$@" > "$WORK/app.log" 2>&1 &
   app_pid=$!; pids+=($app_pid)
   out=$(ip netns exec "$SRV" bash -c '
@@ -212,7 +214,7 @@ wait_scans() {
 perf_reports() {
   local comm
   jcmd "$app_pid" Compiler.perfmap > "$RES/perfmap.$1.log" 2>&1   # /tmp/perf-PID.map: the JIT's code, for perf report
-  for comm in vert.x-eventloo wgmon-scan wgmon-nflog-rea; do
+  for comm in vert.x-eventloo wgmon-scan wgmon-nflog-rea wgmon-store; do
     perf report -q --no-children -g none --comms "$comm" --percentage relative -i "$RES/perf.$1.data" --sort symbol \
       --percent-limit 0.5 > "$RES/perf.$1.$comm.self.txt" 2> /dev/null || true
     perf report -q --children -g none --comms "$comm" --percentage relative -i "$RES/perf.$1.data" --sort symbol \

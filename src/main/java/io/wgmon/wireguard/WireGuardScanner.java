@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One scan over every backend: lists each backend's interfaces, keeps the watched ones and reads
- * each device. A device that vanished mid-scan is simply absent; any other failure is recorded
- * so the tracker leaves that interface's peers alone instead of reporting them gone.
+ * One scan over every backend: lists each backend's interfaces (only the watched ones, looked up by name,
+ * when interfaces are configured) and reads each device. A device that vanished mid-scan is simply absent;
+ * any other failure is recorded so the tracker leaves that interface's peers alone instead of reporting them
+ * gone.
  */
 public final class WireGuardScanner implements AutoCloseable {
     private final List<WireGuardClient> backends;

@@ -94,7 +94,7 @@ public class UapiWireGuardClient implements WireGuardClient {
                 }
             }
         } catch (NoSuchFileException e) {
-            return found(List.of());
+            return List.of();
         } catch (IOException | DirectoryIteratorException e) {
             throw new WireGuardException(Reason.IO, "cannot list UAPI sockets in " + uapiDir + ": " + e.getMessage(), e);
         }

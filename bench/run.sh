@@ -521,7 +521,8 @@ nanosecond precision, not clock ticks); wakeups are voluntary + involuntary cont
 every thread; RSS is \`VmRSS\`; exec → ready is from the \`exec\` of the launcher to the first 200 of
 \`/q/health/ready\`, exec → NFLOG bound to group 1 appearing in
 \`/proc/PID/net/netfilter/nfnetlink_log\`, both polled every 5 ms; a connect is the client taking a
-new identity (\`wg set private-key\`) and sending one packet, timed from just before the send to the
+new identity (\`wg set private-key\`; each warm connect also a new listen port, so a new endpoint) and
+sending one packet, timed from just before the send to the
 receiver's arrival time of \`peer.connected\`; CPU per warm connect is wgmon's CPU over the
 $CONNECTS connects (including the idle ticks in between) divided by $CONNECTS; the scan time is the
 \`wgmon_scans_seconds\` timer over $SCANS scans of 10,000 peers, and one \`wg show\` is the wall time

@@ -27,7 +27,12 @@
 # the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg);
 # TRACE (1: the tcpdump of the scale section records the sessions' first data packets too);
 # APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control: wgmon then sees
-# no packet, and its connects come late, found by the deadline scans of peers already connected).
+# no packet, and its connects come late, found by the deadline scans of peers already connected);
+# CLIENT_ADDRS (ports: every listen port the driver gives a client device, 61000-65535, sends from an
+# address of its own, 198.18.x.y, by source NAT in the client namespace, so each identity's connect
+# comes from its own address, as a real server's peers do; 1: every client device sends from the
+# client namespace's one address, the bed before). The data client and the forged senders keep the
+# namespace's address 192.0.2.2 either way.
 # Default total: about 20 minutes on 2 cores. Needs what scripts/install-deps.sh installs; draws its
 # plot itself (SVG), no plotting package needed.
 set -euo pipefail
@@ -38,7 +43,7 @@ SECTIONS=${SECTIONS:-rest scale traffic flood}
 SIZES=${SIZES:-100 1000 10000} CLIENTS=${CLIENTS:-50} REKEYS=${REKEYS:-auto} CONNECTS=${CONNECTS:-0.5}
 WARM=${WARM:-10} WINDOW=${WINDOW:-60} DATA_PPS=${DATA_PPS:-5000} SYNTH_PPS=${SYNTH_PPS:-100000}
 SYNTH_THREADS=${SYNTH_THREADS:-2}
-IDLE_TIMEOUT=${IDLE_TIMEOUT:-10s} TICK=${TICK:-1s} RULE=${RULE:-documented}
+IDLE_TIMEOUT=${IDLE_TIMEOUT:-10s} TICK=${TICK:-1s} RULE=${RULE:-documented} CLIENT_ADDRS=${CLIENT_ADDRS:-ports}
 TRAFFIC_RATES=${TRAFFIC_RATES:-0 1000 5000 20000 max} TRAFFIC_SECONDS=${TRAFFIC_SECONDS:-8}
 FORGE_PPS=${FORGE_PPS:-0} FLOOD_SECONDS=${FLOOD_SECONDS:-10}
 REST_PEERS=${REST_PEERS:-2 1000} REST_WINDOWS=${REST_WINDOWS:-3} REST_SECONDS=${REST_SECONDS:-60}
@@ -114,6 +119,27 @@ rules() {
     *) echo "unknown rule $1 (documented or all)"; exit 2 ;;
   esac | ip netns exec "$SRV" nft -f -
 }
+# client_addrs: with CLIENT_ADDRS=ports, source NAT in the client namespace gives each listen port of the
+# client devices (the driver's, from 61000 up) an address of its own, 198.18.0.0/15 (RFC 2544's), and the
+# server routes them back. Only those ports are tracked by conntrack: the data client and the forged
+# senders (ephemeral ports) stay untracked and unchanged, so the bed's load is the same as with one address.
+client_addrs() {
+  case "$CLIENT_ADDRS" in
+    1) return ;;
+    ports) ;;
+    *) echo "unknown CLIENT_ADDRS $CLIENT_ADDRS (ports or 1)"; exit 2 ;;
+  esac
+  awk -v dev="vcs$id" 'BEGIN {
+    printf "table ip wgscale_addrs {\n  map by_port {\n    type inet_service : ipv4_addr\n    elements = { "
+    for (p = 61000; p <= 65535; p++) { j = p - 60999; printf "%s%d : 198.18.%d.%d", (p > 61000 ? ", " : ""), p, int(j / 256), j % 256 }
+    printf " }\n  }\n"
+    printf "  chain raw_out {\n    type filter hook output priority raw;\n    udp sport 61000-65535 return\n    notrack\n  }\n"
+    printf "  chain raw_pre {\n    type filter hook prerouting priority raw;\n    udp dport 61000-65535 return\n    notrack\n  }\n"
+    printf "  chain post {\n    type nat hook postrouting priority srcnat;\n"
+    printf "    oifname \"%s\" udp sport 61000-65535 snat ip to udp sport map @by_port\n  }\n}\n", dev }' \
+    | ip netns exec "$CLI" nft -f -
+  ip -n "$SRV" route add 198.18.0.0/15 via 192.0.2.2
+}
 # counters: "ALL LOGGED": packets on the port so far, and those the logging rules matched
 counters() {
   ip netns exec "$SRV" nft list chain inet "$TABLE" input | awk '
@@ -133,6 +159,7 @@ bed_up() {
   ip link set "vss$id" netns "$SRV"; ip link set "vcs$id" netns "$CLI"
   ip -n "$SRV" addr add 192.0.2.1/24 dev "vss$id"; ip -n "$SRV" link set "vss$id" up; ip -n "$SRV" link set lo up
   ip -n "$CLI" addr add 192.0.2.2/24 dev "vcs$id"; ip -n "$CLI" link set "vcs$id" up; ip -n "$CLI" link set lo up
+  client_addrs
   export WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1
   ip netns exec "$SRV" wireguard-go -f "$WGS" > "$WORK/wg-srv.log" 2>&1 & pids+=($!)
   ip netns exec "$CLI" wireguard-go -f "$DATA" > /dev/null 2>&1 & pids+=($!)
@@ -389,7 +416,7 @@ server_answers() {
     FILENAME ~ /driver/ { if ($2 == "connect") { t0[$3] = $1 / 1e6; cport[$3] = $4 }; next }
     FILENAME ~ /events/ { if ($2 == "peer.connected" && !($3 in arr)) arr[$3] = $1 / 1e6; next }
     { split($3, a, "."); split($5, b, "."); sub(/:$/, "", b[5])
-      if (b[5] == port && $NF == 148) { ni[a[5]]++; it[a[5], ni[a[5]]] = $1 }
+      if (b[5] == port && $NF == 148) { ni[a[5]]++; it[a[5], ni[a[5]]] = $1; if (!src[a[1] "." a[2] "." a[3] "." a[4]]++) nsrc++ }
       else if (a[5] == port && $NF == 92) { nr[b[5]]++; rt[b[5], nr[b[5]]] = $1 } }
     function pct(v, n, q,   i, j, x) { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
       return n ? v[int(n * q + 0.999) < 1 ? 1 : int(n * q + 0.999)] : -1 }
@@ -407,6 +434,7 @@ server_answers() {
       printf "%saccepted_p50_ms\t%.1f\n%saccepted_p99_ms\t%.1f\n%saccepted_max_ms\t%.1f\n", p, pct(lat, n, 0.5), p, pct(lat, n, 0.99), p, pct(lat, n, 1)
       printf "%sfirst_answer_p50_ms\t%.1f\n%sfirst_answer_p99_ms\t%.1f\n%sfirst_answer_max_ms\t%.1f\n", p, pct(fl, n, 0.5), p, pct(fl, n, 0.99), p, pct(fl, n, 1)
       printf "%sunanswered\t%d\n%sanswered_again\t%d\n%sno_answer_seen\t%d\n", p, unanswered, p, again, p, noanswer
+      printf "%sinitiation_sources\t%d\n", p, nsrc
     }' "$WORK/driver.log" "$WORK/events" "$RES/tcpdump.$1.txt" >> "$RES/values.tsv"
 }
 
@@ -423,6 +451,7 @@ scale_table() {
   row "wgmon's context switches/s" switches_per_s
   row "wgmon's RSS at the end of the window, MiB" rss_mib
   row "client devices handshaking" clients
+  row "distinct source addresses of the initiations on the server's link (CLIENT_ADDRS=$CLIENT_ADDRS)" initiation_sources
   row "rekeys of connected peers, /s asked (peers / 120 s)" rekeys_asked
   row "rekeys/s reached in the window" rekeys_per_s
   row "connects (new identities), /s asked" connects_asked
@@ -606,7 +635,9 @@ EOF
 The bed: a wireguard-go server with N configured peers (\`wg setconf\`), one client namespace with
 up to $CLIENTS client devices (wireguard-go each; fewer where the rekey rate is low, so that each
 client rekeys at least every idle-timeout / 2 and no identity falls idle while it is in use) and one
-data client. A driver makes the
+data client. $( [ "$CLIENT_ADDRS" = 1 ] && echo "All of them send from the client namespace's one address (\`CLIENT_ADDRS=1\`)." || echo "Each listen port of the client devices sends from an address of its own (source NAT in the
+client namespace, \`CLIENT_ADDRS=ports\`), so each identity's connect comes from a new address; the data
+client and the forged senders share the namespace's address.") A driver makes the
 handshakes through the clients' UAPI sockets. First each client takes an identity (a connect),
 then, paced, each step re-adds the server peer on the next client (\`replace_peers\` and a
 persistent keepalive, so WireGuard handshakes at once: a rekey of a connected peer) at

@@ -377,7 +377,7 @@ scale_run() {
   log "scale, $n peers: load over; $(cat "$WORK/driver.out"); waiting $DRAIN s for the disconnects"
   sleep "$DRAIN"
   ground_truth "$n"
-  server_answers "$n"
+  server_answers "$n" "$c"
   cp "$WORK/driver.log" "$RES/driver.$n.log"; cp "$WORK/events" "$RES/events.$n"
   # the server's own view: an identity it never completed a handshake with cannot be reported
   ip netns exec "$SRV" wg show "$WGS" latest-handshakes > "$RES/handshakes.$n"
@@ -407,13 +407,15 @@ ground_truth() {
     }' "$WORK/driver.log" "$WORK/events" >> "$RES/values.tsv"
 }
 
-# server_answers N: each reported connect against the server's handshake messages on the wire (tcpdump): latency
-# from the server's last response to the connect's port before the report arrived (the handshake the server
-# accepted), initiations it left unanswered (dropped under load: the client or the driver initiated again),
-# and connects it answered more than once before the report
+# server_answers N CLIENTS: each reported connect against the server's handshake messages on the wire (tcpdump):
+# latency from the server's last response to the connect's port before the report arrived (the handshake the
+# server accepted), initiations it left unanswered (dropped under load: the client or the driver initiated
+# again), and connects it answered more than once before the report. The latency also apart for the first
+# CLIENTS connects (every client device at once as the driver starts: a burst, as after a server restart)
+# and the paced ones after them (one at a time, CONNECTS/s)
 server_answers() {
-  awk -v p="scale.$1." -v port="$PORT" '
-    FILENAME ~ /driver/ { if ($2 == "connect") { t0[$3] = $1 / 1e6; cport[$3] = $4 }; next }
+  awk -v p="scale.$1." -v port="$PORT" -v burst="$2" '
+    FILENAME ~ /driver/ { if ($2 == "connect") { t0[$3] = $1 / 1e6; cport[$3] = $4; if (++nconn <= burst) inburst[$3] = 1 }; next }
     FILENAME ~ /events/ { if ($2 == "peer.connected" && !($3 in arr)) arr[$3] = $1 / 1e6; next }
     { split($3, a, "."); split($5, b, "."); sub(/:$/, "", b[5])
       if (b[5] == port && $NF == 148) { ni[a[5]]++; it[a[5], ni[a[5]]] = $1; if (!src[a[1] "." a[2] "." a[3] "." a[4]]++) nsrc++ }
@@ -428,6 +430,7 @@ server_answers() {
         for (j = 1; j <= ni[q]; j++) if (it[q, j] >= t0[k] && it[q, j] <= arr[k]) i++
         if (!last) { noanswer++; continue }
         lat[++n] = (arr[k] - last) * 1000; fl[n] = (arr[k] - first) * 1000
+        if (k in inburst) lb[++nb] = lat[n]; else lp[++np] = lat[n]
         if (i > r) unanswered++
         if (r > 1) again++
       }
@@ -435,6 +438,8 @@ server_answers() {
       printf "%sfirst_answer_p50_ms\t%.1f\n%sfirst_answer_p99_ms\t%.1f\n%sfirst_answer_max_ms\t%.1f\n", p, pct(fl, n, 0.5), p, pct(fl, n, 0.99), p, pct(fl, n, 1)
       printf "%sunanswered\t%d\n%sanswered_again\t%d\n%sno_answer_seen\t%d\n", p, unanswered, p, again, p, noanswer
       printf "%sinitiation_sources\t%d\n", p, nsrc
+      printf "%saccepted_paced\t%d: %.1f / %.1f / %.1f\n", p, np, pct(lp, np, 0.5), pct(lp, np, 0.99), pct(lp, np, 1)
+      printf "%saccepted_burst\t%d: %.1f / %.1f / %.1f\n", p, nb, pct(lb, nb, 0.5), pct(lb, nb, 0.99), pct(lb, nb, 1)
     }' "$WORK/driver.log" "$WORK/events" "$RES/tcpdump.$1.txt" >> "$RES/values.tsv"
 }
 
@@ -469,6 +474,8 @@ scale_table() {
   for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.connect_p50_ms")" "$(value "scale.$n.connect_p99_ms")" "$(value "scale.$n.connect_max_ms")"; done; echo
   printf '| **connect p50 / p99 / max after the handshake the server accepted** (its last response to the port before the report), ms |'
   for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.accepted_p50_ms")" "$(value "scale.$n.accepted_p99_ms")" "$(value "scale.$n.accepted_max_ms")"; done; echo
+  row "of which paced connects (one at a time, after the first): count: p50 / p99 / max after the accepted handshake, ms" accepted_paced
+  row "of which the first connects (every client device at once as the driver starts, a burst): count: p50 / p99 / max, ms" accepted_burst
   printf '| connect p50 / p99 / max after the server'"'"'s first response to the port (an upper bound where it answered again), ms |'
   for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.first_answer_p50_ms")" "$(value "scale.$n.first_answer_p99_ms")" "$(value "scale.$n.first_answer_max_ms")"; done; echo
   row "connects with an initiation the server left unanswered (dropped under load; initiated again)" unanswered

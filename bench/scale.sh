@@ -202,6 +202,16 @@ scans() {
   http_get /q/metrics | awk '/^wgmon_scans_seconds_count\{/ {
     c = $0; sub(/.*cause="/, "", c); sub(/".*/, "", c); n[c] += $NF } END {for (k in n) printf "%s %d\n", k, n[k]}' | sort
 }
+# scan_seconds: "cause count seconds" lines, the scans' wall time summed (wgmon_scans_seconds)
+scan_seconds() {
+  http_get /q/metrics | awk '/^wgmon_scans_seconds_(count|sum)\{/ {
+    c = $0; sub(/.*cause="/, "", c); sub(/".*/, "", c); if ($0 ~ /_count\{/) n[c] += $NF; else t[c] += $NF }
+    END {for (k in n) printf "%s %d %s\n", k, n[k], t[k]}' | sort
+}
+# scan_ms_between A B: "cause=mean ms ..." of the scans between two scan_seconds readings (wall time, one scan each)
+scan_ms_between() {
+  LC_ALL=C join -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$1" "$2" | awk '{n = $4 - $2; if (n > 0) printf "%s=%.1f ", $1, ($5 - $3) * 1000 / n} END {print ""}'
+}
 # scans_between A B: "cause=count ..." of the scans between two readings, and the total
 scans_between() {
   LC_ALL=C join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" | awk '{d = $3 - $2; t += d; if (d) printf "%s=%d ", $1, d} END {printf "total=%d\n", t}'
@@ -333,7 +343,7 @@ scale_run() {
   ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "$sockets" "$WORK/keys" "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" \
     "$(awk -v r="$rekeys" -v c="$connects" 'BEGIN {print r + c}')" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" > "$WORK/driver.out" 2>&1 & local driver=$!
   sleep "$WARM"
-  scans > "$RES/s0"; a0=$(cg_ns wgmon); p0=$(cg_ns poller); read -r k0 c0 <<< "$(counters)"; sw0=$(switches "$app_pid")
+  scans > "$RES/s0"; scan_seconds > "$RES/st0"; a0=$(cg_ns wgmon); p0=$(cg_ns poller); read -r k0 c0 <<< "$(counters)"; sw0=$(switches "$app_pid")
   thread_snapshot "$app_pid" > "$RES/w0"
   t0=$(date +%s%N)
   local dl0 cn0; dl0=$(awk '$2 == "rekey"' "$WORK/driver.log" | wc -l); cn0=$(awk '$2 == "connect"' "$WORK/driver.log" | wc -l)
@@ -349,7 +359,7 @@ scale_run() {
   wait "$driver" || { cat "$WORK/driver.out"; exit 1; }
   t1=$(date +%s%N)
   alive "scale.$n" || { app_stop; cleanup; return; }
-  scans > "$RES/s1"; a1=$(cg_ns wgmon); p1=$(cg_ns poller); read -r k1 c1 <<< "$(counters)"; sw1=$(switches "$app_pid")
+  scans > "$RES/s1"; scan_seconds > "$RES/st1"; a1=$(cg_ns wgmon); p1=$(cg_ns poller); read -r k1 c1 <<< "$(counters)"; sw1=$(switches "$app_pid")
   thread_snapshot "$app_pid" > "$RES/w1"
   local dl1 cn1; dl1=$(awk '$2 == "rekey"' "$WORK/driver.log" | wc -l); cn1=$(awk '$2 == "connect"' "$WORK/driver.log" | wc -l)
   local secs; secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
@@ -364,6 +374,7 @@ scale_run() {
     | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}' | tr '_' ' ')"
   record "scale.$n.switches_per_s" "$(awk -v a="$sw0" -v b="$sw1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / s}')"
   record "scale.$n.scans" "$(scans_between "$RES/s0" "$RES/s1")"
+  record "scale.$n.scan_ms" "$(scan_ms_between "$RES/st0" "$RES/st1")"
   record "scale.$n.dumps_per_min" "$(scans_between "$RES/s0" "$RES/s1" | awk -v s="$secs" '{sub(/.*total=/, ""); printf "%.1f", $1 * 60 / s}')"
   record "scale.$n.rekeys_per_s" "$(awk -v a="$dl0" -v b="$dl1" -v s="$secs" 'BEGIN {printf "%.2f", (b - a) / s}')"
   record "scale.$n.connects_per_s" "$(awk -v a="$cn0" -v b="$cn1" -v s="$secs" 'BEGIN {printf "%.2f", (b - a) / s}')"
@@ -452,6 +463,7 @@ scale_table() {
   row "**the 5-second \`wg show\` poller's CPU, ms/min** (cgroup: shell, wg, sleep)" poller_ms_per_min
   row "wgmon's dumps (scans) per minute (the poller: 12)" dumps_per_min
   row "wgmon's scans in the window, by cause" scans
+  row "a scan's read of the device (UAPI dump and parse, \`wgmon_scans_seconds\`), wall time by cause, mean, ms" scan_ms
   row "of which the busiest threads, ms/min" threads
   row "wgmon's context switches/s" switches_per_s
   row "wgmon's RSS at the end of the window, MiB" rss_mib

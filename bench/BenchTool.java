@@ -207,7 +207,9 @@ public class BenchTool {
         String peer = "public_key=" + serverHex + "\nendpoint=" + endpoint
                 + "\nallowed_ip=10.10.10.1/32\npersistent_keepalive_interval=3600\n";
         List<Client> clients = new ArrayList<>();
-        int nextPort = 61000; // above the ephemeral range (the senders' sockets take ports there)
+        // above the ephemeral range (the senders' sockets take ports there); bench/scale.sh gives each port of
+        // 61000-65535 a source address of its own (CLIENT_ADDRS)
+        int nextPort = 61000;
         for (String socket : sockets) {
             clients.add(new Client(Path.of(socket), nextPort++));
         }

@@ -27,7 +27,12 @@
 # the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg);
 # TRACE (1: the tcpdump of the scale section records the sessions' first data packets too);
 # APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control: wgmon then sees
-# no packet, and its connects come late, found by the deadline scans of peers already connected).
+# no packet, and its connects come late, found by the deadline scans of peers already connected);
+# CLIENT_ADDRS (ports: every listen port the driver gives a client device, 61000-65535, sends from an
+# address of its own, 198.18.x.y, by source NAT in the client namespace, so each identity's connect
+# comes from its own address, as a real server's peers do; 1: every client device sends from the
+# client namespace's one address, the bed before). The data client and the forged senders keep the
+# namespace's address 192.0.2.2 either way.
 # Default total: about 20 minutes on 2 cores. Needs what scripts/install-deps.sh installs; draws its
 # plot itself (SVG), no plotting package needed.
 set -euo pipefail
@@ -38,7 +43,7 @@ SECTIONS=${SECTIONS:-rest scale traffic flood}
 SIZES=${SIZES:-100 1000 10000} CLIENTS=${CLIENTS:-50} REKEYS=${REKEYS:-auto} CONNECTS=${CONNECTS:-0.5}
 WARM=${WARM:-10} WINDOW=${WINDOW:-60} DATA_PPS=${DATA_PPS:-5000} SYNTH_PPS=${SYNTH_PPS:-100000}
 SYNTH_THREADS=${SYNTH_THREADS:-2}
-IDLE_TIMEOUT=${IDLE_TIMEOUT:-10s} TICK=${TICK:-1s} RULE=${RULE:-documented}
+IDLE_TIMEOUT=${IDLE_TIMEOUT:-10s} TICK=${TICK:-1s} RULE=${RULE:-documented} CLIENT_ADDRS=${CLIENT_ADDRS:-ports}
 TRAFFIC_RATES=${TRAFFIC_RATES:-0 1000 5000 20000 max} TRAFFIC_SECONDS=${TRAFFIC_SECONDS:-8}
 FORGE_PPS=${FORGE_PPS:-0} FLOOD_SECONDS=${FLOOD_SECONDS:-10}
 REST_PEERS=${REST_PEERS:-2 1000} REST_WINDOWS=${REST_WINDOWS:-3} REST_SECONDS=${REST_SECONDS:-60}
@@ -114,6 +119,27 @@ rules() {
     *) echo "unknown rule $1 (documented or all)"; exit 2 ;;
   esac | ip netns exec "$SRV" nft -f -
 }
+# client_addrs: with CLIENT_ADDRS=ports, source NAT in the client namespace gives each listen port of the
+# client devices (the driver's, from 61000 up) an address of its own, 198.18.0.0/15 (RFC 2544's), and the
+# server routes them back. Only those ports are tracked by conntrack: the data client and the forged
+# senders (ephemeral ports) stay untracked and unchanged, so the bed's load is the same as with one address.
+client_addrs() {
+  case "$CLIENT_ADDRS" in
+    1) return ;;
+    ports) ;;
+    *) echo "unknown CLIENT_ADDRS $CLIENT_ADDRS (ports or 1)"; exit 2 ;;
+  esac
+  awk -v dev="vcs$id" 'BEGIN {
+    printf "table ip wgscale_addrs {\n  map by_port {\n    type inet_service : ipv4_addr\n    elements = { "
+    for (p = 61000; p <= 65535; p++) { j = p - 60999; printf "%s%d : 198.18.%d.%d", (p > 61000 ? ", " : ""), p, int(j / 256), j % 256 }
+    printf " }\n  }\n"
+    printf "  chain raw_out {\n    type filter hook output priority raw;\n    udp sport 61000-65535 return\n    notrack\n  }\n"
+    printf "  chain raw_pre {\n    type filter hook prerouting priority raw;\n    udp dport 61000-65535 return\n    notrack\n  }\n"
+    printf "  chain post {\n    type nat hook postrouting priority srcnat;\n"
+    printf "    oifname \"%s\" udp sport 61000-65535 snat ip to udp sport map @by_port\n  }\n}\n", dev }' \
+    | ip netns exec "$CLI" nft -f -
+  ip -n "$SRV" route add 198.18.0.0/15 via 192.0.2.2
+}
 # counters: "ALL LOGGED": packets on the port so far, and those the logging rules matched
 counters() {
   ip netns exec "$SRV" nft list chain inet "$TABLE" input | awk '
@@ -133,6 +159,7 @@ bed_up() {
   ip link set "vss$id" netns "$SRV"; ip link set "vcs$id" netns "$CLI"
   ip -n "$SRV" addr add 192.0.2.1/24 dev "vss$id"; ip -n "$SRV" link set "vss$id" up; ip -n "$SRV" link set lo up
   ip -n "$CLI" addr add 192.0.2.2/24 dev "vcs$id"; ip -n "$CLI" link set "vcs$id" up; ip -n "$CLI" link set lo up
+  client_addrs
   export WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1
   ip netns exec "$SRV" wireguard-go -f "$WGS" > "$WORK/wg-srv.log" 2>&1 & pids+=($!)
   ip netns exec "$CLI" wireguard-go -f "$DATA" > /dev/null 2>&1 & pids+=($!)
@@ -174,6 +201,16 @@ http_get() {
 scans() {
   http_get /q/metrics | awk '/^wgmon_scans_seconds_count\{/ {
     c = $0; sub(/.*cause="/, "", c); sub(/".*/, "", c); n[c] += $NF } END {for (k in n) printf "%s %d\n", k, n[k]}' | sort
+}
+# scan_seconds: "cause count seconds" lines, the scans' wall time summed (wgmon_scans_seconds)
+scan_seconds() {
+  http_get /q/metrics | awk '/^wgmon_scans_seconds_(count|sum)\{/ {
+    c = $0; sub(/.*cause="/, "", c); sub(/".*/, "", c); if ($0 ~ /_count\{/) n[c] += $NF; else t[c] += $NF }
+    END {for (k in n) printf "%s %d %s\n", k, n[k], t[k]}' | sort
+}
+# scan_ms_between A B: "cause=mean ms ..." of the scans between two scan_seconds readings (wall time, one scan each)
+scan_ms_between() {
+  LC_ALL=C join -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$1" "$2" | awk '{n = $4 - $2; if (n > 0) printf "%s=%.1f ", $1, ($5 - $3) * 1000 / n} END {print ""}'
 }
 # scans_between A B: "cause=count ..." of the scans between two readings, and the total
 scans_between() {
@@ -306,7 +343,7 @@ scale_run() {
   ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "$sockets" "$WORK/keys" "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" \
     "$(awk -v r="$rekeys" -v c="$connects" 'BEGIN {print r + c}')" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" > "$WORK/driver.out" 2>&1 & local driver=$!
   sleep "$WARM"
-  scans > "$RES/s0"; a0=$(cg_ns wgmon); p0=$(cg_ns poller); read -r k0 c0 <<< "$(counters)"; sw0=$(switches "$app_pid")
+  scans > "$RES/s0"; scan_seconds > "$RES/st0"; a0=$(cg_ns wgmon); p0=$(cg_ns poller); read -r k0 c0 <<< "$(counters)"; sw0=$(switches "$app_pid")
   thread_snapshot "$app_pid" > "$RES/w0"
   t0=$(date +%s%N)
   local dl0 cn0; dl0=$(awk '$2 == "rekey"' "$WORK/driver.log" | wc -l); cn0=$(awk '$2 == "connect"' "$WORK/driver.log" | wc -l)
@@ -322,7 +359,7 @@ scale_run() {
   wait "$driver" || { cat "$WORK/driver.out"; exit 1; }
   t1=$(date +%s%N)
   alive "scale.$n" || { app_stop; cleanup; return; }
-  scans > "$RES/s1"; a1=$(cg_ns wgmon); p1=$(cg_ns poller); read -r k1 c1 <<< "$(counters)"; sw1=$(switches "$app_pid")
+  scans > "$RES/s1"; scan_seconds > "$RES/st1"; a1=$(cg_ns wgmon); p1=$(cg_ns poller); read -r k1 c1 <<< "$(counters)"; sw1=$(switches "$app_pid")
   thread_snapshot "$app_pid" > "$RES/w1"
   local dl1 cn1; dl1=$(awk '$2 == "rekey"' "$WORK/driver.log" | wc -l); cn1=$(awk '$2 == "connect"' "$WORK/driver.log" | wc -l)
   local secs; secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
@@ -337,6 +374,7 @@ scale_run() {
     | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}' | tr '_' ' ')"
   record "scale.$n.switches_per_s" "$(awk -v a="$sw0" -v b="$sw1" -v s="$secs" 'BEGIN {printf "%.0f", (b - a) / s}')"
   record "scale.$n.scans" "$(scans_between "$RES/s0" "$RES/s1")"
+  record "scale.$n.scan_ms" "$(scan_ms_between "$RES/st0" "$RES/st1")"
   record "scale.$n.dumps_per_min" "$(scans_between "$RES/s0" "$RES/s1" | awk -v s="$secs" '{sub(/.*total=/, ""); printf "%.1f", $1 * 60 / s}')"
   record "scale.$n.rekeys_per_s" "$(awk -v a="$dl0" -v b="$dl1" -v s="$secs" 'BEGIN {printf "%.2f", (b - a) / s}')"
   record "scale.$n.connects_per_s" "$(awk -v a="$cn0" -v b="$cn1" -v s="$secs" 'BEGIN {printf "%.2f", (b - a) / s}')"
@@ -350,7 +388,7 @@ scale_run() {
   log "scale, $n peers: load over; $(cat "$WORK/driver.out"); waiting $DRAIN s for the disconnects"
   sleep "$DRAIN"
   ground_truth "$n"
-  server_answers "$n"
+  server_answers "$n" "$c"
   cp "$WORK/driver.log" "$RES/driver.$n.log"; cp "$WORK/events" "$RES/events.$n"
   # the server's own view: an identity it never completed a handshake with cannot be reported
   ip netns exec "$SRV" wg show "$WGS" latest-handshakes > "$RES/handshakes.$n"
@@ -380,16 +418,18 @@ ground_truth() {
     }' "$WORK/driver.log" "$WORK/events" >> "$RES/values.tsv"
 }
 
-# server_answers N: each reported connect against the server's handshake messages on the wire (tcpdump): latency
-# from the server's last response to the connect's port before the report arrived (the handshake the server
-# accepted), initiations it left unanswered (dropped under load: the client or the driver initiated again),
-# and connects it answered more than once before the report
+# server_answers N CLIENTS: each reported connect against the server's handshake messages on the wire (tcpdump):
+# latency from the server's last response to the connect's port before the report arrived (the handshake the
+# server accepted), initiations it left unanswered (dropped under load: the client or the driver initiated
+# again), and connects it answered more than once before the report. The latency also apart for the first
+# CLIENTS connects (every client device at once as the driver starts: a burst, as after a server restart)
+# and the paced ones after them (one at a time, CONNECTS/s)
 server_answers() {
-  awk -v p="scale.$1." -v port="$PORT" '
-    FILENAME ~ /driver/ { if ($2 == "connect") { t0[$3] = $1 / 1e6; cport[$3] = $4 }; next }
+  awk -v p="scale.$1." -v port="$PORT" -v burst="$2" '
+    FILENAME ~ /driver/ { if ($2 == "connect") { t0[$3] = $1 / 1e6; cport[$3] = $4; if (++nconn <= burst) inburst[$3] = 1 }; next }
     FILENAME ~ /events/ { if ($2 == "peer.connected" && !($3 in arr)) arr[$3] = $1 / 1e6; next }
     { split($3, a, "."); split($5, b, "."); sub(/:$/, "", b[5])
-      if (b[5] == port && $NF == 148) { ni[a[5]]++; it[a[5], ni[a[5]]] = $1 }
+      if (b[5] == port && $NF == 148) { ni[a[5]]++; it[a[5], ni[a[5]]] = $1; if (!src[a[1] "." a[2] "." a[3] "." a[4]]++) nsrc++ }
       else if (a[5] == port && $NF == 92) { nr[b[5]]++; rt[b[5], nr[b[5]]] = $1 } }
     function pct(v, n, q,   i, j, x) { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
       return n ? v[int(n * q + 0.999) < 1 ? 1 : int(n * q + 0.999)] : -1 }
@@ -401,12 +441,16 @@ server_answers() {
         for (j = 1; j <= ni[q]; j++) if (it[q, j] >= t0[k] && it[q, j] <= arr[k]) i++
         if (!last) { noanswer++; continue }
         lat[++n] = (arr[k] - last) * 1000; fl[n] = (arr[k] - first) * 1000
+        if (k in inburst) lb[++nb] = lat[n]; else lp[++np] = lat[n]
         if (i > r) unanswered++
         if (r > 1) again++
       }
       printf "%saccepted_p50_ms\t%.1f\n%saccepted_p99_ms\t%.1f\n%saccepted_max_ms\t%.1f\n", p, pct(lat, n, 0.5), p, pct(lat, n, 0.99), p, pct(lat, n, 1)
       printf "%sfirst_answer_p50_ms\t%.1f\n%sfirst_answer_p99_ms\t%.1f\n%sfirst_answer_max_ms\t%.1f\n", p, pct(fl, n, 0.5), p, pct(fl, n, 0.99), p, pct(fl, n, 1)
       printf "%sunanswered\t%d\n%sanswered_again\t%d\n%sno_answer_seen\t%d\n", p, unanswered, p, again, p, noanswer
+      printf "%sinitiation_sources\t%d\n", p, nsrc
+      printf "%saccepted_paced\t%d: %.1f / %.1f / %.1f\n", p, np, pct(lp, np, 0.5), pct(lp, np, 0.99), pct(lp, np, 1)
+      printf "%saccepted_burst\t%d: %.1f / %.1f / %.1f\n", p, nb, pct(lb, nb, 0.5), pct(lb, nb, 0.99), pct(lb, nb, 1)
     }' "$WORK/driver.log" "$WORK/events" "$RES/tcpdump.$1.txt" >> "$RES/values.tsv"
 }
 
@@ -419,10 +463,12 @@ scale_table() {
   row "**the 5-second \`wg show\` poller's CPU, ms/min** (cgroup: shell, wg, sleep)" poller_ms_per_min
   row "wgmon's dumps (scans) per minute (the poller: 12)" dumps_per_min
   row "wgmon's scans in the window, by cause" scans
+  row "a scan's read of the device (UAPI dump and parse, \`wgmon_scans_seconds\`), wall time by cause, mean, ms" scan_ms
   row "of which the busiest threads, ms/min" threads
   row "wgmon's context switches/s" switches_per_s
   row "wgmon's RSS at the end of the window, MiB" rss_mib
   row "client devices handshaking" clients
+  row "distinct source addresses of the initiations on the server's link (CLIENT_ADDRS=$CLIENT_ADDRS)" initiation_sources
   row "rekeys of connected peers, /s asked (peers / 120 s)" rekeys_asked
   row "rekeys/s reached in the window" rekeys_per_s
   row "connects (new identities), /s asked" connects_asked
@@ -440,6 +486,8 @@ scale_table() {
   for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.connect_p50_ms")" "$(value "scale.$n.connect_p99_ms")" "$(value "scale.$n.connect_max_ms")"; done; echo
   printf '| **connect p50 / p99 / max after the handshake the server accepted** (its last response to the port before the report), ms |'
   for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.accepted_p50_ms")" "$(value "scale.$n.accepted_p99_ms")" "$(value "scale.$n.accepted_max_ms")"; done; echo
+  row "of which paced connects (one at a time, after the first): count: p50 / p99 / max after the accepted handshake, ms" accepted_paced
+  row "of which the first connects (every client device at once as the driver starts, a burst): count: p50 / p99 / max, ms" accepted_burst
   printf '| connect p50 / p99 / max after the server'"'"'s first response to the port (an upper bound where it answered again), ms |'
   for n in $SIZES; do printf ' %s / %s / %s |' "$(value "scale.$n.first_answer_p50_ms")" "$(value "scale.$n.first_answer_p99_ms")" "$(value "scale.$n.first_answer_max_ms")"; done; echo
   row "connects with an initiation the server left unanswered (dropped under load; initiated again)" unanswered
@@ -606,7 +654,9 @@ EOF
 The bed: a wireguard-go server with N configured peers (\`wg setconf\`), one client namespace with
 up to $CLIENTS client devices (wireguard-go each; fewer where the rekey rate is low, so that each
 client rekeys at least every idle-timeout / 2 and no identity falls idle while it is in use) and one
-data client. A driver makes the
+data client. $( [ "$CLIENT_ADDRS" = 1 ] && echo "All of them send from the client namespace's one address (\`CLIENT_ADDRS=1\`)." || echo "Each listen port of the client devices sends from an address of its own (source NAT in the
+client namespace, \`CLIENT_ADDRS=ports\`), so each identity's connect comes from a new address; the data
+client and the forged senders share the namespace's address.") A driver makes the
 handshakes through the clients' UAPI sockets. First each client takes an identity (a connect),
 then, paced, each step re-adds the server peer on the next client (\`replace_peers\` and a
 persistent keepalive, so WireGuard handshakes at once: a rekey of a connected peer) at

@@ -1,5 +1,6 @@
 package io.wgmon.store;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -75,6 +76,9 @@ final class SessionDays {
         private final long from;
         private final long to;
         private long[] pairs = new long[64];
+        private final StringBuilder text = new StringBuilder(1024);
+        private byte[] lastInterfaceBytes;
+        private String lastInterface;
         private int length;
         private int at;
 
@@ -90,10 +94,26 @@ final class SessionDays {
                 length = 0;
                 add(rows.getBytes(3));
                 if (length > 0) {
-                    return new PeerSpans(rows.getString(1), rows.getString(2), json(), null, null);
+                    return new PeerSpans(interfaceName(rows.getBytes(1)), text(rows.getBytes(2)), json(), null, null);
                 }
             }
             return null;
+        }
+
+        /**
+         * The interface's name, the previous peer's String when it is the same (a few interfaces, thousands of peers):
+         * the driver's {@code getString} allocates a buffer, an array and the String for every peer.
+         */
+        private String interfaceName(byte[] name) {
+            if (!Arrays.equals(name, lastInterfaceBytes)) {
+                lastInterfaceBytes = name;
+                lastInterface = text(name);
+            }
+            return lastInterface;
+        }
+
+        private static String text(byte[] utf8) {
+            return new String(utf8, StandardCharsets.UTF_8);
         }
 
         /**
@@ -139,7 +159,8 @@ final class SessionDays {
 
         private String json() {
             sortByStartThenEnd();
-            StringBuilder text = new StringBuilder(length * 8 + 2).append('[');
+            text.setLength(0);
+            text.append('[');
             for (int i = 0; i < length; i++) {
                 if (i > 0) {
                     text.append(',');

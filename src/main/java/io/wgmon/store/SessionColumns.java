@@ -36,7 +36,7 @@ public final class SessionColumns {
         return result.getLong(6);
     }
 
-    /** Whether the session has ended: read before {@link #endMillis}. */
+    /** Whether the session has ended (its end is not null). */
     public boolean ended() throws SQLException {
         result.getLong(7);
         return !result.wasNull();

@@ -76,7 +76,7 @@ final class SessionDays {
         private final long from;
         private final long to;
         private long[] pairs = new long[64];
-        private final StringBuilder text = new StringBuilder(1024);
+        private final StringBuilder spansText = new StringBuilder(1024);
         private byte[] lastInterfaceBytes;
         private String lastInterface;
         private int length;
@@ -159,15 +159,15 @@ final class SessionDays {
 
         private String json() {
             sortByStartThenEnd();
-            text.setLength(0);
-            text.append('[');
+            spansText.setLength(0);
+            spansText.append('[');
             for (int i = 0; i < length; i++) {
                 if (i > 0) {
-                    text.append(',');
+                    spansText.append(',');
                 }
-                text.append(SessionTable.secondsAfter(from, pairs[i]));
+                spansText.append(SessionTable.secondsAfter(from, pairs[i]));
             }
-            return text.append(']').toString();
+            return spansText.append(']').toString();
         }
 
         /** Sessions end in start order unless a peer's sessions overlapped (a restart gap closed late). */

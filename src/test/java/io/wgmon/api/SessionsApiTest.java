@@ -7,6 +7,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.wgmon.store.SessionChanges;
+import io.wgmon.store.SessionFilter;
+import io.wgmon.store.SessionRow;
 import io.wgmon.store.SessionTable;
 import io.wgmon.store.StoreDatabase;
 import jakarta.inject.Inject;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -405,22 +409,24 @@ class SessionsApiTest {
         Map<String, String> values = new HashMap<>();
         for (String pair : query.split("&")) {
             String[] parts = pair.split("=", 2);
-            values.put(parts[0], java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+            values.put(parts[0], URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
         }
         return new SessionParams(values.get("peer"), values.get("name"), values.get("interface"), values.get("from"),
                 values.get("to"), values.get("open"), values.get("limit"), values.get("cursor"));
     }
 
     private String cursorAfter(int rows) {
-        List<io.wgmon.store.SessionRow> page = store.orElseThrow().sessions().page(new io.wgmon.store.SessionFilter(
+        List<SessionRow> page = store.orElseThrow().sessions().page(new SessionFilter(
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, rows,
                 Optional.empty()));
         return page.get(rows - 1).position().text();
     }
 
-    /** The JSON answer against the mapper's text of the list the CSV is made from (an open session's seconds may
-     * tick between the two: asked again then). */
-    private void assertSameBytes(String pathAndQuery, java.util.function.Supplier<SessionList> list) throws Exception {
+    /**
+     * The JSON answer against the mapper's text of the list the CSV is made from (an open session's seconds may
+     * tick between the two: asked again then).
+     */
+    private void assertSameBytes(String pathAndQuery, Supplier<SessionList> list) throws Exception {
         String expected = null;
         String body = null;
         for (int attempt = 0; attempt < 3 && (expected == null || !expected.equals(body)); attempt++) {

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /** One peer's sessions: {@code /api/sessions?peer=<key>} under the peer's path. */
@@ -42,9 +43,8 @@ public class PeerSessionsResource {
             @Parameter(description = "rows per page, 1 to 1000; 100 unless given") @QueryParam("limit") String limit,
             @Parameter(description = "the next of the previous page") @QueryParam("cursor") String cursor,
             @Parameter(description = "json or csv") @QueryParam("format") String format,
-            @Context HttpHeaders headers) {
-        SessionList list = history.list(new SessionParams(null, name, interfaceName, from, to, open, limit, cursor),
-                Optional.of(key));
-        return SessionFormat.answer(list, format, headers);
+            @Context HttpHeaders headers) throws IOException {
+        return SessionFormat.answer(history, new SessionParams(null, name, interfaceName, from, to, open, limit, cursor),
+                Optional.of(key), format, headers);
     }
 }

@@ -5,20 +5,26 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
+import java.io.IOException;
+import java.util.Optional;
+
 /** JSON, or CSV when {@code format=csv} or the client accepts text/csv and not JSON first. */
 final class SessionFormat {
     private SessionFormat() {
     }
 
-    static Response answer(SessionList list, String format, HttpHeaders headers) {
+    /** @param pathKey the key of {@code /api/peers/{key}/sessions}, which stands for the peer parameter */
+    static Response answer(SessionHistory history, SessionParams params, Optional<String> pathKey, String format,
+                           HttpHeaders headers) throws IOException {
         if (csv(format, headers)) {
+            SessionList list = history.list(params, pathKey);
             return Response.ok(SessionCsv.of(list.sessions()), SessionCsv.MEDIA_TYPE + "; charset=utf-8")
                     .header("Content-Disposition", "inline; filename=\"wgmon-sessions.csv\"")
                     .header("Link", list.next() == null ? null : "<?cursor=" + list.next() + ">; rel=\"next\"")
                     .build();
         }
-        return Response.ok((StreamingOutput) output -> SessionJson.write(list, output), MediaType.APPLICATION_JSON_TYPE)
-                .build();
+        JsonBytes page = history.json(params, pathKey);
+        return Response.ok((StreamingOutput) page::writeTo, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private static boolean csv(String format, HttpHeaders headers) {

@@ -10,6 +10,7 @@ import io.wgmon.tracking.PeerState;
 import io.wgmon.tracking.TrackingView;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -44,6 +45,27 @@ public class SessionHistory {
     /** @param pathKey the key of {@code /api/peers/{key}/sessions}, which stands for the peer parameter */
     SessionList list(SessionParams params, Optional<String> pathKey) {
         SessionReader reader = reader();
+        SessionFilter filter = filter(params, pathKey, reader);
+        List<SessionRow> rows = reader.page(filter);
+        Map<UUID, PeerState> live = liveSessions();
+        Instant now = Instant.now();
+        int limit = filter.limit();
+        List<SessionView> views = rows.stream().limit(limit).map(row -> SessionView.of(row, live.get(row.id()), now))
+                .toList();
+        String next = rows.size() > limit ? rows.get(limit - 1).position().text() : null;
+        return new SessionList(views, next);
+    }
+
+    /** As {@link #list}, as the JSON of its {@link SessionList}, written as the rows are read. */
+    JsonBytes json(SessionParams params, Optional<String> pathKey) throws IOException {
+        SessionReader reader = reader();
+        SessionFilter filter = filter(params, pathKey, reader);
+        SessionJson page = new SessionJson(filter.limit(), liveSessions(), Instant.now());
+        reader.page(filter, page);
+        return page.page();
+    }
+
+    private SessionFilter filter(SessionParams params, Optional<String> pathKey, SessionReader reader) {
         Optional<String> peer = pathKey.or(() -> Optional.ofNullable(params.peer())).map(key -> knownKey(key, reader));
         Optional<Instant> from = instant("from", params.from());
         Optional<Instant> to = instant("to", params.to());
@@ -53,15 +75,8 @@ public class SessionHistory {
         int limit = limit(params.limit());
         Optional<SessionCursor> cursor = Optional.ofNullable(params.cursor()).map(text -> SessionCursor.parse(text)
                 .orElseThrow(() -> ApiError.badRequest("cursor: not a cursor from this API's next")));
-        SessionFilter filter = new SessionFilter(peer, text(params.name()), text(params.interfaceName()), from, to,
+        return new SessionFilter(peer, text(params.name()), text(params.interfaceName()), from, to,
                 open(params.open()), limit, cursor);
-        List<SessionRow> rows = reader.page(filter);
-        Map<UUID, PeerState> live = liveSessions();
-        Instant now = Instant.now();
-        List<SessionView> views = rows.stream().limit(limit).map(row -> SessionView.of(row, live.get(row.id()), now))
-                .toList();
-        String next = rows.size() > limit ? rows.get(limit - 1).position().text() : null;
-        return new SessionList(views, next);
     }
 
     SessionSummary summary(String fromText, String toText, String interfaceName) {

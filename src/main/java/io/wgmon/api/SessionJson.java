@@ -1,117 +1,207 @@
 package io.wgmon.api;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.wgmon.store.SessionColumns;
+import io.wgmon.store.SessionColumnsSink;
+import io.wgmon.store.SessionRow;
+import io.wgmon.tracking.PeerState;
 
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * A page of sessions as the JSON the API's object mapper writes for {@link SessionList}, written field by field: a
- * peer's whole history is thousands of sessions, and the mapper's work over each record was nearly half a page's
- * time. The same bytes: fields in the records' order, nulls written, times as ISO-8601 text, strings escaped by
- * Jackson's own encoder. Written out as it goes: the text is never whole in memory.
+ * A page of sessions as the JSON the API's object mapper writes for {@link SessionList} (the same bytes: fields in
+ * the records' order, nulls written, times as ISO-8601 text, strings escaped as Jackson's encoder does), written
+ * from the store's columns as the page's query reads them, into one byte array: a peer's whole history is
+ * thousands of sessions, and the objects of a row on its way out (the row's strings, instants and endpoints, its
+ * {@link SessionView}, the mapper's work over each record) were most of a page's time and allocations. An open
+ * session (its duration runs to now, its bytes come from the tracker) goes through {@link SessionView}, as before.
  */
-final class SessionJson {
-    private static final int BUFFER = 16 * 1024;
+final class SessionJson implements SessionColumnsSink {
+    private static final int ROW_BYTES = 512;
+    private static final byte[] BEGIN = JsonBytes.ascii("{\"sessions\":[");
+    private static final byte[] ID = JsonBytes.ascii("{\"id\":");
+    private static final byte[] INTERFACE = JsonBytes.ascii(",\"interface\":");
+    private static final byte[] PUBLIC_KEY = JsonBytes.ascii(",\"publicKey\":");
+    private static final byte[] NAME = JsonBytes.ascii(",\"name\":");
+    private static final byte[] START = JsonBytes.ascii(",\"start\":");
+    private static final byte[] END = JsonBytes.ascii(",\"end\":");
+    private static final byte[] DURATION = JsonBytes.ascii(",\"durationSeconds\":");
+    private static final byte[] END_REASON = JsonBytes.ascii(",\"endReason\":");
+    private static final byte[] RX = JsonBytes.ascii(",\"rxBytes\":");
+    private static final byte[] TX = JsonBytes.ascii(",\"txBytes\":");
+    private static final byte[] ENDPOINT = JsonBytes.ascii(",\"endpoint\":");
+    private static final byte[] ENDPOINTS = JsonBytes.ascii(",\"endpoints\":[");
+    private static final byte[] TIME = JsonBytes.ascii("{\"time\":");
+    private static final byte[] COMMA_TIME = JsonBytes.ascii(",{\"time\":");
+    private static final byte[] NULL = JsonBytes.ascii("null");
+    private static final byte[] NEXT = JsonBytes.ascii("],\"next\":");
 
-    private final OutputStream out;
+    private final JsonBytes json;
+    private final int limit;
+    private final Map<UUID, PeerState> live;
+    private final Instant now;
+    private int rows;
+    private String next;
 
-    private SessionJson(OutputStream out) {
-        this.out = out;
+    /** @param live the tracker's state by the id of each session it holds */
+    SessionJson(int limit, Map<UUID, PeerState> live, Instant now) {
+        this.json = new JsonBytes(Math.min(limit + 1, 64) * ROW_BYTES);
+        this.limit = limit;
+        this.live = live;
+        this.now = now;
+        json.raw(BEGIN);
     }
 
-    static void write(SessionList list, OutputStream output) throws IOException {
-        BufferedOutputStream buffered = new BufferedOutputStream(output, BUFFER);
-        SessionJson json = new SessionJson(buffered);
-        json.ascii("{\"sessions\":[");
-        boolean first = true;
-        for (SessionView session : list.sessions()) {
-            if (!first) {
-                json.out.write(',');
-            }
-            first = false;
-            json.session(session);
+    /** Takes up to {@code limit} rows, and one more that tells there is a next page. */
+    @Override
+    public void accept(SessionColumns row) throws SQLException {
+        rows++;
+        if (rows > limit) {
+            return;
         }
-        json.ascii("],\"next\":");
-        json.string(list.next());
-        json.out.write('}');
-        buffered.flush();
+        if (rows > 1) {
+            json.raw(',');
+        }
+        if (row.ended()) {
+            ended(row);
+        } else {
+            SessionRow open = row.row();
+            view(SessionView.of(open, live.get(open.id()), now));
+        }
+        if (rows == limit) {
+            next = row.position().text();
+        }
     }
 
-    private void session(SessionView session) throws IOException {
-        ascii("{\"id\":");
-        uuid(session.id());
-        ascii(",\"interface\":");
-        string(session.interfaceName());
-        ascii(",\"publicKey\":");
-        string(session.publicKey());
-        ascii(",\"name\":");
-        string(session.name());
-        ascii(",\"start\":");
+    /** The page, complete, once every row is taken. */
+    JsonBytes page() {
+        json.raw(NEXT).string(rows > limit ? next : null).raw('}');
+        return json;
+    }
+
+    private void ended(SessionColumns row) throws SQLException {
+        long start = row.startMillis();
+        long end = row.endMillis();
+        json.raw(ID);
+        uuid(row.id());
+        json.raw(INTERFACE).string(row.interfaceName()).raw(PUBLIC_KEY).string(row.publicKey())
+                .raw(NAME).string(row.name())
+                .raw(START).instant(start).raw(END).instant(end)
+                .raw(DURATION).number(Math.max(0, Math.floorDiv(end - start, 1000)))
+                .raw(END_REASON).string(row.endReason())
+                .raw(RX).number(row.rxBytes()).raw(TX).number(row.txBytes())
+                .raw(ENDPOINT).string(row.endpoint())
+                .raw(ENDPOINTS);
+        endpoints(row.endpoints());
+        json.raw(']').raw('}');
+    }
+
+    /** As {@code SessionTable.endpoints} reads the pairs: one without a space after its time, or a bad time, left out. */
+    private void endpoints(byte[] text) {
+        if (text == null) {
+            return;
+        }
+        boolean first = true;
+        int pair = 0;
+        while (pair < text.length) {
+            int stop = pair;
+            while (stop < text.length && text[stop] != ';') {
+                stop++;
+            }
+            int space = pair;
+            while (space < stop && text[space] != ' ') {
+                space++;
+            }
+            if (space > pair && space < stop) {
+                Long time = millis(text, pair, space);
+                if (time != null) {
+                    json.raw(first ? TIME : COMMA_TIME).instant(time).raw(ENDPOINT).string(text, space + 1, stop)
+                            .raw('}');
+                    first = false;
+                }
+            }
+            pair = stop + 1;
+        }
+    }
+
+    /** {@link Long#parseLong} of the bytes, or null where it throws. */
+    private static Long millis(byte[] text, int from, int to) {
+        if (to - from <= 18) {
+            long value = 0;
+            int i = from;
+            for (; i < to && text[i] >= '0' && text[i] <= '9'; i++) {
+                value = value * 10 + text[i] - '0';
+            }
+            if (i == to) {
+                return value;
+            }
+        }
+        try {
+            return Long.parseLong(new String(text, from, to - from, StandardCharsets.UTF_8));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The id as {@link UUID#toString} writes the UUID it parses to: as it is when it is already that text. */
+    private void uuid(byte[] id) {
+        if (canonical(id)) {
+            json.raw('"').raw(id).raw('"');
+        } else {
+            json.string(UUID.fromString(new String(id, StandardCharsets.UTF_8)).toString());
+        }
+    }
+
+    private static boolean canonical(byte[] id) {
+        if (id.length != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            byte b = id[i];
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? b != '-' : !(b >= '0' && b <= '9' || b >= 'a' && b <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void view(SessionView session) {
+        json.raw(ID);
+        if (session.id() == null) {
+            json.raw(NULL);
+        } else {
+            json.string(session.id().toString());
+        }
+        json.raw(INTERFACE).string(session.interfaceName()).raw(PUBLIC_KEY).string(session.publicKey())
+                .raw(NAME).string(session.name())
+                .raw(START);
         instant(session.start());
-        ascii(",\"end\":");
+        json.raw(END);
         instant(session.end());
-        ascii(",\"durationSeconds\":");
-        ascii(Long.toString(session.durationSeconds()));
-        ascii(",\"endReason\":");
-        string(session.endReason());
-        ascii(",\"rxBytes\":");
-        ascii(Long.toString(session.rxBytes()));
-        ascii(",\"txBytes\":");
-        ascii(Long.toString(session.txBytes()));
-        ascii(",\"endpoint\":");
-        string(session.endpoint());
-        ascii(",\"endpoints\":[");
+        json.raw(DURATION).number(session.durationSeconds())
+                .raw(END_REASON).string(session.endReason())
+                .raw(RX).number(session.rxBytes()).raw(TX).number(session.txBytes())
+                .raw(ENDPOINT).string(session.endpoint())
+                .raw(ENDPOINTS);
         boolean first = true;
         for (SessionView.EndpointView endpoint : session.endpoints()) {
-            if (!first) {
-                out.write(',');
-            }
+            json.raw(first ? TIME : COMMA_TIME);
             first = false;
-            ascii("{\"time\":");
             instant(endpoint.time());
-            ascii(",\"endpoint\":");
-            string(endpoint.endpoint());
-            out.write('}');
+            json.raw(ENDPOINT).string(endpoint.endpoint()).raw('}');
         }
-        ascii("]}");
+        json.raw(']').raw('}');
     }
 
-    private void uuid(UUID id) throws IOException {
-        if (id == null) {
-            ascii("null");
-        } else {
-            out.write('"');
-            ascii(id.toString());
-            out.write('"');
-        }
-    }
-
-    private void instant(Instant time) throws IOException {
+    private void instant(Instant time) {
         if (time == null) {
-            ascii("null");
+            json.raw(NULL);
         } else {
-            out.write('"');
-            ascii(time.toString());
-            out.write('"');
+            json.raw('"').raw(time.toString()).raw('"');
         }
-    }
-
-    private void string(String text) throws IOException {
-        if (text == null) {
-            ascii("null");
-        } else {
-            out.write('"');
-            out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text));
-            out.write('"');
-        }
-    }
-
-    private void ascii(String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
     }
 }

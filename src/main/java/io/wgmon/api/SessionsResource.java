@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /** Session history (README, "Session history"): a page of sessions, and per-peer totals over a window. */
@@ -43,10 +44,9 @@ public class SessionsResource {
             @Parameter(description = "rows per page, 1 to 1000; 100 unless given") @QueryParam("limit") String limit,
             @Parameter(description = "the next of the previous page") @QueryParam("cursor") String cursor,
             @Parameter(description = "json or csv") @QueryParam("format") String format,
-            @Context HttpHeaders headers) {
-        SessionList list = history.list(new SessionParams(peer, name, interfaceName, from, to, open, limit, cursor),
-                Optional.empty());
-        return SessionFormat.answer(list, format, headers);
+            @Context HttpHeaders headers) throws IOException {
+        return SessionFormat.answer(history, new SessionParams(peer, name, interfaceName, from, to, open, limit, cursor),
+                Optional.empty(), format, headers);
     }
 
     @GET

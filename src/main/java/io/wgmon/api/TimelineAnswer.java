@@ -1,24 +1,32 @@
 package io.wgmon.api;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.wgmon.store.PeerSpans;
 import io.wgmon.store.TimelineReader;
 import jakarta.ws.rs.core.StreamingOutput;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
  * The timeline of all peers in the shape of {@link SessionTimeline}, written while the store reads it: memory
- * stays one peer's row however many peers and days the window holds. The spans arrive as JSON text and are
- * copied as they are.
+ * stays a buffer and one peer's row however many peers and days the window holds. The spans arrive as JSON text and
+ * are copied as they are.
  */
 final class TimelineAnswer implements StreamingOutput {
     static final String BUSY = "busy: other timelines are being read; retry in a few seconds";
     private static final int BUFFER = 64 * 1024;
+    /** A peer's object seldom needs more; the buffer grows when one does. */
+    private static final int PEER_ROOM = 4 * 1024;
+    private static final byte[] FROM = JsonBytes.ascii("{\"from\":");
+    private static final byte[] TO = JsonBytes.ascii(",\"to\":");
+    private static final byte[] PEERS = JsonBytes.ascii(",\"peers\":[");
+    private static final byte[] INTERFACE = JsonBytes.ascii("{\"interface\":");
+    private static final byte[] PUBLIC_KEY = JsonBytes.ascii(",\"publicKey\":");
+    private static final byte[] SPANS = JsonBytes.ascii(",\"spans\":");
+    private static final byte[] OPEN = JsonBytes.ascii(",\"open\":{\"id\":");
+    private static final byte[] START = JsonBytes.ascii(",\"start\":");
+    private static final byte[] END = JsonBytes.ascii("]}");
 
     private final TimelineReader reader;
     private final Instant from;
@@ -34,58 +42,42 @@ final class TimelineAnswer implements StreamingOutput {
 
     @Override
     public void write(OutputStream output) throws IOException {
-        OutputStream out = new BufferedOutputStream(output, BUFFER);
+        JsonBytes json = new JsonBytes(BUFFER + PEER_ROOM);
         boolean[] first = {true};
         boolean read = reader.read(from, to, interfaceName, peer -> {
             if (first[0]) {
-                begin(out);
+                begin(json);
             } else {
-                out.write(',');
+                json.raw(',');
             }
             first[0] = false;
-            write(out, peer);
+            write(json, peer);
+            if (json.length() >= BUFFER) {
+                json.writeTo(output);
+                json.clear();
+            }
         });
         if (!read) {
             throw new ApiError(503, BUSY);
         }
         if (first[0]) {
-            begin(out);
+            begin(json);
         }
-        ascii(out, "]}");
-        out.flush();
+        json.raw(END);
+        json.writeTo(output);
+        output.flush();
     }
 
-    private void begin(OutputStream out) throws IOException {
-        ascii(out, "{\"from\":");
-        string(out, from.toString());
-        ascii(out, ",\"to\":");
-        string(out, to.toString());
-        ascii(out, ",\"peers\":[");
+    private void begin(JsonBytes json) {
+        json.raw(FROM).string(from.toString()).raw(TO).string(to.toString()).raw(PEERS);
     }
 
-    private static void write(OutputStream out, PeerSpans peer) throws IOException {
-        ascii(out, "{\"interface\":");
-        string(out, peer.interfaceName());
-        ascii(out, ",\"publicKey\":");
-        string(out, peer.publicKey());
-        ascii(out, ",\"spans\":");
-        ascii(out, peer.spans());
+    private static void write(JsonBytes json, PeerSpans peer) {
+        json.raw(INTERFACE).string(peer.interfaceName()).raw(PUBLIC_KEY).string(peer.publicKey()).raw(SPANS)
+                .raw(peer.spans());
         if (peer.openId() != null) {
-            ascii(out, ",\"open\":{\"id\":");
-            string(out, peer.openId());
-            ascii(out, ",\"start\":" + peer.openStart() + "}");
+            json.raw(OPEN).string(peer.openId()).raw(START).number(peer.openStart()).raw('}');
         }
-        out.write('}');
-    }
-
-    private static void string(OutputStream out, String text) throws IOException {
-        out.write('"');
-        out.write(JsonStringEncoder.getInstance().quoteAsUTF8(text));
-        out.write('"');
-    }
-
-    /** Text wgmon wrote itself: JSON punctuation and SQLite's digits, commas and brackets. */
-    private static void ascii(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        json.raw('}');
     }
 }

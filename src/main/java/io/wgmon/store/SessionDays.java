@@ -1,5 +1,6 @@
 package io.wgmon.store;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -75,6 +76,9 @@ final class SessionDays {
         private final long from;
         private final long to;
         private long[] pairs = new long[64];
+        private final StringBuilder spansText = new StringBuilder(1024);
+        private byte[] lastInterfaceBytes;
+        private String lastInterface;
         private int length;
         private int at;
 
@@ -90,10 +94,26 @@ final class SessionDays {
                 length = 0;
                 add(rows.getBytes(3));
                 if (length > 0) {
-                    return new PeerSpans(rows.getString(1), rows.getString(2), json(), null, null);
+                    return new PeerSpans(interfaceName(rows.getBytes(1)), text(rows.getBytes(2)), json(), null, null);
                 }
             }
             return null;
+        }
+
+        /**
+         * The interface's name, the previous peer's String when it is the same (a few interfaces, thousands of peers):
+         * the driver's {@code getString} allocates a buffer, an array and the String for every peer.
+         */
+        private String interfaceName(byte[] name) {
+            if (!Arrays.equals(name, lastInterfaceBytes)) {
+                lastInterfaceBytes = name;
+                lastInterface = text(name);
+            }
+            return lastInterface;
+        }
+
+        private static String text(byte[] utf8) {
+            return new String(utf8, StandardCharsets.UTF_8);
         }
 
         /**
@@ -139,14 +159,15 @@ final class SessionDays {
 
         private String json() {
             sortByStartThenEnd();
-            StringBuilder text = new StringBuilder(length * 8 + 2).append('[');
+            spansText.setLength(0);
+            spansText.append('[');
             for (int i = 0; i < length; i++) {
                 if (i > 0) {
-                    text.append(',');
+                    spansText.append(',');
                 }
-                text.append(SessionTable.secondsAfter(from, pairs[i]));
+                spansText.append(SessionTable.secondsAfter(from, pairs[i]));
             }
-            return text.append(']').toString();
+            return spansText.append(']').toString();
         }
 
         /** Sessions end in start order unless a peer's sessions overlapped (a restart gap closed late). */

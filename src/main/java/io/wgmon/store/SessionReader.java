@@ -1,5 +1,6 @@
 package io.wgmon.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,6 +22,15 @@ public final class SessionReader implements AutoCloseable {
     public synchronized List<SessionRow> page(SessionFilter filter) {
         try {
             return SessionTable.page(connection, filter);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** As {@link #page(SessionFilter)}, each row handed to {@code sink} while the reader is held. */
+    public synchronized void page(SessionFilter filter, SessionColumnsSink sink) throws IOException {
+        try {
+            SessionTable.page(connection, filter, sink);
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -197,6 +197,18 @@ public final class SessionTable {
 
     /** Up to {@code filter.limit() + 1} rows, newest start first: one more than a page tells there is a next. */
     public static List<SessionRow> page(Connection connection, SessionFilter filter) throws SQLException {
+        List<SessionRow> rows = new ArrayList<>();
+        try {
+            page(connection, filter, columns -> rows.add(columns.row()));
+        } catch (IOException e) {
+            throw new IllegalStateException("a list is not written", e);
+        }
+        return rows;
+    }
+
+    /** As {@link #page(Connection, SessionFilter)}, each row handed to {@code sink} as the query reads it. */
+    public static void page(Connection connection, SessionFilter filter, SessionColumnsSink sink)
+            throws SQLException, IOException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM session WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
         filter.publicKey().ifPresent(key -> where(sql, values, " AND public_key = ?", key));
@@ -219,16 +231,15 @@ public final class SessionTable {
         });
         sql.append(" ORDER BY start_time DESC, rowid DESC LIMIT ?");
         values.add((long) filter.limit() + 1);
-        List<SessionRow> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             bind(statement, values);
             try (ResultSet result = statement.executeQuery()) {
+                SessionColumns columns = new SessionColumns(result);
                 while (result.next()) {
-                    rows.add(row(result));
+                    sink.accept(columns);
                 }
             }
         }
-        return rows;
     }
 
     /**
@@ -438,7 +449,7 @@ public final class SessionTable {
         }
     }
 
-    private static SessionRow row(ResultSet result) throws SQLException {
+    static SessionRow row(ResultSet result) throws SQLException {
         long start = result.getLong(6);
         long end = result.getLong(7);
         Instant ended = result.wasNull() ? null : Instant.ofEpochMilli(end);

@@ -24,11 +24,16 @@ import java.util.Random;
  * With the app's pid, each figure also gets the app's CPU time per request (from /proc, in USER_HZ ticks):
  * on a loaded machine the wall time is mostly waiting for a core.
  *
+ * With HISTORY_TIMES set to a file, every timed exchange is also appended to it as a line {@code kind
+ * epoch-millis-at-start millis-taken} (kind: page1, page2, ... of a peer's history, or day), to line the slow
+ * requests up with the app's GC log (decorated with {@code time}).
+ *
  *   java -cp <test classpath> io.wgmon.bench.HistoryHttpBench BASE_URL PEERS NOW_MILLIS [APP_PID]
  */
 public final class HistoryHttpBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WARM_UP = 20;
+    private static final String TIMES = System.getenv("HISTORY_TIMES");
 
     private HistoryHttpBench() {
     }
@@ -40,18 +45,19 @@ public final class HistoryHttpBench {
         Path stat = args.length > 3 ? Path.of("/proc", args[3], "stat") : null;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Random random = new Random(22);
+        StringBuilder times = new StringBuilder();
 
         // the client warms up first (its own JIT and connection), and only the HTTP exchanges are timed: its JSON
         // parsing (to count the rows and follow the cursor) is the client's cost, not the API's
         for (int i = 0; i < WARM_UP; i++) {
-            peerHistory(http, base, String.format("peer%038d0=", random.nextInt(peers)), new long[1]);
+            peerHistory(http, base, String.format("peer%038d0=", random.nextInt(peers)), new long[1], new StringBuilder());
         }
         long[] peerTimes = new long[200];
         int peerRows = 0;
         long cpu = cpuMillis(stat);
         for (int i = 0; i < peerTimes.length; i++) {
             long[] took = new long[1];
-            peerRows = peerHistory(http, base, String.format("peer%038d0=", random.nextInt(peers)), took);
+            peerRows = peerHistory(http, base, String.format("peer%038d0=", random.nextInt(peers)), took, times);
             peerTimes[i] = took[0];
         }
         System.out.printf("one peer's whole history through the API (%d sessions, pages of 1000; the exchanges timed, "
@@ -67,9 +73,11 @@ public final class HistoryHttpBench {
         byte[] body = null;
         cpu = cpuMillis(stat);
         for (int i = 0; i < dayTimes.length; i++) {
+            long wall = System.currentTimeMillis();
             long start = System.nanoTime();
             body = getBytes(http, timeline);
             dayTimes[i] = System.nanoTime() - start;
+            time(times, "day", wall, dayTimes[i]);
         }
         JsonNode day = JSON.readTree(body);
         long spans = 0;
@@ -84,6 +92,10 @@ public final class HistoryHttpBench {
         String week = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(7))) + "&to=" + q(now);
         long weekStart = System.nanoTime();
         byte[] weekBody = getBytes(http, week);
+        if (TIMES != null) {
+            Files.writeString(Path.of(TIMES), times, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         System.out.printf("7 days of all peers (the same endpoint, once): %d KiB of JSON in %.0f ms%n",
                 weekBody.length >> 10, (System.nanoTime() - weekStart) / 1e6);
 
@@ -101,19 +113,29 @@ public final class HistoryHttpBench {
     }
 
     /** One peer's sessions, page by page; adds the time of the HTTP exchanges to {@code took[0]}; the rows read. */
-    private static int peerHistory(HttpClient http, String base, String key, long[] took) throws Exception {
+    private static int peerHistory(HttpClient http, String base, String key, long[] took, StringBuilder times)
+            throws Exception {
         int rows = 0;
+        int pages = 0;
         String cursor = null;
         do {
+            long wall = System.currentTimeMillis();
             long start = System.nanoTime();
             byte[] body = getBytes(http, base + "/api/peers/" + key + "/sessions?limit=1000"
                     + (cursor == null ? "" : "&cursor=" + cursor));
-            took[0] += System.nanoTime() - start;
+            long taken = System.nanoTime() - start;
+            took[0] += taken;
+            time(times, "page" + ++pages, wall, taken);
             JsonNode page = JSON.readTree(body);
             rows += page.get("sessions").size();
             cursor = page.hasNonNull("next") ? page.get("next").textValue() : null;
         } while (cursor != null);
         return rows;
+    }
+
+    private static void time(StringBuilder times, String kind, long wallMillis, long nanos) {
+        times.append(kind).append(' ').append(wallMillis).append(' ').append(String.format("%.1f", nanos / 1e6))
+                .append('\n');
     }
 
     /** The app's user and system time so far, or -1 without its pid. */

@@ -1,0 +1,225 @@
+package io.wgmon.api;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * JSON text written into one growing byte array, the bytes the API's object mapper writes for the same values
+ * (strings escaped as Jackson's encoder does, times as {@link Instant#toString}): the session history's answers
+ * are thousands of rows, and a String, an escaped copy and a byte array per value were most of what they
+ * allocated. Text that is not plain printable ASCII goes through Jackson's encoder itself.
+ */
+final class JsonBytes {
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] HEX = ascii("0123456789ABCDEF");
+    /** The last millisecond {@link Instant#toString} writes as a four-digit year (9999-12-31T23:59:59.999Z). */
+    private static final long LAST_PLAIN_YEAR_MILLIS = 253_402_300_799_999L;
+
+    private byte[] bytes;
+    private int length;
+
+    JsonBytes(int capacity) {
+        bytes = new byte[capacity];
+    }
+
+    static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    int length() {
+        return length;
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, length);
+    }
+
+    void clear() {
+        length = 0;
+    }
+
+    JsonBytes raw(byte[] text) {
+        return raw(text, 0, text.length);
+    }
+
+    JsonBytes raw(byte[] text, int from, int to) {
+        room(to - from);
+        System.arraycopy(text, from, bytes, length, to - from);
+        length += to - from;
+        return this;
+    }
+
+    JsonBytes raw(char c) {
+        room(1);
+        bytes[length++] = (byte) c;
+        return this;
+    }
+
+    /** Text wgmon wrote itself that is ASCII: JSON punctuation, digits. */
+    JsonBytes raw(String text) {
+        int size = text.length();
+        room(size);
+        for (int i = 0; i < size; i++) {
+            bytes[length++] = (byte) text.charAt(i);
+        }
+        return this;
+    }
+
+    JsonBytes number(long value) {
+        if (value == Long.MIN_VALUE) {
+            return raw(Long.toString(value));
+        }
+        room(20);
+        if (value < 0) {
+            bytes[length++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = length + digits - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += digits;
+        return this;
+    }
+
+    /** A JSON string, or null. */
+    JsonBytes string(String text) {
+        if (text == null) {
+            return raw(NULL);
+        }
+        int size = text.length();
+        for (int i = 0; i < size; i++) {
+            if (!plain(text.charAt(i))) {
+                return quoted(text);
+            }
+        }
+        room(size + 2);
+        bytes[length++] = '"';
+        for (int i = 0; i < size; i++) {
+            bytes[length++] = (byte) text.charAt(i);
+        }
+        bytes[length++] = '"';
+        return this;
+    }
+
+    /** A JSON string of text SQLite holds as UTF-8 (decoded as the JDBC driver decodes it), or null. */
+    JsonBytes string(byte[] utf8) {
+        if (utf8 == null) {
+            return raw(NULL);
+        }
+        return string(utf8, 0, utf8.length);
+    }
+
+    JsonBytes string(byte[] utf8, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (utf8[i] < 0) {
+                return quoted(new String(utf8, from, to - from, StandardCharsets.UTF_8));
+            }
+        }
+        room((to - from) * 6 + 2);
+        bytes[length++] = '"';
+        for (int i = from; i < to; i++) {
+            byte b = utf8[i];
+            if (plain((char) b)) {
+                bytes[length++] = b;
+            } else {
+                escape(b);
+            }
+        }
+        bytes[length++] = '"';
+        return this;
+    }
+
+    /** As {@link Instant#toString} of the millisecond, quoted. */
+    JsonBytes instant(long millis) {
+        if (millis < 0 || millis > LAST_PLAIN_YEAR_MILLIS) {
+            return raw('"').raw(Instant.ofEpochMilli(millis).toString()).raw('"');
+        }
+        long days = millis / 86_400_000L;
+        int inDay = (int) (millis % 86_400_000L);
+        // days since 1970-01-01 to year, month, day (H. Hinnant's civil_from_days)
+        long z = days + 719_468;
+        long era = z / 146_097;
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long shifted = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * shifted + 2) / 5 + 1);
+        int month = (int) (shifted < 10 ? shifted + 3 : shifted - 9);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        room(26);
+        bytes[length++] = '"';
+        digits(year, 4);
+        bytes[length++] = '-';
+        digits(month, 2);
+        bytes[length++] = '-';
+        digits(day, 2);
+        bytes[length++] = 'T';
+        digits(inDay / 3_600_000, 2);
+        bytes[length++] = ':';
+        digits(inDay / 60_000 % 60, 2);
+        bytes[length++] = ':';
+        digits(inDay / 1000 % 60, 2);
+        if (inDay % 1000 != 0) {
+            bytes[length++] = '.';
+            digits(inDay % 1000, 3);
+        }
+        bytes[length++] = 'Z';
+        bytes[length++] = '"';
+        return this;
+    }
+
+    private void digits(int value, int count) {
+        for (int i = length + count - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += count;
+    }
+
+    private JsonBytes quoted(String text) {
+        raw('"');
+        raw(JsonStringEncoder.getInstance().quoteAsUTF8(text));
+        return raw('"');
+    }
+
+    /** Written as it is by Jackson: printable ASCII but the quote and the backslash. */
+    private static boolean plain(char c) {
+        return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    }
+
+    /** Jackson's escapes of the ASCII it does not write as it is. */
+    private void escape(byte b) {
+        bytes[length++] = '\\';
+        switch (b) {
+            case '"', '\\' -> bytes[length++] = b;
+            case '\b' -> bytes[length++] = 'b';
+            case '\t' -> bytes[length++] = 't';
+            case '\n' -> bytes[length++] = 'n';
+            case '\f' -> bytes[length++] = 'f';
+            case '\r' -> bytes[length++] = 'r';
+            default -> {
+                bytes[length++] = 'u';
+                bytes[length++] = '0';
+                bytes[length++] = '0';
+                bytes[length++] = HEX[b >> 4];
+                bytes[length++] = HEX[b & 0xf];
+            }
+        }
+    }
+
+    private void room(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+}

@@ -45,11 +45,12 @@ wglink_setup() {
   wgmon_add_nft_rules "$SRV" 3000 1 "${1:-180s}"
 }
 
-# wgmon_start [NAME=VALUE]...: starts wgmon in the server namespace, logging to $WORK/wgmon.log,
-# and waits until /q/health/ready answers 200 (management port 9588). Sets wgmon_pid.
+# wgmon_start [NAME=VALUE]...: starts wgmon (WGMON_LAUNCH, default target/quarkus-app/wgmon) in the server
+# namespace, logging to $WORK/wgmon.log, and waits until /q/health/ready answers 200 (management port 9588).
+# Sets wgmon_pid.
 wgmon_start() {
   ip netns exec "$SRV" env WGMON_NFLOG_GROUP=1 WGMON_WIREGUARD_INTERFACES="$WGS" "$@" \
-    JAVA_OPTS_APPEND="${WGMON_JAVA_OPTS:-}" target/quarkus-app/wgmon > "$WORK/wgmon.log" 2>&1 & wgmon_pid=$!; pids+=($wgmon_pid)
+    JAVA_OPTS_APPEND="${WGMON_JAVA_OPTS:-}" "${WGMON_LAUNCH:-target/quarkus-app/wgmon}" > "$WORK/wgmon.log" 2>&1 & wgmon_pid=$!; pids+=($wgmon_pid)
   local status=""
   for _ in $(seq 600); do
     status=$(ip netns exec "$SRV" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9588 && printf "GET /q/health/ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3' 2>/dev/null || true)

@@ -70,7 +70,24 @@ final class JsonBytes {
         return this;
     }
 
+    /** In int arithmetic where the value fits (C1 divides a long through a call into the VM). */
     JsonBytes number(long value) {
+        if (value != (int) value || value == Integer.MIN_VALUE) {
+            return longNumber(value);
+        }
+        int rest = (int) value;
+        room(11);
+        if (rest < 0) {
+            bytes[length++] = '-';
+            rest = -rest;
+        }
+        int digits = rest < 10 ? 1 : rest < 100 ? 2 : rest < 1000 ? 3 : rest < 10_000 ? 4 : rest < 100_000 ? 5
+                : rest < 1_000_000 ? 6 : rest < 10_000_000 ? 7 : rest < 100_000_000 ? 8 : rest < 1_000_000_000 ? 9 : 10;
+        digits(rest, digits);
+        return this;
+    }
+
+    private JsonBytes longNumber(long value) {
         if (value == Long.MIN_VALUE) {
             return raw(Long.toString(value));
         }

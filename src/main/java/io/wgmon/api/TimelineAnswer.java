@@ -1,6 +1,7 @@
 package io.wgmon.api;
 
 import io.wgmon.store.PeerSpans;
+import io.wgmon.store.SpanSeconds;
 import io.wgmon.store.TimelineReader;
 import jakarta.ws.rs.core.StreamingOutput;
 
@@ -10,8 +11,8 @@ import java.time.Instant;
 
 /**
  * The timeline of all peers in the shape of {@link SessionTimeline}, written while the store reads it: memory
- * stays a buffer and one peer's row however many peers and days the window holds. The spans arrive as JSON text and
- * are copied as they are.
+ * stays a buffer and one peer's row however many peers and days the window holds. The spans arrive as numbers and
+ * their digits are written straight into the buffer.
  */
 final class TimelineAnswer implements StreamingOutput {
     static final String BUSY = "busy: other timelines are being read; retry in a few seconds";
@@ -74,7 +75,15 @@ final class TimelineAnswer implements StreamingOutput {
 
     private static void write(JsonBytes json, PeerSpans peer) {
         json.raw(INTERFACE).string(peer.interfaceName()).raw(PUBLIC_KEY).string(peer.publicKey()).raw(SPANS)
-                .raw(peer.spans());
+                .raw('[');
+        SpanSeconds spans = peer.spans();
+        for (int i = 0; i < spans.size(); i++) {
+            if (i > 0) {
+                json.raw(',');
+            }
+            json.number(spans.get(i));
+        }
+        json.raw(']');
         if (peer.openId() != null) {
             json.raw(OPEN).string(peer.openId()).raw(START).number(peer.openStart()).raw('}');
         }

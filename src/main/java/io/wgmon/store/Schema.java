@@ -62,7 +62,7 @@ final class Schema {
             ) WITHOUT ROWID;
             """, ExpectationTables.MIGRATION, SessionTable.WINDOW_INDEX_MIGRATION,
             SessionTable.TOTALS_MIGRATION, SessionTable.PEER_WINDOW_MIGRATION,
-            SessionDays.MIGRATION + SessionTable.PEER_PAGE_MIGRATION);
+            SessionDays.MIGRATION + SessionTable.PEER_PAGE_MIGRATION, SessionDays.DAY_ORDER_MIGRATION);
 
     static final int VERSION = MIGRATIONS.size();
 

@@ -262,24 +262,22 @@ public final class SessionTable {
 
     /**
      * Per peer, the sessions overlapping [from, to) (the page's timeline of all peers), handed to {@code sink} one
-     * peer at a time in key order. The ended ones from {@code session_day} ({@link SessionDays}): a peer's rows from
-     * the day of {@code from} less its longest session on, joined, in key order with nothing sorted. The
-     * open ones (the latest of a peer, should there be several) are merged in by key.
+     * peer at a time in key order. The ended ones from {@code session_day} ({@link SessionDays}): the window's days'
+     * rows, a cursor a day merged by key, with nothing sorted but the few rows of peers whose sessions reach back
+     * further than a day. The open ones (the latest of a peer, should there be several) are merged in by key.
      */
     public static void timeline(Connection connection, Instant from, Instant to, String interfaceName,
                                 PeerSpansSink sink) throws SQLException, IOException {
         String seconds = "((%s - (?1 - " + SECONDS_BACK * 1000 + ")) / 1000 - " + SECONDS_BACK + ")";
-        try (PreparedStatement ended = connection.prepareStatement(SessionDays.WINDOW_QUERY
-                + (interfaceName == null ? "" : " WHERE p.interface = ?3") + SessionDays.WINDOW_GROUP);
-             PreparedStatement open = connection.prepareStatement(
-                     "SELECT interface, public_key, id, " + seconds.formatted("max(start_time)") + " FROM session"
-                             + " WHERE end_time IS NULL AND start_time < ?2"
-                             + (interfaceName == null ? "" : " AND interface = ?3")
-                             + " GROUP BY interface, public_key ORDER BY interface, public_key")) {
-            bindWindow(ended, from, to, interfaceName);
+        try (PreparedStatement open = connection.prepareStatement(
+                "SELECT interface, public_key, id, " + seconds.formatted("max(start_time)") + " FROM session"
+                        + " WHERE end_time IS NULL AND start_time < ?2"
+                        + (interfaceName == null ? "" : " AND interface = ?3")
+                        + " GROUP BY interface, public_key ORDER BY interface, public_key");
+             SessionDays.Cursor spans = new SessionDays.Cursor(connection, from.toEpochMilli(), to.toEpochMilli(),
+                     interfaceName)) {
             bindWindow(open, from, to, interfaceName);
-            try (ResultSet days = ended.executeQuery(); ResultSet opens = open.executeQuery()) {
-                SessionDays.Cursor spans = new SessionDays.Cursor(days, from.toEpochMilli(), to.toEpochMilli());
+            try (ResultSet opens = open.executeQuery()) {
                 PeerSpans nextSpans = spans.next();
                 PeerSpans nextOpen = nextOpen(opens);
                 while (nextSpans != null || nextOpen != null) {
@@ -314,7 +312,7 @@ public final class SessionTable {
 
     /** The next peer's open session of {@link #timeline}'s open query, null after the last. */
     private static PeerSpans nextOpen(ResultSet opens) throws SQLException {
-        return opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), "[]", opens.getString(3),
+        return opens.next() ? new PeerSpans(opens.getString(1), opens.getString(2), SpanSeconds.NONE, opens.getString(3),
                 opens.getLong(4)) : null;
     }
 

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -87,6 +88,64 @@ class SessionDaysTest {
             assertTrue(database.call(connection -> count(connection, "SELECT count(*) FROM session_day")) > 0);
             compareWindows(database, new Random(26), 200);
         }
+    }
+
+    @Test
+    void migrationElevenKeysTheDaysOfASchemaTenStoreByDayWithTheirRowsIntact() throws Exception {
+        String rows = "SELECT interface, public_key, day, spans FROM session_day ORDER BY interface, public_key, day";
+        List<String> before;
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            fill(database, new Random(27));
+            before = database.call(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    // the table and triggers as migration 10 left them, with the same rows
+                    statement.execute("CREATE TABLE session_day_by_peer AS SELECT * FROM session_day");
+                    statement.execute("DROP TRIGGER session_day_inserted");
+                    statement.execute("DROP TRIGGER session_day_ended");
+                    statement.execute("DROP TRIGGER session_day_pruned");
+                    statement.execute("DROP TABLE session_day");
+                    for (String ddl : Schema.statements(SessionDays.MIGRATION)) {
+                        if (!ddl.strip().startsWith("INSERT")) {
+                            statement.execute(ddl);
+                        }
+                    }
+                    statement.execute("INSERT INTO session_day (interface, public_key, day, spans)"
+                            + " SELECT interface, public_key, day, spans FROM session_day_by_peer");
+                    statement.execute("DROP TABLE session_day_by_peer");
+                    statement.execute("PRAGMA user_version = 10");
+                }
+                return lines(connection, rows);
+            });
+            assertTrue(before.size() > 50, "rows: " + before.size());
+            assertTrue(tableSql(database).contains("PRIMARY KEY (interface, public_key, day)"), tableSql(database));
+        }
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            assertTrue(tableSql(database).contains("PRIMARY KEY (day, interface, public_key)"), tableSql(database));
+            assertEquals(before, database.call(connection -> lines(connection, rows)), "the same rows");
+            compareWindows(database, new Random(28), 200);
+            database.call(connection -> SessionTable.pruneEndedBefore(connection, T0.plusMillis(4 * DAY), 10_000));
+            compareWindows(database, new Random(29), 100);
+        }
+    }
+
+    private static String tableSql(StoreDatabase database) {
+        return database.call(connection -> lines(connection,
+                "SELECT sql FROM sqlite_master WHERE name = 'session_day'").get(0));
+    }
+
+    private static List<String> lines(Connection connection, String sql) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    line.append(i > 1 ? "|" : "").append(result.getString(i));
+                }
+                lines.add(line.toString());
+            }
+        }
+        return lines;
     }
 
     /**
@@ -191,7 +250,7 @@ class SessionDaysTest {
             try (ResultSet rows = ended.executeQuery()) {
                 while (rows.next()) {
                     peers.put(rows.getString(1) + " " + rows.getString(2),
-                            new PeerSpans(rows.getString(1), rows.getString(2), rows.getString(3), null, null));
+                            new PeerSpans(rows.getString(1), rows.getString(2), spans(rows.getString(3)), null, null));
                 }
             }
         }
@@ -202,11 +261,18 @@ class SessionDaysTest {
                 while (rows.next()) {
                     PeerSpans ended = peers.get(rows.getString(1) + " " + rows.getString(2));
                     peers.put(rows.getString(1) + " " + rows.getString(2), new PeerSpans(rows.getString(1),
-                            rows.getString(2), ended == null ? "[]" : ended.spans(), rows.getString(3), rows.getLong(4)));
+                            rows.getString(2), ended == null ? SpanSeconds.NONE : ended.spans(), rows.getString(3), rows.getLong(4)));
                 }
             }
         }
         return List.copyOf(peers.values());
+    }
+
+    /** The reference query's JSON array of numbers. */
+    private static SpanSeconds spans(String json) {
+        String inside = json.substring(1, json.length() - 1);
+        return SpanSeconds.of(inside.isEmpty() ? new long[0]
+                : Arrays.stream(inside.split(",")).mapToLong(Long::parseLong).toArray());
     }
 
     private static long count(Connection connection, String sql) throws SQLException {

@@ -173,14 +173,15 @@ class SessionTableTest {
             List<PeerSpans> peers = new ArrayList<>();
             assertTrue(database.timelines().read(from, at(8000), null, peers::add));
 
-            assertEquals(List.of(new PeerSpans("wg0", ALICE, "[-102,4898,-2,98]", id(5).toString(), 6898L)), peers,
+            assertEquals(List.of(new PeerSpans("wg0", ALICE, SpanSeconds.of(-102, 4898, -2, 98), id(5).toString(),
+                    6898L)), peers,
                     "alice's spans by start though the second ended first; seconds rounded down before from; "
                             + "bob's session ended before from");
 
             peers.clear();
             assertTrue(database.timelines().read(at(0), at(150), null, peers::add));
-            assertEquals(List.of(new PeerSpans("wg0", ALICE, "[0,5000,100,200]", null, null),
-                    new PeerSpans("wg0", BOB, "[50,60]", null, null)), peers, "the open sessions start after to");
+            assertEquals(List.of(new PeerSpans("wg0", ALICE, SpanSeconds.of(0, 5000, 100, 200), null, null),
+                    new PeerSpans("wg0", BOB, SpanSeconds.of(50, 60), null, null)), peers, "the open sessions start after to");
         }
     }
 
@@ -215,8 +216,8 @@ class SessionTableTest {
         try (StoreDatabase database = StoreDatabase.open(dir)) {
             List<PeerSpans> peers = new ArrayList<>();
             assertTrue(database.timelines().read(at(4000), at(4100), null, peers::add));
-            assertEquals(List.of(new PeerSpans("wg0", ALICE, "[-4000,1000]", null, null),
-                    new PeerSpans("wg0", BOB, "[-10,10]", null, null)), peers,
+            assertEquals(List.of(new PeerSpans("wg0", ALICE, SpanSeconds.of(-4000, 1000), null, null),
+                    new PeerSpans("wg0", BOB, SpanSeconds.of(-10, 10), null, null)), peers,
                     "alice's session began 4,000 s before from: the migration took her longest session");
         }
     }

@@ -195,10 +195,15 @@ final class JsonBytes {
         return this;
     }
 
+    /**
+     * The last {@code count} digits of a value that is not negative. A tenth as a multiply and a shift (exact for
+     * every int that is not negative): C1 divides with an {@code idiv} instruction, many times slower.
+     */
     private void digits(int value, int count) {
         for (int i = length + count - 1; i >= length; i--) {
-            bytes[i] = (byte) ('0' + value % 10);
-            value /= 10;
+            int tenth = (int) ((value * 0xCCCCCCCDL) >>> 35);
+            bytes[i] = (byte) ('0' + value - tenth * 10);
+            value = tenth;
         }
         length += count;
     }

@@ -297,12 +297,13 @@ final class SessionDays {
             pairs[length++] = end;
         }
 
+        /** A thousandth as a multiply and a shift where that is exact (0 to the largest int): C1 divides with idiv. */
         private SpanSeconds seconds() {
             sortByStartThenEnd();
             long[] seconds = new long[length];
             for (int i = 0; i < length; i++) {
                 long after = pairs[i];
-                seconds[i] = after >= 0 && after <= Integer.MAX_VALUE ? (int) after / 1000
+                seconds[i] = after >= 0 && after <= Integer.MAX_VALUE ? (after * 274_877_907L) >>> 38
                         : SessionTable.secondsAfter(from, from + after);
             }
             return SpanSeconds.of(seconds);

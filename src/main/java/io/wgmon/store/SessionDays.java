@@ -112,9 +112,11 @@ final class SessionDays {
         private final long from;
         private final long window;
         private final List<PreparedStatement> statements = new ArrayList<>();
-        /** The day cursors by day, the earlier rows' first; their current row's bytes, null once read to the end. */
+        /** The earlier rows' cursor, if any, then the day cursors by day. */
         private final List<ResultSet> sources = new ArrayList<>();
+        /** Each source's day, null for the earlier rows (their day is a column). */
         private final List<Long> sourceDays = new ArrayList<>();
+        /** Each source's current row's interface and key, null once it is read to the end. */
         private byte[][] interfaces;
         private byte[][] keys;
         /** The kept sessions' start, end pairs in milliseconds after from. */

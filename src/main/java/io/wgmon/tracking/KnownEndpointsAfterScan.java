@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * <li>when the tracker found a peer gone for a reason other than idle, the rules forget their known endpoints. Such a
  * peer may handshake again from the same endpoint while its entry is live; its packets would then not be logged, and
  * each response the server sends would keep the entry alive. Idle needs nothing: an entry lives at most the sets'
- * timeout (at most idle-timeout) after the last handshake, so it has expired by the time the peer is reported idle.</li>
+ * timeout (at most idle-timeout) after the last handshake, so it has expired by the time the peer is reported
+ * idle.</li>
  * <li>an endpoint becomes known only once a scan has seen a peer connected from it: the endpoints of the peers this
  * scan connected or saw roam, and of every connected peer after the baseline scan or a forget, are learned with
  * their peer's last handshake (the rules keep each until that handshake plus their timeout).</li>

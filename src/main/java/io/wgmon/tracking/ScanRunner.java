@@ -39,8 +39,9 @@ public final class ScanRunner {
      * @param rules         turn the tracker's events into the events reported (rate limits, first-seen, stale)
      * @param ruleDiagnosis told each scan's outcome: a handshake no captured packet preceded
      * @param lastDataFrom  when the capture last saw ordinary data from an endpoint (a rule logging every packet)
-     * @param knownEndpoints told each scan's tracked events and peers, after they are published: disconnects other than idle
-     *                      empty the firewall rules' known endpoints, connected peers' endpoints become known
+     * @param knownEndpoints told each scan's tracked events and peers, after they are published: disconnects
+     *                      other than idle empty the firewall rules' known endpoints, connects and roams make
+     *                      endpoints known
      */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
                       TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines,

@@ -73,7 +73,8 @@ final class NftSetMessages {
     /**
      * One datagram that adds {@code elements} to set {@code set} (type ipv4_addr . inet_service or ipv6_addr .
      * inet_service, by the endpoints' family) of table inet {@code table}, each with its own timeout: as
-     * {@link #flushSet} but NEWSETELEM (NLM_F_CREATE, no NLM_F_EXCL: an element already there is no error) with
+     * {@link #flushSet} but NEWSETELEM (NLM_F_CREATE, no NLM_F_EXCL: an element already there is no error; kernel 6.18
+     * takes its new timeout) with
      * NFTA_SET_ELEM_LIST_ELEMENTS, each element its NFTA_SET_ELEM_TIMEOUT (milliseconds, big-endian) and its key
      * (the address, then the port big-endian padded to four bytes), as nft lays them out.
      */

@@ -57,7 +57,12 @@ ip netns exec cli ping -n -c 2 -w 60 10.10.10.1
 wait $tcpdump_pid || { echo "tcpdump saw fewer than 2 packets on nflog:$group"; cat "$out/tcpdump.err"; }
 cat "$out/nflog.txt"
 
-step "the rules' known endpoints (the server's response passed the output hook, the first data packet came in)"
+step "a known endpoint refreshed by the output hook (wgmon adds it; here by hand, 5 s, then a new handshake)"
+cli_port=$(ip netns exec cli wg show wg1 listen-port)
+ip netns exec srv nft add element inet wgmon known4 "{ 192.0.2.2 . $cli_port timeout 5s }"
+ip netns exec cli wg set wg1 peer "$(wg pubkey <<<"$srv_key")" remove
+ip netns exec cli wg set wg1 peer "$(wg pubkey <<<"$srv_key")" allowed-ips 10.10.10.1/32 endpoint 192.0.2.1:$port
+ip netns exec cli ping -n -c 1 -w 30 10.10.10.1
 ip netns exec srv nft list set inet wgmon known4 | tee "$out/known4.txt"
 
 step "wg show all dump (server)"

@@ -14,9 +14,9 @@
 #
 # Logged: inbound handshake initiations (type 1, UDP length 156) and responses (type 2, UDP length 100),
 # and the first data packet of each session (type 4 with counter 0), unless they come from a known
-# endpoint: one the server answered a handshake (a response it sent, type 2 from its port) and that then
-# sent that session's first data packet. The server refreshes a known endpoint with every response it
-# sends there, so a connected peer's rekeys from it are not logged; a new endpoint (a connect, a roam) is.
+# endpoint: one wgmon added (nf_tables, after a scan saw a peer connected from it, until that peer's last
+# handshake + TIMEOUT). The server refreshes a known endpoint with every response it sends there, so a
+# connected peer's rekeys from it are not logged; a new endpoint (a connect, a roam) is.
 wgmon_nft_ruleset() {
   local port=$1 group=$2 timeout=${3:-180s} table=${4:-wgmon} count='' all=''
   if [ "${WGMON_RULE_COUNTERS:-}" = 1 ]; then
@@ -24,7 +24,6 @@ wgmon_nft_ruleset() {
     all="
     udp dport $port counter"
   fi
-  local first="udp dport $port udp length >= 40 @th,64,32 0x04000000 @th,128,64 0"
   local response="udp sport $port udp length 100 @th,64,32 0x02000000"
   cat <<EOF
 # wgmon's rules for WireGuard port $port, NFLOG group $group (README, "The firewall rule"). Load with nft -f:
@@ -32,29 +31,21 @@ wgmon_nft_ruleset() {
 table inet $table
 delete table inet $table
 table inet $table {
-  # endpoints the server just sent a handshake response to
-  set answered4 { type ipv4_addr . inet_service; flags timeout; timeout 10s; size 65536; }
-  set answered6 { type ipv6_addr . inet_service; flags timeout; timeout 10s; size 65536; }
-  # endpoints of sessions the server answered: their rekeys are not logged
+  # endpoints wgmon saw a peer connected from: their rekeys are not logged
   set known4 { type ipv4_addr . inet_service; flags timeout; timeout $timeout; size 65536; }
   set known6 { type ipv6_addr . inet_service; flags timeout; timeout $timeout; size 65536; }
   chain input {
     type filter hook input priority 0;$all
     udp dport $port ip saddr . udp sport @known4 return
     udp dport $port ip6 saddr . udp sport @known6 return
-    # a session's first data packet (type 4, counter 0) from an endpoint just answered makes it known
-    $first ip saddr . udp sport @answered4 add @known4 { ip saddr . udp sport }
-    $first ip6 saddr . udp sport @answered6 add @known6 { ip6 saddr . udp sport }
     # logged: initiations (type 1), responses (type 2), first data packets
 $(wgmon_nft_rules "$port" "$group" | sed "s/ log group/ ${count}log group/; s/^/    /")
   }
   chain output {
     type filter hook output priority 0;
-    # each response the server sends (type 2) keeps a known endpoint known, and marks its endpoint answered
+    # each response the server sends (type 2) keeps a known endpoint known (only one already known)
     $response ip daddr . udp dport @known4 update @known4 { ip daddr . udp dport }
     $response ip6 daddr . udp dport @known6 update @known6 { ip6 daddr . udp dport }
-    $response meta nfproto ipv4 update @answered4 { ip daddr . udp dport }
-    $response meta nfproto ipv6 update @answered6 { ip6 daddr . udp dport }
   }
 }
 EOF

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.nflog.KnownEndpointsAdd;
 import io.wgmon.capture.nflog.KnownEndpointsFlush;
 import io.wgmon.capture.nflog.NflogPacketSource;
 import io.wgmon.capture.pcap.PcapPacketSource;
@@ -38,7 +39,7 @@ import io.wgmon.tracking.HistoryWatch;
 import io.wgmon.tracking.StoredHistory;
 import io.wgmon.tracking.HandshakeFallback;
 import io.wgmon.tracking.LastPacketTimes;
-import io.wgmon.tracking.KnownEndpointsOnDisconnect;
+import io.wgmon.tracking.KnownEndpointsAfterScan;
 import io.wgmon.tracking.MissingRuleDiagnosis;
 import io.wgmon.tracking.NoPacketProbe;
 import io.wgmon.tracking.PacketTriage;
@@ -111,8 +112,9 @@ public class Wiring {
         ScanRunner runner = new ScanRunner(scanner, tracker, trackerState(store, tracking, retention), outbox, view, metrics,
                 new ScanProblems(view.namedInterfaces(), scanner.backendNames()), deadlines, rules, ruleDiagnosis,
                 lastPackets::lastFrom, switch (config.monitor()) {
-                    case NFLOG -> new KnownEndpointsOnDisconnect(new KnownEndpointsFlush());
-                    case BPF -> KnownEndpointsOnDisconnect.none();
+                    case NFLOG -> new KnownEndpointsAfterScan(new KnownEndpointsFlush(),
+                            new KnownEndpointsAdd(Clock.systemUTC())::add);
+                    case BPF -> KnownEndpointsAfterScan.none();
                 });
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),

@@ -1,10 +1,10 @@
 package io.wgmon.handshake;
 
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.wgmon.capture.MessageType;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketsLost;
 import io.wgmon.capture.WireGuardPacket;
+import io.wgmon.timing.TimerSlot;
 import io.wgmon.timing.Timers;
 import io.wgmon.tracking.EventDetail;
 import io.wgmon.tracking.PeerEvent;
@@ -40,7 +40,7 @@ public final class HandshakeFailureWatch {
     private final Supplier<Scan> lastScan;
     private final String host;
     private final Consumer<List<PeerEvent>> publish;
-    private Cancellable pending;
+    private final TimerSlot pending;
     /** When the pending sweep runs, in {@link Timers#nanoTime()}: a check per initiation that allocates nothing. */
     private long pendingAtNanos;
     private boolean closed;
@@ -58,6 +58,7 @@ public final class HandshakeFailureWatch {
         this.lastScan = lastScan;
         this.host = host;
         this.publish = publish;
+        this.pending = new TimerSlot(timers);
     }
 
     /** Each captured packet, on the reader thread. */
@@ -83,34 +84,25 @@ public final class HandshakeFailureWatch {
 
     public synchronized void close() {
         closed = true;
-        if (pending != null) {
-            pending.cancel();
-            pending = null;
-        }
+        pending.cancel();
     }
 
     /** Makes sure a sweep runs within {@code delay}: keeps an earlier timer, replaces a later one (a window's end). */
     private synchronized void armBy(Duration delay) {
         Duration spaced = delay.compareTo(MIN_SWEEP_SPACING) < 0 ? MIN_SWEEP_SPACING : delay;
         long at = timers.nanoTime() + spaced.toNanos();
-        if (closed || (pending != null && pendingAtNanos - at <= 0)) {
+        if (closed || (pending.armed() && pendingAtNanos - at <= 0)) {
             return;
         }
-        if (pending != null) {
-            pending.cancel();
-        }
-        Cancellable[] self = new Cancellable[1];
-        self[0] = timers.schedule(spaced, () -> sweep(self[0]));
-        pending = self[0];
+        pending.arm(spaced, this::sweep);
         pendingAtNanos = at;
     }
 
-    private void sweep(Cancellable timer) {
+    private void sweep(long ticket) {
         synchronized (this) {
-            if (pending != timer) {
+            if (!pending.take(ticket)) {
                 return;
             }
-            pending = null;
         }
         Instant now = timers.now();
         try {

@@ -1,6 +1,6 @@
 package io.wgmon.tracking;
 
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.TimerSlot;
 import io.wgmon.timing.Timers;
 
 import java.time.Duration;
@@ -19,8 +19,7 @@ public final class DeadlineTimer {
     private final Duration tick;
     private final Supplier<Optional<Instant>> earliest;
     private final Runnable onDue;
-    /** The armed timer, or null; a replaced timer that fires does nothing. */
-    private Cancellable armed;
+    private final TimerSlot timer;
     private Instant armedFor;
     private Instant lastDue;
 
@@ -30,6 +29,7 @@ public final class DeadlineTimer {
         this.tick = tick;
         this.earliest = earliest;
         this.onDue = onDue;
+        this.timer = new TimerSlot(timers);
     }
 
     /** Sets the timer for the earliest deadline now known (after each scan), or clears it when there is none. */
@@ -43,30 +43,27 @@ public final class DeadlineTimer {
         if (lastDue != null && at.isBefore(lastDue.plus(tick))) {
             at = lastDue.plus(tick);
         }
-        if (armed != null && at.equals(armedFor)) {
+        if (timer.armed() && at.equals(armedFor)) {
             return;
         }
-        cancel();
-        Cancellable[] self = new Cancellable[1];
         armedFor = at;
-        self[0] = timers.schedule(Duration.between(timers.now(), at), () -> fired(self[0]));
-        armed = self[0];
+        timer.arm(Duration.between(timers.now(), at), this::fired);
     }
 
     synchronized boolean armed() {
-        return armed != null;
+        return timer.armed();
     }
 
     synchronized void close() {
         cancel();
     }
 
-    private void fired(Cancellable timer) {
+    private void fired(long ticket) {
         synchronized (this) {
-            if (armed != timer) {
+            if (!timer.take(ticket)) {
                 return;
             }
-            armed = null;
+            armedFor = null;
             Optional<Instant> next = earliest.get();
             Instant now = timers.now();
             if (next.isEmpty() || next.get().isAfter(now)) {
@@ -79,10 +76,7 @@ public final class DeadlineTimer {
     }
 
     private void cancel() {
-        if (armed != null) {
-            armed.cancel();
-            armed = null;
-            armedFor = null;
-        }
+        timer.cancel();
+        armedFor = null;
     }
 }

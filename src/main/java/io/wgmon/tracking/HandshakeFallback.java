@@ -1,6 +1,6 @@
 package io.wgmon.tracking;
 
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.TimerSlot;
 import io.wgmon.timing.Timers;
 
 import java.time.Duration;
@@ -15,49 +15,37 @@ import java.time.Duration;
 public final class HandshakeFallback {
     static final Duration DELAY = Duration.ofMillis(500);
 
-    private final Timers timers;
     private final Runnable requestScan;
-    private Cancellable pending;
+    private final TimerSlot pending;
 
     /** @param requestScan asks for a plain scan; must not block */
     public HandshakeFallback(Timers timers, Runnable requestScan) {
-        this.timers = timers;
         this.requestScan = requestScan;
+        this.pending = new TimerSlot(timers);
     }
 
     /** An initiation from a source that is not a connected peer's endpoint. */
     synchronized void initiated() {
-        if (pending != null) {
-            return;
+        if (!pending.armed()) {
+            pending.arm(DELAY, this::due);
         }
-        Cancellable[] self = new Cancellable[1];
-        self[0] = timers.schedule(DELAY, () -> due(self[0]));
-        pending = self[0];
     }
 
     /** An urgent scan was asked for: the handshake's first data packet arrived. */
     synchronized void completed() {
-        cancel();
+        pending.cancel();
     }
 
     synchronized void close() {
-        cancel();
+        pending.cancel();
     }
 
-    private void due(Cancellable timer) {
+    private void due(long ticket) {
         synchronized (this) {
-            if (pending != timer) {
+            if (!pending.take(ticket)) {
                 return;
             }
-            pending = null;
         }
         requestScan.run();
-    }
-
-    private void cancel() {
-        if (pending != null) {
-            pending.cancel();
-            pending = null;
-        }
     }
 }

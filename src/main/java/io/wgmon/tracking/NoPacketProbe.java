@@ -1,6 +1,6 @@
 package io.wgmon.tracking;
 
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.TimerSlot;
 import io.wgmon.timing.Timers;
 
 import java.time.Duration;
@@ -22,7 +22,7 @@ public final class NoPacketProbe {
     private final BooleanSupplier packetsSeen;
     private final Runnable requestScan;
     private Instant firstScan;
-    private Cancellable pending;
+    private final TimerSlot pending;
     private boolean closed;
 
     /** @param requestScan asks for a scan (cause probe); must not block */
@@ -31,6 +31,7 @@ public final class NoPacketProbe {
         this.tick = tick;
         this.packetsSeen = packetsSeen;
         this.requestScan = requestScan;
+        this.pending = new TimerSlot(timers);
     }
 
     /** After each scan: the next probe, unless a packet arrived or one is armed. */
@@ -39,31 +40,25 @@ public final class NoPacketProbe {
         if (firstScan == null) {
             firstScan = now;
         }
-        if (closed || pending != null || packetsSeen.getAsBoolean()) {
+        if (closed || pending.armed() || packetsSeen.getAsBoolean()) {
             return;
         }
         if (Duration.between(firstScan, now).compareTo(PROBE_FOR) >= 0) {
             return;
         }
-        Cancellable[] self = new Cancellable[1];
-        self[0] = timers.schedule(tick, () -> due(self[0]));
-        pending = self[0];
+        pending.arm(tick, this::due);
     }
 
     synchronized void close() {
         closed = true;
-        if (pending != null) {
-            pending.cancel();
-            pending = null;
-        }
+        pending.cancel();
     }
 
-    private void due(Cancellable timer) {
+    private void due(long ticket) {
         synchronized (this) {
-            if (pending != timer) {
+            if (!pending.take(ticket)) {
                 return;
             }
-            pending = null;
         }
         if (!packetsSeen.getAsBoolean()) {
             requestScan.run();

@@ -1,6 +1,6 @@
 package io.wgmon.tracking;
 
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.TimerSlot;
 import io.wgmon.timing.Timers;
 import org.jboss.logging.Logger;
 
@@ -38,7 +38,7 @@ public final class ScanCoalescer implements AutoCloseable {
     private boolean pending;
     private boolean pendingUrgent;
     /** The trailing scan's timer; a timer that fires after being replaced or cancelled does nothing. */
-    private Cancellable trailing;
+    private final TimerSlot trailing;
     private long lastStart;
     private boolean scannedBefore;
     private boolean closed;
@@ -50,6 +50,7 @@ public final class ScanCoalescer implements AutoCloseable {
         this.windowNanos = window.toNanos();
         this.timers = timers;
         this.scanThread = scanThread;
+        this.trailing = new TimerSlot(timers);
         this.tokensCountedAt = timers.nanoTime();
     }
 
@@ -81,9 +82,9 @@ public final class ScanCoalescer implements AutoCloseable {
             pendingUrgent |= urgent;
             return;
         }
-        if (trailing != null) {
+        if (trailing.armed()) {
             if (urgent) {
-                cancelTrailing();
+                trailing.cancel();
                 startNow();
             }
             return;
@@ -110,7 +111,7 @@ public final class ScanCoalescer implements AutoCloseable {
             pending = true;
             return;
         }
-        if (trailing == null) {
+        if (!trailing.armed()) {
             startNow();
         }
     }
@@ -146,22 +147,14 @@ public final class ScanCoalescer implements AutoCloseable {
     }
 
     private void scheduleTrailing(long delayNanos) {
-        Cancellable[] self = new Cancellable[1];
-        self[0] = timers.schedule(Duration.ofNanos(delayNanos), () -> trailingDue(self[0]));
-        trailing = self[0];
+        trailing.arm(Duration.ofNanos(delayNanos), this::trailingDue);
     }
 
-    private synchronized void trailingDue(Cancellable timer) {
-        if (trailing != timer || closed) {
+    private synchronized void trailingDue(long ticket) {
+        if (!trailing.take(ticket) || closed) {
             return;
         }
-        trailing = null;
         startNow();
-    }
-
-    private void cancelTrailing() {
-        trailing.cancel();
-        trailing = null;
     }
 
     private void runScan() {
@@ -201,8 +194,6 @@ public final class ScanCoalescer implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        if (trailing != null) {
-            cancelTrailing();
-        }
+        trailing.cancel();
     }
 }

@@ -31,7 +31,7 @@ public final class ScanRunner {
     private final EventRules rules;
     private final MissingRuleDiagnosis ruleDiagnosis;
     private final Function<InetSocketAddress, Instant> lastDataFrom;
-    private final KnownEndpointsOnDisconnect knownEndpoints;
+    private final KnownEndpointsAfterScan knownEndpoints;
 
     /**
      * @param view          written by this runner: the scans and the events
@@ -39,13 +39,14 @@ public final class ScanRunner {
      * @param rules         turn the tracker's events into the events reported (rate limits, first-seen, stale)
      * @param ruleDiagnosis told each scan's outcome: a handshake no captured packet preceded
      * @param lastDataFrom  when the capture last saw ordinary data from an endpoint (a rule logging every packet)
-     * @param knownEndpoints told each scan's tracked events, after they are published: disconnects other than idle
-     *                      empty the firewall rules' known endpoints
+     * @param knownEndpoints told each scan's tracked events and peers, after they are published: disconnects
+     *                      other than idle empty the firewall rules' known endpoints, connects and roams make
+     *                      endpoints known
      */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
                       TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines,
                       EventRules rules, MissingRuleDiagnosis ruleDiagnosis,
-                      Function<InetSocketAddress, Instant> lastDataFrom, KnownEndpointsOnDisconnect knownEndpoints) {
+                      Function<InetSocketAddress, Instant> lastDataFrom, KnownEndpointsAfterScan knownEndpoints) {
         this.scanner = scanner;
         this.tracker = tracker;
         this.state = state;
@@ -82,7 +83,7 @@ public final class ScanRunner {
         found.forEach(this::publish);
         deadlines.scanned(scan.time(), changed, tracker.removed());
         ruleDiagnosis.scanned(scan, changed, tracked, lastDataFrom);
-        knownEndpoints.scanned(tracked);
+        knownEndpoints.scanned(tracked, first, peers);
         if (first) {
             LOG.infof("First scan: %d WireGuard interfaces, %d peers, %d connected", scan.devices().size(),
                     tracker.peers().size(), tracker.peers().stream().filter(PeerState::connected).count());

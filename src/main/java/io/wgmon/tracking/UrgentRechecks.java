@@ -1,6 +1,6 @@
 package io.wgmon.tracking;
 
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.wgmon.timing.TimerSlot;
 import io.wgmon.timing.Timers;
 
 import java.time.Duration;
@@ -23,16 +23,15 @@ public final class UrgentRechecks {
     static final List<Duration> DELAYS = List.of(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(1000));
 
-    private final Timers timers;
     private final Runnable requestRecheck;
     /** The delay the next recheck waits, as an index into {@link #DELAYS}. */
     private int nextDelay;
-    private Cancellable pending;
+    private final TimerSlot pending;
 
     /** @param requestRecheck asks for a scan of cause {@link ScanCause#RECHECK}; must not block */
     public UrgentRechecks(Timers timers, Runnable requestRecheck) {
-        this.timers = timers;
         this.requestRecheck = requestRecheck;
+        this.pending = new TimerSlot(timers);
     }
 
     /** After each scan, on the scan thread: its cause, and whether it reported a peer connecting. */
@@ -40,37 +39,27 @@ public final class UrgentRechecks {
         if (cause != ScanCause.URGENT && cause != ScanCause.RECHECK) {
             return;
         }
-        cancel();
+        pending.cancel();
         if (cause == ScanCause.URGENT) {
             nextDelay = 0;
         }
         if (foundConnect || nextDelay >= DELAYS.size()) {
             return;
         }
-        Cancellable[] self = new Cancellable[1];
-        self[0] = timers.schedule(DELAYS.get(nextDelay++), () -> due(self[0]));
-        pending = self[0];
+        pending.arm(DELAYS.get(nextDelay++), this::due);
     }
 
-    private void due(Cancellable timer) {
+    private void due(long ticket) {
         synchronized (this) {
-            if (pending != timer) {
+            if (!pending.take(ticket)) {
                 return;
             }
-            pending = null;
         }
         requestRecheck.run();
     }
 
     synchronized void close() {
-        cancel();
+        pending.cancel();
         nextDelay = DELAYS.size();
-    }
-
-    private void cancel() {
-        if (pending != null) {
-            pending.cancel();
-            pending = null;
-        }
     }
 }

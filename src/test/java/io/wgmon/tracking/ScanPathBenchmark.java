@@ -99,7 +99,7 @@ public class ScanPathBenchmark {
                 deadlines,
                 new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("bench", PeerNames.none(),
                         Duration.ofDays(30), true, UUID::randomUUID), HistoryStore.none(), ExpectationRules.none()),
-                new MissingRuleDiagnosis("bench", port -> "advice"), endpoint -> null, KnownEndpointsOnDisconnect.none());
+                new MissingRuleDiagnosis("bench", port -> "advice"), endpoint -> null, KnownEndpointsAfterScan.none());
         now = START.plusSeconds(1);
         runner.run(ScanCause.START); // the first read: every peer new, every peer connecting
     }

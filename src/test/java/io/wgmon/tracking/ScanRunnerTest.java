@@ -107,7 +107,7 @@ class ScanRunnerTest {
                 new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1", PeerNames.none(),
                         Duration.ZERO, false, UUID::randomUUID), HistoryStore.none(),
                         ExpectationRules.none()),
-                new MissingRuleDiagnosis("canned", port -> "advice"), endpoint -> null, KnownEndpointsOnDisconnect.none());
+                new MissingRuleDiagnosis("canned", port -> "advice"), endpoint -> null, KnownEndpointsAfterScan.none());
 
         runner.run(ScanCause.START);
 

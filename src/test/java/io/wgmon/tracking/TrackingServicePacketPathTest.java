@@ -118,7 +118,7 @@ class TrackingServicePacketPathTest {
                         new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1",
                                 PeerNames.none(), Duration.ZERO, false, UUID::randomUUID), HistoryStore.none(),
                                 ExpectationRules.none()),
-                        ruleDiagnosis, lastPackets::lastFrom, KnownEndpointsOnDisconnect.none()),
+                        ruleDiagnosis, lastPackets::lastFrom, KnownEndpointsAfterScan.none()),
                 new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
                         () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty(),

@@ -50,7 +50,8 @@ public final class KnownEndpointsTimeoutCheck {
         return null;
     }
 
-    private static Optional<Duration> timeoutOf(NetlinkSocket socket, String set) {
+    /** The set's default timeout; empty for a set without one, or no such table or set. */
+    static Optional<Duration> timeoutOf(NetlinkSocket socket, String set) {
         AtomicReference<Optional<Duration>> timeout = new AtomicReference<>(Optional.empty());
         try {
             socket.exchange(NftSetMessages.GET_SET_TYPE, Netlink.NLM_F_ACK, NftSetMessages.getSet(TABLE, set),

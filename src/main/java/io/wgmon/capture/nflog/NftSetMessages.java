@@ -6,21 +6,26 @@ import io.wgmon.netlink.Netlink;
 import io.wgmon.netlink.NetlinkMessage;
 import io.wgmon.netlink.NetlinkMessageCodec;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * nf_tables netlink for wgmon's two uses of the rules' sets: a set's default timeout (NFT_MSG_GETSET, its NEWSET
- * reply) and flushing a set's elements (a batch with NFT_MSG_DELSETELEM naming no element).
+ * nf_tables netlink for wgmon's uses of the rules' sets: a set's default timeout (NFT_MSG_GETSET, its NEWSET
+ * reply), flushing a set's elements (a batch with NFT_MSG_DELSETELEM naming no element) and adding endpoints
+ * with a timeout each (a batch with NFT_MSG_NEWSETELEM).
  */
 final class NftSetMessages {
     static final int GET_SET_TYPE = (10 << 8) | 10;
     static final int NEW_SET_TYPE = (10 << 8) | 9;
     static final int DEL_SET_ELEM_TYPE = (10 << 8) | 14;
+    static final int NEW_SET_ELEM_TYPE = (10 << 8) | 12;
     static final int BATCH_BEGIN_TYPE = 0x10;
     static final int BATCH_END_TYPE = 0x11;
 
+    private static final int NLM_F_CREATE = 0x400;
     private static final int NFPROTO_UNSPEC = 0;
     private static final int NFPROTO_INET = 1;
     private static final int NFNL_SUBSYS_NFTABLES = 10;
@@ -28,6 +33,11 @@ final class NftSetMessages {
     private static final int ATTR_TABLE = 1;
     private static final int ATTR_NAME = 2;
     private static final int ATTR_TIMEOUT = 11;
+    private static final int ATTR_ELEM_LIST_ELEMENTS = 3;
+    private static final int ATTR_LIST_ELEM = 1;
+    private static final int ATTR_ELEM_KEY = 1;
+    private static final int ATTR_ELEM_TIMEOUT = 4;
+    private static final int ATTR_DATA_VALUE = 1;
 
     private NftSetMessages() {
     }
@@ -54,6 +64,39 @@ final class NftSetMessages {
                         .putString(ATTR_TABLE, table).putString(ATTR_NAME, set).toByteArray());
         byte[] end = NetlinkMessageCodec.encode(BATCH_END_TYPE, Netlink.NLM_F_REQUEST, sequence, 0, batchHeader());
         return ByteBuffer.allocate(begin.length + delete.length + end.length).put(begin).put(delete).put(end).array();
+    }
+
+    /** An endpoint to add to a set, kept there for {@code timeout} (at least a millisecond). */
+    record TimedEndpoint(InetSocketAddress endpoint, Duration timeout) {
+    }
+
+    /**
+     * One datagram that adds {@code elements} to set {@code set} (type ipv4_addr . inet_service or ipv6_addr .
+     * inet_service, by the endpoints' family) of table inet {@code table}, each with its own timeout: as
+     * {@link #flushSet} but NEWSETELEM (NLM_F_CREATE, no NLM_F_EXCL: an element already there is no error; kernel 6.18
+     * takes its new timeout) with
+     * NFTA_SET_ELEM_LIST_ELEMENTS, each element its NFTA_SET_ELEM_TIMEOUT (milliseconds, big-endian) and its key
+     * (the address, then the port big-endian padded to four bytes), as nft lays them out.
+     */
+    static byte[] addElements(String table, String set, List<TimedEndpoint> elements, int sequence) {
+        AttributeWriter body = new AttributeWriter().header(new byte[] {NFPROTO_INET, 0, 0, 0})
+                .putString(ATTR_TABLE, table).putString(ATTR_NAME, set).beginNested(ATTR_ELEM_LIST_ELEMENTS);
+        for (TimedEndpoint element : elements) {
+            body.beginNested(ATTR_LIST_ELEM).putBe64(ATTR_ELEM_TIMEOUT, Math.max(1, element.timeout().toMillis()))
+                    .beginNested(ATTR_ELEM_KEY).put(ATTR_DATA_VALUE, key(element.endpoint())).endNested().endNested();
+        }
+        byte[] begin = NetlinkMessageCodec.encode(BATCH_BEGIN_TYPE, Netlink.NLM_F_REQUEST, sequence, 0,
+                batchHeader());
+        byte[] add = NetlinkMessageCodec.encode(NEW_SET_ELEM_TYPE,
+                Netlink.NLM_F_REQUEST | NLM_F_CREATE | Netlink.NLM_F_ACK, sequence, 0,
+                body.endNested().toByteArray());
+        byte[] end = NetlinkMessageCodec.encode(BATCH_END_TYPE, Netlink.NLM_F_REQUEST, sequence, 0, batchHeader());
+        return ByteBuffer.allocate(begin.length + add.length + end.length).put(begin).put(add).put(end).array();
+    }
+
+    private static byte[] key(InetSocketAddress endpoint) {
+        byte[] address = endpoint.getAddress().getAddress();
+        return ByteBuffer.allocate(address.length + 4).put(address).putShort((short) endpoint.getPort()).array();
     }
 
     /** nfgenmsg of a batch's BEGIN and END: family unspecified, version 0, res_id NFNL_SUBSYS_NFTABLES big-endian. */

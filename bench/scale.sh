@@ -77,7 +77,9 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # --- names: unique per run (UAPI sockets and cgroups are global) ---------------------------------
 id=$$
-SRV=wgscale-s-$id CLI=wgscale-c-$id WGS=wgss$id DATA=wgcd$id PORT=3000 GROUP=1 TABLE=wgscale$id
+SRV=wgscale-s-$id CLI=wgscale-c-$id WGS=wgss$id DATA=wgcd$id PORT=3000 GROUP=1
+# wgmon adds known endpoints to table inet wgmon: the bed's namespace is its own
+TABLE=wgmon
 CG=/sys/fs/cgroup/cpuacct/wgmon-scale-$id
 pids=() clients=()
 

@@ -24,8 +24,10 @@ import java.util.Optional;
  * peer connected from and that peer's last handshake, adds it with a timeout that ends at that handshake plus the
  * set's timeout, never later (an entry must be gone once wgmon may report the peer gone for silence); an endpoint
  * whose end is past is skipped. Per set: one GETSET for its timeout, then batches of at most {@link #BATCH}
- * elements, each acknowledged within a short timeout. No table or set (iptables, bpf, another rule) is said once,
- * as INFO; another failure is one WARN, repeated as DEBUG until an add succeeds again.
+ * elements, each acknowledged within a short timeout. One socket serves every add (opening and closing a netfilter
+ * socket costs more than the add); a failed add closes it, since a reply cut short would stay queued on it, and the
+ * next add opens another. No table or set (iptables, bpf, another rule) is said once, as INFO; another failure is
+ * one WARN, repeated as DEBUG until an add succeeds again.
  */
 public final class KnownEndpointsAdd {
     private static final Logger LOG = Logger.getLogger(KnownEndpointsAdd.class);
@@ -37,6 +39,8 @@ public final class KnownEndpointsAdd {
     private boolean failing;
     /** Whether a missing table or set was said: said once for the process. */
     private boolean saidMissing;
+    /** The socket of the adds, null until the first and after a failure. */
+    private NetlinkSocket socket;
 
     public KnownEndpointsAdd(Clock clock) {
         this.clock = clock;
@@ -44,7 +48,10 @@ public final class KnownEndpointsAdd {
 
     /** @param lastHandshakes each endpoint a peer is connected from, with that peer's last handshake */
     public void add(Map<InetSocketAddress, Instant> lastHandshakes) {
-        try (NetlinkSocket socket = NetlinkSocket.open(Netlink.NETLINK_NETFILTER)) {
+        try {
+            if (socket == null) {
+                socket = NetlinkSocket.open(Netlink.NETLINK_NETFILTER);
+            }
             for (String set : KnownEndpointsTimeoutCheck.SETS) {
                 boolean ipv4 = set.equals(KnownEndpointsTimeoutCheck.SETS.get(0));
                 Map<InetSocketAddress, Instant> family = new HashMap<>();
@@ -59,6 +66,10 @@ public final class KnownEndpointsAdd {
             }
             failing = false;
         } catch (NetlinkException e) {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
             if (failing) {
                 LOG.debugf("Cannot add to the nft rules' known endpoints: %s", e.getMessage());
             } else {

@@ -117,6 +117,16 @@ class KnownEndpointsAddLiveTest {
             assertTrue(log.warnings().get(0).startsWith("Cannot add to the nft rules' known endpoints (table inet "
                     + "wgmon, sets known4 and known6): "), log.warnings().get(0));
             assertFalse(tb.nftSet("known4").contains("192.0.2.9"), tb.nftSet("known4"));
+
+            // the refused adds closed their socket: the next add, allowed again, opens another and succeeds
+            NetNs.call(tb.serverNs(), () -> {
+                add.add(Map.of(endpoint("192.0.2.9", 40001), Instant.now()));
+                add.add(Map.of(endpoint("192.0.2.10", 40002), Instant.now()));
+                return null;
+            });
+            String known4 = tb.nftSet("known4");
+            assertTrue(known4.contains("192.0.2.9 . 40001") && known4.contains("192.0.2.10 . 40002"), known4);
+            assertEquals(1, log.warnings().size(), log.warnings().toString());
         }
     }
 }

@@ -44,9 +44,13 @@ final class NftSetMessages {
 
     /** The body of a GETSET request for set {@code set} of table inet {@code table}. */
     static byte[] getSet(String table, String set) {
-        byte[] nfgenmsg = {NFPROTO_INET, 0, 0, 0};
-        return new AttributeWriter().header(nfgenmsg).putString(ATTR_TABLE, table).putString(ATTR_NAME, set)
-                .toByteArray();
+        return naming(table, set).toByteArray();
+    }
+
+    /** A body for set {@code set} of table inet {@code table}: nfgenmsg of family inet, then the table and the set. */
+    private static AttributeWriter naming(String table, String set) {
+        return new AttributeWriter().header(new byte[] {NFPROTO_INET, 0, 0, 0}).putString(ATTR_TABLE, table)
+                .putString(ATTR_NAME, set);
     }
 
     /**
@@ -57,13 +61,8 @@ final class NftSetMessages {
      * at DELSETELEM for a missing table or set), carries that sequence.
      */
     static byte[] flushSet(String table, String set, int sequence) {
-        byte[] begin = NetlinkMessageCodec.encode(BATCH_BEGIN_TYPE, Netlink.NLM_F_REQUEST, sequence, 0,
-                batchHeader());
-        byte[] delete = NetlinkMessageCodec.encode(DEL_SET_ELEM_TYPE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK,
-                sequence, 0, new AttributeWriter().header(new byte[] {NFPROTO_INET, 0, 0, 0})
-                        .putString(ATTR_TABLE, table).putString(ATTR_NAME, set).toByteArray());
-        byte[] end = NetlinkMessageCodec.encode(BATCH_END_TYPE, Netlink.NLM_F_REQUEST, sequence, 0, batchHeader());
-        return ByteBuffer.allocate(begin.length + delete.length + end.length).put(begin).put(delete).put(end).array();
+        return batch(DEL_SET_ELEM_TYPE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, naming(table, set).toByteArray(),
+                sequence);
     }
 
     /** An endpoint to add to a set, kept there for {@code timeout} (at least a millisecond). */
@@ -79,19 +78,23 @@ final class NftSetMessages {
      * (the address, then the port big-endian padded to four bytes), as nft lays them out.
      */
     static byte[] addElements(String table, String set, List<TimedEndpoint> elements, int sequence) {
-        AttributeWriter body = new AttributeWriter().header(new byte[] {NFPROTO_INET, 0, 0, 0})
-                .putString(ATTR_TABLE, table).putString(ATTR_NAME, set).beginNested(ATTR_ELEM_LIST_ELEMENTS);
+        AttributeWriter body = naming(table, set).beginNested(ATTR_ELEM_LIST_ELEMENTS);
         for (TimedEndpoint element : elements) {
             body.beginNested(ATTR_LIST_ELEM).putBe64(ATTR_ELEM_TIMEOUT, Math.max(1, element.timeout().toMillis()))
                     .beginNested(ATTR_ELEM_KEY).put(ATTR_DATA_VALUE, key(element.endpoint())).endNested().endNested();
         }
+        return batch(NEW_SET_ELEM_TYPE, Netlink.NLM_F_REQUEST | NLM_F_CREATE | Netlink.NLM_F_ACK,
+                body.endNested().toByteArray(), sequence);
+    }
+
+    /** One message of {@code type} between BATCH_BEGIN and BATCH_END, all three with {@code sequence}, in one datagram. */
+    private static byte[] batch(int type, int flags, byte[] body, int sequence) {
         byte[] begin = NetlinkMessageCodec.encode(BATCH_BEGIN_TYPE, Netlink.NLM_F_REQUEST, sequence, 0,
                 batchHeader());
-        byte[] add = NetlinkMessageCodec.encode(NEW_SET_ELEM_TYPE,
-                Netlink.NLM_F_REQUEST | NLM_F_CREATE | Netlink.NLM_F_ACK, sequence, 0,
-                body.endNested().toByteArray());
+        byte[] message = NetlinkMessageCodec.encode(type, flags, sequence, 0, body);
         byte[] end = NetlinkMessageCodec.encode(BATCH_END_TYPE, Netlink.NLM_F_REQUEST, sequence, 0, batchHeader());
-        return ByteBuffer.allocate(begin.length + add.length + end.length).put(begin).put(add).put(end).array();
+        return ByteBuffer.allocate(begin.length + message.length + end.length).put(begin).put(message).put(end)
+                .array();
     }
 
     private static byte[] key(InetSocketAddress endpoint) {

@@ -3,6 +3,7 @@ package io.wgmon;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wgmon.capture.EndpointPacketTimes;
 import io.wgmon.capture.PacketSource;
 import io.wgmon.capture.nflog.KnownEndpointsAdd;
 import io.wgmon.capture.nflog.KnownEndpointsFlush;
@@ -31,6 +32,7 @@ import io.wgmon.tracking.QuotaRules;
 import io.wgmon.tracking.QuotaWatch;
 import io.wgmon.tracking.StoredExpectations;
 import io.wgmon.tracking.ConnectionTracker;
+import io.wgmon.tracking.DeadlineLook;
 import io.wgmon.tracking.DeadlineTimer;
 import io.wgmon.tracking.EndpointWatch;
 import io.wgmon.tracking.EventRules;
@@ -44,6 +46,7 @@ import io.wgmon.tracking.MissingRuleDiagnosis;
 import io.wgmon.tracking.NoPacketProbe;
 import io.wgmon.tracking.PacketTriage;
 import io.wgmon.tracking.PeerDeadlines;
+import io.wgmon.tracking.ScanPacketTimes;
 import io.wgmon.tracking.PeerNames;
 import io.wgmon.tracking.ReloadingPeerNames;
 import io.wgmon.tracking.ScanCause;
@@ -97,6 +100,7 @@ public class Wiring {
     @Singleton
     TrackingService trackingService(WgmonConfig config, Timers timers, MeterRegistry registry, PacketSource source,
                                     LastPacketTimes lastPackets, ConnectionTracker tracker, WireGuardScanner scanner,
+                                    ScanPacketTimes packetTimes, EndpointPacketTimes kernelPacketTimes,
                                     TrackingView view, Optional<StoreDatabase> store, WebhookDispatcher outbox,
                                     Optional<SessionRetention> retention, PeerNames names,
                                     MissingRuleDiagnosis ruleDiagnosis, HistoryWatch history,
@@ -115,7 +119,7 @@ public class Wiring {
                     case NFLOG -> new KnownEndpointsAfterScan(new KnownEndpointsFlush(),
                             new KnownEndpointsAdd(Clock.systemUTC())::add);
                     case BPF -> KnownEndpointsAfterScan.none();
-                });
+                }, packetTimes, new DeadlineLook(deadlines, kernelPacketTimes, rules::nextDue, timers::now));
         PacketTriage triage = new PacketTriage(lastPackets, sessionStarts, new AllPacketsRuleNotice(source.describe()),
                 new ScanTrigger(tracker::connectedEndpoints),
                 new HandshakeFallback(timers, () -> requests.request(ScanCause.PACKET)), requests,
@@ -228,11 +232,29 @@ public class Wiring {
         return new LastPacketTimes();
     }
 
+    /** The kernel's last packet times of endpoints: the nft rules' seen and sent sets (docs/architecture.md#deadlines). */
     @Produces
     @Singleton
-    ConnectionTracker tracker(WgmonConfig config, PeerNames names, LastPacketTimes lastPackets) {
+    EndpointPacketTimes endpointPacketTimes(WgmonConfig config) {
+        return switch (config.monitor()) {
+            case NFLOG -> EndpointPacketTimes.none();
+            case BPF -> EndpointPacketTimes.none();
+        };
+    }
+
+    /** How the tracker dates rx growth: the capture's data packets and the kernel's seen sets. */
+    @Produces
+    @Singleton
+    ScanPacketTimes scanPacketTimes(LastPacketTimes lastPackets, EndpointPacketTimes kernelPacketTimes) {
+        return new ScanPacketTimes(lastPackets::lastFrom, kernelPacketTimes);
+    }
+
+    @Produces
+    @Singleton
+    ConnectionTracker tracker(WgmonConfig config, PeerNames names, ScanPacketTimes packetTimes) {
         WgmonConfig.Tracking tracking = config.tracking();
-        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(), names, UUID::randomUUID, lastPackets::lastFrom, processStart());
+        return new ConnectionTracker(host(config), tracking.idleTimeout(), tracking.reportExisting(), names,
+                UUID::randomUUID, packetTimes, processStart());
     }
 
     /** Opens nothing: {@link TrackingService#start()} starts it, and its close closes it. */

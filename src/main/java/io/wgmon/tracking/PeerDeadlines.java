@@ -3,6 +3,7 @@ package io.wgmon.tracking;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * When each connected peer must be looked at again (docs/architecture.md#deadlines). Pure logic in
@@ -35,7 +37,11 @@ import java.util.function.Function;
  *       new handshake. Traffic that goes on for D past the scan that found it is dated within D (and
  *       within idle-timeout) for about log2(D / tick) scans instead of D / tick; a peer whose
  *       handshakes stop is reported at the latest REJECT_AFTER_TIME + idle-timeout + a tick after its
- *       last one, whatever its rx did.</li>
+ *       last one, whatever its rx did. The kernel's packet times (the rules' seen set) date most growth
+ *       instead ({@link ScanPacketTimes}); then there is no recheck.</li>
+ *   <li>When a deadline falls due, the kernel's last packet from the peer's endpoint and last data packet sent
+ *       to it (the rules' seen and sent sets, read by {@link DeadlineLook}) move it as {@link #trafficSeen}
+ *       says, without a scan.</li>
  * </ul>
  */
 public final class PeerDeadlines {
@@ -47,7 +53,15 @@ public final class PeerDeadlines {
      *              A packet only moves a deadline later, so no peer is due before its base.
      * @param order breaks ties between equal bases in {@link #byBase}
      */
-    private record Watched(InetSocketAddress endpoint, Instant confirmed, Instant recheckAt, Instant base, long order) {
+    private record Watched(PeerKey key, InetSocketAddress endpoint, Instant confirmed, Instant recheckAt, Instant base,
+                           long order, Instant trafficUntil) {
+        Watched withTrafficUntil(Instant until) {
+            return new Watched(key, endpoint, confirmed, recheckAt, base, order, until);
+        }
+    }
+
+    /** A connected peer whose deadline is due, and whether the kernel's packet times may move it (no recheck). */
+    record Due(PeerKey key, InetSocketAddress endpoint, boolean rechecking) {
     }
 
     private final Duration idleTimeout;
@@ -73,7 +87,16 @@ public final class PeerDeadlines {
      * After each scan taken at {@code now}: the states it changed or added and the peers it stopped tracking.
      * A peer the scan left alone has the deadline it had, less any recheck: its rx did not grow.
      */
-    synchronized void scanned(Instant now, List<PeerState> changed, List<PeerKey> removed) {
+    void scanned(Instant now, List<PeerState> changed, List<PeerKey> removed) {
+        scanned(now, changed, removed, endpoint -> false);
+    }
+
+    /**
+     * As {@link #scanned(Instant, List, List)}, where {@code dated} tells the endpoints whose rx growth a packet time
+     * dated in this scan: growth dated at the scan itself because the traffic went on past it needs no recheck.
+     */
+    synchronized void scanned(Instant now, List<PeerState> changed, List<PeerKey> removed,
+                              Predicate<InetSocketAddress> dated) {
         Set<PeerKey> seen = new HashSet<>();
         for (PeerState state : changed) {
             PeerKey key = state.key();
@@ -89,7 +112,7 @@ public final class PeerDeadlines {
             // a peer connected by this scan has no growth to date: its handshake is its activity
             boolean grew = before != null && before != state.last().rxBytes();
             Instant recheckAt = null;
-            if (grew && now.equals(confirmed)) {
+            if (grew && now.equals(confirmed) && !dated.test(state.last().endpoint())) {
                 Duration nextSpacing = previous == null ? tick : longest(previous.multipliedBy(2));
                 spacingBefore.put(key, nextSpacing);
                 recheckAt = recheckAfterUndatedGrowth(now, nextSpacing, state.last().lastHandshake());
@@ -118,7 +141,7 @@ public final class PeerDeadlines {
 
     private void watch(PeerKey key, InetSocketAddress endpoint, Instant confirmed, Instant recheckAt) {
         Instant base = recheckAt != null ? recheckAt : confirmed.plus(idleTimeout);
-        Watched peer = new Watched(endpoint, confirmed, recheckAt, base, nextOrder++);
+        Watched peer = new Watched(key, endpoint, confirmed, recheckAt, base, nextOrder++, null);
         Watched was = connected.put(key, peer);
         if (was != null) {
             byBase.remove(was);
@@ -166,11 +189,53 @@ public final class PeerDeadlines {
         return Optional.ofNullable(earliest);
     }
 
+    /** The connected peers whose deadline is not after {@code now}, counting packets seen since the last scan. */
+    synchronized List<Due> due(Instant now) {
+        List<Due> due = new ArrayList<>();
+        for (Watched peer : byBase) {
+            if (peer.base().isAfter(now)) {
+                break;
+            }
+            if (!deadline(peer).isAfter(now)) {
+                due.add(new Due(peer.key(), peer.endpoint(), peer.recheckAt() != null));
+            }
+        }
+        return due;
+    }
+
+    /**
+     * The kernel's last packet from the peer's endpoint and last data packet the server sent it: traffic both ways
+     * since its confirmed activity moves its deadline to the older of the two plus idle-timeout, without a scan
+     * (docs/architecture.md#deadlines). Only the server's own packets prove it still has the peer: a removed
+     * peer's client goes on sending, but is sent nothing. Bounded like a handshake packet, by the confirmed
+     * activity plus {@link #REJECT_AFTER_TIME}. A peer being rechecked for undated rx growth is left to its scan.
+     */
+    synchronized void trafficSeen(PeerKey key, Instant lastIn, Instant lastOut) {
+        Watched peer = connected.get(key);
+        if (peer == null || peer.recheckAt() != null || lastIn == null || lastOut == null) {
+            return;
+        }
+        Instant both = min(lastIn, lastOut);
+        if (!both.isAfter(peer.confirmed())) {
+            return;
+        }
+        Instant trusted = min(both, peer.confirmed().plus(REJECT_AFTER_TIME));
+        if (peer.trafficUntil() == null || trusted.isAfter(peer.trafficUntil())) {
+            Watched moved = peer.withTrafficUntil(trusted);
+            connected.put(key, moved);
+            byBase.remove(peer);
+            byBase.add(moved);
+        }
+    }
+
     private Instant deadline(Watched peer) {
         if (peer.recheckAt() != null) {
             return peer.recheckAt();
         }
         Instant due = peer.base();
+        if (peer.trafficUntil() != null) {
+            due = max(due, peer.trafficUntil().plus(idleTimeout));
+        }
         Instant packet = peer.endpoint() == null ? null : lastHandshakeFrom.apply(peer.endpoint());
         if (packet != null && packet.isAfter(peer.confirmed())) {
             Instant trusted = min(packet, peer.confirmed().plus(REJECT_AFTER_TIME));

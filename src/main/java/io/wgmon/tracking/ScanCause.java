@@ -17,10 +17,13 @@ public enum ScanCause {
     RECOVERY,
     /** A packet from an endpoint that is not connected. */
     PACKET,
-    /** A connected peer's deadline fell due: a check for idle peers ({@link PeerDeadlines}). */
-    DEADLINE,
     /** No packet arrived since start: a look for handshakes the capture missed ({@link NoPacketProbe}). */
-    PROBE;
+    PROBE,
+    /**
+     * A connected peer's deadline fell due: a check for idle peers ({@link PeerDeadlines}). Last, so a scan counts
+     * under it only when nothing else asked: only then may a {@link DeadlineLook} stand in for the scan.
+     */
+    DEADLINE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -32,6 +32,8 @@ public final class ScanRunner {
     private final MissingRuleDiagnosis ruleDiagnosis;
     private final Function<InetSocketAddress, Instant> lastDataFrom;
     private final KnownEndpointsAfterScan knownEndpoints;
+    private final ScanPacketTimes packetTimes;
+    private final DeadlineLook look;
 
     /**
      * @param view          written by this runner: the scans and the events
@@ -42,11 +44,15 @@ public final class ScanRunner {
      * @param knownEndpoints told each scan's tracked events and peers, after they are published: disconnects
      *                      other than idle empty the firewall rules' known endpoints, connects and roams make
      *                      endpoints known
+     * @param packetTimes   the tracker's dating of rx growth (its {@code lastPacketFrom}), told when each scan begins
+     * @param look          asked first when a scan is asked for deadlines only: the kernel's packet times may
+     *                      move every due deadline, and then the device is not dumped
      */
     public ScanRunner(WireGuardScanner scanner, ConnectionTracker tracker, TrackerState state, EventOutbox outbox,
                       TrackingView view, TrackingMetrics metrics, ScanProblems problems, PeerDeadlines deadlines,
                       EventRules rules, MissingRuleDiagnosis ruleDiagnosis,
-                      Function<InetSocketAddress, Instant> lastDataFrom, KnownEndpointsAfterScan knownEndpoints) {
+                      Function<InetSocketAddress, Instant> lastDataFrom, KnownEndpointsAfterScan knownEndpoints,
+                      ScanPacketTimes packetTimes, DeadlineLook look) {
         this.scanner = scanner;
         this.tracker = tracker;
         this.state = state;
@@ -59,6 +65,8 @@ public final class ScanRunner {
         this.ruleDiagnosis = ruleDiagnosis;
         this.lastDataFrom = lastDataFrom;
         this.knownEndpoints = knownEndpoints;
+        this.packetTimes = packetTimes;
+        this.look = look;
     }
 
     /** Before the first scan: the state the last run left (may block). */
@@ -67,8 +75,13 @@ public final class ScanRunner {
         rules.restore();
     }
 
-    /** @return the events this scan found, committed and published */
+    /** @return the events this scan found, committed and published; none when a deadline look settled it */
     List<PeerEvent> run(ScanCause cause) {
+        if (cause == ScanCause.DEADLINE && view.lastScan() != null && look.settled()) {
+            metrics.deadlineSettled();
+            return List.of();
+        }
+        packetTimes.newScan(tracker.connectedEndpoints());
         Scan scan = Objects.requireNonNull(metrics.timeScan(cause, scanner::scan));
         boolean first = view.lastScan() == null;
         view.scanned(scan);
@@ -81,7 +94,7 @@ public final class ScanRunner {
         outbox.commit(found, state.changes(changed, tracker.removed(), peers)
                 .with(state.sessions(tracked, changed, peers, scan.time())));
         found.forEach(this::publish);
-        deadlines.scanned(scan.time(), changed, tracker.removed());
+        deadlines.scanned(scan.time(), changed, tracker.removed(), packetTimes::dated);
         ruleDiagnosis.scanned(scan, changed, tracked, lastDataFrom);
         knownEndpoints.scanned(tracked, first, peers);
         if (first) {

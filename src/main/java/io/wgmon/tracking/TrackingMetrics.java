@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-/** Tracking's series: scans by cause, scan and packet errors, events by type, connected peers. */
+/** Tracking's series: scans by cause, deadline scans not needed, scan and packet errors, events by type, connected peers. */
 public final class TrackingMetrics {
     /** Histogram buckets of wgmon_scans_seconds: a UAPI read of a few peers takes a millisecond, of 10,000 a second. */
     private static final Duration[] SCAN_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
@@ -23,6 +23,7 @@ public final class TrackingMetrics {
     private final Counter scanFailures;
     private final Counter packetErrors;
     private final Counter scanErrors;
+    private final Counter deadlinesSettled;
 
     public TrackingMetrics(MeterRegistry registry, TrackingView view) {
         for (ScanCause cause : ScanCause.values()) {
@@ -40,6 +41,9 @@ public final class TrackingMetrics {
         }
         this.scanErrors = Counter.builder("wgmon.scan.errors")
                 .description("Scans that failed unexpectedly (the next scan runs as usual)").register(registry);
+        this.deadlinesSettled = Counter.builder("wgmon.deadlines.settled")
+                .description("Deadline scans not needed: the kernel's packet times showed every due peer's traffic "
+                        + "going on both ways").register(registry);
         Gauge.builder("wgmon.peers.connected", view, v -> v.peers().stream().filter(PeerState::connected).count())
                 .description("Connected peers of all watched interfaces, as of the last scan").register(registry);
     }
@@ -58,6 +62,10 @@ public final class TrackingMetrics {
 
     void scanError() {
         scanErrors.increment();
+    }
+
+    void deadlineSettled() {
+        deadlinesSettled.increment();
     }
 
     void event(PeerEventType type) {

@@ -41,6 +41,39 @@ class RulesetFilesTest {
         assertTrue(ruleset.contains("set known4 { type ipv4_addr . inet_service; flags timeout; timeout 42s;"), ruleset);
         assertTrue(ruleset.contains("set known6 { type ipv6_addr . inet_service; flags timeout; timeout 42s;"), ruleset);
         assertTrue(ruleset.contains("log group 7"), ruleset);
-        assertTrue(ruleset.contains("udp dport 3000 ip saddr . udp sport @known4 return"), ruleset);
+        assertTrue(ruleset.contains("udp dport 3000 ip saddr . udp sport @known4 update @seen4 { ip saddr . udp sport } return"),
+                ruleset);
+    }
+
+    @Test
+    void thePacketTimesOutliveTheKnownEndpointsTwice() {
+        String ruleset = Shell.run(List.of("bash", "scripts/lib/wgmon-rule.sh", "3000", "7", "42s"));
+        for (String set : List.of("seen4", "sent4")) {
+            assertTrue(ruleset.contains("set " + set + " { type ipv4_addr . inet_service; flags timeout; timeout 84s;"), ruleset);
+        }
+        for (String set : List.of("seen6", "sent6")) {
+            assertTrue(ruleset.contains("set " + set + " { type ipv6_addr . inet_service; flags timeout; timeout 84s;"), ruleset);
+        }
+        assertTrue(ruleset.contains("ip daddr . udp dport @seen4 update @sent4 { ip daddr . udp dport }"), ruleset);
+    }
+
+    @Test
+    void aTimeoutThatIsNotWholeSecondsIsRefusedInOneLine() {
+        ProcessResult result = run("bash", "scripts/lib/wgmon-rule.sh", "3000", "7", "3m");
+        assertEquals(2, result.exit());
+        assertEquals("wgmon-rule.sh: TIMEOUT is whole seconds, e.g. 180s, not '3m'", result.stderr().strip());
+    }
+
+    private record ProcessResult(int exit, String stderr) {
+    }
+
+    private static ProcessResult run(String... argv) {
+        try {
+            Process process = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String stderr = new String(process.getErrorStream().readAllBytes());
+            return new ProcessResult(process.waitFor(), stderr);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -258,6 +258,13 @@ public final class Testbed implements AutoCloseable {
         sh(client.namespace(), "ping", "-c", "1", "-W", "3", SERVER_TUNNEL);
     }
 
+    /** Pings the server's tunnel address from the client every 0.2 s for {@code duration}, in the background. */
+    public Process pingFor(Client client, Duration duration) throws IOException {
+        return new ProcessBuilder("ip", "netns", "exec", client.namespace(), "ping", "-q", "-i", "0.2", "-w",
+                String.valueOf(duration.toSeconds()), SERVER_TUNNEL).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     /**
      * The client goes away for good, like a laptop shutting down: its WireGuard interface is
      * deleted, or its wireguard-go process ends (taking the interface down is not enough:

@@ -1,5 +1,6 @@
 package io.wgmon.tracking;
 
+import io.wgmon.capture.EndpointPacketTimes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wgmon.capture.PacketEvent;
 import io.wgmon.capture.PacketSource;
@@ -99,7 +100,9 @@ public class ScanPathBenchmark {
                 deadlines,
                 new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("bench", PeerNames.none(),
                         Duration.ofDays(30), true, UUID::randomUUID), HistoryStore.none(), ExpectationRules.none()),
-                new MissingRuleDiagnosis("bench", port -> "advice"), endpoint -> null, KnownEndpointsAfterScan.none());
+                new MissingRuleDiagnosis("bench", port -> "advice"), endpoint -> null, KnownEndpointsAfterScan.none(),
+                new ScanPacketTimes(endpoint -> null, EndpointPacketTimes.none()),
+                new DeadlineLook(deadlines, EndpointPacketTimes.none(), Optional::empty, clock::instant));
         now = START.plusSeconds(1);
         runner.run(ScanCause.START); // the first read: every peer new, every peer connecting
     }

@@ -1,5 +1,6 @@
 package io.wgmon.tracking;
 
+import io.wgmon.capture.EndpointPacketTimes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.wgmon.capture.PacketEvent;
@@ -101,13 +102,16 @@ class ScanRunnerTest {
                         .toList(), List.of(), SessionChanges.NONE);
             }
         };
+        PeerDeadlines deadlines = new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null);
         ScanRunner runner = new ScanRunner(scanner, tracker, state, outbox, view,
                 new TrackingMetrics(new SimpleMeterRegistry(), view), new ScanProblems(Set.of(), List.of("canned")),
-                new PeerDeadlines(Duration.ofSeconds(180), Duration.ofSeconds(5), endpoint -> null),
+                deadlines,
                 new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1", PeerNames.none(),
                         Duration.ZERO, false, UUID::randomUUID), HistoryStore.none(),
                         ExpectationRules.none()),
-                new MissingRuleDiagnosis("canned", port -> "advice"), endpoint -> null, KnownEndpointsAfterScan.none());
+                new MissingRuleDiagnosis("canned", port -> "advice"), endpoint -> null, KnownEndpointsAfterScan.none(),
+                new ScanPacketTimes(endpoint -> null, EndpointPacketTimes.none()),
+                new DeadlineLook(deadlines, EndpointPacketTimes.none(), Optional::empty, Instant::now));
 
         runner.run(ScanCause.START);
 

@@ -1,5 +1,6 @@
 package io.wgmon.tracking;
 
+import io.wgmon.capture.EndpointPacketTimes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
@@ -118,7 +119,9 @@ class TrackingServicePacketPathTest {
                         new EventRules(new EndpointWatch(UUID::randomUUID), new HistoryWatch("node-1",
                                 PeerNames.none(), Duration.ZERO, false, UUID::randomUUID), HistoryStore.none(),
                                 ExpectationRules.none()),
-                        ruleDiagnosis, lastPackets::lastFrom, KnownEndpointsAfterScan.none()),
+                        ruleDiagnosis, lastPackets::lastFrom, KnownEndpointsAfterScan.none(),
+                        new ScanPacketTimes(lastPackets::lastFrom, EndpointPacketTimes.none()),
+                        new DeadlineLook(deadlines, EndpointPacketTimes.none(), Optional::empty, timers::now)),
                 new DeadlineTimer(timers, Duration.ofSeconds(5), deadlines::earliest,
                         () -> requests.request(ScanCause.DEADLINE)),
                 new UrgentRechecks(timers, requests::recheck), view, metrics, Optional.empty(),

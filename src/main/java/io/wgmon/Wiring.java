@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wgmon.capture.EndpointPacketTimes;
 import io.wgmon.capture.PacketSource;
+import io.wgmon.capture.nflog.KernelEndpointPackets;
 import io.wgmon.capture.nflog.KnownEndpointsAdd;
 import io.wgmon.capture.nflog.KnownEndpointsFlush;
 import io.wgmon.capture.nflog.NflogPacketSource;
@@ -237,7 +238,7 @@ public class Wiring {
     @Singleton
     EndpointPacketTimes endpointPacketTimes(WgmonConfig config) {
         return switch (config.monitor()) {
-            case NFLOG -> EndpointPacketTimes.none();
+            case NFLOG -> new KernelEndpointPackets(Clock.systemUTC());
             case BPF -> EndpointPacketTimes.none();
         };
     }

@@ -9,15 +9,19 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects the formatted messages a logger writes at WARN or above while open. */
+/** Collects the formatted messages a logger writes at WARN or above, and those at INFO, while open. */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> infos = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
+            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
             if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+                warnings.add(message);
+            } else if (record.getLevel().intValue() == Level.INFO.intValue()) {
+                infos.add(message);
             }
         }
 
@@ -46,6 +50,11 @@ public final class LogCapture implements AutoCloseable {
 
     public List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /** The messages written at INFO (not above). */
+    public List<String> infos() {
+        return List.copyOf(infos);
     }
 
     public List<String> warningsContaining(String text) {

@@ -66,10 +66,15 @@ public final class KnownEndpointsTimeoutCheck {
 
     /** The set's default timeout; empty for a set without one, or no such table or set. */
     static Optional<Duration> timeoutOf(NetlinkSocket socket, String set) {
+        return timeoutOf(socket, set, REPLY_TIMEOUT);
+    }
+
+    /** As {@link #timeoutOf(NetlinkSocket, String)}, the reply due within {@code replyTimeout}. */
+    static Optional<Duration> timeoutOf(NetlinkSocket socket, String set, Duration replyTimeout) {
         AtomicReference<Optional<Duration>> timeout = new AtomicReference<>(Optional.empty());
         try {
             socket.exchange(NftSetMessages.GET_SET_TYPE, Netlink.NLM_F_ACK, NftSetMessages.getSet(TABLE, set),
-                    REPLY_TIMEOUT, reply -> timeout.set(NftSetMessages.timeout(reply)));
+                    replyTimeout, reply -> timeout.set(NftSetMessages.timeout(reply)));
         } catch (NetlinkException e) {
             if (e.reason() == NetlinkException.Reason.REFUSED && e.errno() == Errno.ENOENT) {
                 return Optional.empty();

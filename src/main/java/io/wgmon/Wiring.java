@@ -233,7 +233,7 @@ public class Wiring {
         return new LastPacketTimes();
     }
 
-    /** The kernel's last packet times of endpoints: the nft rules' seen and sent sets (docs/architecture.md#deadlines). */
+    /** The kernel's last packet times of endpoints: the nft rules' seen and sent sets (docs/architecture.md#packet-times). */
     @Produces
     @Singleton
     EndpointPacketTimes endpointPacketTimes(WgmonConfig config) {

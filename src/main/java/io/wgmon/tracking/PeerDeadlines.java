@@ -49,14 +49,17 @@ public final class PeerDeadlines {
     static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
 
     /**
-     * @param base  the deadline before packets: the recheck when there is one, else confirmed plus idle-timeout.
-     *              A packet only moves a deadline later, so no peer is due before its base.
+     * @param base  the deadline before packets: the recheck when there is one, else confirmed plus idle-timeout,
+     *              or the traffic the kernel showed plus idle-timeout when later ({@code trafficUntil}). A packet
+     *              only moves a deadline later, so no peer is due before its base.
      * @param order breaks ties between equal bases in {@link #byBase}
      */
     private record Watched(PeerKey key, InetSocketAddress endpoint, Instant confirmed, Instant recheckAt, Instant base,
                            long order, Instant trafficUntil) {
-        Watched withTrafficUntil(Instant until) {
-            return new Watched(key, endpoint, confirmed, recheckAt, base, order, until);
+        /** Traffic both ways until {@code until}: no scan is due before it plus {@code idleTimeout}, so the base moves too. */
+        Watched withTrafficUntil(Instant until, Duration idleTimeout) {
+            Instant moved = until.plus(idleTimeout);
+            return new Watched(key, endpoint, confirmed, recheckAt, moved.isAfter(base) ? moved : base, order, until);
         }
     }
 
@@ -221,7 +224,7 @@ public final class PeerDeadlines {
         }
         Instant trusted = min(both, peer.confirmed().plus(REJECT_AFTER_TIME));
         if (peer.trafficUntil() == null || trusted.isAfter(peer.trafficUntil())) {
-            Watched moved = peer.withTrafficUntil(trusted);
+            Watched moved = peer.withTrafficUntil(trusted, idleTimeout);
             connected.put(key, moved);
             byBase.remove(peer);
             byBase.add(moved);
@@ -233,9 +236,6 @@ public final class PeerDeadlines {
             return peer.recheckAt();
         }
         Instant due = peer.base();
-        if (peer.trafficUntil() != null) {
-            due = max(due, peer.trafficUntil().plus(idleTimeout));
-        }
         Instant packet = peer.endpoint() == null ? null : lastHandshakeFrom.apply(peer.endpoint());
         if (packet != null && packet.isAfter(peer.confirmed())) {
             Instant trusted = min(packet, peer.confirmed().plus(REJECT_AFTER_TIME));

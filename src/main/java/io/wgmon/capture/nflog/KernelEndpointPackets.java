@@ -64,7 +64,7 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
         Set<InetSocketAddress> ipv4 = new LinkedHashSet<>();
         Set<InetSocketAddress> ipv6 = new LinkedHashSet<>();
         for (InetSocketAddress endpoint : endpoints) {
-            if (!endpoint.isUnresolved()) {
+            if (endpoint != null && !endpoint.isUnresolved()) {
                 (endpoint.getAddress() instanceof Inet4Address ? ipv4 : ipv6).add(endpoint);
             }
         }

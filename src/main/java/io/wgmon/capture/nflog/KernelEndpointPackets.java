@@ -28,14 +28,15 @@ import java.util.Set;
  * endpoint that the kernel refreshes with each inbound packet, sent4 and sent6 one refreshed with each outbound
  * transport packet. An element's last refresh was its timeout minus its expiration (time left) ago; an element
  * with the set's default timeout carries none, so each set's is read once (GETSET) and kept until a failure. Up to
- * {@link #MOST_GETS} endpoints of a family are asked for one GETSETELEM each per set, more by one dump of the set.
- * One socket serves every read; a failed read closes it (a reply cut short would stay queued on it) and the next
- * opens another. A missing table or set is said once, as INFO; another failure is one WARN, repeated as DEBUG
- * until a read succeeds again.
+ * {@link #MOST_GETS} endpoints of a family are asked for one GETSETELEM each per set, more by one dump of the set;
+ * a read's requests are all answered within {@link #READ_TIMEOUT} or the read fails. One socket serves every read;
+ * a failed read closes it (a reply cut short would stay queued on it) and the next opens another. A missing table
+ * or set is said once, as INFO; another failure is one WARN, repeated as DEBUG until a read succeeds again.
  */
 public final class KernelEndpointPackets implements EndpointPacketTimes {
     private static final Logger LOG = Logger.getLogger(KernelEndpointPackets.class);
-    private static final Duration REPLY_TIMEOUT = Duration.ofMillis(500);
+    /** How long a read may take, all its requests together. */
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
     static final int MOST_GETS = 16;
     static final String SEEN4 = "seen4";
     static final String SEEN6 = "seen6";
@@ -51,6 +52,8 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
     private boolean saidMissing;
     /** The socket of the reads, null until the first and after a failure. */
     private NetlinkSocket socket;
+    /** When the current read must be over, System.nanoTime. */
+    private long deadline;
 
     public KernelEndpointPackets(Clock clock) {
         this.clock = clock;
@@ -61,12 +64,13 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
         Set<InetSocketAddress> ipv4 = new LinkedHashSet<>();
         Set<InetSocketAddress> ipv6 = new LinkedHashSet<>();
         for (InetSocketAddress endpoint : endpoints) {
-            if (!endpoint.isUnresolved()) {
+            if (endpoint != null && !endpoint.isUnresolved()) {
                 (endpoint.getAddress() instanceof Inet4Address ? ipv4 : ipv6).add(endpoint);
             }
         }
         Map<InetSocketAddress, Instant> lastIn = new HashMap<>();
         Map<InetSocketAddress, Instant> lastOut = new HashMap<>();
+        deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         try {
             if (!ipv4.isEmpty() || !ipv6.isEmpty()) {
                 if (socket == null) {
@@ -117,7 +121,7 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
         if (known != null) {
             return Optional.of(known);
         }
-        Optional<Duration> timeout = KnownEndpointsTimeoutCheck.timeoutOf(socket, set, REPLY_TIMEOUT);
+        Optional<Duration> timeout = KnownEndpointsTimeoutCheck.timeoutOf(socket, set, remaining());
         if (timeout.isEmpty()) {
             sayMissing(set);
         } else {
@@ -129,7 +133,7 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
     private void get(String set, InetSocketAddress endpoint, ElementTimes elementTimes) {
         try {
             socket.exchange(NftSetMessages.GET_SET_ELEM_TYPE, Netlink.NLM_F_ACK,
-                    NftSetMessages.getElement(KnownEndpointsTimeoutCheck.TABLE, set, endpoint), REPLY_TIMEOUT,
+                    NftSetMessages.getElement(KnownEndpointsTimeoutCheck.TABLE, set, endpoint), remaining(),
                     elementTimes::take);
         } catch (NetlinkException e) {
             if (!isMissing(e)) {
@@ -142,7 +146,7 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
     private void dump(String set, ElementTimes elementTimes) {
         try {
             socket.exchange(NftSetMessages.GET_SET_ELEM_TYPE, Netlink.NLM_F_DUMP,
-                    NftSetMessages.dumpElements(KnownEndpointsTimeoutCheck.TABLE, set), REPLY_TIMEOUT,
+                    NftSetMessages.dumpElements(KnownEndpointsTimeoutCheck.TABLE, set), remaining(),
                     elementTimes::take);
         } catch (NetlinkException e) {
             if (!isMissing(e)) {
@@ -151,6 +155,15 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
             setTimeouts.remove(set);
             sayMissing(set);
         }
+    }
+
+    /** The time left for the read's next request; none left is a failure before the request is sent. */
+    private Duration remaining() {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw NetlinkException.timedOut("reading the nft rules' packet times", READ_TIMEOUT);
+        }
+        return Duration.ofNanos(left);
     }
 
     private static boolean isMissing(NetlinkException e) {

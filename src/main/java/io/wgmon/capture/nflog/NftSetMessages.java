@@ -206,8 +206,10 @@ final class NftSetMessages {
             element.fail("a set element without NFTA_SET_ELEM_KEY");
             return null;
         }
-        return expiration < 0 ? null
-                : new SetElement(endpoint, timeout < 0 ? null : Duration.ofMillis(timeout), Duration.ofMillis(expiration));
+        if (expiration < 0) {
+            return null;
+        }
+        return new SetElement(endpoint, timeout < 0 ? null : Duration.ofMillis(timeout), Duration.ofMillis(expiration));
     }
 
     /** The be64 milliseconds of the attribute {@code decoder} stands on; -1 (and an error) when malformed. */

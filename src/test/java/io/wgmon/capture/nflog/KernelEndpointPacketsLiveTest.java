@@ -147,7 +147,12 @@ class KernelEndpointPacketsLiveTest {
             }
             withTimes += i % 5 != 0 || i % 3 != 0 ? 1 : 0;
         }
-        elements.append("add element inet wgmon seen4 { 203.0.113.1 . 1 }\n"); // in the set, not asked
+        // in the sets, not asked: enough for the dump of seen4 to take many datagrams
+        elements.append("add element inet wgmon seen4 { 203.0.113.1 . 1 }\n");
+        for (int i = 0; i < 3000; i++) {
+            elements.append("add element inet wgmon seen4 { 10.0.").append(i / 250).append('.').append(i % 250 + 1)
+                    .append(" . 1 }\n");
+        }
         nft(elements.toString());
         assertTrue(asked.size() / 2 > KernelEndpointPackets.MOST_GETS, "more endpoints of each family than gets serve");
 
@@ -189,6 +194,27 @@ class KernelEndpointPacketsLiveTest {
             assertEquals(List.of(), log.warnings());
             assertEquals(1, log.infos().size(), log.infos().toString());
             assertTrue(log.infos().get(0).startsWith("No nft set inet wgmon seen4 with a timeout"), log.infos().get(0));
+        }
+    }
+
+    @Test
+    void aSetOfAnotherTypeIsOneWarningAndNoTimes() throws Exception {
+        nft("""
+                table inet wgmon {
+                  set seen4 { type ipv4_addr; flags timeout; timeout 360s; elements = { 192.0.2.9 } }
+                }
+                """);
+        try (LogCapture log = LogCapture.warningsOf(KernelEndpointPackets.class)) {
+            KernelEndpointPackets packets = new KernelEndpointPackets(Clock.systemUTC());
+            List<InetSocketAddress> many = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                many.add(endpoint("192.0.2." + (i + 1), 40001));
+            }
+            assertEquals(Map.of(), readIn(packets, many), "by a dump");
+            assertEquals(Map.of(), readIn(packets, List.of(endpoint("192.0.2.9", 40001))), "by a get");
+
+            assertEquals(1, log.warnings().size(), log.warnings().toString());
+            assertTrue(log.warnings().get(0).contains("key has 4 bytes"), log.warnings().get(0));
         }
     }
 

@@ -254,7 +254,8 @@ class NftSetMessagesTest {
                 + "c0000209" + "9c410000" + "0c000500" + "0000000000055570", "claims 48 bytes");
         assertMalformed("a key of six bytes", "24000300" + "20000100" + "10000100" + "0a000100" + "c0000209"
                 + "9c410000" + "0c000500" + "0000000000055570", "key has 6 bytes");
-        assertMalformed("no key", "14000300" + "10000100" + "0c000500" + "0000000000055570", "without NFTA_SET_ELEM_KEY");
+        assertMalformed("no key", "14000300" + "10000100" + "0c000500" + "0000000000055570",
+                "without NFTA_SET_ELEM_KEY");
         assertMalformed("an expiration of four bytes", "20000300" + "1c000100" + "10000100" + "0c000100" + "c0000209"
                 + "9c410000" + "08000500" + "00055570", "NFTA_SET_ELEM_EXPIRATION has 4 bytes");
         assertMalformed("a negative timeout", "30000300" + "2c000100" + "10000100" + "0c000100" + "c0000209"

@@ -27,7 +27,8 @@ import java.util.Set;
  * nf_tables netlink in the monitor's network namespace, on the scan thread: seen4 and seen6 hold an element per
  * endpoint that the kernel refreshes with each inbound packet, sent4 and sent6 one refreshed with each outbound
  * transport packet. An element's last refresh was its timeout minus its expiration (time left) ago; an element
- * with the set's default timeout carries none, so each set's is read once (GETSET) and kept until a failure. Up to
+ * with the set's default timeout carries none, so each set's is read (GETSET) and kept for a minute or until a
+ * failure. Up to
  * {@link #MOST_GETS} endpoints of a family are asked for one GETSETELEM each per set, more by one dump of the set;
  * a read's requests are all answered within {@link #READ_TIMEOUT} or the read fails. One socket serves every read;
  * a failed read closes it (a reply cut short would stay queued on it) and the next opens another. A missing table
@@ -44,8 +45,17 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
     static final String SENT6 = "sent6";
 
     private final Clock clock;
-    /** Each set's default timeout, read once and forgotten after a failure. */
-    private final Map<String, Duration> setTimeouts = new HashMap<>();
+    /**
+     * How long a set's default timeout is trusted: the rules may be loaded again with another timeout while wgmon
+     * runs, and a stale one would misdate every element of the set.
+     */
+    static final Duration SET_TIMEOUT_KEPT = Duration.ofMinutes(1);
+
+    private record SetTimeout(Duration timeout, Instant readAt) {
+    }
+
+    /** Each set's default timeout, read again after {@link #SET_TIMEOUT_KEPT} and forgotten after a failure. */
+    private final Map<String, SetTimeout> setTimeouts = new HashMap<>();
     /** Whether the last read failed and said so: a failure that persists is not repeated as a WARN. */
     private boolean failing;
     /** Whether a missing table or set was said: said once for the process. */
@@ -117,15 +127,16 @@ public final class KernelEndpointPackets implements EndpointPacketTimes {
 
     /** The set's default timeout, empty (and said once) when there is no such table or set, or it has none. */
     private Optional<Duration> setTimeout(String set) {
-        Duration known = setTimeouts.get(set);
-        if (known != null) {
-            return Optional.of(known);
+        SetTimeout known = setTimeouts.get(set);
+        Instant now = clock.instant();
+        if (known != null && now.isBefore(known.readAt().plus(SET_TIMEOUT_KEPT))) {
+            return Optional.of(known.timeout());
         }
         Optional<Duration> timeout = KnownEndpointsTimeoutCheck.timeoutOf(socket, set, remaining());
         if (timeout.isEmpty()) {
             sayMissing(set);
         } else {
-            setTimeouts.put(set, timeout.get());
+            setTimeouts.put(set, new SetTimeout(timeout.get(), now));
         }
         return timeout;
     }

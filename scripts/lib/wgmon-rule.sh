@@ -18,8 +18,8 @@
 # handshake + TIMEOUT). The server refreshes a known endpoint with every response it sends there, so a
 # connected peer's rekeys from it are not logged; a new endpoint (a connect, a roam) is.
 # The kernel also dates the traffic of such endpoints for wgmon (docs/architecture.md#deadlines): every
-# packet from one refreshes its element of seen4/seen6, every data packet the server sends to one its
-# element of sent4/sent6 (timeout 2 x TIMEOUT, so an element outlives idle-timeout); at a peer's deadline
+# packet from one refreshes its element of seen4/seen6, every message the server sends to one (but a cookie
+# reply) its element of sent4/sent6 (timeout 2 x TIMEOUT, so an element outlives idle-timeout); at a peer's deadline
 # wgmon reads both and dumps the device only when they do not show the peer's traffic going both ways.
 wgmon_nft_ruleset() {
   local port=$1 group=$2 timeout=${3:-180s} table=${4:-wgmon} count='' all=''
@@ -34,7 +34,7 @@ wgmon_nft_ruleset() {
     udp dport $port counter"
   fi
   local response="udp sport $port udp length 100 @th,64,32 0x02000000"
-  local transport="udp sport $port udp length >= 32 @th,64,32 0x04000000"
+  local sent="udp sport $port @th,64,32 { 0x01000000, 0x02000000, 0x04000000 }"
   cat <<EOT
 # wgmon's rules for WireGuard port $port, NFLOG group $group (README, "The firewall rule"). Load with nft -f:
 # it replaces table inet $table. $timeout (known endpoints) must not exceed wgmon.tracking.idle-timeout.
@@ -44,7 +44,7 @@ table inet $table {
   # endpoints wgmon saw a peer connected from: their rekeys are not logged
   set known4 { type ipv4_addr . inet_service; flags timeout; timeout $timeout; size 65536; }
   set known6 { type ipv6_addr . inet_service; flags timeout; timeout $timeout; size 65536; }
-  # when such an endpoint last sent a packet (seen) and was last sent data (sent): read at a peer's deadline
+  # when such an endpoint last sent a packet (seen) and was last sent one (sent): read at a peer's deadline
   set seen4 { type ipv4_addr . inet_service; flags timeout; timeout $seen; size 65536; }
   set seen6 { type ipv6_addr . inet_service; flags timeout; timeout $seen; size 65536; }
   set sent4 { type ipv4_addr . inet_service; flags timeout; timeout $seen; size 65536; }
@@ -63,8 +63,9 @@ $(wgmon_nft_rules "$port" "$group" | sed "s/ log group/ ${count}log group/; s/^/
     # each response the server sends (type 2) keeps a known endpoint known (only one already known)
     $response ip daddr . udp dport @known4 update @known4 { ip daddr . udp dport }
     $response ip6 daddr . udp dport @known6 update @known6 { ip6 daddr . udp dport }
-    $transport ip daddr . udp dport @seen4 update @sent4 { ip daddr . udp dport }
-    $transport ip6 daddr . udp dport @seen6 update @sent6 { ip6 daddr . udp dport }
+    # each message the server sends to a seen endpoint (not a cookie reply, which goes to any sender) dates it
+    $sent ip daddr . udp dport @seen4 update @sent4 { ip daddr . udp dport }
+    $sent ip6 daddr . udp dport @seen6 update @sent6 { ip6 daddr . udp dport }
   }
 }
 EOT

@@ -7,7 +7,7 @@ import java.time.Instant;
  * record them (docs/architecture.md#packet-times).
  *
  * @param lastIn  the last inbound packet from the endpoint to the WireGuard port; null when the set has no element
- * @param lastOut the last outbound transport packet from the WireGuard port to the endpoint; null when none
+ * @param lastOut the last message (not a cookie reply) from the WireGuard port to the endpoint; null when none
  */
 public record EndpointPackets(Instant lastIn, Instant lastOut) {
 }

@@ -39,7 +39,7 @@ import java.util.function.Predicate;
  *       handshakes stop is reported at the latest REJECT_AFTER_TIME + idle-timeout + a tick after its
  *       last one, whatever its rx did. The kernel's packet times (the rules' seen set) date most growth
  *       instead ({@link ScanPacketTimes}); then there is no recheck.</li>
- *   <li>When a deadline falls due, the kernel's last packet from the peer's endpoint and last data packet sent
+ *   <li>When a deadline falls due, the kernel's last packet from the peer's endpoint and last packet sent
  *       to it (the rules' seen and sent sets, read by {@link DeadlineLook}) move it as {@link #trafficSeen}
  *       says, without a scan.</li>
  * </ul>
@@ -207,7 +207,7 @@ public final class PeerDeadlines {
     }
 
     /**
-     * The kernel's last packet from the peer's endpoint and last data packet the server sent it: traffic both ways
+     * The kernel's last packet from the peer's endpoint and last packet the server sent it: traffic both ways
      * since its confirmed activity moves its deadline to the older of the two plus idle-timeout, without a scan
      * (docs/architecture.md#deadlines). Only the server's own packets prove it still has the peer: a removed
      * peer's client goes on sending, but is sent nothing. Bounded like a handshake packet, by the confirmed

@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * Reads endpoints' last packet times from the rules' sets (table inet wgmon, docs/architecture.md#firewall), through
  * nf_tables netlink in the monitor's network namespace, on the scan thread: seen4 and seen6 hold an element per
- * endpoint that the kernel refreshes with each inbound packet, sent4 and sent6 one refreshed with each outbound
- * transport packet. An element's last refresh was its timeout minus its expiration (time left) ago; an element
+ * endpoint that the kernel refreshes with each inbound packet, sent4 and sent6 one refreshed with each message
+ * (but a cookie reply) the server sends it. An element's last refresh was its timeout minus its expiration (time
+ * left) ago; an element
  * with the set's default timeout carries none, so each set's is read (GETSET) and kept for a minute or until a
  * failure. Up to
  * {@link #MOST_GETS} endpoints of a family are asked for one GETSETELEM each per set, more by one dump of the set;

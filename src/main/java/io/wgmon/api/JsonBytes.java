@@ -128,14 +128,7 @@ final class JsonBytes {
         return this;
     }
 
-    /** A JSON string of text SQLite holds as UTF-8 (decoded as the JDBC driver decodes it), or null. */
-    JsonBytes string(byte[] utf8) {
-        if (utf8 == null) {
-            return raw(NULL);
-        }
-        return string(utf8, 0, utf8.length);
-    }
-
+    /** A JSON string of {@code utf8[from, to)}, text SQLite holds as UTF-8 (decoded as the JDBC driver decodes it). */
     JsonBytes string(byte[] utf8, int from, int to) {
         for (int i = from; i < to; i++) {
             if (utf8[i] < 0) {

@@ -22,6 +22,9 @@ final class JsonBytes {
 
     private byte[] bytes;
     private int length;
+    /** The day {@link #lastDate} is the date of; none yet. */
+    private int lastDays = -1;
+    private byte[] lastDate;
 
     JsonBytes(int capacity) {
         bytes = new byte[capacity];
@@ -128,26 +131,18 @@ final class JsonBytes {
         return this;
     }
 
-    /** A JSON string of text SQLite holds as UTF-8 (decoded as the JDBC driver decodes it), or null. */
-    JsonBytes string(byte[] utf8) {
-        if (utf8 == null) {
-            return raw(NULL);
-        }
-        return string(utf8, 0, utf8.length);
-    }
-
+    /** A JSON string of {@code utf8[from, to)}, text SQLite holds as UTF-8 (decoded as the JDBC driver decodes it). */
     JsonBytes string(byte[] utf8, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (utf8[i] < 0) {
-                return quoted(new String(utf8, from, to - from, StandardCharsets.UTF_8));
-            }
-        }
         room((to - from) * 6 + 2);
+        int begin = length;
         bytes[length++] = '"';
         for (int i = from; i < to; i++) {
             byte b = utf8[i];
             if (plain((char) b)) {
                 bytes[length++] = b;
+            } else if (b < 0) {
+                length = begin;
+                return quoted(new String(utf8, from, to - from, StandardCharsets.UTF_8));
             } else {
                 escape(b);
             }
@@ -161,26 +156,15 @@ final class JsonBytes {
         if (millis < 0 || millis > LAST_PLAIN_YEAR_MILLIS) {
             return raw('"').raw(Instant.ofEpochMilli(millis).toString()).raw('"');
         }
-        long days = millis / 86_400_000L;
-        int inDay = (int) (millis % 86_400_000L);
-        // days since 1970-01-01 to year, month, day (H. Hinnant's civil_from_days)
-        long z = days + 719_468;
-        long era = z / 146_097;
-        long dayOfEra = z - era * 146_097;
-        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long shifted = (5 * dayOfYear + 2) / 153;
-        int day = (int) (dayOfYear - (153 * shifted + 2) / 5 + 1);
-        int month = (int) (shifted < 10 ? shifted + 3 : shifted - 9);
-        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        int days = (int) (millis / 86_400_000L);
+        int inDay = (int) (millis - days * 86_400_000L);
         room(26);
         bytes[length++] = '"';
-        digits(year, 4);
-        bytes[length++] = '-';
-        digits(month, 2);
-        bytes[length++] = '-';
-        digits(day, 2);
-        bytes[length++] = 'T';
+        if (days != lastDays) {
+            date(days);
+        }
+        System.arraycopy(lastDate, 0, bytes, length, lastDate.length);
+        length += lastDate.length;
         digits(inDay / 3_600_000, 2);
         bytes[length++] = ':';
         digits(inDay / 60_000 % 60, 2);
@@ -193,6 +177,35 @@ final class JsonBytes {
         bytes[length++] = 'Z';
         bytes[length++] = '"';
         return this;
+    }
+
+    /**
+     * "YYYY-MM-DDT" of a day since 1970-01-01 up to 9999-12-31 into {@link #lastDate}: a page's times fall on few
+     * days. In int arithmetic (C1 divides a long through a call into the VM), after H. Hinnant's civil_from_days.
+     */
+    private void date(int days) {
+        int z = days + 719_468;
+        int era = z / 146_097;
+        int dayOfEra = z - era * 146_097;
+        int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        int shifted = (5 * dayOfYear + 2) / 153;
+        int day = dayOfYear - (153 * shifted + 2) / 5 + 1;
+        int month = shifted < 10 ? shifted + 3 : shifted - 9;
+        int year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        byte[] date = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T'};
+        put(date, 0, year, 4);
+        put(date, 5, month, 2);
+        put(date, 8, day, 2);
+        lastDays = days;
+        lastDate = date;
+    }
+
+    private static void put(byte[] into, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            into[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.wgmon.api;
 
 import io.wgmon.store.SessionColumns;
+import io.wgmon.store.SessionColumns.Text;
 import io.wgmon.store.SessionColumnsSink;
 import io.wgmon.store.SessionRow;
 import io.wgmon.tracking.PeerState;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +57,7 @@ final class SessionJson implements SessionColumnsSink {
 
     /** Takes up to {@code limit} rows, and one more that tells there is a next page. */
     @Override
-    public void accept(SessionColumns row) throws SQLException {
+    public void accept(SessionColumns row) {
         rows++;
         if (rows > limit) {
             return;
@@ -82,33 +82,42 @@ final class SessionJson implements SessionColumnsSink {
         return json;
     }
 
-    private void ended(SessionColumns row) throws SQLException {
+    private void ended(SessionColumns row) {
         long start = row.startMillis();
         long end = row.endMillis();
         json.raw(ID);
-        uuid(row.id());
-        json.raw(INTERFACE).string(row.interfaceName()).raw(PUBLIC_KEY).string(row.publicKey())
-                .raw(NAME).string(row.name())
+        uuid(row);
+        json.raw(INTERFACE);
+        text(row, Text.INTERFACE).raw(PUBLIC_KEY);
+        text(row, Text.PUBLIC_KEY).raw(NAME);
+        text(row, Text.NAME)
                 .raw(START).instant(start).raw(END).instant(end)
                 .raw(DURATION).number(Math.max(0, Math.floorDiv(end - start, 1000)))
-                .raw(END_REASON).string(row.endReason())
-                .raw(RX).number(row.rxBytes()).raw(TX).number(row.txBytes())
-                .raw(ENDPOINT).string(row.endpoint())
-                .raw(ENDPOINTS);
-        endpoints(row.endpoints());
+                .raw(END_REASON);
+        text(row, Text.END_REASON).raw(RX).number(row.rxBytes()).raw(TX).number(row.txBytes())
+                .raw(ENDPOINT);
+        text(row, Text.ENDPOINT).raw(ENDPOINTS);
+        if (!row.isNull(Text.ENDPOINTS)) {
+            endpoints(row.bytes(), row.from(Text.ENDPOINTS), row.to(Text.ENDPOINTS));
+        }
         json.raw(']').raw('}');
     }
 
-    /** As {@code SessionTable.endpoints} reads the pairs: one without a space after its time, or a bad time, left out. */
-    private void endpoints(byte[] text) {
-        if (text == null) {
-            return;
-        }
+    /** A JSON string of the row's text, or null. */
+    private JsonBytes text(SessionColumns row, Text text) {
+        return row.isNull(text) ? json.raw(NULL) : json.string(row.bytes(), row.from(text), row.to(text));
+    }
+
+    /**
+     * As {@code SessionTable.endpoints} reads the pairs in {@code text[from, to)}: one without a space after its
+     * time, or a bad time, left out.
+     */
+    private void endpoints(byte[] text, int from, int to) {
         boolean first = true;
-        int pair = 0;
-        while (pair < text.length) {
+        int pair = from;
+        while (pair < to) {
             int stop = pair;
-            while (stop < text.length && text[stop] != ';') {
+            while (stop < to && text[stop] != ';') {
                 stop++;
             }
             int space = pair;
@@ -147,20 +156,20 @@ final class SessionJson implements SessionColumnsSink {
     }
 
     /** The id as {@link UUID#toString} writes the UUID it parses to: as it is when it is already that text. */
-    private void uuid(byte[] id) {
-        if (canonical(id)) {
-            json.raw('"').raw(id).raw('"');
+    private void uuid(SessionColumns row) {
+        if (canonical(row.bytes(), row.from(Text.ID), row.to(Text.ID))) {
+            json.raw('"').raw(row.bytes(), row.from(Text.ID), row.to(Text.ID)).raw('"');
         } else {
-            json.string(UUID.fromString(new String(id, StandardCharsets.UTF_8)).toString());
+            json.string(UUID.fromString(row.string(Text.ID)).toString());
         }
     }
 
-    private static boolean canonical(byte[] id) {
-        if (id.length != 36) {
+    private static boolean canonical(byte[] text, int from, int to) {
+        if (to - from != 36) {
             return false;
         }
         for (int i = 0; i < 36; i++) {
-            byte b = id[i];
+            byte b = text[from + i];
             boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
             if (dash ? b != '-' : !(b >= '0' && b <= '9' || b >= 'a' && b <= 'f')) {
                 return false;

@@ -120,8 +120,6 @@ public final class SessionTable {
             """;
     /** A roaming peer's endpoint list stops growing here (about 120 changes). */
     static final int MAX_ENDPOINTS_TEXT = 4096;
-    private static final String COLUMNS = "rowid, id, interface, public_key, name, start_time, end_time, end_reason, "
-            + "rx_bytes, tx_bytes, endpoint, endpoints";
 
     private SessionTable() {
     }
@@ -209,7 +207,7 @@ public final class SessionTable {
     /** As {@link #page(Connection, SessionFilter)}, each row handed to {@code sink} as the query reads it. */
     public static void page(Connection connection, SessionFilter filter, SessionColumnsSink sink)
             throws SQLException, IOException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM session WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + SessionColumns.PACKED + " FROM session WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
         filter.publicKey().ifPresent(key -> where(sql, values, " AND public_key = ?", key));
         filter.name().ifPresent(name -> where(sql, values, " AND name = ?", name));
@@ -229,15 +227,23 @@ public final class SessionTable {
             values.add(cursor.startMillis());
             values.add(cursor.rowId());
         });
-        sql.append(" ORDER BY start_time DESC, rowid DESC LIMIT ?");
-        values.add((long) filter.limit() + 1);
+        if (filter.publicKey().isPresent()) {
+            // session_peer_page holds a peer's rows in start order but not in row order among equal starts: asked
+            // for both, SQLite copies every row through a sorter; NewestFirst orders the rare equal starts instead
+            sql.append(" ORDER BY start_time DESC");
+        } else {
+            sql.append(" ORDER BY start_time DESC, rowid DESC LIMIT ?");
+            values.add((long) filter.limit() + 1);
+        }
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             bind(statement, values);
             try (ResultSet result = statement.executeQuery()) {
-                SessionColumns columns = new SessionColumns(result);
-                while (result.next()) {
-                    sink.accept(columns);
+                NewestFirst page = new NewestFirst(filter.limit() + 1, sink);
+                boolean more = true;
+                while (more && result.next()) {
+                    more = page.add(SessionColumns.parse(result.getBytes(1)));
                 }
+                page.finish();
             }
         }
     }
@@ -445,16 +451,6 @@ public final class SessionTable {
                 statement.setString(i + 1, value.toString());
             }
         }
-    }
-
-    static SessionRow row(ResultSet result) throws SQLException {
-        long start = result.getLong(6);
-        long end = result.getLong(7);
-        Instant ended = result.wasNull() ? null : Instant.ofEpochMilli(end);
-        return new SessionRow(UUID.fromString(result.getString(2)), result.getString(3), result.getString(4),
-                result.getString(5), Instant.ofEpochMilli(start), ended, result.getString(8), result.getLong(9),
-                result.getLong(10), result.getString(11), endpoints(result.getString(12)),
-                new SessionCursor(start, result.getLong(1)));
     }
 
     static List<SessionRow.EndpointAt> endpoints(String text) {

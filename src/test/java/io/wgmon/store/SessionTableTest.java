@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -133,6 +134,89 @@ class SessionTableTest {
             assertEquals(25, seen.size());
             assertEquals(25, Set.copyOf(seen).size());
             assertEquals(id(25), seen.get(0), "newest start first, later row first among equal starts");
+        }
+    }
+
+    /**
+     * A peer's page comes in start order from its index and has its equal starts put in row order by wgmon, not by
+     * SQLite: the same order as every peer's page, across page ends, with a run of equal starts longer than a page.
+     */
+    @Test
+    void aPeersPagesHaveEqualStartsLaterRowFirstAcrossPageEnds() {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            List<SessionChanges.Opened> many = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                long start = i <= 12 ? 0 : i / 3;
+                many.add(open(i, i % 7 == 0 ? BOB : ALICE, null, start, null));
+            }
+            // written newest first, so that the row order is not the order of the ids the index also holds
+            Collections.reverse(many);
+            write(database, new SessionChanges(many, List.of(), List.of()));
+            List<SessionRow> everyPeer = database.sessions().page(all(100));
+            List<UUID> expected = everyPeer.stream().filter(row -> row.publicKey().equals(ALICE))
+                    .map(SessionRow::id).toList();
+            for (int limit : List.of(1, 3, 5, 100)) {
+                List<UUID> seen = new ArrayList<>();
+                Optional<SessionCursor> after = Optional.empty();
+                do {
+                    List<SessionRow> rows = database.sessions().page(new SessionFilter(Optional.of(ALICE),
+                            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, limit, after));
+                    assertTrue(rows.size() <= limit + 1);
+                    rows.stream().limit(limit).forEach(row -> seen.add(row.id()));
+                    after = rows.size() > limit ? Optional.of(rows.get(limit - 1).position()) : Optional.empty();
+                } while (after.isPresent());
+                assertEquals(expected, seen, "pages of " + limit);
+            }
+            assertEquals(35, expected.size());
+            assertEquals(id(12), expected.get(expected.size() - 1), "written first, the lowest row of start 0, last");
+        }
+    }
+
+    /** Values no scan writes, read back through the packed row as the driver reads each column. */
+    @Test
+    void aPageReadsEveryValueAsTheDriverReadsItsColumn() {
+        try (StoreDatabase database = StoreDatabase.open(dir)) {
+            database.call(connection -> {
+                try (var insert = connection.prepareStatement("INSERT INTO session (id, interface, public_key, name,"
+                        + " start_time, end_time, end_reason, rx_bytes, tx_bytes, endpoint, endpoints)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    Object[][] rows = {
+                            {id(1).toString(), "wg\u0000 0", ALICE, "\u00e9\u0000 1 2 3:\ud83d\ude00 \"q\" ;", -1500L,
+                                    null, null, Long.MIN_VALUE, Long.MAX_VALUE, null, ""},
+                            {id(2).toString(), "", ALICE, "", Long.MAX_VALUE - 1, Long.MAX_VALUE, "", -1L, 0L, "",
+                                    "1 a;2 b"},
+                            {id(3).toString(), "wg0", ALICE, new byte[] {(byte) 0xff, 0, (byte) 0xc3, 'x'}, 1.75, 2.5,
+                                    "12x", "7 apples", 3.9, new byte[] {(byte) 0xe2, (byte) 0x82}, "9 \u0000;"}};
+                    for (Object[] row : rows) {
+                        for (int i = 0; i < row.length; i++) {
+                            insert.setObject(i + 1, row[i]);
+                        }
+                        insert.executeUpdate();
+                    }
+                }
+                return null;
+            });
+            List<SessionRow> expected = database.call(connection -> {
+                List<SessionRow> rows = new ArrayList<>();
+                try (var query = connection.createStatement(); var result = query.executeQuery("SELECT rowid, id,"
+                        + " interface, public_key, name, start_time, end_time, end_reason, rx_bytes, tx_bytes, endpoint,"
+                        + " endpoints FROM session ORDER BY rowid DESC")) {
+                    while (result.next()) {
+                        long start = result.getLong(6);
+                        long end = result.getLong(7);
+                        Instant ended = result.wasNull() ? null : Instant.ofEpochMilli(end);
+                        rows.add(new SessionRow(UUID.fromString(result.getString(2)), result.getString(3),
+                                result.getString(4), result.getString(5), Instant.ofEpochMilli(start), ended,
+                                result.getString(8), result.getLong(9), result.getLong(10), result.getString(11),
+                                SessionTable.endpoints(result.getString(12)), new SessionCursor(start, result.getLong(1))));
+                    }
+                }
+                return rows;
+            });
+            assertEquals(3, expected.size());
+            assertEquals(Set.copyOf(expected), Set.copyOf(database.sessions().page(all(10))));
+            assertEquals(Set.copyOf(expected), Set.copyOf(database.sessions().page(new SessionFilter(Optional.of(ALICE),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, 10, Optional.empty()))));
         }
     }
 

@@ -23,11 +23,12 @@
 # wgmon reads both and dumps the device only when they do not show the peer's traffic going both ways.
 wgmon_nft_ruleset() {
   local port=$1 group=$2 timeout=${3:-180s} table=${4:-wgmon} count='' all=''
-  if ! [[ $timeout =~ ^[1-9][0-9]*s$ ]]; then
-    echo "wgmon-rule.sh: TIMEOUT is whole seconds, e.g. 180s, not '$timeout'" >&2
+  local seconds
+  seconds=$(wgmon_seconds "$timeout") || {
+    echo "wgmon-rule.sh: TIMEOUT is an nft time in whole seconds or more, e.g. 180s, 3m or 1h30m, not '$timeout'" >&2
     return 2
-  fi
-  local seen="$(( ${timeout%s} * 2 ))s"
+  }
+  local seen="$(( seconds * 2 ))s"
   if [ "${WGMON_RULE_COUNTERS:-}" = 1 ]; then
     count='counter '
     all="
@@ -69,6 +70,15 @@ $(wgmon_nft_rules "$port" "$group" | sed "s/ log group/ ${count}log group/; s/^/
   }
 }
 EOT
+}
+
+# wgmon_seconds TIME: nft's time syntax (days, hours, minutes, seconds: 1d2h3m4s, any of them) as seconds
+wgmon_seconds() {
+  [[ $1 =~ ^([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$ ]] && [ -n "$1" ] || return 1
+  local d=${BASH_REMATCH[1]%d} h=${BASH_REMATCH[2]%h} m=${BASH_REMATCH[3]%m} s=${BASH_REMATCH[4]%s}
+  local total=$(( 10#${d:-0} * 86400 + 10#${h:-0} * 3600 + 10#${m:-0} * 60 + 10#${s:-0} ))
+  [ "$total" -gt 0 ] || return 1
+  echo "$total"
 }
 
 wgmon_nft_rules() {

@@ -58,10 +58,20 @@ class RulesetFilesTest {
     }
 
     @Test
-    void aTimeoutThatIsNotWholeSecondsIsRefusedInOneLine() {
-        ProcessResult result = run("bash", "scripts/lib/wgmon-rule.sh", "3000", "7", "3m");
-        assertEquals(2, result.exit());
-        assertEquals("wgmon-rule.sh: TIMEOUT is whole seconds, e.g. 180s, not '3m'", result.stderr().strip());
+    void aTimeoutInNftsOtherUnitsIsDoubledInSeconds() {
+        String ruleset = Shell.run(List.of("bash", "scripts/lib/wgmon-rule.sh", "3000", "7", "1h30m"));
+        assertTrue(ruleset.contains("set known4 { type ipv4_addr . inet_service; flags timeout; timeout 1h30m;"), ruleset);
+        assertTrue(ruleset.contains("set seen4 { type ipv4_addr . inet_service; flags timeout; timeout 10800s;"), ruleset);
+    }
+
+    @Test
+    void aTimeoutThatIsNotAnNftTimeIsRefusedInOneLine() {
+        for (String timeout : List.of("abc", "0s", "2m30", "500ms")) {
+            ProcessResult result = run("bash", "scripts/lib/wgmon-rule.sh", "3000", "7", timeout);
+            assertEquals(2, result.exit(), timeout);
+            assertEquals("wgmon-rule.sh: TIMEOUT is an nft time in whole seconds or more, e.g. 180s, 3m or 1h30m, not '"
+                    + timeout + "'", result.stderr().strip());
+        }
     }
 
     private record ProcessResult(int exit, String stderr) {

@@ -315,55 +315,13 @@ wgmon_run() { # one run: start, rest + poller, connects, 1,000 and 10,000 peers
 }
 
 # --- the bare Quarkus floor: same extensions, same launcher and flags, one REST resource ---------
-bare_build() {
-  BARE_DIR=$RES/bare
-  mkdir -p "$BARE_DIR/src/main/java/bare" "$BARE_DIR/src/main/resources"
-  local version deps
-  version=$(sed -n 's:.*<quarkus.platform.version>\(.*\)</quarkus.platform.version>.*:\1:p' pom.xml)
-  deps=$(sed -n '/<dependencies>/,/<\/dependencies>/p' pom.xml | awk '
-    /<dependency>/ {d = ""; keep = 0} {d = d $0 "\n"} /<artifactId>quarkus-/ && !/junit/ {keep = 1}
-    /<\/dependency>/ && keep {printf "%s", d}')
-  cat > "$BARE_DIR/pom.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>bench</groupId><artifactId>bare</artifactId><version>1</version>
-  <properties><maven.compiler.release>17</maven.compiler.release><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
-  <dependencyManagement><dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-bom</artifactId>
-    <version>$version</version><type>pom</type><scope>import</scope></dependency></dependencies></dependencyManagement>
-  <dependencies>
-$deps
-  </dependencies>
-  <build><plugins><plugin><groupId>io.quarkus</groupId><artifactId>quarkus-maven-plugin</artifactId><version>$version</version>
-    <extensions>true</extensions><executions><execution><goals><goal>build</goal></goals></execution></executions></plugin></plugins></build>
-</project>
-EOF
-  cat > "$BARE_DIR/src/main/java/bare/Hello.java" <<'EOF'
-package bare;
-
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-
-@Path("/hello")
-public class Hello {
-    @GET
-    public String hello() {
-        return "hello";
-    }
-}
-EOF
-  cp src/main/resources/application.properties "$BARE_DIR/src/main/resources/"
-  log "building the bare Quarkus app (same extensions and properties) in $BARE_DIR"
-  ./mvnw -B -q -ntp ${MVN_OFFLINE:+-o} -f "$BARE_DIR/pom.xml" package -DskipTests > "$RES/bare-build.log" 2>&1 \
-    || { cat "$RES/bare-build.log"; exit 1; }
-  cp target/quarkus-app/wgmon target/quarkus-app/jvm.options "$BARE_DIR/target/quarkus-app/"
-}
+# (bench/lib/bare-quarkus.sh: built once and cached, shared with bench/history.sh)
+source bench/lib/bare-quarkus.sh
 
 bare_run() {
   mkdir -p "$WORK"; pids=()
   wglink_setup
-  NFLOG_EXPECTED=no-nflog start_app "$BARE_DIR/target/quarkus-app/wgmon"
+  NFLOG_EXPECTED=no-nflog start_app "$BARE_APP/wgmon"
   record bare.exec_ready_ms "$start_ready_ms"
   record bare.rss_ready_mib "$(rss_mib "$app_pid")"
   sleep 10
@@ -409,7 +367,7 @@ if [ "${ONLY:-}" = connects ]; then
   exit 0
 fi
 if [ "${BARE:-1}" != 0 ]; then
-  bare_build
+  bare_quarkus_build
   for run in $(seq "$BARE_RUNS"); do bare_run; done
 fi
 [ "${JMH:-1}" != 0 ] && jmh_run

@@ -1,18 +1,23 @@
 package io.wgmon.api;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * JSON text written into one growing byte array, the bytes the API's object mapper writes for the same values
- * (strings escaped as Jackson's encoder does, times as {@link Instant#toString}): the session history's answers
- * are thousands of rows, and a String, an escaped copy and a byte array per value were most of what they
- * allocated. Text that is not plain printable ASCII goes through Jackson's encoder itself.
+ * JSON text written into byte arrays, the bytes the API's object mapper writes for the same values (strings
+ * escaped as Jackson's encoder does, times as {@link Instant#toString}): the session history's answers are
+ * thousands of rows, and a String, an escaped copy and a byte array per value were most of what they allocated.
+ * Text that is not plain printable ASCII goes through Jackson's encoder itself. When an array is full the next
+ * one is twice its size and the text goes on there: nothing written is copied to grow.
  */
 final class JsonBytes {
     private static final byte[] NULL = ascii("null");
@@ -20,6 +25,9 @@ final class JsonBytes {
     /** The last millisecond {@link Instant#toString} writes as a four-digit year (9999-12-31T23:59:59.999Z). */
     private static final long LAST_PLAIN_YEAR_MILLIS = 253_402_300_799_999L;
 
+    /** The arrays filled before {@link #bytes}, each with the length written into it. */
+    private final List<Chunk> filled = new ArrayList<>();
+    private int filledLength;
     private byte[] bytes;
     private int length;
     /** The day {@link #lastDate} is the date of; none yet. */
@@ -35,14 +43,37 @@ final class JsonBytes {
     }
 
     int length() {
-        return length;
+        return filledLength + length;
     }
 
     void writeTo(OutputStream out) throws IOException {
+        for (Chunk chunk : filled) {
+            out.write(chunk.bytes(), 0, chunk.length());
+        }
         out.write(bytes, 0, length);
     }
 
+    /**
+     * The bytes as a Vert.x buffer over this array, not a copy: an answer handed to the HTTP server whole is sent
+     * in one write, where an {@link OutputStream} cuts it into chunks, each a copy and a task for the event loop.
+     * Nothing may be written after.
+     */
+    Buffer buffer() {
+        if (filled.isEmpty()) {
+            return Buffer.buffer(Unpooled.wrappedBuffer(bytes, 0, length));
+        }
+        ByteBuf[] parts = new ByteBuf[filled.size() + 1];
+        for (int i = 0; i < filled.size(); i++) {
+            parts[i] = Unpooled.wrappedBuffer(filled.get(i).bytes(), 0, filled.get(i).length());
+        }
+        parts[filled.size()] = Unpooled.wrappedBuffer(bytes, 0, length);
+        return Buffer.buffer(Unpooled.wrappedBuffer(parts));
+    }
+
+    /** Forgets the text written; the last array is written into again. */
     void clear() {
+        filled.clear();
+        filledLength = 0;
         length = 0;
     }
 
@@ -131,21 +162,33 @@ final class JsonBytes {
         return this;
     }
 
-    /** A JSON string of {@code utf8[from, to)}, text SQLite holds as UTF-8 (decoded as the JDBC driver decodes it). */
+    /**
+     * A JSON string of {@code utf8[from, to)}, text SQLite holds as UTF-8 (decoded as the JDBC driver decodes it).
+     * Each run of bytes written as they are is found first and copied as a whole: C1 compiles a loop that stores
+     * a byte at a time into many times the instructions of a copy.
+     */
     JsonBytes string(byte[] utf8, int from, int to) {
         room((to - from) * 6 + 2);
         int begin = length;
         bytes[length++] = '"';
-        for (int i = from; i < to; i++) {
-            byte b = utf8[i];
-            if (plain((char) b)) {
-                bytes[length++] = b;
-            } else if (b < 0) {
+        int i = from;
+        while (true) {
+            int run = i;
+            while (run < to && plain(utf8[run])) {
+                run++;
+            }
+            System.arraycopy(utf8, i, bytes, length, run - i);
+            length += run - i;
+            if (run == to) {
+                break;
+            }
+            byte b = utf8[run];
+            if (b < 0) {
                 length = begin;
                 return quoted(new String(utf8, from, to - from, StandardCharsets.UTF_8));
-            } else {
-                escape(b);
             }
+            escape(b);
+            i = run + 1;
         }
         bytes[length++] = '"';
         return this;
@@ -232,6 +275,11 @@ final class JsonBytes {
         return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
     }
 
+    /** As {@link #plain(char)}, of a byte of UTF-8 (one of a multi-byte character is negative). */
+    private static boolean plain(byte b) {
+        return b >= 0x20 && b != '"' && b != '\\';
+    }
+
     /** Jackson's escapes of the ASCII it does not write as it is. */
     private void escape(byte b) {
         bytes[length++] = '\\';
@@ -252,9 +300,18 @@ final class JsonBytes {
         }
     }
 
+    /** {@code more} bytes free in {@link #bytes}, for a value written in one piece. */
     private void room(int more) {
         if (length + more > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            if (length > 0) {
+                filled.add(new Chunk(bytes, length));
+                filledLength += length;
+            }
+            bytes = new byte[Math.max(bytes.length * 2, more)];
+            length = 0;
         }
+    }
+
+    private record Chunk(byte[] bytes, int length) {
     }
 }

@@ -3,7 +3,6 @@ package io.wgmon.api;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -23,8 +22,7 @@ final class SessionFormat {
                     .header("Link", list.next() == null ? null : "<?cursor=" + list.next() + ">; rel=\"next\"")
                     .build();
         }
-        JsonBytes page = history.json(params, pathKey);
-        return Response.ok((StreamingOutput) page::writeTo, MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(history.json(params, pathKey).buffer(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private static boolean csv(String format, HttpHeaders headers) {

@@ -165,13 +165,16 @@ final class SessionJson implements SessionColumnsSink {
     }
 
     private static boolean canonical(byte[] text, int from, int to) {
-        if (to - from != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            byte b = text[from + i];
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? b != '-' : !(b >= '0' && b <= '9' || b >= 'a' && b <= 'f')) {
+        return to - from == 36 && text[from + 8] == '-' && text[from + 13] == '-' && text[from + 18] == '-'
+                && text[from + 23] == '-' && lowerHex(text, from, from + 8) && lowerHex(text, from + 9, from + 13)
+                && lowerHex(text, from + 14, from + 18) && lowerHex(text, from + 19, from + 23)
+                && lowerHex(text, from + 24, to);
+    }
+
+    private static boolean lowerHex(byte[] text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = text[i];
+            if (!(b >= '0' && b <= '9' || b >= 'a' && b <= 'f')) {
                 return false;
             }
         }

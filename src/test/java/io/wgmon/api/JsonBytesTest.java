@@ -75,4 +75,25 @@ class JsonBytesTest {
             assertEquals(mapper.writeValueAsString(List.of(text)), out.toString(StandardCharsets.UTF_8), text);
         }
     }
+
+    @Test
+    void theBufferHoldsTheBytesWrittenAcrossItsArraysAndNotTheRoomBeyondThem() throws IOException {
+        JsonBytes small = new JsonBytes(64);
+        small.raw('[').number(22).raw(',').string("wg0").raw(']');
+        assertEquals("[22,\"wg0\"]", small.buffer().toString(StandardCharsets.US_ASCII));
+
+        JsonBytes json = new JsonBytes(16);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 5_000; i++) {
+            byte[] text = ("peer-" + i + (i % 7 == 0 ? "\"" : "")).getBytes(StandardCharsets.UTF_8);
+            json.string(text, 0, text.length).raw(',').number(i * 1_000_003L).raw(';');
+            expected.append('"').append("peer-").append(i).append(i % 7 == 0 ? "\\\"" : "").append("\",")
+                    .append(i * 1_000_003L).append(';');
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        json.writeTo(out);
+        assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII));
+        assertEquals(expected.length(), json.length());
+        assertEquals(expected.toString(), json.buffer().toString(StandardCharsets.US_ASCII));
+    }
 }

@@ -28,7 +28,11 @@ import java.util.Random;
  * epoch-millis-at-start millis-taken} (kind: page1, page2, ... of a peer's history, or day), to line the slow
  * requests up with the app's GC log (decorated with {@code time}).
  *
- *   java -cp <test classpath> io.wgmon.bench.HistoryHttpBench BASE_URL PEERS NOW_MILLIS [APP_PID]
+ * With {@code peers-only} after the pid, only the peers' histories (warm-up included), e.g. against the bare
+ * Quarkus app of bench/lib/bare-quarkus.sh, which answers any key with the bytes of a page of wgmon's: the same
+ * requests, connection and pacing (the client parses each answer and follows its cursor) at the floor's cost.
+ *
+ *   java -cp <test classpath> io.wgmon.bench.HistoryHttpBench BASE_URL PEERS NOW_MILLIS [APP_PID [peers-only]]
  */
 public final class HistoryHttpBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,9 +48,62 @@ public final class HistoryHttpBench {
         Instant now = Instant.ofEpochMilli(Long.parseLong(args[2]));
         Path stat = args.length > 3 ? Path.of("/proc", args[3], "stat") : null;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        Random random = new Random(22);
         StringBuilder times = new StringBuilder();
 
+        peers(http, base, peers, stat, times);
+        if (args.length > 4 && args[4].equals("peers-only")) {
+            writeTimes(times);
+            return;
+        }
+
+        String timeline = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now);
+        for (int i = 0; i < WARM_UP / 4; i++) {
+            getBytes(http, timeline);
+        }
+        long[] dayTimes = new long[50];
+        byte[] body = null;
+        long cpu = cpuMillis(stat);
+        for (int i = 0; i < dayTimes.length; i++) {
+            long wall = System.currentTimeMillis();
+            long start = System.nanoTime();
+            body = getBytes(http, timeline);
+            dayTimes[i] = System.nanoTime() - start;
+            time(times, "day", wall, dayTimes[i]);
+        }
+        JsonNode day = JSON.readTree(body);
+        long spans = 0;
+        for (JsonNode peer : day.get("peers")) {
+            spans += peer.get("spans").size() / 2 + (peer.has("open") ? 1 : 0);
+        }
+        System.out.printf("the page's 24 hours of all peers (GET /api/sessions/timeline: %d peers, %d sessions, %d KiB "
+                + "of JSON), 50 runs after %d unmeasured: p50 %.0f ms, p99 %.0f ms, max %.0f ms; the app's CPU %s "
+                + "a request%n", day.get("peers").size(), spans, body.length >> 10, WARM_UP / 4, p(dayTimes, 50),
+                p(dayTimes, 99), p(dayTimes, 100), cpuPer(stat, cpu, dayTimes.length, "%.0f ms"));
+
+        String week = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(7))) + "&to=" + q(now);
+        long weekStart = System.nanoTime();
+        byte[] weekBody = getBytes(http, week);
+        writeTimes(times);
+        System.out.printf("7 days of all peers (the same endpoint, once): %d KiB of JSON in %.0f ms%n",
+                weekBody.length >> 10, (System.nanoTime() - weekStart) / 1e6);
+
+        long pagedStart = System.nanoTime();
+        int pagedRows = 0;
+        String cursor = null;
+        do {
+            JsonNode page = JSON.readTree(get(http, base + "/api/sessions?limit=1000&from="
+                    + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now) + (cursor == null ? "" : "&cursor=" + cursor)));
+            pagedRows += page.get("sessions").size();
+            cursor = page.hasNonNull("next") ? page.get("next").textValue() : null;
+        } while (cursor != null);
+        System.out.printf("for comparison, the same 24 hours as full sessions (GET /api/sessions, pages of 1000, "
+                + "%d sessions), once: %.0f ms%n", pagedRows, (System.nanoTime() - pagedStart) / 1e6);
+    }
+
+    /** 200 peers' whole histories at random after {@link #WARM_UP} unmeasured, timed; prints their figures. */
+    private static void peers(HttpClient http, String base, int peers, Path stat, StringBuilder times)
+            throws Exception {
+        Random random = new Random(22);
         // the client warms up first (its own JIT and connection), and only the HTTP exchanges are timed: its JSON
         // parsing (to count the rows and follow the cursor) is the client's cost, not the API's
         for (int i = 0; i < WARM_UP; i++) {
@@ -63,53 +120,14 @@ public final class HistoryHttpBench {
         System.out.printf("one peer's whole history through the API (%d sessions, pages of 1000; the exchanges timed, "
                 + "the client's JSON parsing not), 200 peers at random after %d unmeasured: p50 %.1f ms, p99 %.1f ms; "
                 + "the app's CPU %s a peer%n", peerRows, WARM_UP,
-                p(peerTimes, 50), p(peerTimes, 99), cpuPer(stat, cpu, peerTimes.length));
+                p(peerTimes, 50), p(peerTimes, 99), cpuPer(stat, cpu, peerTimes.length, "%.1f ms"));
+    }
 
-        String timeline = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now);
-        for (int i = 0; i < WARM_UP / 4; i++) {
-            getBytes(http, timeline);
-        }
-        long[] dayTimes = new long[50];
-        byte[] body = null;
-        cpu = cpuMillis(stat);
-        for (int i = 0; i < dayTimes.length; i++) {
-            long wall = System.currentTimeMillis();
-            long start = System.nanoTime();
-            body = getBytes(http, timeline);
-            dayTimes[i] = System.nanoTime() - start;
-            time(times, "day", wall, dayTimes[i]);
-        }
-        JsonNode day = JSON.readTree(body);
-        long spans = 0;
-        for (JsonNode peer : day.get("peers")) {
-            spans += peer.get("spans").size() / 2 + (peer.has("open") ? 1 : 0);
-        }
-        System.out.printf("the page's 24 hours of all peers (GET /api/sessions/timeline: %d peers, %d sessions, %d KiB "
-                + "of JSON), 50 runs after %d unmeasured: p50 %.0f ms, p99 %.0f ms, max %.0f ms; the app's CPU %s "
-                + "a request%n", day.get("peers").size(), spans, body.length >> 10, WARM_UP / 4, p(dayTimes, 50),
-                p(dayTimes, 99), p(dayTimes, 100), cpuPer(stat, cpu, dayTimes.length));
-
-        String week = base + "/api/sessions/timeline?from=" + q(now.minus(Duration.ofDays(7))) + "&to=" + q(now);
-        long weekStart = System.nanoTime();
-        byte[] weekBody = getBytes(http, week);
+    private static void writeTimes(StringBuilder times) throws Exception {
         if (TIMES != null) {
             Files.writeString(Path.of(TIMES), times, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
         }
-        System.out.printf("7 days of all peers (the same endpoint, once): %d KiB of JSON in %.0f ms%n",
-                weekBody.length >> 10, (System.nanoTime() - weekStart) / 1e6);
-
-        long pagedStart = System.nanoTime();
-        int pagedRows = 0;
-        String cursor = null;
-        do {
-            JsonNode page = JSON.readTree(get(http, base + "/api/sessions?limit=1000&from="
-                    + q(now.minus(Duration.ofDays(1))) + "&to=" + q(now) + (cursor == null ? "" : "&cursor=" + cursor)));
-            pagedRows += page.get("sessions").size();
-            cursor = page.hasNonNull("next") ? page.get("next").textValue() : null;
-        } while (cursor != null);
-        System.out.printf("for comparison, the same 24 hours as full sessions (GET /api/sessions, pages of 1000, "
-                + "%d sessions), once: %.0f ms%n", pagedRows, (System.nanoTime() - pagedStart) / 1e6);
     }
 
     /** One peer's sessions, page by page; adds the time of the HTTP exchanges to {@code took[0]}; the rows read. */
@@ -148,8 +166,8 @@ public final class HistoryHttpBench {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
-    private static String cpuPer(Path stat, long before, int count) throws Exception {
-        return stat == null ? "not measured" : String.format("%.0f ms", (cpuMillis(stat) - before) / (double) count);
+    private static String cpuPer(Path stat, long before, int count, String format) throws Exception {
+        return stat == null ? "not measured" : String.format(format, (cpuMillis(stat) - before) / (double) count);
     }
 
     private static String get(HttpClient http, String url) throws Exception {

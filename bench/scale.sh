@@ -22,9 +22,9 @@
 # REKEYS (auto: peers/120 per second), CONNECTS (0.5), WARM (10), WARM_CONNECTS (0.1: connects/s in the warm-up,
 # as the pool allows), WARM_SCRAPE (10: seconds between /q/metrics readings in the warm-up), WINDOW (60),
 # DATA_PPS (5000), SYNTH_PPS (100000; 0: as fast as it can), SYNTH_THREADS (2), IDLE_TIMEOUT (10s), TICK (1s),
-# DRAIN (idle-timeout + tick + 10 s after the load), RULE (documented or all: the rule of the scale section), TRAFFIC_RATES ("0 1000 5000 20000
-# max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10), REST_PEERS ("2 1000"),
-# REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
+# DRAIN (idle-timeout + tick + 10 s after the load), RULE (documented or all: the rule of the scale section),
+# TRAFFIC_RATES ("0 1000 5000 20000 max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10),
+# REST_PEERS ("2 1000"), REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
 # the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg);
 # TRACE (1: the tcpdump of the scale section records the sessions' first data packets too);
 # APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control: wgmon then sees
@@ -718,7 +718,8 @@ EOF
 ### At rest, as an operator's box sees it
 
 A fresh wgmon through its launcher, nothing connected, windows of $REST_SECONDS s one after the
-other from ready (no settling first). Per thread: wakeups (voluntary + involuntary switches) and
+other from ready (no settling first). No packet arrives, so the missing-rule probe scans in these
+minutes (docs/architecture.md#rule-diagnosis: a tick after start, then twice as far apart each time). Per thread: wakeups (voluntary + involuntary switches) and
 CPU per minute.
 
 $(rest_table)

@@ -40,7 +40,7 @@ import javax.crypto.KeyAgreement;
  *                             N real X25519 key pairs: KEYS gets "privateHex publicHex publicBase64"
  *                             a line, CONF a wg config fragment of them as peers, with distinct /32
  *                             allowed IPs 10.FIRST_OCTET.x.y
- *   drive SOCKETS KEYS SERVER_PUB_B64 ENDPOINT HANDSHAKES_PER_S CONNECTS_PER_S SECONDS LOG [HOLD]
+ *   drive SOCKETS KEYS SERVER_PUB_B64 ENDPOINT HANDSHAKES_PER_S CONNECTS_PER_S SECONDS LOG [HOLD [WARM_S WARM_CONNECTS_PER_S]]
  *                             makes handshakes through the client devices whose UAPI sockets are
  *                             listed (comma-separated): first each device takes an identity of KEYS
  *                             (a connect), all at once before the pacing starts, then, paced at
@@ -49,7 +49,8 @@ import javax.crypto.KeyAgreement;
  *                             CONNECTS_PER_S while unused identities last, gives it the next
  *                             identity and a new listen port (a connect; the old identity falls
  *                             silent). HOLD seconds (1) after the last step every device drops its
- *                             server peer. LOG: one line
+ *                             server peer. The first WARM_S seconds connect at WARM_CONNECTS_PER_S
+ *                             instead (the rekeys' rate the same). LOG: one line
  *                             per step, "epoch-micros rekey publicB64" or "epoch-micros connect publicB64
  *                             listenPort", and one per identity
  *                             that fell silent, "epoch-micros silent publicB64 lastHandshakeMicros"
@@ -80,7 +81,8 @@ public class BenchTool {
                     Path.of(args[4]));
             case "drive" -> drive(args[1].split(","), Path.of(args[2]), args[3], args[4], Double.parseDouble(args[5]),
                     Double.parseDouble(args[6]), Double.parseDouble(args[7]), Path.of(args[8]),
-                    args.length > 9 ? Double.parseDouble(args[9]) : 1);
+                    args.length > 9 ? Double.parseDouble(args[9]) : 1,
+                    args.length > 11 ? Double.parseDouble(args[10]) : 0, args.length > 11 ? Double.parseDouble(args[11]) : 0);
             case "send" -> send(null, Double.parseDouble(args[1]), Double.parseDouble(args[2]), args[3],
                     Integer.parseInt(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 1, 0);
             case "forge" -> send(args[1], Double.parseDouble(args[2]), Double.parseDouble(args[3]), args[4],
@@ -196,7 +198,8 @@ public class BenchTool {
     }
 
     private static void drive(String[] sockets, Path keys, String serverPub64, String endpoint, double handshakesPerSecond,
-                              double connectsPerSecond, double seconds, Path log, double holdSeconds) throws Exception {
+                              double connectsPerSecond, double seconds, Path log, double holdSeconds,
+                              double warmSeconds, double warmConnectsPerSecond) throws Exception {
         HexFormat hex = HexFormat.of();
         String serverHex = hex.formatHex(Base64.getDecoder().decode(serverPub64));
         List<Identity> pool = new ArrayList<>();
@@ -224,14 +227,26 @@ public class BenchTool {
                 client.identity = pool.get(nextIdentity++);
                 nextPort = connect(out, client, nextPort, peer);
             }
-            long step = (long) (1e9 / handshakesPerSecond);
-            boolean connecting = connectsPerSecond > 0;
-            long connectEvery = connecting ? (long) (1e9 / connectsPerSecond) : 0;
+            // the warm-up's connects (WARM_CONNECTS_PER_S instead of CONNECTS_PER_S, the rekeys' rate unchanged) make
+            // each event's code path run often enough to be compiled before the measured window
+            long warmEnd = start + (long) (warmSeconds * 1e9);
+            boolean warming = warmSeconds > 0;
+            double connectRate = warming ? warmConnectsPerSecond : connectsPerSecond;
+            long step = (long) (1e9 / (handshakesPerSecond - connectsPerSecond + connectRate));
+            boolean connecting = connectRate > 0;
+            long connectEvery = connecting ? (long) (1e9 / connectRate) : 0;
             long nextConnect = System.nanoTime() + connectEvery;
             long due = System.nanoTime() + step;
             int turn = 0;
             long steps = 0;
             while (due < end) {
+                if (warming && System.nanoTime() >= warmEnd) {
+                    warming = false;
+                    step = (long) (1e9 / handshakesPerSecond);
+                    connecting = connectsPerSecond > 0;
+                    connectEvery = connecting ? (long) (1e9 / connectsPerSecond) : 0;
+                    nextConnect = System.nanoTime() + connectEvery;
+                }
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);

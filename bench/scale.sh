@@ -19,11 +19,12 @@
 #   bench/scale.sh [--quick] [--no-doc]
 #
 # Knobs (environment): SECTIONS ("rest scale traffic flood"), SIZES ("100 1000 10000"), CLIENTS (50),
-# REKEYS (auto: peers/120 per second), CONNECTS (0.5), WARM (10), WINDOW (60), DATA_PPS (5000), SYNTH_PPS (100000; 0: as fast as
-# it can), SYNTH_THREADS (2), IDLE_TIMEOUT (10s), TICK (1s), DRAIN (idle-timeout + tick + 10 s after the
-# load), RULE (documented or all: the rule of the scale section), TRAFFIC_RATES ("0 1000 5000 20000
-# max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10), REST_PEERS ("2 1000"),
-# REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
+# REKEYS (auto: peers/120 per second), CONNECTS (0.5), WARM (10), WARM_CONNECTS (0.1: connects/s in the warm-up,
+# as the pool allows), WARM_SCRAPE (10: seconds between /q/metrics readings in the warm-up), WINDOW (60),
+# DATA_PPS (5000), SYNTH_PPS (100000; 0: as fast as it can), SYNTH_THREADS (2), IDLE_TIMEOUT (10s), TICK (1s),
+# DRAIN (idle-timeout + tick + 10 s after the load), RULE (documented or all: the rule of the scale section),
+# TRAFFIC_RATES ("0 1000 5000 20000 max"; 0 = no traffic), TRAFFIC_SECONDS (8), FORGE_PPS (0), FLOOD_SECONDS (10),
+# REST_PEERS ("2 1000"), REST_WINDOWS (3), REST_SECONDS (60), LAUNCH (target/quarkus-app/wgmon), OUT (docs/benchmarks.md:
 # the section between the "scale.sh" markers is replaced, the rest kept), PLOT (docs/scale.svg);
 # TRACE (1: the tcpdump of the scale section records the sessions' first data packets too);
 # APP_GROUP (wgmon's NFLOG group; another than the rule's is the negative control: wgmon then sees
@@ -41,7 +42,7 @@ cd "$(dirname "$0")/.."
 
 SECTIONS=${SECTIONS:-rest scale traffic flood}
 SIZES=${SIZES:-100 1000 10000} CLIENTS=${CLIENTS:-50} REKEYS=${REKEYS:-auto} CONNECTS=${CONNECTS:-0.5}
-WARM=${WARM:-10} WINDOW=${WINDOW:-60} DATA_PPS=${DATA_PPS:-5000} SYNTH_PPS=${SYNTH_PPS:-100000}
+WARM=${WARM:-10} WARM_CONNECTS=${WARM_CONNECTS:-0.1} WARM_SCRAPE=${WARM_SCRAPE:-10} WINDOW=${WINDOW:-60} DATA_PPS=${DATA_PPS:-5000} SYNTH_PPS=${SYNTH_PPS:-100000}
 SYNTH_THREADS=${SYNTH_THREADS:-2}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-10s} TICK=${TICK:-1s} RULE=${RULE:-documented} CLIENT_ADDRS=${CLIENT_ADDRS:-ports}
 TRAFFIC_RATES=${TRAFFIC_RATES:-0 1000 5000 20000 max} TRAFFIC_SECONDS=${TRAFFIC_SECONDS:-8}
@@ -321,7 +322,7 @@ rest_table() {
 
 # --- scale: N configured peers, handshakes, data, synthetic load, the poller beside -----------------
 scale_run() {
-  local n=$1 c sockets s a0 a1 p0 p1 c0 c1 sw0 sw1 k0 k1 t0 t1 pool connects rekeys
+  local n=$1 c sockets s a0 a1 p0 p1 c0 c1 sw0 sw1 k0 k1 t0 t1 pool connects warm_connects rekeys
   rekeys=$REKEYS; [ "$rekeys" = auto ] && rekeys=$(awk -v n="$n" 'BEGIN {printf "%.2f", n / 120}')
   # each client rekeys at least every idle-timeout / 2, or its identity would fall idle between two
   # rekeys and be reported gone and back (true, but not the bed's ground truth)
@@ -333,7 +334,11 @@ scale_run() {
   # new identities at CONNECTS/s while the pool lasts (the first $c connect the clients)
   pool=$(( n - 1 )); connects=$(awk -v r="$CONNECTS" -v s="$((WARM + WINDOW))" -v p="$pool" -v c="$c" 'BEGIN {
     x = r * s; if (x > p - c) x = p - c; printf "%.3f", x / s }')
-  log "scale, $n peers: ready in $ready_ms ms; $c clients, $rekeys rekeys/s and $connects connects/s, $WARM s warm-up, $WINDOW s window"
+  # the warm-up connects faster (WARM_CONNECTS/s, with what the pool leaves after the window's), so each event's
+  # code is compiled before the window, as on a server that has run for a while
+  warm_connects=$(awk -v w="$WARM_CONNECTS" -v ws="$WARM" -v r="$connects" -v s="$WINDOW" -v p="$pool" -v c="$c" 'BEGIN {
+    x = p - c - r * s; if (ws <= 0 || x <= 0) { print 0; exit } if (w * ws > x) w = x / ws; if (w < r) w = r; printf "%.3f", w }')
+  log "scale, $n peers: ready in $ready_ms ms; $c clients, $rekeys rekeys/s and $connects connects/s ($warm_connects in the warm-up), $WARM s warm-up, $WINDOW s window"
   record "scale.$n.rekeys_asked" "$rekeys"; record "scale.$n.connects_asked" "$connects"
   poller_start
   # every handshake message on the server's link, both ways (with TRACE, the sessions' first data packets too):
@@ -343,8 +348,15 @@ scale_run() {
   local rcvbuf0; rcvbuf0=$(udp_rcvbuf_errors)
   sleep 2
   ip netns exec "$CLI" java -cp "$TOOL" BenchTool drive "$sockets" "$WORK/keys" "$(cat "$WORK/srv.pub")" "192.0.2.1:$PORT" \
-    "$(awk -v r="$rekeys" -v c="$connects" 'BEGIN {print r + c}')" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" > "$WORK/driver.out" 2>&1 & local driver=$!
-  sleep "$WARM"
+    "$(awk -v r="$rekeys" -v c="$connects" 'BEGIN {print r + c}')" "$connects" "$((WARM + WINDOW))" "$WORK/driver.log" \
+    1 "$WARM" "$warm_connects" > "$WORK/driver.out" 2>&1 & local driver=$!
+  # scraped through the warm-up as Prometheus would, so that the window's own two readings run compiled code
+  local warm_end=$(( $(date +%s) + WARM ))
+  while [ $(( $(date +%s) + WARM_SCRAPE )) -lt "$warm_end" ]; do
+    http_get /q/metrics > /dev/null; sleep "$WARM_SCRAPE"
+  done
+  local left=$(( warm_end - $(date +%s) ))
+  if [ "$left" -gt 0 ]; then sleep "$left"; fi
   scans > "$RES/s0"; scan_seconds > "$RES/st0"; a0=$(cg_ns wgmon); p0=$(cg_ns poller); read -r k0 c0 <<< "$(counters)"; sw0=$(switches "$app_pid")
   thread_snapshot "$app_pid" > "$RES/w0"
   t0=$(date +%s%N)
@@ -670,7 +682,9 @@ gone). At the end every client drops its server peer. Meanwhile the data client 
 64-byte UDP through the tunnel and a sender forges data packets (type 4, counter ≠ 0) to the
 WireGuard port: the synthetic NFLOG load. Rule: **$RULE**. The poller, \`while :; do wg show
 <if> dump; sleep 5; done\`, runs beside wgmon for the whole window. The window is $WINDOW s after
-$WARM s of handshakes; the disconnects are awaited $DRAIN s after it. Connect latency: the driver's
+$WARM s of handshakes; in the warm-up connects come at $WARM_CONNECTS/s (as the identities allow) and
+\`/q/metrics\` is read every $WARM_SCRAPE s, so that each event's code and the window's own two readings of
+the metrics are compiled before it, as on a server that has run a while. The disconnects are awaited $DRAIN s after it. Connect latency: the driver's
 UAPI write that starts the handshake (so it includes the handshake, about 1–2 ms) to the arrival
 at the webhook receiver.
 
@@ -704,7 +718,8 @@ EOF
 ### At rest, as an operator's box sees it
 
 A fresh wgmon through its launcher, nothing connected, windows of $REST_SECONDS s one after the
-other from ready (no settling first). Per thread: wakeups (voluntary + involuntary switches) and
+other from ready (no settling first). No packet arrives, so the missing-rule probe scans in these
+minutes (docs/architecture.md#rule-diagnosis: a tick after start, then twice as far apart each time). Per thread: wakeups (voluntary + involuntary switches) and
 CPU per minute.
 
 $(rest_table)
